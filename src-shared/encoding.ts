@@ -1,0 +1,77 @@
+/** The one place bytes become text and back. Strict decoders: malformed input is refused, not guessed. */
+import { RwError } from './errors';
+
+const HEX_RE = /^(?:[0-9a-f]{2})*$/i;
+const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const B64URL_RE = /^[A-Za-z0-9_-]*$/;
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function fromHex(text: string): Uint8Array {
+  if (!HEX_RE.test(text)) throw new RwError('INVALID_INPUT', 'Not valid hexadecimal.');
+  return new Uint8Array(Buffer.from(text, 'hex'));
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** Standard alphabet with padding (RFC 4648 §4); anything else is refused. */
+export function fromBase64(text: string): Uint8Array {
+  if (!B64_RE.test(text)) throw new RwError('INVALID_INPUT', 'Not valid base64.');
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+}
+
+/** URL-safe alphabet (RFC 4648 §5), padding optional. */
+export function fromBase64Url(text: string): Uint8Array {
+  const unpadded = text.replace(/={0,2}$/, '');
+  if (!B64URL_RE.test(unpadded) || unpadded.length % 4 === 1) throw new RwError('INVALID_INPUT', 'Not valid base64url.');
+  return new Uint8Array(Buffer.from(unpadded, 'base64url'));
+}
+
+/** DSSE allows either alphabet for payload and sig (DSSE envelope.md); accept both, strictly. */
+export function fromBase64Any(text: string): Uint8Array {
+  return /[-_]/.test(text) ? fromBase64Url(text) : fromBase64(text);
+}
+
+const encoder = new TextEncoder();
+const strictDecoder = new TextDecoder('utf-8', { fatal: true });
+
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function fromUtf8(bytes: Uint8Array): string {
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new RwError('INVALID_INPUT', 'Not valid UTF-8.');
+  }
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Overwrite secret bytes once they are no longer needed (best effort: JS may have copied them). */
+export function zeroize(bytes: Uint8Array): void {
+  bytes.fill(0);
+}
