@@ -44,7 +44,6 @@ describe('parseStrictJson', () => {
     ['an escaped lone high surrogate', '"\\ud800"'],
     ['an escaped lone low surrogate', '"\\udc00x"'],
     ['a high surrogate followed by a non-surrogate escape', '"\\ud800\\u0041"'],
-    ['a raw lone surrogate in text input', '"\ud800"'],
     ['a lone surrogate in a key', '{"\\udfff":1}'],
     ['a leading zero', '01'],
     ['a leading plus', '+1'],
@@ -63,6 +62,11 @@ describe('parseStrictJson', () => {
   ])('refuses %s', (_name, text) => {
     expect(() => parseStrictJson(text)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
     expect(() => parseStrictJson(utf8(text))).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('refuses a raw lone surrogate in text input (bytes cannot carry one: see the UTF-8 table)', () => {
+    expect(() => parseStrictJson('"a\ud800"')).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => parseStrictJson('{"\udc00":1}')).toThrowError(/lone surrogate/);
   });
 
   it.each([
