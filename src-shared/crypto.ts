@@ -143,6 +143,23 @@ export function ed25519RawFromPublicKey(key: PublicKey): Bytes {
   return key.spki.subarray(ED25519_SPKI_PREFIX.length);
 }
 
+/** A public key as an RFC 7517/7518 JWK: EC (P-256/P-384, x and y base64url) or OKP Ed25519 (x). */
+export type PublicJwk = { kty: 'EC'; crv: 'P-256' | 'P-384'; x: string; y: string } | { kty: 'OKP'; crv: 'Ed25519'; x: string };
+
+/**
+ * Import a JWK public key (specs and test vectors publish keys as coordinates, e.g. the DSSE protocol
+ * example). node:crypto checks that EC points lie on the curve.
+ */
+export function publicKeyFromJwk(jwk: PublicJwk): PublicKey {
+  let key: nodeCrypto.KeyObject;
+  try {
+    key = nodeCrypto.createPublicKey({ key: { ...jwk }, format: 'jwk' });
+  } catch {
+    throw new RwError('INVALID_INPUT', 'Not a valid JWK public key.');
+  }
+  return publicKeyFromObject(key);
+}
+
 export type SignatureEncoding = 'der' | 'ieee-p1363';
 
 /**

@@ -1,0 +1,13 @@
+/**
+ * Every IPC channel the renderer may call, in one place. A channel not listed here does not exist:
+ * the preload cannot name it and the router refuses it.
+ */
+import { sessionChannels } from './channels-session';
+
+export const CONTRACT = {
+  ...sessionChannels,
+};
+
+export type Contract = typeof CONTRACT;
+export type ChannelName = keyof Contract;
+export const CHANNEL_NAMES = Object.keys(CONTRACT) as ChannelName[];
