@@ -1,0 +1,2 @@
+// Placeholder composition root; replaced by the Electron shell wiring.
+export {};
