@@ -1,0 +1,129 @@
+/**
+ * content.db schema (DESIGN §4): cases, artifacts in 1 MiB chunks, the reviewer workspace (notes,
+ * findings, checklist, each with an append-only history) and the reviewers' signing keys. Append new
+ * migrations at the end; never edit one that has shipped.
+ */
+import type { Migration } from './migrations';
+
+/** Artifact content is stored in chunks of this size (the last chunk may be shorter). */
+export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export const CHECKLIST_STATUSES = ['unreviewed', 'pass', 'concern', 'fail', 'not-applicable'] as const;
+
+const severityList = SEVERITIES.map((s) => `'${s}'`).join(', ');
+const statusList = CHECKLIST_STATUSES.map((s) => `'${s}'`).join(', ');
+
+export const CONTENT_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'cases-artifacts',
+    // Shared with the package importer (src-main/artifacts): the column list is a contract.
+    up: `
+      CREATE TABLE cases(id TEXT PRIMARY KEY, model TEXT NOT NULL, developer TEXT NOT NULL, version TEXT NOT NULL, submitted_at TEXT NOT NULL, release_date TEXT NOT NULL, review_deadline TEXT NOT NULL, package_digest TEXT NOT NULL, submitter_key TEXT NOT NULL, imported_at INTEGER NOT NULL, metadata_json TEXT NOT NULL);
+      CREATE TABLE artifacts(id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(id), path TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL, media_type TEXT NOT NULL, chunk_count INTEGER NOT NULL, UNIQUE(case_id, path));
+      CREATE TABLE artifact_chunks(artifact_id TEXT NOT NULL REFERENCES artifacts(id), seq INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY(artifact_id, seq)) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 2,
+    name: 'reviewer-keys',
+    // The Ed25519 seed is sealed under a wrap key held only in that reviewer's key slot, so another
+    // reviewer with content.db open cannot sign as them, and signing needs the passphrase again (step-up).
+    up: `
+      CREATE TABLE reviewer_keys(user TEXT PRIMARY KEY, public_key BLOB NOT NULL, sealed_private_key BLOB NOT NULL, created_at INTEGER NOT NULL);
+    `,
+  },
+  {
+    version: 3,
+    name: 'workspace',
+    up: `
+      CREATE TABLE notes(
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        artifact_id TEXT REFERENCES artifacts(id),
+        anchor_json TEXT,
+        excerpt TEXT,
+        body TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        deleted_at INTEGER
+      );
+      CREATE INDEX notes_case ON notes(case_id, artifact_id);
+      CREATE TABLE note_history(
+        note_id TEXT NOT NULL REFERENCES notes(id),
+        revision INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'delete')),
+        anchor_json TEXT,
+        excerpt TEXT,
+        body TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY(note_id, revision)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE findings(
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        title TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN (${severityList})),
+        category TEXT NOT NULL,
+        cvss_vector TEXT,
+        description TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        deleted_at INTEGER
+      );
+      CREATE INDEX findings_case ON findings(case_id);
+      CREATE TABLE finding_artifacts(
+        finding_id TEXT NOT NULL REFERENCES findings(id),
+        artifact_id TEXT NOT NULL REFERENCES artifacts(id),
+        PRIMARY KEY(finding_id, artifact_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE finding_history(
+        finding_id TEXT NOT NULL REFERENCES findings(id),
+        revision INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('create', 'edit', 'delete')),
+        title TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        category TEXT NOT NULL,
+        cvss_vector TEXT,
+        description TEXT NOT NULL,
+        artifact_ids_json TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY(finding_id, revision)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE checklist_items(
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        item_id TEXT NOT NULL,
+        rubric_version TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN (${statusList})),
+        comment TEXT NOT NULL,
+        artifact_ids_json TEXT NOT NULL,
+        author TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        PRIMARY KEY(case_id, item_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE checklist_history(
+        case_id TEXT NOT NULL,
+        item_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        rubric_version TEXT NOT NULL,
+        status TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        artifact_ids_json TEXT NOT NULL,
+        author TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY(case_id, item_id, revision),
+        FOREIGN KEY(case_id, item_id) REFERENCES checklist_items(case_id, item_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

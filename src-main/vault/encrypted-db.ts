@@ -1,0 +1,46 @@
+/**
+ * Opens a SQLCipher 4 database under a raw 256-bit data key. The key comes from a key slot (our own
+ * Argon2id sits in front of it), so `PRAGMA key = "x'<hex>'"` skips SQLCipher's PBKDF2 (DESIGN §4).
+ * Reading sqlite_master proves the key before anything else runs.
+ */
+import { existsSync } from 'node:fs';
+import { Database } from '@signalapp/sqlcipher';
+import { toHex } from '../../src-shared/encoding';
+import { RwError } from '../../src-shared/errors';
+import { createEmptyPrivateFile } from './vault-files';
+
+export interface OpenOptions {
+  /** Create a new, empty database (refused if the file exists). */
+  create?: boolean;
+}
+
+export function openEncryptedDb(path: string, key: Uint8Array, options: OpenOptions = {}): Database {
+  if (key.byteLength !== 32) throw new RwError('INTERNAL', 'A database key is 32 bytes.');
+  if (options.create) {
+    if (existsSync(path)) throw new RwError('VAULT_EXISTS', 'The database already exists.');
+    createEmptyPrivateFile(path);
+  } else if (!existsSync(path)) {
+    throw new RwError('VAULT_DAMAGED', 'A vault database is missing.');
+  }
+  const db = new Database(path);
+  try {
+    // The hex string cannot be zeroed (JS strings are immutable); it lives only for this statement.
+    db.exec(`PRAGMA key = "x'${toHex(key)}'"`);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch {
+    db.close();
+    // The key came out of an authenticated slot, so a refusal here means the file was damaged or swapped.
+    throw new RwError('VAULT_DAMAGED', 'A vault database cannot be opened with its key; it is damaged or was replaced.');
+  }
+  try {
+    const mode = db.pragma('journal_mode = WAL', { simple: true });
+    if (String(mode).toLowerCase() !== 'wal') throw new Error('journal mode');
+    // FULL: a committed note or log entry survives power loss. secure_delete: freed pages are zeroed
+    // (defence in depth under the page encryption). temp_store MEMORY: no plaintext temp files.
+    db.exec('PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
+  } catch {
+    db.close();
+    throw new RwError('INTERNAL', 'The vault database could not be configured.');
+  }
+  return db;
+}

@@ -1,0 +1,108 @@
+/**
+ * Failed-unlock throttling (DESIGN §2, thief and curious user at the lock screen): a growing delay
+ * after `delayAfter` consecutive failures (2^(n - delayAfter + 1) seconds, capped at one hour) and a
+ * lockout at `lockAfter`. The count lives in a 0600 file MACed under the device key, so editing it is
+ * detected; it is written *before* the passphrase is tried (pessimistic counting), so killing the
+ * process mid-attempt cannot hide a guess. A successful unlock resets it.
+ *
+ * Limits, stated plainly: the counter is global to the workstation (per-user counters would let an
+ * attacker tell real user names from unknown ones), and local root can roll the file back to an older
+ * valid copy; offline guessing is what Argon2id is for.
+ */
+import { z } from 'zod';
+import { canonicalBytes } from '../../src-shared/canonical-json';
+import { hmacSha256, timingSafeEqual } from '../../src-shared/crypto';
+import { fromHex, toHex } from '../../src-shared/encoding';
+import { RwError } from '../../src-shared/errors';
+import { readFileOrNull, writePrivateFileAtomic } from './vault-files';
+
+export interface LockoutPolicy {
+  /** Failures before delays start (policy.lockout.delayAfter, default 3). */
+  delayAfter: number;
+  /** Failures that lock the vault (policy.lockout.lockAfter, default 10). */
+  lockAfter: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutPolicy = { delayAfter: 3, lockAfter: 10 };
+const MAX_DELAY_MS = 60 * 60 * 1000;
+
+const stateBodySchema = z
+  .object({
+    version: z.literal(1),
+    workstationId: z.string().regex(/^[0-9a-f]{32}$/),
+    failures: z.number().int().nonnegative().max(1_000_000),
+    lastFailureAt: z.number().int().nonnegative().nullable(),
+  })
+  .strict();
+const stateFileSchema = stateBodySchema.extend({ mac: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+
+export type UnlockState = z.infer<typeof stateBodySchema>;
+
+function macOf(deviceKey: Uint8Array, body: UnlockState): Uint8Array {
+  return hmacSha256(deviceKey, canonicalBytes({ purpose: 'rw-unlock-state', ...body }));
+}
+
+export function writeUnlockState(path: string, deviceKey: Uint8Array, state: UnlockState): void {
+  const body = stateBodySchema.parse(state);
+  writePrivateFileAtomic(path, JSON.stringify({ ...body, mac: toHex(macOf(deviceKey, body)) }) + '\n');
+}
+
+/** A missing, unreadable or altered state file is treated as tampering: the vault stays locked out. */
+export function readUnlockState(path: string, deviceKey: Uint8Array, workstationId: string): UnlockState {
+  const raw = readFileOrNull(path);
+  const tampered = () => new RwError('LOCKED_OUT', 'The record of unlock attempts is missing or was altered; this workstation is locked out. Contact your administrator.', { reason: 'tampered' });
+  if (raw === null) throw tampered();
+  let parsed: z.infer<typeof stateFileSchema>;
+  try {
+    parsed = stateFileSchema.parse(JSON.parse(raw.toString('utf8')));
+  } catch {
+    throw tampered();
+  }
+  const { mac, ...body } = parsed;
+  if (!timingSafeEqual(fromHex(mac), macOf(deviceKey, body)) || body.workstationId !== workstationId) throw tampered();
+  return body;
+}
+
+/** Delay owed after `failures` consecutive failures. */
+export function delayFor(failures: number, policy: LockoutPolicy): number {
+  if (failures < policy.delayAfter) return 0;
+  return Math.min(MAX_DELAY_MS, 1000 * 2 ** (failures - policy.delayAfter + 1));
+}
+
+/** Throws LOCKED_OUT when no attempt may be made now; the detail says how long to wait. */
+export function assertMayAttempt(state: UnlockState, now: number, policy: LockoutPolicy): void {
+  if (state.failures >= policy.lockAfter) {
+    throw new RwError('LOCKED_OUT', 'Too many failed unlock attempts; this workstation is locked out. Contact your administrator.', { reason: 'threshold', failures: state.failures });
+  }
+  const delay = delayFor(state.failures, policy);
+  if (delay === 0 || state.lastFailureAt === null) return;
+  // A clock set backwards does not shorten the wait: the wait is measured from the later of the two.
+  const readyAt = state.lastFailureAt + delay;
+  if (now < readyAt || now < state.lastFailureAt) {
+    const wait = now < state.lastFailureAt ? delay : readyAt - now;
+    throw new RwError('LOCKED_OUT', `Too many failed attempts; try again in ${Math.ceil(wait / 1000)} seconds.`, { reason: 'delay', retryAfterMs: wait });
+  }
+}
+
+export interface Throttle {
+  /** Checks the state, counts this attempt as failed in advance, and returns a function that clears it on success. */
+  begin(): { succeeded(): void; attemptsRemaining: number };
+}
+
+export function unlockThrottle(path: string, deviceKey: Uint8Array, workstationId: string, clock: () => number, policy: LockoutPolicy): Throttle {
+  return {
+    begin() {
+      const state = readUnlockState(path, deviceKey, workstationId);
+      const now = clock();
+      assertMayAttempt(state, now, policy);
+      const failures = state.failures + 1;
+      writeUnlockState(path, deviceKey, { ...state, failures, lastFailureAt: now });
+      return {
+        attemptsRemaining: Math.max(0, policy.lockAfter - failures),
+        succeeded() {
+          writeUnlockState(path, deviceKey, { ...state, failures: 0, lastFailureAt: null });
+        },
+      };
+    },
+  };
+}
