@@ -1,4 +1,19 @@
+/** Renderer entry: one query client, one React root. Styles come from CSS files only (strict CSP). */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { createRwQueryClient } from './api/query-client';
+import { App } from './app';
+import './styles/app.css';
 
-const root = document.getElementById('root');
-if (root) createRoot(root).render(<main><h1>Reviewer Workstation</h1></main>);
+const rootElement = document.getElementById('root');
+if (rootElement) {
+  const client = createRwQueryClient();
+  createRoot(rootElement).render(
+    <StrictMode>
+      <QueryClientProvider client={client}>
+        <App />
+      </QueryClientProvider>
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The react-query client for everything fetched over IPC. Data from the vault is never retried blindly
+ * (a refused call stays refused) and is dropped as soon as the session ends: when any call answers
+ * VAULT_LOCKED (idle lock, OS lock in the main process) the cache and the UI stores are wiped.
+ */
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
+import { resetAllStores } from '../state/store-reset';
+import { isRwCallError } from './rw-call';
+
+export const SESSION_STATUS_KEY = ['session.status', {}] as const;
+
+export function createRwQueryClient(): QueryClient {
+  const onError = (error: unknown): void => {
+    if (isRwCallError(error) && error.code === 'VAULT_LOCKED') wipeSession(client);
+  };
+  const client: QueryClient = new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
+    defaultOptions: {
+      queries: {
+        retry: false,
+        refetchOnWindowFocus: false,
+        // Content stays only while a screen uses it; nothing lingers in memory after navigation.
+        gcTime: 30_000,
+        staleTime: Infinity,
+      },
+      mutations: { retry: false },
+    },
+  });
+  return client;
+}
+
+/** Forget everything the session fetched or selected, then ask the main process who is signed in. */
+export function wipeSession(client: QueryClient): void {
+  client.clear();
+  resetAllStores();
+  void client.invalidateQueries({ queryKey: SESSION_STATUS_KEY });
+}

@@ -1,0 +1,13 @@
+import type { RwCallError } from '../api/rw-call';
+import { describeError } from './describe-error';
+
+/** An error the user must notice: role=alert, an icon word ("Error") so colour is not the only signal. */
+export function ErrorAlert({ error, id }: { error: RwCallError | null; id?: string }) {
+  if (!error) return null;
+  return (
+    <div className="alert alert-error" role="alert" id={id}>
+      <strong className="alert-label">Error:</strong> {describeError(error, Date.now())}{' '}
+      <span className="alert-code">({error.code})</span>
+    </div>
+  );
+}
