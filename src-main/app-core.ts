@@ -7,7 +7,8 @@ import { CONTRACT } from '../src-shared/ipc/contract';
 import { DEFAULT_POLICY, type Policy } from '../src-shared/policy';
 import { createRouter, type AuditHook, type Router } from './ipc/router';
 import { sessionHandlers } from './session/session-handlers';
-import { SessionManager, type OpenVault } from './session/session-manager';
+import { SessionManager } from './session/session-manager';
+import type { UnlockedVault } from './vault/vault';
 import { createVaultOps } from './session/vault-ops';
 
 export interface AppCoreOptions {
@@ -24,13 +25,13 @@ export interface AppCoreOptions {
 
 export interface AppCore {
   router: Router;
-  sessions: SessionManager<OpenVault>;
+  sessions: SessionManager<UnlockedVault>;
   close(): Promise<void>;
 }
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const policy: Policy = DEFAULT_POLICY;
-  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy }));
+  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy: () => policy }));
   const router = createRouter({
     contract: CONTRACT,
     handlers: {

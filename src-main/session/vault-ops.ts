@@ -1,26 +1,27 @@
-/**
- * Binds the session manager to the vault on disk. (Interim: the vault module lands with issue 3; until
- * then every vault operation answers VAULT_MISSING so the lock screen can be built against it.)
- */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { RwError } from '../../src-shared/errors';
+/** Binds the session manager to the vault on disk, with the lockout policy in force. */
+import { randomBytes } from '../../src-shared/crypto';
 import type { Policy } from '../../src-shared/policy';
-import type { OpenVault, VaultOps } from './session-manager';
+import { calibrateKdf, type KdfParams } from '../vault/kdf';
+import { initVault, unlockVault, vaultExists, type UnlockedVault } from '../vault/vault';
+import type { VaultOps } from './session-manager';
 
 export interface VaultOpsDeps {
   clock(): number;
-  policy: Policy;
+  policy(): Policy;
+  /** Argon2id parameters for new slots; calibrated on first use when not given. */
+  kdf?: KdfParams;
 }
 
-export function createVaultOps(dataDir: string, _deps: VaultOpsDeps): VaultOps<OpenVault> {
+export function createVaultOps(dataDir: string, deps: VaultOpsDeps): VaultOps<UnlockedVault> {
+  let kdf: KdfParams | undefined = deps.kdf;
+  const lockout = () => deps.policy().lockout;
   return {
-    exists: () => existsSync(join(dataDir, 'slots.json')),
-    async create() {
-      throw new RwError('VAULT_MISSING', 'Vault creation is not available in this build yet.');
+    exists: () => vaultExists(dataDir),
+    async create(user, passphrase) {
+      // Calibrate only when a slot is written: unlocking reads the parameters stored in the slot.
+      kdf ??= await calibrateKdf({ clock: deps.clock });
+      await initVault(dataDir, user, passphrase, { clock: deps.clock, random: randomBytes, kdf, policy: lockout() });
     },
-    async unlock() {
-      throw new RwError('VAULT_MISSING', 'Vault unlock is not available in this build yet.');
-    },
+    unlock: (user, passphrase) => unlockVault(dataDir, user, passphrase, { clock: deps.clock, policy: lockout() }),
   };
 }
