@@ -15,8 +15,12 @@ import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
 import { runMigrations } from '../../../../src-main/vault/migrations';
 import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 
+// Captured once: tests point TMPDIR at a watched, empty folder while importing, and their own fixtures
+// must not land there.
+const BASE_TMP = os.tmpdir();
+
 export function tempDir(prefix = 'rw-pkg-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return fs.mkdtempSync(path.join(BASE_TMP, prefix));
 }
 
 export interface TestContentDb {
@@ -94,6 +98,8 @@ export interface HandEntry {
   extra?: Uint8Array;
   /** Point this central record at another entry's local header (overlapping entries). */
   sameDataAs?: number;
+  /** Write this compression method number in the headers (data stays stored). */
+  methodNumber?: number;
 }
 
 const S_IFREG = 0o100000;
@@ -107,12 +113,16 @@ export function handZip(entries: HandEntry[]): Buffer {
     const name = typeof entry.name === 'string' ? Buffer.from(entry.name, 'utf8') : Buffer.from(entry.name);
     const data = Buffer.from(asBytes(entry.data ?? ''));
     const method = entry.method ?? 0;
-    const body = method === 8 ? zlib.deflateRawSync(data) : data;
+    const packed = method === 8 ? zlib.deflateRawSync(data) : data;
+    // Traditional PKWARE encryption prefixes a 12-byte header to the (here unencrypted) data.
+    const body = (entry.flags ?? 0) & 0x1 ? Buffer.concat([Buffer.alloc(12, 0x5a), packed]) : packed;
     const crc = zlib.crc32(data);
     const usize = entry.declaredSize ?? data.byteLength;
     const csize = method === 0 && entry.declaredSize !== undefined ? entry.declaredSize : body.byteLength;
+
     const extra = Buffer.from(entry.extra ?? new Uint8Array(0));
     const flags = (entry.flags ?? 0) | 0x800;
+    const methodNumber = entry.methodNumber ?? method;
     let localOffset = offset;
     if (entry.sameDataAs !== undefined) {
       localOffset = offsets[entry.sameDataAs] as number;
@@ -121,7 +131,7 @@ export function handZip(entries: HandEntry[]): Buffer {
       local.writeUInt32LE(0x04034b50, 0);
       local.writeUInt16LE(20, 4);
       local.writeUInt16LE(flags, 6);
-      local.writeUInt16LE(method, 8);
+      local.writeUInt16LE(methodNumber, 8);
       local.writeUInt16LE(0, 10);
       local.writeUInt16LE(0x21, 12);
       local.writeUInt32LE(crc, 14);
@@ -139,7 +149,7 @@ export function handZip(entries: HandEntry[]): Buffer {
     central.writeUInt16LE((3 << 8) | 20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(flags, 8);
-    central.writeUInt16LE(method, 10);
+    central.writeUInt16LE(methodNumber, 10);
     central.writeUInt16LE(0, 12);
     central.writeUInt16LE(0x21, 14);
     central.writeUInt32LE(crc, 16);
