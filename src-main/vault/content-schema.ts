@@ -3,16 +3,14 @@
  * findings, checklist, each with an append-only history) and the reviewers' signing keys. Append new
  * migrations at the end; never edit one that has shipped.
  */
+import { CHECKLIST_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
 import type { Migration } from './migrations';
 
 /** Artifact content is stored in chunks of this size (the last chunk may be shorter). */
 export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
 
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export const CHECKLIST_STATUSES = ['unreviewed', 'pass', 'concern', 'fail', 'not-applicable'] as const;
-
-const severityList = SEVERITIES.map((s) => `'${s}'`).join(', ');
-const statusList = CHECKLIST_STATUSES.map((s) => `'${s}'`).join(', ');
+const severityList = SEVERITY_VALUES.map((s) => `'${s}'`).join(', ');
+const statusList = CHECKLIST_STATUS_VALUES.map((s) => `'${s}'`).join(', ');
 
 export const CONTENT_MIGRATIONS: Migration[] = [
   {
