@@ -34,7 +34,7 @@ describe('import interrupted by SIGKILL', () => {
     writeFiles(big, { 'submission.json': submissionBytes({ model: 'Interrupted' }), 'a.bin': blob, 'b.bin': blob.subarray(0, 8 * MiB) });
     await signPackage(big, key);
 
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'import-child.ts'), vault.file, toHex(vault.key), big, publicKeyToPem(trusted[0]!), String(12 * MiB)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'import-child.ts'), vault.file, toHex(vault.key), big, publicKeyToPem(trusted[0]!), String(28 * MiB)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
