@@ -19,31 +19,41 @@ export interface AppCoreOptions {
   preview: boolean;
   /** `app://rw` in Electron; the harness's own origin in Chromium. */
   appOrigin: string;
-  /** Where every router decision is recorded. */
-  audit: AuditHook;
+  /** An extra observer of every router decision (the harness uses it to assert on refusals). */
+  audit?: AuditHook;
 }
 
 export interface AppCore {
   router: Router;
   sessions: SessionManager<UnlockedVault>;
+  /** Records a refusal by the Electron shell (navigation, permission, request) in the access log. */
+  recordShellRefusal(kind: string, target: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const policy: Policy = DEFAULT_POLICY;
   const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy: () => policy }));
+  const audit: AuditHook = {
+    async record(entry) {
+      await options.audit?.record(entry);
+    },
+  };
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy: () => policy, preview: options.preview }),
     },
     session: () => sessions.caller(),
-    audit: options.audit,
+    audit,
     appOrigin: options.appOrigin,
   });
   return {
     router,
     sessions,
+    async recordShellRefusal(kind, target) {
+      await audit.record({ channel: 'shell', event: `shell.refused.${kind}`, actor: sessions.caller(), outcome: 'denied', detail: { target: target.slice(0, 512) } });
+    },
     async close() {
       sessions.lock('shutdown');
     },

@@ -1,2 +1,72 @@
-// Placeholder composition root; replaced by the Electron shell wiring.
-export {};
+/**
+ * Electron composition root: lifecycle and wiring only. Every decision lives in a module that is
+ * tested without Electron; this file connects them to the real app, protocol, session and IPC.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
+import { createAppCore, type AppCore } from './app-core';
+import { bindRouterToIpc } from './ipc/electron-ipc';
+import { APP_ORIGIN } from './window/app-origin';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './window/app-protocol';
+import { refusedLaunchReasons } from './window/argv-guard';
+import { applicationMenuTemplate } from './window/app-menu';
+import { lockDownContents, lockDownSession, type ReportRefusal } from './window/lockdown';
+import { createMainWindow } from './window/window-factory';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererRoot = join(here, '../renderer');
+const preloadPath = join(here, '../preload/index.cjs');
+
+const refusals = refusedLaunchReasons(process.argv, process.env);
+if (refusals.length > 0) {
+  process.stderr.write(`Reviewer Workstation will not start: ${refusals.join('; ')}.\n`);
+  app.exit(1);
+}
+if (!app.requestSingleInstanceLock()) app.exit(0);
+
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+app.enableSandbox();
+
+let core: AppCore | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+const report: ReportRefusal = (kind, target) => {
+  void core?.recordShellRefusal(kind, target);
+};
+
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents, report));
+
+app.on('second-instance', () => {
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
+
+app.on('window-all-closed', () => app.quit());
+
+app.on('will-quit', () => {
+  void core?.close();
+});
+
+app
+  .whenReady()
+  .then(async () => {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform)));
+    lockDownSession(session.defaultSession, report);
+    registerAppProtocol(protocol, rendererRoot);
+    core = await createAppCore({
+      dataDir: join(app.getPath('userData'), 'vault'),
+      clock: () => Date.now(),
+      preview: false,
+      appOrigin: APP_ORIGIN,
+    });
+    bindRouterToIpc(ipcMain, core.router);
+    const lockForOs = () => core?.sessions.lock('os');
+    powerMonitor.on('suspend', lockForOs);
+    powerMonitor.on('lock-screen', lockForOs);
+    mainWindow = createMainWindow({ BrowserWindow, preloadPath, isPackaged: app.isPackaged, report });
+  })
+  .catch(() => {
+    process.stderr.write('Reviewer Workstation failed to start.\n');
+    app.exit(1);
+  });
