@@ -6,7 +6,7 @@
 import type { Session, WebContents } from 'electron';
 import { isAllowedRendererRequest } from './request-filter';
 
-export type ReportRefusal = (kind: 'navigation' | 'window-open' | 'webview' | 'permission' | 'request', target: string) => void;
+export type ReportRefusal = (kind: 'navigation' | 'window-open' | 'webview' | 'permission' | 'request' | 'key', target: string) => void;
 
 export function lockDownContents(contents: WebContents, report: ReportRefusal): void {
   // The renderer is a single-page app: it never navigates, so any navigation is an attack or a bug.

@@ -4,6 +4,7 @@
  */
 import type { BrowserWindow as BrowserWindowClass } from 'electron';
 import { APP_ENTRY_URL } from './app-origin';
+import { installKeyFilter } from './key-filter';
 import { lockDownContents, type ReportRefusal } from './lockdown';
 
 export interface MainWindowDeps {
@@ -46,6 +47,7 @@ export function createMainWindow(deps: MainWindowDeps): BrowserWindowClass {
   // Screen capture by other applications (screen sharing, screenshot tools) sees a black window.
   window.setContentProtection(true);
   lockDownContents(window.webContents, deps.report);
+  installKeyFilter(window.webContents, deps.isPackaged, (decision) => deps.report('key', decision));
   window.once('ready-to-show', () => window.show());
   void window.loadURL(APP_ENTRY_URL);
   return window;

@@ -57,4 +57,9 @@ describe('the main window factory', () => {
     expect(window.webContents.windowOpenHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' });
     expect(window.webContents.fire('will-navigate', 'https://example.com/')).toBe(true);
   });
+
+  it('swallows Ctrl+P on the window it makes', () => {
+    const window = build(true);
+    expect(window.webContents.fire('before-input-event', { type: 'keyDown', key: 'p', control: true, meta: false, shift: false, alt: false })).toBe(true);
+  });
 });
