@@ -43,8 +43,11 @@ function isBase64Either(text: string): boolean {
 const base64Field = z.string().refine(isBase64Either, { message: 'must be base64 (standard or URL-safe alphabet)' });
 
 export const dsseSignatureSchema = z.object({
-  /** Unauthenticated hint; never used to select or trust a key. */
-  keyid: z.string().optional(),
+  /**
+   * Unauthenticated hint; never used to select or trust a key. null is accepted because Sigstore bundles
+   * written by model_signing carry `"keyid": null`.
+   */
+  keyid: z.string().nullish(),
   sig: base64Field,
 });
 

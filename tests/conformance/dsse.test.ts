@@ -3,9 +3,12 @@ import { z } from 'zod';
 import { pae, signEnvelope, verifyEnvelope } from '../../src-shared/dsse';
 import { ed25519PublicFromSeed, ed25519PublicKey, ed25519RawFromPublicKey, ed25519Sign, parsePublicKeyPem, publicKeyFromJwk } from '../../src-shared/crypto';
 import { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from '../../src-shared/encoding';
-import { conformancePresent, readConformanceJson } from './conformance-root';
+import { conformancePresent, conformanceRoot, readConformanceJson } from './conformance-root';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const present = conformancePresent('dsse/vectors.json', 'dsse conformance');
+const modelSigningPresent = conformancePresent('model-signing', 'dsse conformance (model-signing envelopes)');
 
 const vectorsSchema = z.object({
   pae: z.array(z.object({ payloadType: z.string(), payloadUtf8: z.string(), paeUtf8: z.string().optional(), paeHex: z.string().optional() })),
@@ -83,5 +86,22 @@ describe.skipIf(!present)('DSSE conformance (secure-systems-lab/dsse, probityai/
       cases++;
     }
     expect(x.cases.length).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(!modelSigningPresent)('DSSE envelopes inside OpenSSF model-signing bundles (ECDSA P-384, DER)', () => {
+  const versions = ['v0.3.1-elliptic-key', 'v1.0.0-elliptic-key', 'v1.1.0-elliptic-key'];
+  let cases = 0;
+  afterAll(() => console.log(`[dsse conformance, model-signing] ${cases} envelopes verified`));
+
+  it.each(versions)('verifies the envelope in %s/model.sig with the published key, and refuses it altered', (version) => {
+    const key = parsePublicKeyPem(fs.readFileSync(path.join(conformanceRoot, 'model-signing/keys/certificate/signing-key-pub.pem'), 'utf8'));
+    expect(key.algorithm).toBe('ecdsa-p384');
+    const bundle = JSON.parse(fs.readFileSync(path.join(conformanceRoot, 'model-signing', version, 'model.sig'), 'utf8')) as { dsseEnvelope: unknown };
+    const verified = verifyEnvelope(bundle.dsseEnvelope, [key], { expectedPayloadType: 'application/vnd.in-toto+json' });
+    expect(new TextDecoder().decode(verified.payload)).toContain('https://in-toto.io/Statement/v1');
+    const env = bundle.dsseEnvelope as { payload: string; payloadType: string; signatures: unknown[] };
+    expect(() => verifyEnvelope({ ...env, payloadType: 'application/json' }, [key])).toThrowError(expect.objectContaining({ code: 'SIGNATURE_INVALID' }));
+    cases++;
   });
 });

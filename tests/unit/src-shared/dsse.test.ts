@@ -127,6 +127,11 @@ describe('parseEnvelopeBytes', () => {
     expect(verifyEnvelope(parseEnvelopeBytes(bytes), [aliceKey]).payload).toEqual(payload);
   });
 
+  it('accepts a null or empty keyid (Sigstore bundles from model_signing carry "keyid": null)', () => {
+    expect(verifyEnvelope({ ...good, signatures: [{ keyid: null, sig: goodSig }] }, [aliceKey]).verifiedKeys).toEqual([aliceKey]);
+    expect(verifyEnvelope({ ...good, signatures: [{ keyid: '', sig: goodSig }] }, [aliceKey]).verifiedKeys).toEqual([aliceKey]);
+  });
+
   it('drops unknown members, which are not signed', () => {
     expect(parseEnvelope({ ...good, extra: 1 })).toEqual(good);
   });
