@@ -6,8 +6,10 @@ import { isRwError } from '../../src-shared/errors';
 import { parseArgs } from './args';
 import { EXIT, type CliIo, type Command } from './command';
 import { exitCodeFor } from './exit-code';
+import { VAULT_COMMANDS } from './vault-commands';
+import { CASES_COMMANDS } from './cases-commands';
 
-const COMMAND_GROUPS: Command[][] = [];
+const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS];
 
 export function allCommands(): Command[] {
   return COMMAND_GROUPS.flat();

@@ -1,0 +1,46 @@
+/** rwctl cases list: the cases in a vault, for a reviewer (auditors hold no key for content.db). */
+import { RwError } from '../../src-shared/errors';
+import { DEFAULT_POLICY } from '../../src-shared/policy';
+import { unlockVault } from '../vault/vault';
+import { listCases } from '../workspace/case-list';
+import { EXIT, type Command } from './command';
+import { readPassphrase } from './passphrase';
+import { vaultDir } from './vault-commands';
+
+export const CASES_COMMANDS: Command[] = [
+  {
+    path: ['cases', 'list'],
+    summary: 'List the cases in the vault',
+    positionals: [],
+    options: {
+      vault: { kind: 'string', description: 'Vault folder', required: true },
+      user: { kind: 'string', description: 'Reviewer name', required: true },
+      json: { kind: 'boolean', description: 'Print JSON' },
+      'passphrase-file': { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' },
+    },
+    async run(args, io) {
+      const dir = vaultDir(args, io);
+      const user = args.strings['user'] as string;
+      const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
+      const vault = await unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
+      try {
+        if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
+        const cases = listCases(vault.content);
+        if (args.booleans['json']) {
+          io.stdout(JSON.stringify({ cases }, null, 2) + '\n');
+        } else if (cases.length === 0) {
+          io.stdout('No cases.\n');
+        } else {
+          const lines = cases.map((c) => [c.id, c.model, c.version, c.developer, c.releaseDate, c.reviewDeadline, String(c.artifactCount)]);
+          const header = ['ID', 'MODEL', 'VERSION', 'DEVELOPER', 'RELEASE', 'DEADLINE', 'ARTIFACTS'];
+          const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
+          const fmt = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd();
+          io.stdout([fmt(header), ...lines.map(fmt)].join('\n') + '\n');
+        }
+        return EXIT.ok;
+      } finally {
+        vault.close();
+      }
+    },
+  },
+];

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRubric, parseRubric } from '../../../../src-main/workspace/rubric';
+
+describe('review rubric', () => {
+  it('ships six sections of four to six items, each with guidance', () => {
+    const rubric = defaultRubric();
+    expect(rubric.version).toBe('1');
+    expect(rubric.sections.map((s) => s.id)).toEqual(['documentation', 'evaluation', 'cyber', 'safeguards', 'weights-security', 'release']);
+    for (const section of rubric.sections) {
+      expect(section.items.length).toBeGreaterThanOrEqual(4);
+      expect(section.items.length).toBeLessThanOrEqual(6);
+      for (const item of section.items) {
+        expect(item.id.startsWith(`${section.id}.`)).toBe(true);
+        expect(item.guidance.length).toBeGreaterThan(40);
+      }
+    }
+  });
+
+  const valid = () => structuredClone(defaultRubric()) as unknown as { version: unknown; sections: Array<{ items: Array<Record<string, unknown>> }> } & Record<string, unknown>;
+
+  it.each([
+    ['a duplicated item id', (r: ReturnType<typeof valid>) => r.sections[1]?.items.push({ ...r.sections[0]?.items[0] })],
+    ['an unknown field', (r: ReturnType<typeof valid>) => (r['extra'] = true)],
+    ['a missing version', (r: ReturnType<typeof valid>) => delete r['version']],
+    ['a non-numeric version', (r: ReturnType<typeof valid>) => (r.version = 'v1')],
+    ['an item without guidance', (r: ReturnType<typeof valid>) => delete r.sections[0]?.items[0]?.['guidance']],
+    ['an item id with upper case', (r: ReturnType<typeof valid>) => ((r.sections[0]?.items[0] as Record<string, unknown>)['id'] = 'Doc.X')],
+    ['an empty section', (r: ReturnType<typeof valid>) => ((r.sections[0] as { items: unknown[] }).items = [])],
+  ])('refuses %s', (_name, mutate) => {
+    const r = valid();
+    mutate(r);
+    expect(() => parseRubric(r)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+});
