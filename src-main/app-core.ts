@@ -26,6 +26,8 @@ export interface AppCoreOptions {
 export interface AppCore {
   router: Router;
   sessions: SessionManager<UnlockedVault>;
+  /** The policy in force (signed once enrolled, the built-in default before). */
+  policy(): Policy;
   /** Records a refusal by the Electron shell (navigation, permission, request) in the access log. */
   recordShellRefusal(kind: string, target: string): Promise<void>;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   return {
     router,
     sessions,
+    policy: () => policy,
     async recordShellRefusal(kind, target) {
       await audit.record({ channel: 'shell', event: `shell.refused.${kind}`, actor: sessions.caller(), outcome: 'denied', detail: { target: target.slice(0, 512) } });
     },

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
 import { createAppCore, type AppCore } from './app-core';
+import { watchIdle } from './controls/electron-idle';
 import { bindRouterToIpc } from './ipc/electron-ipc';
 import { APP_ORIGIN } from './window/app-origin';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './window/app-protocol';
@@ -64,7 +65,19 @@ app
     const lockForOs = () => core?.sessions.lock('os');
     powerMonitor.on('suspend', lockForOs);
     powerMonitor.on('lock-screen', lockForOs);
-    mainWindow = createMainWindow({ BrowserWindow, preloadPath, isPackaged: app.isPackaged, report });
+    const window = createMainWindow({ BrowserWindow, preloadPath, isPackaged: app.isPackaged, report });
+    mainWindow = window;
+    const appCore = core;
+    watchIdle({
+      powerMonitor,
+      contents: window.webContents,
+      clock: () => Date.now(),
+      idleMinutes: () => appCore.policy().idleMinutes,
+      isUnlocked: () => appCore.sessions.current() !== null,
+      lock: () => appCore.sessions.lock('idle'),
+    });
+    // A lock reloads the renderer: every React, zustand and query-cache byte of the session is gone.
+    appCore.sessions.onLock(() => window.webContents.reload());
   })
   .catch(() => {
     process.stderr.write('Reviewer Workstation failed to start.\n');
