@@ -27,52 +27,46 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       CREATE TABLE witnessed_checkpoints(size INTEGER PRIMARY KEY, origin TEXT NOT NULL, root_hash BLOB NOT NULL, cosigned_note TEXT NOT NULL, witnessed_at INTEGER NOT NULL);
     `,
   },
+  {
+    version: 3,
+    name: 'access-log',
+    // The access log (DESIGN §5). Leaf bytes are stored exactly as hashed (RFC 8785 text); the other leaf
+    // columns are copies for indexed queries and verification checks them against the leaf. log_nodes keeps
+    // every interior node (level >= 1) of perfect subtrees so proofs cost O(log n) lookups; log_state holds
+    // the compact range so an append costs O(log n). Triggers make leaves, nodes and checkpoints
+    // append-only: a writer with the key must drop them first, and what they rewrite no longer matches
+    // checkpoints that left the laptop.
+    up: `
+      CREATE TABLE log_leaves(
+        seq INTEGER PRIMARY KEY,
+        leaf BLOB NOT NULL,
+        leaf_hash BLOB NOT NULL,
+        ts INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        user TEXT,
+        role TEXT NOT NULL,
+        session TEXT,
+        object_kind TEXT,
+        object_id TEXT,
+        outcome TEXT NOT NULL,
+        page INTEGER,
+        dwell_ms INTEGER
+      );
+      CREATE INDEX log_leaves_ts ON log_leaves(ts);
+      CREATE INDEX log_leaves_event_ts ON log_leaves(event, ts);
+      CREATE INDEX log_leaves_user_ts ON log_leaves(user, ts);
+      CREATE INDEX log_leaves_object_ts ON log_leaves(object_id, ts);
+      CREATE TABLE log_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;
+      CREATE TABLE log_state(id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, compact TEXT NOT NULL, last_ts INTEGER NOT NULL,
+        checkpoint_size INTEGER NOT NULL, checkpoint_ts INTEGER NOT NULL);
+      INSERT INTO log_state(id, size, compact, last_ts, checkpoint_size, checkpoint_ts) VALUES (1, 0, '{"size":0,"hashes":[]}', 0, 0, 0);
+      CREATE TABLE log_checkpoints(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, ts INTEGER NOT NULL, reason TEXT NOT NULL, note TEXT NOT NULL);
+      CREATE TRIGGER log_leaves_no_update BEFORE UPDATE ON log_leaves BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+      CREATE TRIGGER log_leaves_no_delete BEFORE DELETE ON log_leaves BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+      CREATE TRIGGER log_nodes_no_update BEFORE UPDATE ON log_nodes BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+      CREATE TRIGGER log_nodes_no_delete BEFORE DELETE ON log_nodes BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+      CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+      CREATE TRIGGER log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    `,
+  },
 ];
-
-/**
- * The access log (DESIGN §5). Leaf bytes are stored exactly as hashed (RFC 8785 text); the other leaf
- * columns are copies for indexed queries and verification checks them against the leaf. log_nodes keeps
- * every interior node (level >= 1) of perfect subtrees so proofs cost O(log n) lookups; log_state holds
- * the compact range so an append costs O(log n). Triggers make leaves, nodes and checkpoints
- * append-only: a writer with the key must drop them first, and what they rewrite no longer matches
- * checkpoints that left the laptop.
- */
-AUDIT_MIGRATIONS.push({
-  version: 2,
-  name: 'access-log',
-  up: `
-    CREATE TABLE log_leaves(
-      seq INTEGER PRIMARY KEY,
-      leaf BLOB NOT NULL,
-      leaf_hash BLOB NOT NULL,
-      ts INTEGER NOT NULL,
-      event TEXT NOT NULL,
-      user TEXT,
-      role TEXT NOT NULL,
-      session TEXT,
-      object_kind TEXT,
-      object_id TEXT,
-      outcome TEXT NOT NULL,
-      page INTEGER,
-      dwell_ms INTEGER
-    );
-    CREATE INDEX log_leaves_ts ON log_leaves(ts);
-    CREATE INDEX log_leaves_event_ts ON log_leaves(event, ts);
-    CREATE INDEX log_leaves_user_ts ON log_leaves(user, ts);
-    CREATE INDEX log_leaves_object_ts ON log_leaves(object_id, ts);
-    CREATE TABLE log_nodes(level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY(level, idx)) WITHOUT ROWID;
-    CREATE TABLE log_state(id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, compact TEXT NOT NULL, last_ts INTEGER NOT NULL,
-      checkpoint_size INTEGER NOT NULL, checkpoint_ts INTEGER NOT NULL);
-    INSERT INTO log_state(id, size, compact, last_ts, checkpoint_size, checkpoint_ts) VALUES (1, 0, '{"size":0,"hashes":[]}', 0, 0, 0);
-    CREATE TABLE log_checkpoints(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, ts INTEGER NOT NULL, reason TEXT NOT NULL, note TEXT NOT NULL);
-    CREATE TABLE log_external_checkpoints(id INTEGER PRIMARY KEY, size INTEGER NOT NULL, ts INTEGER NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL);
-    CREATE TRIGGER log_leaves_no_update BEFORE UPDATE ON log_leaves BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_leaves_no_delete BEFORE DELETE ON log_leaves BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_nodes_no_update BEFORE UPDATE ON log_nodes BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_nodes_no_delete BEFORE DELETE ON log_nodes BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_checkpoints_no_update BEFORE UPDATE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_checkpoints_no_delete BEFORE DELETE ON log_checkpoints BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_external_no_update BEFORE UPDATE ON log_external_checkpoints BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-    CREATE TRIGGER log_external_no_delete BEFORE DELETE ON log_external_checkpoints BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
-  `,
-});
