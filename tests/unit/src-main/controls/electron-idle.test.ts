@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WebContents } from 'electron';
 import { watchIdle } from '../../../../src-main/controls/electron-idle';
 import { FakeWebContents } from '../../../helpers/fake-electron';
 
@@ -12,7 +13,7 @@ describe('idle watch against a fake powerMonitor', () => {
     let locks = 0;
     const stop = watchIdle({
       powerMonitor: { getSystemIdleTime: () => 0 },
-      contents,
+      contents: contents as unknown as Pick<WebContents, 'on'>,
       clock: () => now,
       idleMinutes: () => 1,
       isUnlocked: () => true,
