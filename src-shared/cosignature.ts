@@ -10,6 +10,7 @@
 import { RwError } from './errors';
 import { utf8 } from './encoding';
 import { ed25519PublicFromSeed, ed25519Sign, ed25519Verify } from './crypto';
+import { parseCheckpoint } from './checkpoint';
 import {
   formatSignatureLine,
   formatVerifierKey,
@@ -127,8 +128,13 @@ export function cosignatureSigner(name: string, seed: Uint8Array, clock: () => n
   };
 }
 
-/** Cosign checkpoint note text; returns the signature line (with newline) a witness sends back. */
+/**
+ * Cosign checkpoint note text (as returned by openCheckpoint/openNote, final newline included); returns the
+ * signature line (with newline) a witness sends back. Refuses text that is not a well-formed checkpoint so a
+ * witness key never signs anything else.
+ */
 export function cosignCheckpoint(checkpointText: string, name: string, seed: Uint8Array, timestamp: number): string {
+  parseCheckpoint(checkpointText);
   const signer = cosignatureSigner(name, seed, () => timestamp * 1000);
   const signature: NoteSignature = { name, keyId: signer.keyId, signature: signer.sign(utf8(checkpointText)) };
   return formatSignatureLine(signature);

@@ -95,6 +95,7 @@ describe('tlog-cosignature v1', () => {
     ['a type 0x01 vkey', () => parseCosignatureVerifierKey(formatVerifierKey(WITNESS, 0x01, witnessKey.publicKey))],
     ['a short signature', () => formatCosignature({ timestamp: T, signature: new Uint8Array(63) })],
     ['an invalid cosigner name', () => cosignatureVerifier('has space', witnessKey.publicKey)],
+    ['cosigning text that is not a checkpoint', () => cosignCheckpoint('hello\n', WITNESS, witnessKey.privateKey, T)],
   ])('refuses %s', (_n, run) => {
     expect(run).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
   });
