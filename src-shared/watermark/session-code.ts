@@ -149,3 +149,22 @@ export function decodeSessionCode(soft: ArrayLike<number>): Uint8Array | null {
   for (let i = 0; i < CHECK_BITS; i++) check = ((check << 1) | (bits[SESSION_CODE_BITS + i] ?? 0)) >>> 0;
   return check === sessionCheck(code) ? code : null;
 }
+
+/**
+ * Hex form of a session code (lowercase, 12 digits). Kept here rather than in encoding.ts because this
+ * module also runs in the sandboxed overlay renderer, where encoding.ts's Buffer does not exist.
+ */
+export function sessionCodeToHex(code: Uint8Array): string {
+  assertCode(code);
+  let out = '';
+  for (const b of code) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+/** Parses 12 hex digits; null for anything else (callers turn that into their own refusal). */
+export function sessionCodeFromHex(text: string): Uint8Array | null {
+  if (!/^[0-9a-fA-F]{12}$/.test(text)) return null;
+  const out = new Uint8Array(SESSION_CODE_BYTES);
+  for (let i = 0; i < SESSION_CODE_BYTES; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}

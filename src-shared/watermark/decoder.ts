@@ -1,0 +1,521 @@
+/**
+ * Blind decoding of the forensic watermark from a screenshot or photo of the screen (DESIGN.md §7):
+ *
+ * 1. Luma (BT.601, what JPEG keeps best). Page content is removed: pixels much darker than their
+ *    local maximum are text/ink and are rejected (and their ringing neighbours), the rest get a local
+ *    background mean subtracted; the residual is clipped, so what is left is the overlay plus noise.
+ * 2. Scale, coarse: the overlay repeats with the tile period P (128 px × the unknown rescale), so the
+ *    residual's autocorrelation along rows and along columns peaks at P, 2P, … . Both are computed
+ *    with FFTs (Wiener–Khinchin); a few peaks become period candidates, refined on their harmonics.
+ * 3. Scale, fine, and phase together: for each candidate and small perturbations of it, every pixel is
+ *    folded into one averaged tile of 64×64 bins (4 per cell, weighted by the background pixels each
+ *    got); the sync cells are correlated at all 4096 tile phases; the best (period, phase) pairs win.
+ *    Working on the folded tile is what lets few tiles (crop + downscale) still be read.
+ * 4. Soft cell values → de-whitened, de-interleaved soft bits → Viterbi → 32-bit check
+ *    (session-code.ts).
+ * 5. Confirmation: the decoded code's whole tile (sync + payload) is re-rendered and must correlate
+ *    with the folded tile above CONFIRM_THRESHOLD; a check that passed by chance on a random image does
+ *    not also reproduce 256 cells.
+ *
+ * Pure over pixel buffers (no DOM, no Node): callers bring decoded RGBA or grey pixels.
+ */
+import { CODED_BITS, SESSION_CODE_BYTES, decodeSessionCode } from './session-code';
+import { CELL_COUNT, TILE_CELLS, TILE_LAYOUT, TILE_PX, cellBits } from './tile-layout';
+
+export interface PixelImage {
+  width: number;
+  height: number;
+  /** RGBA (4 bytes per pixel) or grey (1 byte per pixel). */
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+export interface WatermarkDecode {
+  /** The session code, lowercase hex. */
+  code: string;
+  /** Details for the forensic report. */
+  evidence: {
+    /** Tile period found in the image, px (horizontal, vertical): 128 × the rescale factor. */
+    period: [number, number];
+    /** Correlation of the re-rendered pattern with the folded tile, 0..1. */
+    confirmation: number;
+    /** Sync correlation in standard deviations above noise. */
+    syncScore: number;
+  };
+}
+
+/** Smallest and largest rescale searched. */
+export const MIN_SCALE = 0.45;
+export const MAX_SCALE = 2.25;
+/** Minimum correlation of the re-rendered tile with the folded tile to accept a decode. */
+export const CONFIRM_THRESHOLD = 0.3;
+/** Upper bound on Viterbi + check attempts per image (session-code.ts false-accept bound uses it). */
+export const MAX_DECODE_ATTEMPTS = 64;
+
+const BINS_PER_CELL = 4;
+const BINS = TILE_CELLS * BINS_PER_CELL;
+const MIN_PIXELS = 64 * 64;
+const MAX_PIXELS = 40_000_000;
+
+// ---------- 1. page removal ----------
+
+function toLuma(image: PixelImage): Float32Array {
+  const n = image.width * image.height;
+  const out = new Float32Array(n);
+  const d = image.data;
+  if (d.length === n) {
+    for (let i = 0; i < n; i++) out[i] = d[i] ?? 0;
+  } else {
+    for (let i = 0, o = 0; i < n; i++, o += 4) out[i] = 0.299 * (d[o] ?? 0) + 0.587 * (d[o + 1] ?? 0) + 0.114 * (d[o + 2] ?? 0);
+  }
+  return out;
+}
+
+/** Separable running max over a (2r+1)² window. */
+function maxFilter(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const tmp = new Float32Array(w * h);
+  const out = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      let m = -Infinity;
+      for (let k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) m = Math.max(m, src[row + k] ?? 0);
+      tmp[row + x] = m;
+    }
+  }
+  for (let x = 0; x < w; x++)
+    for (let y = 0; y < h; y++) {
+      let m = -Infinity;
+      for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) m = Math.max(m, tmp[k * w + x] ?? 0);
+      out[y * w + x] = m;
+    }
+  return out;
+}
+
+/** Box sums over a (2r+1)² window via an integral image (clamped at the borders). */
+function boxSum(src: Float32Array, w: number, h: number, r: number): Float64Array {
+  const integral = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let rowSum = 0;
+    for (let x = 0; x < w; x++) {
+      rowSum += src[y * w + x] ?? 0;
+      integral[(y + 1) * (w + 1) + x + 1] = (integral[y * (w + 1) + x + 1] ?? 0) + rowSum;
+    }
+  }
+  const out = new Float64Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.max(0, y - r);
+    const y1 = Math.min(h, y + r + 1);
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.max(0, x - r);
+      const x1 = Math.min(w, x + r + 1);
+      out[y * w + x] =
+        (integral[y1 * (w + 1) + x1] ?? 0) - (integral[y0 * (w + 1) + x1] ?? 0) - (integral[y1 * (w + 1) + x0] ?? 0) + (integral[y0 * (w + 1) + x0] ?? 0);
+    }
+  }
+  return out;
+}
+
+interface Residual {
+  /** Background residual (0 where rejected). */
+  r: Float32Array;
+  /** 1 for background pixels, 0 for rejected ones. */
+  m: Float32Array;
+}
+
+/** Darker than the local maximum by this much = ink, not overlay (the overlay moves luma by < 4). */
+const INK_THRESHOLD = 10;
+/** Residuals beyond this are not overlay (whose cells differ by < 4) plus codec noise: rejected. */
+const OUTLIER = 8;
+const RESIDUAL_CLIP = 5;
+
+function pageResidual(luma: Float32Array, w: number, h: number): Residual {
+  const localMax = maxFilter(luma, w, h, 3);
+  const ink = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) ink[i] = (luma[i] ?? 0) < (localMax[i] ?? 0) - INK_THRESHOLD ? 1 : 0;
+  // Reject ink and a 1-px ring around it (anti-aliasing, JPEG ringing).
+  const inkNear = maxFilter(ink, w, h, 1);
+  const m = new Float32Array(w * h);
+  const lm = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const keep = (inkNear[i] ?? 0) > 0 ? 0 : 1;
+    m[i] = keep;
+    lm[i] = keep * (luma[i] ?? 0);
+  }
+  const radius = 12;
+  const minCount = (2 * radius + 1) ** 2 * 0.05;
+  const r = new Float32Array(w * h);
+  // Two passes: the second background mean leaves out pixels the first found to be outliers (the
+  // faint fringe of blurred or rescaled text, which is darker than any overlay cell but not ink).
+  for (let pass = 0; pass < 2; pass++) {
+    const sums = boxSum(lm, w, h, radius);
+    const counts = boxSum(m, w, h, radius);
+    for (let i = 0; i < w * h; i++) {
+      const c = counts[i] ?? 0;
+      if (!m[i] || c < minCount) {
+        m[i] = 0;
+        lm[i] = 0;
+        r[i] = 0;
+        continue;
+      }
+      const v = (luma[i] ?? 0) - (sums[i] ?? 0) / c;
+      if (v > OUTLIER || v < -OUTLIER) {
+        m[i] = 0;
+        lm[i] = 0;
+        r[i] = 0;
+        continue;
+      }
+      r[i] = v > RESIDUAL_CLIP ? RESIDUAL_CLIP : v < -RESIDUAL_CLIP ? -RESIDUAL_CLIP : v;
+    }
+  }
+  return { r, m };
+}
+
+// ---------- 2. coarse scale by autocorrelation ----------
+
+/** In-place iterative radix-2 complex FFT (inverse when sign = 1, unnormalised). */
+function fft(re: Float64Array, im: Float64Array, sign: number): void {
+  const n = re.length;
+  for (let i = 1, j = 0; i < n; i++) {
+    let bit = n >> 1;
+    for (; j & bit; bit >>= 1) j ^= bit;
+    j ^= bit;
+    if (i < j) {
+      const tr = re[i] ?? 0;
+      re[i] = re[j] ?? 0;
+      re[j] = tr;
+      const ti = im[i] ?? 0;
+      im[i] = im[j] ?? 0;
+      im[j] = ti;
+    }
+  }
+  for (let len = 2; len <= n; len <<= 1) {
+    const ang = (sign * 2 * Math.PI) / len;
+    const wr = Math.cos(ang);
+    const wi = Math.sin(ang);
+    const half = len >> 1;
+    for (let i = 0; i < n; i += len) {
+      let cr = 1;
+      let ci = 0;
+      for (let k = 0; k < half; k++) {
+        const a = i + k;
+        const b = a + half;
+        const xr = (re[b] ?? 0) * cr - (im[b] ?? 0) * ci;
+        const xi = (re[b] ?? 0) * ci + (im[b] ?? 0) * cr;
+        re[b] = (re[a] ?? 0) - xr;
+        im[b] = (im[a] ?? 0) - xi;
+        re[a] = (re[a] ?? 0) + xr;
+        im[a] = (im[a] ?? 0) + xi;
+        const nr = cr * wr - ci * wi;
+        ci = cr * wi + ci * wr;
+        cr = nr;
+      }
+    }
+  }
+}
+
+/**
+ * Mean product r(x)·r(x+d) along one axis for every lag d < length, over `lines` lines of `length`
+ * samples (line i, sample j at data[i * lineStride + j * step]). Two real lines share one complex FFT.
+ */
+function axisAutocorrelation(data: Float32Array, lines: number, length: number, lineStride: number, step: number): Float64Array {
+  let n = 1;
+  while (n < 2 * length) n <<= 1;
+  const power = new Float64Array(n);
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let line = 0; line < lines; line += 2) {
+    re.fill(0);
+    im.fill(0);
+    for (let j = 0; j < length; j++) {
+      re[j] = data[line * lineStride + j * step] ?? 0;
+      if (line + 1 < lines) im[j] = data[(line + 1) * lineStride + j * step] ?? 0;
+    }
+    fft(re, im, -1);
+    for (let k = 0; k < n; k++) {
+      const k2 = (n - k) & (n - 1);
+      const a = (re[k] ?? 0) ** 2 + (im[k] ?? 0) ** 2;
+      const b = (re[k2] ?? 0) ** 2 + (im[k2] ?? 0) ** 2;
+      power[k] = (power[k] ?? 0) + (a + b) / 2;
+    }
+  }
+  im.fill(0);
+  fft(power, im, 1);
+  const out = new Float64Array(length);
+  for (let d = 0; d < length; d++) out[d] = (power[d] ?? 0) / n / ((length - d) * lines);
+  return out;
+}
+
+function parabolicPeak(a: Float64Array, i: number): number {
+  const l = a[i - 1];
+  const c = a[i] ?? 0;
+  const r = a[i + 1];
+  if (l === undefined || r === undefined) return i;
+  const den = l - 2 * c + r;
+  if (den >= 0) return i;
+  return i + Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den));
+}
+
+function peakNear(a: Float64Array, centre: number, halfWidth: number): number | null {
+  const lo = Math.max(1, Math.floor(centre - halfWidth));
+  const hi = Math.min(a.length - 2, Math.ceil(centre + halfWidth));
+  if (lo > hi) return null;
+  let best = lo;
+  for (let d = lo; d <= hi; d++) if ((a[d] ?? 0) > (a[best] ?? 0)) best = d;
+  if ((a[best] ?? 0) <= 0) return null;
+  return parabolicPeak(a, best);
+}
+
+/** Refine a period on its harmonics k·P while they fall inside the usable lag range. */
+function refineOnHarmonics(a: Float64Array, period: number, usable: number): number {
+  let p = peakNear(a, period, Math.max(2, period * 0.03)) ?? period;
+  for (let k = 2; k * p < usable; k++) {
+    const q = peakNear(a, k * p, 2);
+    if (q === null) break;
+    p = q / k;
+  }
+  return p;
+}
+
+interface PeriodCandidate {
+  px: number;
+  py: number;
+}
+
+function periodCandidates(res: Residual, w: number, h: number, maxCandidates: number): PeriodCandidate[] {
+  const ax = axisAutocorrelation(res.r, h, w, w, 1);
+  const ay = axisAutocorrelation(res.r, w, h, 1, w);
+  const minLag = Math.floor(TILE_PX * MIN_SCALE);
+  const maxLagX = Math.min(Math.ceil(TILE_PX * MAX_SCALE), Math.floor(w * 0.75));
+  const maxLagY = Math.min(Math.ceil(TILE_PX * MAX_SCALE), Math.floor(h * 0.75));
+  const maxLag = Math.max(maxLagX, maxLagY);
+  // Combined score: both axes (same scale assumed for ranking only), plus the second harmonic.
+  const at = (a: Float64Array, limit: number, d: number): number => (d <= limit ? (a[Math.round(d)] ?? 0) : 0);
+  const score = new Float64Array(maxLag + 1);
+  for (let d = minLag; d <= maxLag; d++) {
+    score[d] = at(ax, maxLagX, d) + at(ay, maxLagY, d) + 0.5 * (at(ax, maxLagX * 1.3, 2 * d) + at(ay, maxLagY * 1.3, 2 * d));
+  }
+  const peaks: number[] = [];
+  for (let d = minLag + 1; d < maxLag; d++) {
+    const s = score[d] ?? 0;
+    if (s > 0 && s >= (score[d - 1] ?? 0) && s >= (score[d + 1] ?? 0)) peaks.push(d);
+  }
+  peaks.sort((p, q) => (score[q] ?? 0) - (score[p] ?? 0));
+  const chosen: number[] = [];
+  for (const p of peaks) {
+    if (chosen.some((c) => Math.abs(c - p) < Math.max(3, c * 0.04))) continue;
+    chosen.push(p);
+    if (chosen.length >= maxCandidates) break;
+  }
+  return chosen.map((d) => ({
+    px: d <= maxLagX ? refineOnHarmonics(ax, d, w * 0.75) : d,
+    py: d <= maxLagY ? refineOnHarmonics(ay, d, h * 0.75) : d,
+  }));
+}
+
+// ---------- 3. fold and phase ----------
+
+interface Fold {
+  sums: Float64Array;
+  counts: Float64Array;
+}
+
+function fold(res: Residual, w: number, h: number, px: number, py: number): Fold {
+  const sums = new Float64Array(BINS * BINS);
+  const counts = new Float64Array(BINS * BINS);
+  const colBin = new Int32Array(w);
+  for (let x = 0; x < w; x++) colBin[x] = Math.floor((((x + 0.5) / px) % 1) * BINS) % BINS;
+  for (let y = 0; y < h; y++) {
+    const rowBase = (Math.floor((((y + 0.5) / py) % 1) * BINS) % BINS) * BINS;
+    const o = y * w;
+    for (let x = 0; x < w; x++) {
+      const m = res.m[o + x] ?? 0;
+      if (m === 0) continue;
+      const b = rowBase + (colBin[x] ?? 0);
+      sums[b] = (sums[b] ?? 0) + (res.r[o + x] ?? 0);
+      counts[b] = (counts[b] ?? 0) + m;
+    }
+  }
+  return { sums, counts };
+}
+
+/** Bin weights across a cell: its border bins mix with neighbours (ragged edges, blur), its core does not. */
+const BIN_WEIGHT = [0.5, 1, 1, 0.5];
+
+interface CellGrid {
+  /** Normalised darkness per cell (positive = dark), zero mean, unit variance over cells. */
+  g: Float64Array;
+  /** Relative reliability per cell (0..1). */
+  rel: Float64Array;
+}
+
+/** Cell grid for the sub-cell offset (ox, oy): cell (i, j) starts at bin (oy + 4i, ox + 4j). */
+function cellGrid(f: Fold, ox: number, oy: number): CellGrid {
+  const g = new Float64Array(CELL_COUNT);
+  const cnt = new Float64Array(CELL_COUNT);
+  for (let i = 0; i < TILE_CELLS; i++)
+    for (let j = 0; j < TILE_CELLS; j++) {
+      let s = 0;
+      let c = 0;
+      for (let a = 0; a < BINS_PER_CELL; a++) {
+        const row = ((oy + i * BINS_PER_CELL + a) % BINS) * BINS;
+        for (let b = 0; b < BINS_PER_CELL; b++) {
+          const wgt = (BIN_WEIGHT[a] ?? 1) * (BIN_WEIGHT[b] ?? 1);
+          const bin = row + ((ox + j * BINS_PER_CELL + b) % BINS);
+          s += wgt * (f.sums[bin] ?? 0);
+          c += wgt * (f.counts[bin] ?? 0);
+        }
+      }
+      g[i * TILE_CELLS + j] = c > 0 ? -s / c : 0;
+      cnt[i * TILE_CELLS + j] = c;
+    }
+  // Normalise: zero mean, unit variance (weighted by counts); reliability ~ count / (count + median).
+  const sorted = Array.from(cnt).sort((p, q) => p - q);
+  const median = Math.max(1, sorted[CELL_COUNT >> 1] ?? 1);
+  const rel = new Float64Array(CELL_COUNT);
+  let mean = 0;
+  let wsum = 0;
+  for (let k = 0; k < CELL_COUNT; k++) {
+    rel[k] = (cnt[k] ?? 0) / ((cnt[k] ?? 0) + median) * 2;
+    mean += (g[k] ?? 0) * (rel[k] ?? 0);
+    wsum += rel[k] ?? 0;
+  }
+  mean = wsum > 0 ? mean / wsum : 0;
+  let variance = 0;
+  for (let k = 0; k < CELL_COUNT; k++) variance += (rel[k] ?? 0) * ((g[k] ?? 0) - mean) ** 2;
+  const sd = wsum > 0 ? Math.sqrt(variance / wsum) : 0;
+  for (let k = 0; k < CELL_COUNT; k++) g[k] = sd > 0 ? ((g[k] ?? 0) - mean) / sd : 0;
+  return { g, rel };
+}
+
+interface PhaseCandidate {
+  ox: number;
+  oy: number;
+  sx: number;
+  sy: number;
+  score: number;
+  grid: CellGrid;
+}
+
+const SYNC_NORM = Math.sqrt(TILE_LAYOUT.syncCells.length);
+
+function phaseSearch(f: Fold, keep: number): PhaseCandidate[] {
+  const { syncCells, syncSigns } = TILE_LAYOUT;
+  const all: PhaseCandidate[] = [];
+  for (let oy = 0; oy < BINS_PER_CELL; oy++)
+    for (let ox = 0; ox < BINS_PER_CELL; ox++) {
+      const grid = cellGrid(f, ox, oy);
+      for (let sy = 0; sy < TILE_CELLS; sy++)
+        for (let sx = 0; sx < TILE_CELLS; sx++) {
+          let s = 0;
+          for (let k = 0; k < syncCells.length; k++) {
+            const cell = syncCells[k] ?? 0;
+            const i = ((cell >> 4) + sy) & (TILE_CELLS - 1);
+            const j = ((cell & 15) + sx) & (TILE_CELLS - 1);
+            const idx = i * TILE_CELLS + j;
+            s += (syncSigns[k] ?? 0) * (grid.g[idx] ?? 0) * (grid.rel[idx] ?? 0);
+          }
+          all.push({ ox, oy, sx, sy, score: s / SYNC_NORM, grid });
+        }
+    }
+  all.sort((p, q) => q.score - p.score);
+  // Keep distinct phases (a peak spreads over neighbouring sub-cell offsets).
+  const chosen: PhaseCandidate[] = [];
+  const phase = (c: PhaseCandidate): [number, number] => [c.sx * BINS_PER_CELL + c.ox, c.sy * BINS_PER_CELL + c.oy];
+  const near = (a: number, b: number): boolean => Math.min((a - b + BINS) % BINS, (b - a + BINS) % BINS) <= 2;
+  for (const c of all) {
+    const [cx, cy] = phase(c);
+    if (chosen.some((o) => near(phase(o)[0], cx) && near(phase(o)[1], cy))) continue;
+    chosen.push(c);
+    if (chosen.length >= keep) break;
+  }
+  return chosen;
+}
+
+/** Cell value of tile cell `cell` under a phase candidate. */
+function cellAt(c: PhaseCandidate, cell: number): [number, number] {
+  const i = ((cell >> 4) + c.sy) & (TILE_CELLS - 1);
+  const j = ((cell & 15) + c.sx) & (TILE_CELLS - 1);
+  const idx = i * TILE_CELLS + j;
+  return [c.grid.g[idx] ?? 0, c.grid.rel[idx] ?? 0];
+}
+
+function softBits(c: PhaseCandidate): Float64Array {
+  const { payloadCells, payloadBit, whitening } = TILE_LAYOUT;
+  const soft = new Float64Array(CODED_BITS);
+  for (let k = 0; k < payloadCells.length; k++) {
+    const [g, rel] = cellAt(c, payloadCells[k] ?? 0);
+    const v = Math.max(-3, Math.min(3, g)) * rel;
+    const bit = payloadBit[k] ?? 0;
+    soft[bit] = (soft[bit] ?? 0) + (whitening[k] ? -v : v);
+  }
+  return soft;
+}
+
+/** Correlation (0..1 for a match) of a code's full tile with the measured cells under a phase. */
+function confirmation(c: PhaseCandidate, code: Uint8Array): number {
+  const bits = cellBits(code);
+  let num = 0;
+  let gg = 0;
+  let ww = 0;
+  for (let cell = 0; cell < CELL_COUNT; cell++) {
+    const [g, rel] = cellAt(c, cell);
+    num += rel * g * (bits[cell] ? 1 : -1);
+    gg += rel * g * g;
+    ww += rel;
+  }
+  return gg > 0 && ww > 0 ? num / Math.sqrt(gg * ww) : 0;
+}
+
+// ---------- 4. the search ----------
+
+function hexOf(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+const SCALE_CANDIDATES = 3;
+const PHASE_CANDIDATES = 3;
+
+/** Decodes the watermark of a screenshot; null when none is found (or the image is unusable). */
+export function decodeWatermark(image: PixelImage): WatermarkDecode | null {
+  const { width: w, height: h } = image;
+  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) return null;
+  if (w * h < MIN_PIXELS || w * h > MAX_PIXELS) return null;
+  if (image.data.length !== w * h && image.data.length !== w * h * 4) return null;
+  const res = pageResidual(toLuma(image), w, h);
+  let attempts = 0;
+  for (const cand of periodCandidates(res, w, h, SCALE_CANDIDATES)) {
+    // Fine scale, per axis: a relative error e drifts the fold by e × extent px across the image,
+    // and a quarter cell (P/64) is what it tolerates, so the step is P/(64 × extent).
+    const evaluate = (px: number, py: number): { px: number; py: number; phases: PhaseCandidate[] } => ({
+      px,
+      py,
+      phases: phaseSearch(fold(res, w, h, px, py), PHASE_CANDIDATES),
+    });
+    const top = (c: { phases: PhaseCandidate[] }): number => c.phases[0]?.score ?? 0;
+    let best = evaluate(cand.px, cand.py);
+    for (const pass of [1, 0.5]) {
+      for (const axis of ['x', 'y'] as const) {
+        const p = axis === 'x' ? best.px : best.py;
+        const step = (pass * p * p) / (BINS * (axis === 'x' ? w : h));
+        const centre = best;
+        for (const k of pass === 1 ? [-3, -2, -1, 1, 2, 3] : [-1, 1]) {
+          const trial = axis === 'x' ? evaluate(centre.px + k * step, centre.py) : evaluate(centre.px, centre.py + k * step);
+          if (top(trial) > top(best)) best = trial;
+        }
+      }
+    }
+    if (!best) continue;
+    for (const phase of best.phases) {
+      if (attempts >= MAX_DECODE_ATTEMPTS) return null;
+      attempts++;
+      const code = decodeSessionCode(softBits(phase));
+      if (!code || code.length !== SESSION_CODE_BYTES) continue;
+      const confirm = confirmation(phase, code);
+      if (confirm < CONFIRM_THRESHOLD) continue;
+      return { code: hexOf(code), evidence: { period: [best.px, best.py], confirmation: confirm, syncScore: phase.score } };
+    }
+  }
+  return null;
+}
