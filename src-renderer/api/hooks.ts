@@ -4,8 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
-import { resetAllStores } from '../state/store-reset';
-import { SESSION_STATUS_KEY } from './query-client';
+import { SESSION_STATUS_KEY, forgetSessionData } from './query-client';
 import { rwCall, type RwCallError } from './rw-call';
 
 export function useSessionStatus(): UseQueryResult<SessionStatus, RwCallError> {
@@ -45,9 +44,9 @@ export function useLock(): (reason?: 'manual' | 'idle' | 'os') => Promise<void> 
     } catch {
       status = null;
     }
-    client.clear();
-    resetAllStores();
+    // The lock screen first (unmounting every content view), then the cache and stores are emptied.
     if (status) client.setQueryData(SESSION_STATUS_KEY, status);
     else await client.invalidateQueries({ queryKey: SESSION_STATUS_KEY });
+    forgetSessionData(client);
   };
 }

@@ -30,9 +30,19 @@ export function createRwQueryClient(): QueryClient {
   return client;
 }
 
-/** Forget everything the session fetched or selected, then ask the main process who is signed in. */
-export function wipeSession(client: QueryClient): void {
-  client.clear();
+/**
+ * Forget everything the session fetched or selected. The status query itself is kept (and then
+ * refreshed or replaced) rather than cleared: its observer is what switches the app to the lock
+ * screen, and QueryClient.clear() would strand that observer on a query no longer in the cache.
+ */
+export function forgetSessionData(client: QueryClient): void {
+  client.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_STATUS_KEY[0] });
+  client.getMutationCache().clear();
   resetAllStores();
+}
+
+/** The main process says the vault is locked: forget everything, then ask who is signed in. */
+export function wipeSession(client: QueryClient): void {
+  forgetSessionData(client);
   void client.invalidateQueries({ queryKey: SESSION_STATUS_KEY });
 }

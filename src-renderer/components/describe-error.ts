@@ -26,13 +26,14 @@ function formatWait(ms: number): string {
 export function describeError(error: RwCallError, now: number): string {
   switch (error.code) {
     case 'AUTH_FAILED': {
-      const left = error.detail['attemptsLeft'];
+      const left = error.detail['attemptsRemaining'];
       const suffix = typeof left === 'number' ? ` ${left} attempt${left === 1 ? '' : 's'} left before a lockout.` : '';
       return `The user name or passphrase is not correct.${suffix}`;
     }
     case 'LOCKED_OUT': {
       const at = retryAtMs(error.detail, now);
-      if (at === null) return `Too many failed attempts: unlocking is paused. ${error.message}`;
+      // Without a wait (the threshold lockout, a tampered attempt record) the main process's sentence says what to do.
+      if (at === null) return error.message;
       const time = new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
       return `Too many failed attempts: unlocking is paused. Try again at ${time} (in ${formatWait(at - now)}).`;
     }
