@@ -54,9 +54,11 @@ export function deadlineMs(deadline: string): number {
   return Date.parse(deadline);
 }
 
-/** Whole days left (partial days count as one); 0 or less once the deadline has passed. */
+/**
+ * Days to the deadline, a partial day counting as one either way: 3 means "due within 3 days", -1
+ * means "overdue by up to a day". 0 only at the deadline itself.
+ */
 export function daysLeft(deadline: string, now: number): number {
   const ms = deadlineMs(deadline) - now;
-  const days = ms >= 0 ? Math.ceil(ms / DAY_MS) : -Math.floor(-ms / DAY_MS);
-  return days === 0 ? 0 : days;
+  return ms >= 0 ? Math.ceil(ms / DAY_MS) : -Math.ceil(-ms / DAY_MS);
 }

@@ -1,0 +1,70 @@
+/**
+ * IPC handlers for the case channels. The router has checked sender, schema and role (reviewer,
+ * content); these call the queries and name what was touched for the access log: the case, or the
+ * artifact with its path and signed digest, so an auditor can tell which document was read.
+ */
+import type { Database } from '@signalapp/sqlcipher';
+import type { PublicKey } from '../../src-shared/crypto';
+import type { caseChannels } from '../../src-shared/ipc/channels-cases';
+import type { Handler } from '../ipc/router';
+import { getArtifact, getCase, listArtifacts, listCaseSummaries, readArtifactChunk } from './case-queries';
+import { importPackage, type ImportProgress } from './import-package';
+
+type CaseChannels = typeof caseChannels;
+export type CaseHandlers = { [K in keyof CaseChannels]: Handler<CaseChannels[K]> };
+
+export interface DemoPackage {
+  /** The bundled demo package folder (assets/demo/package). */
+  dir: string;
+  /** Its bundled, demo-only submitter key: trusted for this import only. */
+  trustedKey: PublicKey;
+}
+
+export interface CaseHandlerDeps {
+  /** The unlocked content.db; throws VAULT_LOCKED when there is none. */
+  contentDb(): Database;
+  clock(): number;
+  demo(): DemoPackage;
+  /** Where import progress goes (the shell forwards it to the window). */
+  onImportProgress?(progress: ImportProgress): void;
+}
+
+export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
+  return {
+    'cases.list': async () => listCaseSummaries(deps.contentDb(), deps.clock()),
+    'cases.get': async ({ caseId }, ctx) => {
+      const detail = getCase(deps.contentDb(), caseId, deps.clock());
+      ctx.describe({ kind: 'case', id: detail.id, name: `${detail.model} ${detail.version}`, digest: detail.packageDigest });
+      return detail;
+    },
+    'artifacts.list': async ({ caseId }, ctx) => {
+      ctx.describe({ kind: 'case', id: caseId });
+      return listArtifacts(deps.contentDb(), caseId);
+    },
+    'artifacts.open': async ({ artifactId }, ctx) => {
+      ctx.describe({ kind: 'artifact', id: artifactId });
+      const artifact = getArtifact(deps.contentDb(), artifactId);
+      ctx.describe({ kind: 'artifact', id: artifact.id, name: artifact.path, digest: `sha256:${artifact.sha256}` }, { caseId: artifact.caseId });
+      return artifact;
+    },
+    'artifacts.read': async ({ artifactId, chunk }, ctx) => {
+      ctx.describe({ kind: 'artifact', id: artifactId }, { chunk });
+      const result = readArtifactChunk(deps.contentDb(), artifactId, chunk);
+      const a = result.artifact;
+      ctx.describe({ kind: 'artifact', id: a.id, name: a.path, digest: `sha256:${a.sha256}` }, { caseId: a.caseId, chunk, chunkCount: a.chunkCount });
+      return result.chunk;
+    },
+    'cases.importDemo': async (_request, ctx) => {
+      const demo = deps.demo();
+      const result = await importPackage({
+        contentDb: deps.contentDb(),
+        source: demo.dir,
+        trustedKeys: [demo.trustedKey],
+        clock: deps.clock,
+        onProgress: deps.onImportProgress,
+      });
+      ctx.describe({ kind: 'case', id: result.caseId, digest: result.packageDigest }, { artifacts: result.artifactCount, bytes: result.totalBytes, demo: true });
+      return { caseId: result.caseId, artifactCount: result.artifactCount, totalBytes: result.totalBytes };
+    },
+  };
+}
