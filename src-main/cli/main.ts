@@ -6,10 +6,12 @@ import { isRwError } from '../../src-shared/errors';
 import { parseArgs } from './args';
 import { EXIT, type CliIo, type Command } from './command';
 import { exitCodeFor } from './exit-code';
+import { PACKAGE_COMMANDS } from './package-commands';
+import { IMPORT_COMMANDS } from './import-command';
 import { VAULT_COMMANDS } from './vault-commands';
 import { CASES_COMMANDS } from './cases-commands';
 
-const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS];
+const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS];
 
 export function allCommands(): Command[] {
   return COMMAND_GROUPS.flat();
