@@ -1,0 +1,189 @@
+/**
+ * POST /v1/attestations and `rwctl server import-bundle` share this one validation path (DESIGN §2,
+ * network attacker row). The order is the point:
+ *   size → strict envelope JSON → DSSE signature over PAE against enrolled keys (revoked keys refused)
+ *   → per-key rate limit → payloadType → strict payload JSON → Statement v1 → predicate allowlist →
+ *   predicate schema → signer/predicate binding → replay (same envelope: the original receipt) →
+ *   per-key sequence (stale: refused) → one transaction: leaf, nodes, head, checkpoint, row, sequence.
+ * Nothing is parsed from the payload before its signature verified, and nothing is stored on refusal.
+ */
+import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/dsse';
+import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
+import { ed25519PublicKey, sha256 } from '../src-shared/crypto';
+import { fromBase64, fromBase64Any, toBase64, toHex } from '../src-shared/encoding';
+import { isRwError } from '../src-shared/errors';
+import { openCheckpoint } from '../src-shared/checkpoint';
+import { ed25519NoteVerifier } from '../src-shared/signed-note';
+import {
+  attestationLeafData,
+  AUDIT_CHECKPOINT_PREDICATE_TYPE,
+  auditCheckpointPredicateSchema,
+  IN_TOTO_PAYLOAD_TYPE,
+  isAllowedPredicateType,
+  PREDICATE_SCHEMAS,
+  REVIEW_OUTCOME_PREDICATE_TYPE,
+  reviewOutcomePredicateSchema,
+  statementSchema,
+  type Receipt,
+  type Statement,
+} from '../src-shared/attestation-types';
+import { refuse } from './refusal';
+import { appendToLog, type CheckpointSigner } from './server-log';
+import type { EnrolledKey, ServerStore } from './server-store';
+import type { RateLimiter } from './rate-limiter';
+
+/** Verification cost is signatures × candidate keys: bound the signatures an envelope may carry. */
+export const MAX_ENVELOPE_SIGNATURES = 4;
+
+export interface IntakeContext {
+  store: ServerStore;
+  signer: CheckpointSigner;
+  limiter: RateLimiter;
+  clock: () => number;
+  maxBytes: number;
+}
+
+export interface IntakeResult {
+  /** 201 for a new leaf, 200 for a replay of an envelope already in the log (the original receipt). */
+  status: 200 | 201;
+  receipt: Receipt;
+}
+
+function strictJson(bytes: Uint8Array, where: string, maxBytes: number): JsonValue {
+  try {
+    return parseStrictJson(bytes, { maxBytes, maxDepth: 32 });
+  } catch (error) {
+    const message = isRwError(error) ? error.message : 'Invalid JSON.';
+    if (/duplicate key/.test(message)) refuse('duplicate-key', `The ${where} has a duplicate key: ${message}`);
+    refuse('malformed-json', `The ${where} is not valid JSON: ${message}`);
+  }
+}
+
+function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('malformed-envelope', 'The body is not a DSSE envelope (a JSON object).');
+  const signatures = (value as Record<string, JsonValue>).signatures;
+  if (signatures === undefined || (Array.isArray(signatures) && signatures.length === 0)) refuse('unsigned', 'The DSSE envelope carries no signature.');
+  const parsed = dsseEnvelopeSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    refuse('malformed-envelope', `Not a valid DSSE envelope: ${issue ? `${issue.path.join('.') || 'envelope'} ${issue.message}` : 'malformed'}.`);
+  }
+  if (parsed.data.signatures.length > MAX_ENVELOPE_SIGNATURES) refuse('malformed-envelope', `The DSSE envelope carries more than ${MAX_ENVELOPE_SIGNATURES} signatures.`);
+  return parsed.data;
+}
+
+function verifiesWith(envelope: DsseEnvelope, key: EnrolledKey): boolean {
+  try {
+    verifyEnvelope(envelope, [ed25519PublicKey(key.publicKey)], { maxSignatures: MAX_ENVELOPE_SIGNATURES });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The enrolled key whose signature over PAE verifies. `keyid` hints only choose which keys to try first
+ * (they are not signed); without a matching hint every enrolled key is tried, a set bounded by the
+ * administrator, not the sender.
+ */
+async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<EnrolledKey> {
+  const hints = [...new Set(envelope.signatures.map((s) => s.keyid).filter((k): k is string => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)))];
+  const hinted = await store.keysById(hints);
+  const candidates = hinted.length > 0 ? hinted : await store.allKeys();
+  const active = candidates.filter((k) => k.revokedAt === null);
+  const good = active.find((k) => verifiesWith(envelope, k));
+  if (good) return good;
+  if (candidates.some((k) => k.revokedAt !== null && verifiesWith(envelope, k))) refuse('key-revoked', 'The signing key has been revoked.');
+  if (hinted.length > 0) refuse('bad-signature', 'The DSSE signature does not verify with the enrolled key its keyid names.');
+  refuse('unknown-key', 'The envelope is not signed by any enrolled key.');
+}
+
+function checkSigner(statement: Statement, key: EnrolledKey): { sequence: number } {
+  if (statement.predicateType === REVIEW_OUTCOME_PREDICATE_TYPE) {
+    const predicate = reviewOutcomePredicateSchema.parse(statement.predicate);
+    if (key.role !== 'reviewer') refuse('wrong-signer', 'A review outcome must be signed by an enrolled reviewer key.');
+    if (predicate.reviewer.publicKeyId !== key.keyId) refuse('wrong-signer', 'The predicate names another reviewer key than the one that signed it.');
+    return { sequence: predicate.sequence };
+  }
+  const predicate = auditCheckpointPredicateSchema.parse(statement.predicate);
+  if (key.role !== 'device') refuse('wrong-signer', 'An audit checkpoint must be signed by an enrolled device key.');
+  if (predicate.origin !== key.logOrigin) refuse('wrong-signer', "The audit checkpoint is for another log than the signing device's.");
+  let checkpoint;
+  try {
+    ({ checkpoint } = openCheckpoint(predicate.checkpoint, [ed25519NoteVerifier(predicate.origin, key.publicKey)], { origin: predicate.origin }));
+  } catch {
+    refuse('invalid-predicate', "The embedded checkpoint is not signed by the device's key.");
+  }
+  if (checkpoint.size !== predicate.size || toBase64(checkpoint.rootHash) !== predicate.rootHash) {
+    refuse('invalid-predicate', 'The embedded checkpoint does not match the predicate size and root.');
+  }
+  const rootHex = toHex(fromBase64(predicate.rootHash));
+  if (!statement.subject.some((s) => s.name === predicate.origin && s.digest.sha256 === rootHex)) {
+    refuse('invalid-predicate', 'The audit checkpoint subject must be the log origin with its root hash.');
+  }
+  return { sequence: predicate.sequence };
+}
+
+export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
+  if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
+  const envelope = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
+  const key = await signingKey(ctx.store, envelope);
+  const allowed = ctx.limiter.take(key.keyId);
+  if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
+
+  // Only now, with the signature verified, are the payload bytes parsed.
+  const statementResult = statementSchema.safeParse(strictJson(fromBase64Any(envelope.payload), 'payload', ctx.maxBytes));
+  if (!statementResult.success) {
+    const issue = statementResult.error.issues[0];
+    refuse('malformed-statement', `Not an in-toto Statement v1: ${issue ? `${issue.path.join('.') || 'statement'} ${issue.message}` : 'malformed'}.`);
+  }
+  const statement = statementResult.data;
+  if (!isAllowedPredicateType(statement.predicateType)) refuse('predicate-not-allowed', 'The predicate type is not one this server accepts.', { predicateType: statement.predicateType.slice(0, 200) });
+  const predicateResult = PREDICATE_SCHEMAS[statement.predicateType].safeParse(statement.predicate);
+  if (!predicateResult.success) {
+    const issue = predicateResult.error.issues[0];
+    refuse('invalid-predicate', `Invalid ${statement.predicateType === AUDIT_CHECKPOINT_PREDICATE_TYPE ? 'audit checkpoint' : 'review outcome'} predicate: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'malformed'}.`);
+  }
+  const { sequence } = checkSigner(statement, key);
+
+  const leafData = attestationLeafData(envelope);
+  const envelopeSha256 = toHex(sha256(leafData));
+  const known = await ctx.store.findReceipt(envelopeSha256);
+  if (known) return { status: 200, receipt: known };
+
+  return ctx.store.transaction(async (tx) => {
+    // Re-checked under the locks: a concurrent copy of the same envelope may have committed meanwhile.
+    const again = await tx.findReceipt(envelopeSha256);
+    if (again) return { status: 200, receipt: again } as const;
+    const current = await tx.keyForUpdate(key.keyId);
+    if (!current || current.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
+    if (sequence <= current.lastSequence) {
+      refuse('stale-sequence', `Stale sequence number ${sequence}: this key already reached ${current.lastSequence}.`, { sequence, lastSequence: current.lastSequence });
+    }
+    const appended = await appendToLog(tx, leafData, ctx.signer);
+    const receipt: Receipt = {
+      envelopeSha256,
+      logIndex: appended.logIndex,
+      treeSize: appended.treeSize,
+      inclusionProof: appended.inclusionProof.map(toBase64),
+      checkpoint: appended.checkpoint,
+    };
+    await tx.insertAttestation(
+      {
+        envelopeSha256,
+        keyId: key.keyId,
+        sequence,
+        predicateType: statement.predicateType,
+        envelope: new TextDecoder().decode(leafData),
+        subjects: statement.subject.map((s) => s.digest.sha256 as string),
+        receivedAt: ctx.clock(),
+        source,
+      },
+      receipt,
+      appended.logIndex,
+    );
+    await tx.setLastSequence(key.keyId, sequence);
+    return { status: 201, receipt } as const;
+  });
+}

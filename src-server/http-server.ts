@@ -1,0 +1,252 @@
+/**
+ * The HTTP edge (node:http, or node:https when a certificate is configured). It parses nothing itself
+ * beyond routing and bounded body reading: each endpoint hands bytes to the same functions the CLI uses.
+ * Every refusal answers `{error: {code, message}}` with the status of its reason (refusal.ts); unknown
+ * failures answer a bare 500 and never a stack, path or key. Bodies over the limit are refused with 413 as
+ * soon as the declared length or the bytes read so far exceed it; the rest is never read.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { formatConflictBody } from '../src-shared/tlog-witness';
+import { utf8 } from '../src-shared/encoding';
+import { parseStrictJson } from '../src-shared/strict-json';
+import { acceptAttestation } from './attestation-intake';
+import { checkAdminAuthorization } from './admin-token';
+import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest } from './enrollment';
+import { refuse, viewOf } from './refusal';
+import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverCheckpointSigner } from './server-log';
+import { createRateLimiter } from './rate-limiter';
+import { addCheckpoint } from './witness';
+import { fromBase64 } from '../src-shared/encoding';
+import type { LoadedServer } from './server-config';
+import type { ServerStore } from './server-store';
+
+export interface ServerApp {
+  loaded: LoadedServer;
+  store: ServerStore;
+  clock: () => number;
+  /** Where refusals and failures are noted (one line each, no secrets). */
+  log?: (line: string) => void;
+}
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+const SECURITY_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
+
+function send(res: http.ServerResponse, status: number, contentType: string, body: Uint8Array | string, extra: Record<string, string> = {}): void {
+  const bytes = typeof body === 'string' ? utf8(body) : body;
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Content-Length': String(bytes.byteLength), ...extra });
+  res.end(bytes);
+}
+
+function sendJson(res: http.ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`, extra);
+}
+
+/** Reads at most `limit` bytes; refuses (413) on the declared length before reading, or once the count passes it. */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Uint8Array> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > limit)) {
+    return Promise.reject(viewError('body-too-large', `The body is larger than ${limit} bytes.`, limit));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      total += chunk.byteLength;
+      if (total > limit) {
+        done = true;
+        req.pause();
+        reject(viewError('body-too-large', `The body is larger than ${limit} bytes.`, limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(new Uint8Array(Buffer.concat(chunks)));
+    });
+    req.on('error', (error) => {
+      if (done) return;
+      done = true;
+      reject(error);
+    });
+  });
+}
+
+function viewError(reason: 'body-too-large', message: string, limit: number): unknown {
+  try {
+    refuse(reason, message, { limit });
+  } catch (error) {
+    return error;
+  }
+}
+
+function queryInt(url: URL, name: string): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || !/^(0|[1-9][0-9]{0,15})$/.test(raw)) refuse('bad-request', `Query parameter ${name} must be a non-negative integer.`);
+  return Number(raw);
+}
+
+function requireAdmin(app: ServerApp, req: http.IncomingMessage): void {
+  if (!checkAdminAuthorization(req.headers.authorization, app.loaded.config.adminTokenSha256)) {
+    refuse('unauthorized', 'Administrator authorization required (Authorization: Bearer <admin token>).');
+  }
+}
+
+export function createHandler(app: ServerApp): Handler {
+  const { loaded, store, clock } = app;
+  const limits = loaded.config.limits;
+  const signer = serverCheckpointSigner(loaded.config.name, loaded.serverSeed);
+  const limiter = createRateLimiter({ ratePerMinute: limits.ratePerMinute, burst: limits.rateBurst }, clock);
+  const intake = { store, signer, limiter, clock, maxBytes: limits.maxAttestationBytes };
+  const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes };
+
+  const routes: Record<string, Handler> = {
+    'POST /v1/attestations': async (req, res) => {
+      const result = await acceptAttestation(intake, await readBody(req, limits.maxAttestationBytes), 'http');
+      sendJson(res, result.status, result.receipt);
+    },
+    'GET /v1/attestations': async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://server');
+      const match = /^sha256:([0-9a-f]{64})$/.exec(url.searchParams.get('subject') ?? '');
+      if (!match) refuse('bad-request', 'Query parameter subject must be sha256:<64 lowercase hex digits>.');
+      const found = await store.attestationsBySubject(match[1]!, limits.maxQueryResults);
+      sendJson(res, 200, { attestations: found.map((a) => ({ envelope: JSON.parse(a.envelope) as unknown, receipt: a.receipt })) });
+    },
+    'POST /v1/witness/add-checkpoint': async (req, res) => {
+      const result = await addCheckpoint(witness, await readBody(req, limits.maxOtherBytes));
+      send(res, 200, 'text/plain; charset=utf-8', result.cosignature);
+    },
+    'GET /v1/checkpoint': async (_req, res) => {
+      send(res, 200, 'text/plain; charset=utf-8', (await latestCheckpoint(store, signer)).checkpoint);
+    },
+    'GET /v1/proofs/inclusion': async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://server');
+      sendJson(res, 200, await inclusionProofAt(store, queryInt(url, 'index'), queryInt(url, 'size')));
+    },
+    'GET /v1/proofs/consistency': async (req, res) => {
+      const url = new URL(req.url ?? '/', 'http://server');
+      sendJson(res, 200, await consistencyProofBetween(store, queryInt(url, 'from'), queryInt(url, 'to')));
+    },
+    'POST /v1/admin/enroll': async (req, res) => {
+      requireAdmin(app, req);
+      const request = verifyEnrollmentRequest(await readBody(req, limits.maxOtherBytes));
+      const now = clock();
+      const enrolled = await enrollKeys(store, request, now);
+      const approval = buildApprovalBundle(
+        {
+          serverName: loaded.config.name,
+          serverSeed: loaded.serverSeed,
+          serverPublicKey: loaded.serverPublicKey,
+          ...(loaded.config.publicUrl ? { serverUrl: loaded.config.publicUrl } : {}),
+          policy: loaded.policy,
+          policySeed: loaded.policySeed,
+          policyPublicKey: fromBase64(loaded.config.policyPublicKey),
+          trustedSubmitterKeys: loaded.config.trustedSubmitterKeys,
+        },
+        request,
+        now,
+      );
+      sendJson(res, 201, { enrolled: enrolled.map((k) => ({ keyId: k.keyId, role: k.role, subject: k.subject })), approval });
+    },
+    'POST /v1/admin/revoke': async (req, res) => {
+      requireAdmin(app, req);
+      let keyId: unknown;
+      try {
+        keyId = (parseStrictJson(await readBody(req, limits.maxOtherBytes)) as { keyId?: unknown } | null)?.keyId;
+      } catch (error) {
+        if (viewOf(error).reason === 'body-too-large') throw error;
+        refuse('malformed-json', 'The body must be JSON {"keyId": "<hex>"}.');
+      }
+      if (typeof keyId !== 'string') refuse('bad-request', 'The body must be JSON {"keyId": "<hex>"}.');
+      const key = await revokeEnrolledKey(store, keyId, clock());
+      sendJson(res, 200, { keyId: key.keyId, revokedAt: key.revokedAt });
+    },
+  };
+  const knownPaths = new Set(Object.keys(routes).map((r) => r.split(' ')[1]));
+
+  return async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://server').pathname;
+    const route = routes[`${req.method} ${path}`];
+    try {
+      if (!route) {
+        if (knownPaths.has(path)) refuse('method-not-allowed', `${req.method} is not allowed on ${path}.`);
+        refuse('not-found', 'No such endpoint.');
+      }
+      await route(req, res);
+    } catch (error) {
+      const view = viewOf(error);
+      app.log?.(`${req.method} ${path} -> ${view.status} ${view.reason}${view.status === 500 ? ` (${error instanceof Error ? error.name : 'unknown'})` : ''}`);
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      const extra: Record<string, string> = {};
+      // Unread body: close the connection rather than read what we refused.
+      if (view.reason === 'body-too-large' || !req.readableEnded) extra.Connection = 'close';
+      if (view.reason === 'rate-limited' && typeof view.detail.retryAfterSeconds === 'number') extra['Retry-After'] = String(view.detail.retryAfterSeconds);
+      if (view.reason === 'witness-conflict' && typeof view.detail.size === 'number') {
+        // tlog-witness: the 409 body is the held size, as text/x.tlog.size.
+        send(res, 409, 'text/x.tlog.size', formatConflictBody(view.detail.size), extra);
+      } else {
+        const detail = Object.keys(view.detail).length > 0 ? { detail: view.detail } : {};
+        sendJson(res, view.status, { error: { code: view.reason, message: view.message, ...detail } }, extra);
+      }
+      if (extra.Connection === 'close') res.once('finish', () => req.destroy());
+    }
+  };
+}
+
+export interface ListenOptions {
+  host: string;
+  port: number;
+  tls?: { cert: string; key: string };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function parseListen(value: string): { host: string; port: number } {
+  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(0|[1-9][0-9]{0,4})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new Error(`--listen must be HOST:PORT (e.g. 127.0.0.1:8787), got "${value}".`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}
+
+export async function listen(app: ServerApp, options: ListenOptions): Promise<RunningServer> {
+  const handler = createHandler(app);
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    void handler(req, res);
+  };
+  const server = options.tls
+    ? https.createServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, onRequest)
+    : http.createServer(onRequest);
+  // Slow-loris and idle sockets must not pin the server.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * PostgreSQL backend (`--database postgres://…`, the production choice: replication, backups and point-in-
+ * time recovery are PostgreSQL's own). Transactions run on one pooled client at READ COMMITTED; the
+ * store takes row locks (SELECT … FOR UPDATE on the log head) so that concurrent requests, in this
+ * process or in another server process on the same database, never assign the same leaf index.
+ * Transactions are also queued in-process so that requests wait here rather than holding pool clients
+ * blocked on the row lock.
+ */
+import pg from 'pg';
+import { RwError } from '../src-shared/errors';
+import type { SqlConn, SqlDriver, SqlRow, SqlValue } from './sql-driver';
+
+/** `?` → `$1, $2, …` (the store's SQL never contains a literal question mark). */
+function numbered(sql: string): string {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+function toParams(params: readonly SqlValue[] = []): unknown[] {
+  return params.map((p) => (p instanceof Uint8Array ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : p));
+}
+
+// BIGINT (oid 20) arrives as a string by default; every integer we store is a safe integer.
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function connOf(client: pg.Pool | pg.PoolClient): SqlConn {
+  return {
+    async all(sql, params) {
+      const result = await client.query<SqlRow>({ text: numbered(sql), values: toParams(params) });
+      return result.rows;
+    },
+    async run(sql, params) {
+      const result = await client.query({ text: numbered(sql), values: toParams(params) });
+      return result.rowCount ?? 0;
+    },
+  };
+}
+
+export async function openPostgresDriver(url: string, options: { maxConnections?: number } = {}): Promise<SqlDriver> {
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new RwError('USAGE', '--database must be a postgres:// URL.');
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 8, types });
+  // An idle client dropped by the server must not crash the process.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch {
+    await pool.end().catch(() => undefined);
+    throw new RwError('NOT_FOUND', 'Cannot connect to the PostgreSQL database.');
+  }
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    dialect: 'postgres',
+    forUpdate: ' FOR UPDATE',
+    reader: connOf(pool),
+    transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
+      const result = queue.then(async () => {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const value = await fn(connOf(client));
+          await client.query('COMMIT');
+          return value;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        } finally {
+          client.release();
+        }
+      });
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      await queue;
+      await pool.end();
+    },
+  };
+}

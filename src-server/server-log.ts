@@ -1,0 +1,98 @@
+/**
+ * The server's own RFC 6962 / RFC 9162 log of accepted envelopes, on top of the store's node table.
+ * Proof generation (src-shared/merkle.ts) asks a synchronous node source for perfect-subtree roots; the
+ * store is asynchronous, so a proof is computed twice: once against a recording source to learn which
+ * nodes it needs, then against those nodes fetched in one query. The second pass is exact; a missing node
+ * means the stored log is damaged and is reported as such, never papered over.
+ */
+import { compactRangeRoot } from '../src-shared/compact-range';
+import { signCheckpoint } from '../src-shared/checkpoint';
+import { ed25519NoteSigner } from '../src-shared/signed-note';
+import { emptyRoot, consistencyProofFrom, inclusionProofFrom, leafHash, type MerkleNodeSource } from '../src-shared/merkle';
+import { RwError } from '../src-shared/errors';
+import { toBase64 } from '../src-shared/encoding';
+import { nodeId, type NodeKey, type ServerStore, type StoreTx } from './server-store';
+
+const PLACEHOLDER = new Uint8Array(32);
+
+export async function proofWithNodes(fetch: (keys: readonly NodeKey[]) => Promise<Map<string, Uint8Array>>, compute: (source: MerkleNodeSource) => Uint8Array[]): Promise<Uint8Array[]> {
+  const wanted: NodeKey[] = [];
+  compute({
+    getNode(level, index) {
+      wanted.push([level, index]);
+      return PLACEHOLDER;
+    },
+  });
+  const nodes = await fetch(wanted);
+  return compute({
+    getNode(level, index) {
+      const hash = nodes.get(nodeId(level, index));
+      if (!hash) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level, index });
+      return hash;
+    },
+  });
+}
+
+/** Signs checkpoints of the server's log (note key name = origin = the server's name). */
+export interface CheckpointSigner {
+  readonly origin: string;
+  sign(size: number, rootHash: Uint8Array): string;
+}
+
+export function serverCheckpointSigner(name: string, seed: Uint8Array): CheckpointSigner {
+  const signer = ed25519NoteSigner(name, seed);
+  return { origin: name, sign: (size, rootHash) => signCheckpoint({ origin: name, size, rootHash, extensions: [] }, [signer]) };
+}
+
+export interface Appended {
+  logIndex: number;
+  treeSize: number;
+  inclusionProof: Uint8Array[];
+  checkpoint: string;
+}
+
+/**
+ * Appends `leafData` as the next leaf inside the caller's transaction and signs the new head. The
+ * caller must hold the head lock (headForUpdate) for the whole transaction; this function takes it.
+ */
+export async function appendToLog(tx: StoreTx, leafData: Uint8Array, signer: CheckpointSigner): Promise<Appended> {
+  const head = await tx.headForUpdate();
+  const logIndex = head.size;
+  const range = await tx.appendLeaf(head, leafHash(leafData));
+  const treeSize = range.size;
+  const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
+  await tx.setHead(range, checkpoint);
+  const inclusionProof = await proofWithNodes(tx.getNodes, (source) => inclusionProofFrom(source, logIndex, treeSize));
+  return { logIndex, treeSize, inclusionProof, checkpoint };
+}
+
+/** The latest signed checkpoint; the empty log's is signed on demand (nothing to store for it). */
+export async function latestCheckpoint(store: ServerStore, signer: CheckpointSigner): Promise<{ size: number; checkpoint: string }> {
+  const head = await store.head();
+  if (head.size === 0) return { size: 0, checkpoint: signer.sign(0, emptyRoot()) };
+  return { size: head.size, checkpoint: head.checkpoint };
+}
+
+function checkSize(value: number, name: string, max: number): void {
+  if (!Number.isSafeInteger(value) || value < 0 || value > max) throw new RwError('INVALID_INPUT', `${name} must be an integer between 0 and ${max}.`, { [name]: value });
+}
+
+export async function inclusionProofAt(store: ServerStore, index: number, size: number): Promise<{ index: number; size: number; leafHash: string; proof: string[] }> {
+  const head = await store.head();
+  checkSize(size, 'size', head.size);
+  checkSize(index, 'index', size - 1);
+  const proof = await proofWithNodes((k) => store.getNodes(k), (source) => inclusionProofFrom(source, index, size));
+  const leaf = (await store.getNodes([[0, index]])).get(nodeId(0, index));
+  if (!leaf) throw new RwError('LOG_DAMAGED', 'The server log is missing a leaf.', { index });
+  return { index, size, leafHash: toBase64(leaf), proof: proof.map(toBase64) };
+}
+
+export async function consistencyProofBetween(store: ServerStore, from: number, to: number): Promise<{ from: number; to: number; proof: string[] }> {
+  const head = await store.head();
+  checkSize(to, 'to', head.size);
+  checkSize(from, 'from', to);
+  if (from === 0) throw new RwError('INVALID_INPUT', 'A consistency proof from the empty tree proves nothing; use from >= 1.');
+  const proof = await proofWithNodes((k) => store.getNodes(k), (source) => consistencyProofFrom(source, from, to));
+  return { from, to, proof: proof.map(toBase64) };
+}
+

@@ -1,0 +1,290 @@
+/**
+ * The server's storage: enrolled keys, accepted attestations with their receipts, the RFC 6962 log
+ * (every perfect-subtree node, so proofs cost O(log n) lookups), the log head, and what the witness last
+ * cosigned per origin. One implementation over SqlDriver serves SQLite and PostgreSQL.
+ *
+ * Invariants the write methods keep:
+ * - everything an accepted attestation writes (row, subjects, leaf and nodes, new head and checkpoint,
+ *   the key's sequence) commits in one transaction, or nothing does;
+ * - the log head row is read FOR UPDATE (PostgreSQL) / under BEGIN IMMEDIATE (SQLite) before an index is
+ *   assigned, so indexes are dense and never duplicated; `attestations.log_index` is UNIQUE as a backstop.
+ */
+import { appendLeaf, parseCompactRange, serializeCompactRange, type CompactRange } from '../src-shared/compact-range';
+import { canonicalize } from '../src-shared/canonical-json';
+import { receiptSchema, type Receipt } from '../src-shared/attestation-types';
+import { parseStrictJson } from '../src-shared/strict-json';
+import { asBytes, asNumber, asString, type SqlConn, type SqlDriver, type SqlRow } from './sql-driver';
+
+export type KeyRole = 'device' | 'reviewer';
+
+export interface EnrolledKey {
+  /** sha256 hex of the raw Ed25519 public key (the reviewer.publicKeyId of the predicate). */
+  keyId: string;
+  publicKey: Uint8Array;
+  role: KeyRole;
+  workstationId: string;
+  /** Reviewer id for reviewer keys, the workstation id for device keys. */
+  subject: string;
+  /** Device keys: the origin of the workstation's access-log checkpoints. */
+  logOrigin: string | null;
+  enrolledAt: number;
+  revokedAt: number | null;
+  lastSequence: number;
+}
+
+export interface NewAttestation {
+  envelopeSha256: string;
+  keyId: string;
+  sequence: number;
+  predicateType: string;
+  /** The canonical envelope JSON (the log leaf's data). */
+  envelope: string;
+  subjects: string[];
+  receivedAt: number;
+  source: 'http' | 'bundle';
+}
+
+export interface LogHead {
+  size: number;
+  range: CompactRange;
+  /** Signed note of the head, '' for the empty log (signed on demand). */
+  checkpoint: string;
+}
+
+export interface WitnessState {
+  origin: string;
+  size: number;
+  rootHash: Uint8Array;
+  checkpoint: string;
+  updatedAt: number;
+}
+
+export interface StoreCounts {
+  attestations: number;
+  subjects: number;
+  leaves: number;
+  nodes: number;
+  keys: number;
+  revoked: number;
+  witnessed: number;
+}
+
+export type NodeKey = readonly [level: number, index: number];
+
+const SCHEMA = (bytes: string) => `
+CREATE TABLE IF NOT EXISTS enrolled_keys(
+  key_id TEXT PRIMARY KEY, public_key ${bytes} NOT NULL, role TEXT NOT NULL, workstation_id TEXT NOT NULL,
+  subject TEXT NOT NULL, log_origin TEXT UNIQUE, enrolled_at BIGINT NOT NULL, revoked_at BIGINT,
+  last_sequence BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS attestations(
+  envelope_sha256 TEXT PRIMARY KEY, log_index BIGINT NOT NULL UNIQUE, key_id TEXT NOT NULL REFERENCES enrolled_keys(key_id),
+  sequence BIGINT NOT NULL, predicate_type TEXT NOT NULL, envelope TEXT NOT NULL, receipt TEXT NOT NULL,
+  received_at BIGINT NOT NULL, source TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attestation_subjects(
+  sha256 TEXT NOT NULL, envelope_sha256 TEXT NOT NULL REFERENCES attestations(envelope_sha256), PRIMARY KEY(sha256, envelope_sha256));
+CREATE TABLE IF NOT EXISTS log_nodes(level INTEGER NOT NULL, idx BIGINT NOT NULL, hash ${bytes} NOT NULL, PRIMARY KEY(level, idx));
+CREATE TABLE IF NOT EXISTS log_head(id INTEGER PRIMARY KEY, size BIGINT NOT NULL, compact_range TEXT NOT NULL, checkpoint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS witness_state(
+  origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root_hash ${bytes} NOT NULL, checkpoint TEXT NOT NULL, updated_at BIGINT NOT NULL);
+INSERT INTO log_head(id, size, compact_range, checkpoint) VALUES (1, 0, '{"size":0,"hashes":[]}', '') ON CONFLICT DO NOTHING;
+`;
+
+function keyFromRow(row: SqlRow): EnrolledKey {
+  return {
+    keyId: asString(row.key_id),
+    publicKey: asBytes(row.public_key),
+    role: asString(row.role) as KeyRole,
+    workstationId: asString(row.workstation_id),
+    subject: asString(row.subject),
+    logOrigin: row.log_origin === null ? null : asString(row.log_origin),
+    enrolledAt: asNumber(row.enrolled_at),
+    revokedAt: row.revoked_at === null ? null : asNumber(row.revoked_at),
+    lastSequence: asNumber(row.last_sequence),
+  };
+}
+
+function parseReceipt(text: string): Receipt {
+  return receiptSchema.parse(parseStrictJson(text));
+}
+
+function headFromRow(row: SqlRow | undefined): LogHead {
+  if (!row) throw new Error('The log head row is missing.');
+  const range = parseCompactRange(parseStrictJson(asString(row.compact_range)));
+  if (range.size !== asNumber(row.size)) throw new Error('The log head is inconsistent.');
+  return { size: range.size, range, checkpoint: asString(row.checkpoint) };
+}
+
+const KEY_COLUMNS = 'key_id, public_key, role, workstation_id, subject, log_origin, enrolled_at, revoked_at, last_sequence';
+
+async function fetchNodes(conn: SqlConn, keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const unique = [...new Map(keys.map((k) => [nodeId(k[0], k[1]), k])).values()];
+  for (let i = 0; i < unique.length; i += 64) {
+    const chunk = unique.slice(i, i + 64);
+    const where = chunk.map(() => '(level = ? AND idx = ?)').join(' OR ');
+    const rows = await conn.all(`SELECT level, idx, hash FROM log_nodes WHERE ${where}`, chunk.flatMap(([l, x]) => [l, x]));
+    for (const row of rows) out.set(nodeId(asNumber(row.level), asNumber(row.idx)), asBytes(row.hash));
+  }
+  return out;
+}
+
+export function nodeId(level: number, index: number): string {
+  return `${level}:${index}`;
+}
+
+/** Operations available inside one write transaction. */
+export interface StoreTx {
+  findReceipt(envelopeSha256: string): Promise<Receipt | null>;
+  /** The key row, locked until commit (its sequence is about to change). */
+  keyForUpdate(keyId: string): Promise<EnrolledKey | null>;
+  /** The log head, locked until commit: the next leaf index is head.size. */
+  headForUpdate(): Promise<LogHead>;
+  /**
+   * Appends one leaf hash: writes the leaf and every completed parent node, returns the new range.
+   * The caller then writes the head with setHead in the same transaction.
+   */
+  appendLeaf(head: LogHead, leafHash: Uint8Array): Promise<CompactRange>;
+  getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
+  setHead(range: CompactRange, checkpoint: string): Promise<void>;
+  insertAttestation(row: NewAttestation, receipt: Receipt, logIndex: number): Promise<void>;
+  setLastSequence(keyId: string, sequence: number): Promise<void>;
+  insertKey(key: EnrolledKey): Promise<void>;
+  revokeKey(keyId: string, at: number): Promise<void>;
+  witnessState(origin: string): Promise<WitnessState | null>;
+  setWitnessState(state: WitnessState): Promise<void>;
+}
+
+export interface ServerStore {
+  readonly kind: 'sqlite' | 'postgres';
+  keysById(keyIds: readonly string[]): Promise<EnrolledKey[]>;
+  /** Every enrolled key, revoked or not (the fallback when no keyid hint names one; bounded by the admin). */
+  allKeys(): Promise<EnrolledKey[]>;
+  keyByOrigin(origin: string): Promise<EnrolledKey | null>;
+  findReceipt(envelopeSha256: string): Promise<Receipt | null>;
+  attestationsBySubject(sha256Hex: string, limit: number): Promise<{ envelope: string; receipt: Receipt }[]>;
+  head(): Promise<LogHead>;
+  getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
+  counts(): Promise<StoreCounts>;
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+function txOf(conn: SqlConn, forUpdate: string): StoreTx {
+  return {
+    async findReceipt(envelopeSha256) {
+      const rows = await conn.all('SELECT receipt FROM attestations WHERE envelope_sha256 = ?', [envelopeSha256]);
+      return rows[0] ? parseReceipt(asString(rows[0].receipt)) : null;
+    },
+    async keyForUpdate(keyId) {
+      const rows = await conn.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys WHERE key_id = ?${forUpdate}`, [keyId]);
+      return rows[0] ? keyFromRow(rows[0]) : null;
+    },
+    async headForUpdate() {
+      const rows = await conn.all(`SELECT size, compact_range, checkpoint FROM log_head WHERE id = 1${forUpdate}`);
+      return headFromRow(rows[0]);
+    },
+    async appendLeaf(head, leafHash) {
+      const nodes: [number, number, Uint8Array][] = [];
+      const range = appendLeaf(head.range, leafHash, (level, index, hash) => nodes.push([level, index, hash]));
+      const values = nodes.map(() => '(?, ?, ?)').join(', ');
+      await conn.run(`INSERT INTO log_nodes(level, idx, hash) VALUES ${values}`, nodes.flat());
+      return range;
+    },
+    getNodes: (keys) => fetchNodes(conn, keys),
+    async setHead(range, checkpoint) {
+      await conn.run('UPDATE log_head SET size = ?, compact_range = ?, checkpoint = ? WHERE id = 1', [range.size, canonicalize(serializeCompactRange(range)), checkpoint]);
+    },
+    async insertAttestation(row, receipt, logIndex) {
+      await conn.run(
+        'INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, canonicalize(receipt), row.receivedAt, row.source],
+      );
+      const subjects = [...new Set(row.subjects)];
+      if (subjects.length > 0) {
+        await conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${subjects.map(() => '(?, ?)').join(', ')}`, subjects.flatMap((s) => [s, row.envelopeSha256]));
+      }
+    },
+    async setLastSequence(keyId, sequence) {
+      await conn.run('UPDATE enrolled_keys SET last_sequence = ? WHERE key_id = ?', [sequence, keyId]);
+    },
+    async insertKey(key) {
+      await conn.run(`INSERT INTO enrolled_keys(${KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+        key.keyId,
+        key.publicKey,
+        key.role,
+        key.workstationId,
+        key.subject,
+        key.logOrigin,
+        key.enrolledAt,
+        key.revokedAt,
+        key.lastSequence,
+      ]);
+    },
+    async revokeKey(keyId, at) {
+      await conn.run('UPDATE enrolled_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL', [at, keyId]);
+    },
+    async witnessState(origin) {
+      const rows = await conn.all('SELECT origin, size, root_hash, checkpoint, updated_at FROM witness_state WHERE origin = ?', [origin]);
+      const row = rows[0];
+      return row
+        ? { origin: asString(row.origin), size: asNumber(row.size), rootHash: asBytes(row.root_hash), checkpoint: asString(row.checkpoint), updatedAt: asNumber(row.updated_at) }
+        : null;
+    },
+    async setWitnessState(state) {
+      await conn.run(
+        'INSERT INTO witness_state(origin, size, root_hash, checkpoint, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at',
+        [state.origin, state.size, state.rootHash, state.checkpoint, state.updatedAt],
+      );
+    },
+  };
+}
+
+export async function createServerStore(driver: SqlDriver): Promise<ServerStore> {
+  await driver.exec(SCHEMA(driver.dialect === 'postgres' ? 'BYTEA' : 'BLOB'));
+  const reader = driver.reader;
+  const count = async (sql: string) => asNumber((await reader.all(sql))[0]?.n ?? 0);
+  return {
+    kind: driver.dialect,
+    async keysById(keyIds) {
+      if (keyIds.length === 0) return [];
+      const rows = await reader.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys WHERE key_id IN (${keyIds.map(() => '?').join(', ')})`, [...keyIds]);
+      return rows.map(keyFromRow);
+    },
+    async allKeys() {
+      return (await reader.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys ORDER BY enrolled_at, key_id`)).map(keyFromRow);
+    },
+    async keyByOrigin(origin) {
+      const rows = await reader.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys WHERE log_origin = ?`, [origin]);
+      return rows[0] ? keyFromRow(rows[0]) : null;
+    },
+    async findReceipt(envelopeSha256) {
+      const rows = await reader.all('SELECT receipt FROM attestations WHERE envelope_sha256 = ?', [envelopeSha256]);
+      return rows[0] ? parseReceipt(asString(rows[0].receipt)) : null;
+    },
+    async attestationsBySubject(sha256Hex, limit) {
+      const rows = await reader.all(
+        'SELECT a.envelope, a.receipt FROM attestation_subjects s JOIN attestations a ON a.envelope_sha256 = s.envelope_sha256 WHERE s.sha256 = ? ORDER BY a.log_index LIMIT ?',
+        [sha256Hex, limit],
+      );
+      return rows.map((r) => ({ envelope: asString(r.envelope), receipt: parseReceipt(asString(r.receipt)) }));
+    },
+    async head() {
+      return headFromRow((await reader.all('SELECT size, compact_range, checkpoint FROM log_head WHERE id = 1'))[0]);
+    },
+    getNodes: (keys) => fetchNodes(reader, keys),
+    async counts() {
+      return {
+        attestations: await count('SELECT COUNT(*) AS n FROM attestations'),
+        subjects: await count('SELECT COUNT(*) AS n FROM attestation_subjects'),
+        leaves: await count('SELECT COUNT(*) AS n FROM log_nodes WHERE level = 0'),
+        nodes: await count('SELECT COUNT(*) AS n FROM log_nodes'),
+        keys: await count('SELECT COUNT(*) AS n FROM enrolled_keys'),
+        revoked: await count('SELECT COUNT(*) AS n FROM enrolled_keys WHERE revoked_at IS NOT NULL'),
+        witnessed: await count('SELECT COUNT(*) AS n FROM witness_state'),
+      };
+    },
+    transaction: (fn) => driver.transaction((conn) => fn(txOf(conn, driver.forUpdate))),
+    close: () => driver.close(),
+  };
+}
+
