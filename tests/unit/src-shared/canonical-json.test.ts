@@ -99,6 +99,7 @@ describe('canonicalize (RFC 8785)', () => {
     ['undefined at the top', undefined],
     ['an undefined member', { a: undefined }],
     ['undefined in an array', [undefined]],
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the input under test
     ['a sparse array', [1, , 3]],
     ['a function', () => 1],
     ['a toJSON method', { toJSON: () => 'x' }],

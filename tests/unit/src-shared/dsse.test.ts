@@ -9,7 +9,6 @@ const bob = generateEd25519();
 const mallory = generateEd25519();
 const aliceKey = ed25519PublicKey(alice.publicKey);
 const bobKey = ed25519PublicKey(bob.publicKey);
-const malloryKey = ed25519PublicKey(mallory.publicKey);
 const signer = (seed: Uint8Array, keyid?: string): DsseSigner => ({ keyid, sign: (m) => ed25519Sign(seed, m) });
 const payload = utf8('{"_type":"https://in-toto.io/Statement/v1"}');
 const good = signEnvelope(TYPE, payload, [signer(alice.privateKey)]);

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   consistencyProof,
-  consistencyProofFrom,
   emptyRoot,
   inclusionProof,
-  inclusionProofFrom,
   leafHash,
   nodeHash,
   nodeSourceFromLeaves,
