@@ -1,0 +1,323 @@
+/**
+ * What an auditor asks of the access log (issue 4 §5): filtered pages of leaves (offset + limit, so the
+ * console can virtualise over a million rows), summaries per user and per artifact, events per hour,
+ * dwell-time distributions, "who saw page X of artifact Y between T1 and T2", and the highlights: access
+ * outside working hours and pages turned faster than a person reads.
+ *
+ * Queries use the indexed copies of leaf fields; the leaf bytes are parsed only for the rows returned.
+ * The verifier checks those copies against the leaves, so an answer here is as good as the integrity
+ * banner says.
+ */
+import type { Database } from '@signalapp/sqlcipher';
+import { RwError } from '../../src-shared/errors';
+import { parseLeaf, type AccessLogLeaf } from './log-leaf';
+
+export interface LeafFilter {
+  /** Inclusive lower bound, UTC ms. */
+  from?: number;
+  /** Exclusive upper bound, UTC ms. */
+  to?: number;
+  user?: string;
+  event?: string;
+  /** Object id (artifact, case, note…). */
+  objectId?: string;
+  outcome?: 'success' | 'failure' | 'denied';
+  page?: number;
+  session?: string;
+}
+
+export interface LeafView extends AccessLogLeaf {
+  /** True when the stored bytes no longer parse (shown, flagged, never hidden). */
+  damaged?: boolean;
+}
+
+export interface QueryPage {
+  total: number;
+  offset: number;
+  rows: LeafView[];
+}
+
+export const MAX_PAGE = 1000;
+
+function where(filter: LeafFilter): { sql: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: (string | number)[] = [];
+  const add = (clause: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    clauses.push(clause);
+    params.push(value);
+  };
+  add('ts >= ?', filter.from);
+  add('ts < ?', filter.to);
+  add('user = ?', filter.user);
+  add('event = ?', filter.event);
+  add('object_id = ?', filter.objectId);
+  add('outcome = ?', filter.outcome);
+  add('page = ?', filter.page);
+  add('session = ?', filter.session);
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+function toView(seq: number, bytes: unknown): LeafView {
+  const parsed = bytes instanceof Uint8Array ? parseLeaf(bytes) : null;
+  if (parsed?.ok) return parsed.leaf;
+  return {
+    v: 1,
+    seq,
+    ts: 0,
+    mono: 0,
+    device: '?',
+    app: '?',
+    actor: { user: null, role: 'system' },
+    session: null,
+    event: 'damaged',
+    object: null,
+    outcome: 'failure',
+    detail: {},
+    damaged: true,
+  };
+}
+
+export interface WorkingHours {
+  /** First working hour (local), 0-23. */
+  startHour: number;
+  /** First hour after work (local), 1-24. */
+  endHour: number;
+  /** Local time = UTC + offset. */
+  utcOffsetMinutes: number;
+  /** Saturdays and Sundays count as off-hours. */
+  weekendsOff: boolean;
+}
+
+export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 7, endHour: 19, utcOffsetMinutes: 0, weekendsOff: true };
+
+export interface PaceRule {
+  /** A page shown for less than this was not read (issue 4: 2 s). */
+  minMsPerPage: number;
+  /** How many fast pages in a row make a flag (issue 4: 5). */
+  minPages: number;
+}
+
+export const DEFAULT_PACE_RULE: PaceRule = { minMsPerPage: 2000, minPages: 5 };
+
+export interface PageView {
+  seq: number;
+  ts: number;
+  user: string | null;
+  session: string | null;
+  artifactId: string;
+  page: number;
+}
+
+export interface FastPagingFlag {
+  user: string | null;
+  session: string | null;
+  artifactId: string;
+  fromSeq: number;
+  toSeq: number;
+  pages: number;
+  startTs: number;
+  endTs: number;
+  msPerPage: number;
+}
+
+/**
+ * Pure: runs of page views in one session and artifact where each new page followed the previous one in
+ * under `minMsPerPage`, at least `minPages` pages long. Views must be in log order.
+ */
+export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
+  const flags: FastPagingFlag[] = [];
+  const runs = new Map<string, PageView[]>();
+  const close = (run: PageView[]) => {
+    if (run.length >= rule.minPages) {
+      const first = run[0]!;
+      const last = run[run.length - 1]!;
+      flags.push({
+        user: first.user,
+        session: first.session,
+        artifactId: first.artifactId,
+        fromSeq: first.seq,
+        toSeq: last.seq,
+        pages: run.length,
+        startTs: first.ts,
+        endTs: last.ts,
+        msPerPage: Math.round((last.ts - first.ts) / Math.max(1, run.length - 1)),
+      });
+    }
+  };
+  for (const view of views) {
+    const key = `${view.session ?? ''}\u0000${view.artifactId}`;
+    const run = runs.get(key);
+    const previous = run?.[run.length - 1];
+    if (previous && view.page === previous.page) continue; // the same page reported again is not a turn
+    if (run && previous && view.ts - previous.ts < rule.minMsPerPage) {
+      run.push(view);
+    } else {
+      if (run) close(run);
+      runs.set(key, [view]);
+    }
+  }
+  for (const run of runs.values()) close(run);
+  return flags.sort((a, b) => a.fromSeq - b.fromSeq);
+}
+
+/** Pure: whether a moment falls outside working hours. */
+export function isOffHours(ts: number, hours: WorkingHours = DEFAULT_WORKING_HOURS): boolean {
+  const local = ts + hours.utcOffsetMinutes * 60_000;
+  const hour = Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000);
+  // 1970-01-01 was a Thursday: day 0 → 4 (Sunday = 0).
+  const weekday = (((Math.floor(local / 86_400_000) + 4) % 7) + 7) % 7;
+  if (hours.weekendsOff && (weekday === 0 || weekday === 6)) return true;
+  return hour < hours.startHour || hour >= hours.endHour;
+}
+
+export const DWELL_BUCKETS = [
+  { label: '<2s', max: 2_000 },
+  { label: '2-10s', max: 10_000 },
+  { label: '10-60s', max: 60_000 },
+  { label: '1-5min', max: 300_000 },
+  { label: '5-30min', max: 1_800_000 },
+  { label: '>30min', max: Number.MAX_SAFE_INTEGER },
+] as const;
+
+export interface AuditSummary {
+  perUser: { user: string | null; role: string; events: number; denied: number; first: number; last: number }[];
+  perArtifact: { artifactId: string; events: number; users: number; opens: number; dwellMs: number }[];
+  perHour: { hour: number; events: number }[];
+  dwell: { artifactId: string; buckets: number[] }[];
+  dwellBuckets: string[];
+}
+
+export interface WhoSaw {
+  user: string | null;
+  session: string | null;
+  views: number;
+  first: number;
+  last: number;
+  dwellMs: number;
+}
+
+export class AuditQuery {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  query(filter: LeafFilter, offset = 0, limit = 100): QueryPage {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+      throw new RwError('INVALID_INPUT', `Pages are 1-${MAX_PAGE} rows from a non-negative offset.`);
+    }
+    const w = where(filter);
+    const total = Number(this.#db.prepare(`SELECT count(*) AS n FROM log_leaves ${w.sql}`).get(w.params)?.['n'] ?? 0);
+    const rows = this.#db.prepare(`SELECT seq, leaf FROM log_leaves ${w.sql} ORDER BY seq LIMIT ? OFFSET ?`).all([...w.params, limit, offset]);
+    return { total, offset, rows: rows.map((r) => toView(Number(r['seq']), r['leaf'])) };
+  }
+
+  /** Leaves after `afterSeq` in order, for exports and `rwctl audit list`. */
+  *scan(filter: LeafFilter, batch = 1000): Iterable<LeafView> {
+    const w = where(filter);
+    const cond = w.sql ? `${w.sql} AND seq > ?` : 'WHERE seq > ?';
+    const stmt = this.#db.prepare(`SELECT seq, leaf FROM log_leaves ${cond} ORDER BY seq LIMIT ?`);
+    let after = -1;
+    for (;;) {
+      const rows = stmt.all([...w.params, after, batch]);
+      if (rows.length === 0) return;
+      for (const r of rows) yield toView(Number(r['seq']), r['leaf']);
+      after = Number(rows[rows.length - 1]!['seq']);
+    }
+  }
+
+  summary(filter: LeafFilter = {}): AuditSummary {
+    const w = where(filter);
+    const and = w.sql ? `${w.sql} AND` : 'WHERE';
+    const perUser = this.#db
+      .prepare(`SELECT user, role, count(*) AS n, sum(outcome = 'denied') AS denied, min(ts) AS first, max(ts) AS last FROM log_leaves ${w.sql} GROUP BY user, role ORDER BY n DESC`)
+      .all(w.params)
+      .map((r) => ({ user: r['user'] === null ? null : String(r['user']), role: String(r['role']), events: Number(r['n']), denied: Number(r['denied']), first: Number(r['first']), last: Number(r['last']) }));
+    const perArtifact = this.#db
+      .prepare(
+        `SELECT object_id, count(*) AS n, count(DISTINCT user) AS users, sum(event = 'artifact.view' AND json_extract(CAST(leaf AS TEXT), '$.detail.action') = 'open') AS opens, coalesce(sum(dwell_ms), 0) AS dwell
+         FROM log_leaves ${and} object_kind = 'artifact' GROUP BY object_id ORDER BY n DESC`,
+      )
+      .all(w.params)
+      .map((r) => ({ artifactId: String(r['object_id']), events: Number(r['n']), users: Number(r['users']), opens: Number(r['opens'] ?? 0), dwellMs: Number(r['dwell']) }));
+    const perHour = this.#db
+      .prepare(`SELECT ts / 3600000 AS hour, count(*) AS n FROM log_leaves ${w.sql} GROUP BY hour ORDER BY hour`)
+      .all(w.params)
+      .map((r) => ({ hour: Number(r['hour']) * 3_600_000, events: Number(r['n']) }));
+    const dwellRows = this.#db
+      .prepare(`SELECT object_id, dwell_ms FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL`)
+      .all(w.params);
+    const dwellMap = new Map<string, number[]>();
+    for (const r of dwellRows) {
+      const id = String(r['object_id']);
+      const buckets = dwellMap.get(id) ?? DWELL_BUCKETS.map(() => 0);
+      const ms = Number(r['dwell_ms']);
+      const i = DWELL_BUCKETS.findIndex((b) => ms < b.max);
+      buckets[i < 0 ? DWELL_BUCKETS.length - 1 : i]! += 1;
+      dwellMap.set(id, buckets);
+    }
+    return {
+      perUser,
+      perArtifact,
+      perHour,
+      dwell: [...dwellMap].map(([artifactId, buckets]) => ({ artifactId, buckets })),
+      dwellBuckets: DWELL_BUCKETS.map((b) => b.label),
+    };
+  }
+
+  /** Who had page `page` (any page when omitted) of an artifact in view between from and to. */
+  whoSaw(artifactId: string, page: number | undefined, from: number, to: number): WhoSaw[] {
+    const w = where({ objectId: artifactId, event: 'artifact.view', from, to, ...(page === undefined ? {} : { page }) });
+    return this.#db
+      .prepare(`SELECT user, session, count(*) AS n, min(ts) AS first, max(ts) AS last, coalesce(sum(dwell_ms), 0) AS dwell FROM log_leaves ${w.sql} GROUP BY user, session ORDER BY first`)
+      .all(w.params)
+      .map((r) => ({
+        user: r['user'] === null ? null : String(r['user']),
+        session: r['session'] === null ? null : String(r['session']),
+        views: Number(r['n']),
+        first: Number(r['first']),
+        last: Number(r['last']),
+        dwellMs: Number(r['dwell']),
+      }));
+  }
+
+  /** Signed-in activity outside working hours (unlocks and artifact views), at most `limit` leaves. */
+  offHours(filter: LeafFilter, hours: WorkingHours = DEFAULT_WORKING_HOURS, limit = 1000): { seq: number; ts: number; user: string | null; event: string; objectId: string | null }[] {
+    const w = where(filter);
+    const and = w.sql ? `${w.sql} AND` : 'WHERE';
+    const out: { seq: number; ts: number; user: string | null; event: string; objectId: string | null }[] = [];
+    const stmt = this.#db.prepare(`SELECT seq, ts, user, event, object_id FROM log_leaves ${and} role IN ('reviewer', 'auditor') AND seq > ? ORDER BY seq LIMIT 5000`);
+    let after = -1;
+    for (;;) {
+      const rows = stmt.all([...w.params, after]);
+      if (rows.length === 0) break;
+      for (const r of rows) {
+        const ts = Number(r['ts']);
+        if (isOffHours(ts, hours)) {
+          out.push({ seq: Number(r['seq']), ts, user: r['user'] === null ? null : String(r['user']), event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']) });
+          if (out.length >= limit) return out;
+        }
+      }
+      after = Number(rows[rows.length - 1]!['seq']);
+    }
+    return out;
+  }
+
+  fastPaging(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
+    const w = where({ ...filter, event: 'artifact.view' });
+    const views = this.#db
+      .prepare(`SELECT seq, ts, user, session, object_id, page FROM log_leaves ${w.sql} AND page IS NOT NULL ORDER BY seq`)
+      .all(w.params)
+      .map((r) => ({
+        seq: Number(r['seq']),
+        ts: Number(r['ts']),
+        user: r['user'] === null ? null : String(r['user']),
+        session: r['session'] === null ? null : String(r['session']),
+        artifactId: String(r['object_id']),
+        page: Number(r['page']),
+      }));
+    return findFastPaging(views, rule);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The access-log leaf (DESIGN §5): RFC 8785 canonical JSON with a fixed set of members, so one event has
+ * exactly one byte string and the bytes hashed into the tree are the bytes stored. Parsing is strict: a
+ * leaf read back must re-encode to the very bytes it came from (a leaf that parses but is not canonical
+ * was written by something other than this code).
+ */
+import { z } from 'zod';
+import { canonicalize } from '../../src-shared/canonical-json';
+import { RwError } from '../../src-shared/errors';
+import { fromUtf8, utf8 } from '../../src-shared/encoding';
+
+export const LEAF_VERSION = 1;
+
+export const OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type LeafOutcome = (typeof OUTCOMES)[number];
+
+/** `system` is the app itself (start, stop, clock jumps) with nobody signed in. */
+export const LEAF_ROLES = ['anonymous', 'reviewer', 'auditor', 'system'] as const;
+export type LeafRole = (typeof LEAF_ROLES)[number];
+
+const token = z.string().min(1).max(256);
+const detailValue = z.union([z.string().max(4096), z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), z.boolean(), z.null()]);
+
+export const leafObjectSchema = z
+  .object({
+    kind: token,
+    id: z.string().min(1).max(512),
+    name: z.string().max(1024).nullable(),
+    digest: z.string().max(256).nullable(),
+  })
+  .strict();
+
+export const leafSchema = z
+  .object({
+    v: z.literal(LEAF_VERSION),
+    seq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Wall clock, UTC milliseconds. */
+    ts: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** Monotonic milliseconds since the process started: what a clock jump is measured against. */
+    mono: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** The workstation id (vault slot file and audit.db vault_meta). */
+    device: token,
+    /** Which program wrote the leaf (`rw-app/<version>`, `rwctl/<version>`). */
+    app: token,
+    actor: z.object({ user: z.string().min(1).max(64).nullable(), role: z.enum(LEAF_ROLES) }).strict(),
+    /** Random id of the unlock session, null outside one. */
+    session: z.string().min(1).max(64).nullable(),
+    event: token,
+    object: leafObjectSchema.nullable(),
+    outcome: z.enum(OUTCOMES),
+    detail: z.record(z.string().max(64), detailValue),
+  })
+  .strict();
+
+export type AccessLogLeaf = z.infer<typeof leafSchema>;
+export type LeafObject = z.infer<typeof leafObjectSchema>;
+export type LeafDetail = AccessLogLeaf['detail'];
+
+/** The canonical bytes of a leaf (what is hashed and stored). Validates first: nothing malformed enters the log. */
+export function encodeLeaf(leaf: AccessLogLeaf): Uint8Array {
+  const checked = leafSchema.safeParse(leaf);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new RwError('INVALID_INPUT', `Not a valid access-log leaf: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim());
+  }
+  return utf8(canonicalize(checked.data));
+}
+
+export type LeafParse = { ok: true; leaf: AccessLogLeaf } | { ok: false; reason: 'not-json' | 'not-canonical' | 'schema'; message: string };
+
+/**
+ * Read leaf bytes back. Never throws: verification reports each kind of damage rather than stopping.
+ * JSON.parse is enough here because canonical re-encoding must reproduce the bytes exactly, which rules
+ * out duplicate keys, odd number spellings and escapes a strict parser would otherwise have to refuse.
+ */
+export function parseLeaf(bytes: Uint8Array): LeafParse {
+  let text: string;
+  let value: unknown;
+  try {
+    text = fromUtf8(bytes);
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, reason: 'not-json', message: 'the leaf is not UTF-8 JSON' };
+  }
+  let again: string;
+  try {
+    again = canonicalize(value);
+  } catch {
+    return { ok: false, reason: 'not-canonical', message: 'the leaf cannot be canonicalised' };
+  }
+  if (again !== text) return { ok: false, reason: 'not-canonical', message: 'the leaf is not in RFC 8785 canonical form' };
+  const checked = leafSchema.safeParse(value);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    return { ok: false, reason: 'schema', message: `the leaf does not have the leaf fields (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})` };
+  }
+  return { ok: true, leaf: checked.data };
+}
+
+/** Indexed copies of leaf fields (log_leaves columns): page and dwell come from `detail` when present. */
+export interface LeafColumns {
+  ts: number;
+  event: string;
+  user: string | null;
+  role: string;
+  session: string | null;
+  objectKind: string | null;
+  objectId: string | null;
+  outcome: string;
+  page: number | null;
+  dwellMs: number | null;
+}
+
+function intOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+}
+
+export function leafColumns(leaf: AccessLogLeaf): LeafColumns {
+  return {
+    ts: leaf.ts,
+    event: leaf.event,
+    user: leaf.actor.user,
+    role: leaf.actor.role,
+    session: leaf.session,
+    objectKind: leaf.object?.kind ?? null,
+    objectId: leaf.object?.id ?? null,
+    outcome: leaf.outcome,
+    page: intOrNull(leaf.detail['page']),
+    dwellMs: intOrNull(leaf.detail['dwellMs']),
+  };
+}

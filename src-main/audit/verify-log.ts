@@ -1,0 +1,375 @@
+/**
+ * Verification of the access log (issue 4 §3), for the CLI, the auditor console and bundles alike.
+ *
+ * The tree is rebuilt from the leaf bytes alone (nothing stored about the tree is trusted) and every
+ * leaf is checked for sequence continuity, its stored hash, canonical form, its own seq, the device it
+ * names, non-decreasing timestamps (a decrease is allowed only on a recorded `clock.jump` leaf) and the
+ * indexed copies of its fields. Then every stored checkpoint's signature and root, the order and
+ * consistency of consecutive checkpoints, and finally each external checkpoint (exported earlier or
+ * witnessed off the laptop): the current log must extend it, which is what exposes truncation, rollback
+ * of the whole file and a history re-signed with the device key (a fork).
+ *
+ * It never throws on damage: each problem names the first sequence number it can pin and the kind of
+ * damage, and a database that cannot be read is itself a problem ("the audit database is damaged").
+ */
+import type { Database } from '@signalapp/sqlcipher';
+import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/checkpoint';
+import { appendLeaf, compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/compact-range';
+import { bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
+import { isRwError } from '../../src-shared/errors';
+import { consistencyProofFrom, leafHash, verifyConsistency, type MerkleNodeSource } from '../../src-shared/merkle';
+import { ed25519NoteVerifier, parseNote } from '../../src-shared/signed-note';
+import { logOrigin, storedNodeSource } from './access-log';
+import { leafColumns, parseLeaf, type LeafColumns } from './log-leaf';
+
+export const PROBLEM_KINDS = [
+  'database-damaged',
+  'missing-leaf',
+  'leaf-hash',
+  'malformed-leaf',
+  'not-canonical',
+  'seq-mismatch',
+  'foreign-leaf',
+  'time-reversed',
+  'index-mismatch',
+  'checkpoint-signature',
+  'checkpoint-mismatch',
+  'checkpoint-order',
+  'nodes-damaged',
+  'truncated',
+  'fork',
+  'external-signature',
+  'no-device-key',
+] as const;
+export type ProblemKind = (typeof PROBLEM_KINDS)[number];
+
+export interface Problem {
+  /** The first sequence number the damage can be pinned to (a range's start when only a range is known). */
+  seq: number;
+  kind: ProblemKind;
+  message: string;
+}
+
+export interface LeafRow {
+  seq: number;
+  leaf: Uint8Array;
+  /** The stored leaf hash; null when the source keeps none (bundles). */
+  leafHash: Uint8Array | null;
+  /** The indexed copies of leaf fields; null when the source keeps none. */
+  columns: LeafColumns | null;
+}
+
+export interface CheckpointRow {
+  id: number;
+  size: number;
+  ts: number;
+  note: string;
+}
+
+/** Where leaves and checkpoints come from: audit.db, or a bundle. */
+export interface LogSource {
+  workstationId: string | null;
+  devicePublicKey: Uint8Array | null;
+  /** Leaves in ascending seq order, in batches. */
+  leafBatches(): Iterable<LeafRow[]>;
+  checkpoints(): CheckpointRow[];
+  /** Size the writer's state row claims (a tail truncated behind its back shows here); null when unknown. */
+  stateSize: number | null;
+  /** Stored interior nodes, when the source has them: consistency proofs between checkpoints come from them. */
+  nodes: MerkleNodeSource | null;
+}
+
+export interface ExternalCheckpoint {
+  /** Where it came from, for messages (a file name). */
+  label: string;
+  note: string | Uint8Array;
+}
+
+export interface VerifyOptions {
+  /** Pin the device key (raw 32-byte Ed25519) instead of trusting the one in the store. */
+  devicePublicKey?: Uint8Array;
+  externalCheckpoints?: readonly ExternalCheckpoint[];
+  /** Stop collecting after this many problems (the first is what matters). Default 100. */
+  maxProblems?: number;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  /** Leaves present. */
+  size: number;
+  /** Root of the rebuilt tree (base64). */
+  root: string;
+  /** Every leaf below this is intact and covered by the checks (size when ok). */
+  verifiedSize: number;
+  checkpoints: number;
+  lastCheckpoint: { size: number; ts: number } | null;
+  external: { label: string; size: number | null; ok: boolean }[];
+  /** Sorted by seq; the first is the first bad sequence number. */
+  problems: Problem[];
+}
+
+function columnsDiffer(a: LeafColumns, b: LeafColumns): boolean {
+  return (
+    a.ts !== b.ts ||
+    a.event !== b.event ||
+    a.user !== b.user ||
+    a.role !== b.role ||
+    a.session !== b.session ||
+    a.objectKind !== b.objectKind ||
+    a.objectId !== b.objectId ||
+    a.outcome !== b.outcome ||
+    a.page !== b.page ||
+    a.dwellMs !== b.dwellMs
+  );
+}
+
+interface OpenedStored {
+  row: CheckpointRow;
+  checkpoint: Checkpoint | null;
+}
+
+/** Verify a log from any source. */
+export function verifyLog(source: LogSource, options: VerifyOptions = {}): VerifyReport {
+  const maxProblems = options.maxProblems ?? 100;
+  const problems: Problem[] = [];
+  const add = (seq: number, kind: ProblemKind, message: string) => {
+    if (problems.length < maxProblems) problems.push({ seq, kind, message });
+  };
+  const report = (size: number, range: CompactRange, extra: Partial<VerifyReport> = {}): VerifyReport => {
+    problems.sort((a, b) => a.seq - b.seq);
+    return {
+      ok: problems.length === 0,
+      size,
+      root: toBase64(compactRangeRoot(range)),
+      verifiedSize: problems.length === 0 ? size : Math.min(size, problems[0]!.seq),
+      checkpoints: 0,
+      lastCheckpoint: null,
+      external: [],
+      problems,
+      ...extra,
+    };
+  };
+
+  let range = emptyCompactRange();
+  try {
+    const workstationId = source.workstationId;
+    const publicKey = options.devicePublicKey ?? source.devicePublicKey;
+    if (!workstationId || !publicKey) {
+      add(0, 'no-device-key', 'the log has no workstation id or device key to check signatures with');
+      return report(0, range);
+    }
+    const origin = logOrigin(workstationId);
+    const verifier = ed25519NoteVerifier(origin, publicKey);
+
+    // Checkpoints first (they are few): their sizes are where the rebuilt tree's root is needed.
+    const stored: OpenedStored[] = source.checkpoints().map((row) => {
+      try {
+        const { checkpoint } = openCheckpoint(row.note, [verifier], { origin });
+        if (checkpoint.size !== row.size) {
+          add(Math.min(row.size, checkpoint.size), 'checkpoint-mismatch', `stored checkpoint ${row.id} says size ${checkpoint.size} in its note and ${row.size} beside it`);
+        }
+        return { row, checkpoint };
+      } catch {
+        add(row.size, 'checkpoint-signature', `stored checkpoint ${row.id} (size ${row.size}) is not validly signed by this device's key`);
+        return { row, checkpoint: null };
+      }
+    });
+    const external = (options.externalCheckpoints ?? []).map((ext) => {
+      try {
+        return { ext, checkpoint: openCheckpoint(ext.note, [verifier], { origin }).checkpoint };
+      } catch {
+        let claimed: number | null = null;
+        try {
+          claimed = parseCheckpoint(parseNote(ext.note).text).size;
+        } catch {
+          // Not even a checkpoint: reported below with no size.
+        }
+        add(0, 'external-signature', `the checkpoint ${ext.label}${claimed === null ? '' : ` (size ${claimed})`} is not signed by this log's device key for ${origin}: the device key was replaced or the file is not from this workstation`);
+        return { ext, checkpoint: null };
+      }
+    });
+    const wanted = new Set<number>();
+    for (const s of stored) if (s.checkpoint) wanted.add(s.checkpoint.size);
+    for (const e of external) if (e.checkpoint) wanted.add(e.checkpoint.size);
+    const roots = new Map<number, Uint8Array>();
+    if (wanted.has(0)) roots.set(0, compactRangeRoot(range));
+
+    // The leaves, in order.
+    let expected = 0;
+    let prevTs = -Infinity;
+    for (const batch of source.leafBatches()) {
+      for (const row of batch) {
+        if (row.seq !== expected) {
+          if (row.seq > expected) add(expected, 'missing-leaf', `leaves ${expected}${row.seq - 1 > expected ? `–${row.seq - 1}` : ''} are missing (the next stored leaf is ${row.seq})`);
+          else add(row.seq, 'missing-leaf', `leaf ${row.seq} is out of order`);
+        }
+        // The tree index is the position in the log, whatever the row claims.
+        const index = range.size;
+        const hash = leafHash(row.leaf);
+        if (row.leafHash && !bytesEqual(hash, row.leafHash)) add(index, 'leaf-hash', `leaf ${index} does not match its recorded hash: its bytes were edited`);
+        const parsed = parseLeaf(row.leaf);
+        if (!parsed.ok) {
+          add(index, parsed.reason === 'not-canonical' ? 'not-canonical' : 'malformed-leaf', `leaf ${index}: ${parsed.message}`);
+        } else {
+          const leaf = parsed.leaf;
+          if (leaf.seq !== index) add(index, 'seq-mismatch', `leaf ${index} says it is leaf ${leaf.seq}: leaves were moved, swapped or removed`);
+          if (leaf.device !== workstationId) add(index, 'foreign-leaf', `leaf ${index} names another workstation`);
+          if (leaf.ts < prevTs && leaf.event !== 'clock.jump') add(index, 'time-reversed', `leaf ${index} is earlier than the leaf before it with no clock jump recorded`);
+          prevTs = leaf.ts;
+          if (row.columns && columnsDiffer(row.columns, leafColumns(leaf))) add(index, 'index-mismatch', `the indexed copy of leaf ${index}'s fields differs from the leaf`);
+        }
+        range = appendLeaf(range, hash);
+        if (wanted.has(range.size)) roots.set(range.size, compactRangeRoot(range));
+        expected = row.seq + 1;
+      }
+    }
+    const size = range.size;
+    if (source.stateSize !== null && source.stateSize > size) {
+      add(size, 'truncated', `the log's own state counts ${source.stateSize} leaves but only ${size} are present: the tail from leaf ${size} was removed`);
+    }
+
+    // Stored checkpoints: signature (above), root, order, consistency.
+    let lastGood = 0;
+    let previous: Checkpoint | null = null;
+    for (const s of stored) {
+      const cp = s.checkpoint;
+      if (!cp) continue;
+      if (previous && cp.size < previous.size) {
+        add(cp.size, 'checkpoint-order', `stored checkpoint ${s.row.id} (size ${cp.size}) is smaller than the one before it (size ${previous.size}): the log was rolled back`);
+      }
+      if (cp.size > size) {
+        add(size, 'truncated', `stored checkpoint ${s.row.id} covers ${cp.size} leaves but the log has ${size}: the tail from leaf ${size} was removed`);
+      } else {
+        const root = roots.get(cp.size)!;
+        if (!bytesEqual(root, cp.rootHash)) {
+          const from = Math.min(lastGood, Math.max(cp.size - 1, 0));
+          add(from, 'checkpoint-mismatch', `stored checkpoint ${s.row.id} (size ${cp.size}) does not match the leaves: a leaf from ${from} to ${cp.size - 1} was altered, added or removed`);
+        } else {
+          if (previous && source.nodes && previous.size > 0 && previous.size < cp.size && previous.size <= size) {
+            try {
+              verifyConsistency(previous.size, cp.size, previous.rootHash, cp.rootHash, consistencyProofFrom(source.nodes, previous.size, cp.size));
+            } catch {
+              add(previous.size, 'nodes-damaged', `the stored tree nodes do not prove checkpoint size ${previous.size} consistent with size ${cp.size}`);
+            }
+          }
+          lastGood = Math.max(lastGood, cp.size);
+        }
+      }
+      previous = cp;
+    }
+
+    // External checkpoints: the current log must extend each one.
+    const externalResults: VerifyReport['external'] = [];
+    const matchedExternal = external
+      .filter((e) => e.checkpoint && e.checkpoint.size <= size && bytesEqual(roots.get(e.checkpoint.size)!, e.checkpoint.rootHash))
+      .map((e) => e.checkpoint!.size);
+    for (const { ext, checkpoint } of external) {
+      if (!checkpoint) {
+        externalResults.push({ label: ext.label, size: null, ok: false });
+        continue;
+      }
+      if (checkpoint.size > size) {
+        add(size, 'truncated', `the log has ${size} leaves but checkpoint ${ext.label} covers ${checkpoint.size}: truncated or rolled back to an older copy from leaf ${size}`);
+        externalResults.push({ label: ext.label, size: checkpoint.size, ok: false });
+      } else if (!bytesEqual(roots.get(checkpoint.size)!, checkpoint.rootHash)) {
+        const from = Math.max(0, ...matchedExternal.filter((s) => s < checkpoint.size));
+        add(from, 'fork', `the log does not extend checkpoint ${ext.label} (size ${checkpoint.size}): history from leaf ${from} to ${checkpoint.size - 1} was rewritten (a fork)`);
+        externalResults.push({ label: ext.label, size: checkpoint.size, ok: false });
+      } else {
+        if (source.nodes && checkpoint.size > 0 && checkpoint.size < size) {
+          try {
+            verifyConsistency(checkpoint.size, size, checkpoint.rootHash, compactRangeRoot(range), consistencyProofFrom(source.nodes, checkpoint.size, size));
+          } catch {
+            add(checkpoint.size, 'nodes-damaged', `the stored tree nodes do not prove the log consistent with checkpoint ${ext.label}`);
+          }
+        }
+        externalResults.push({ label: ext.label, size: checkpoint.size, ok: true });
+      }
+    }
+    const last = stored.filter((s) => s.checkpoint).at(-1);
+    return report(size, range, {
+      checkpoints: stored.length,
+      lastCheckpoint: last ? { size: last.row.size, ts: last.row.ts } : null,
+      external: externalResults,
+    });
+  } catch (error) {
+    // A page that fails SQLCipher's HMAC, a missing table, a malformed file: all damage, never a crash.
+    const detail = isRwError(error) ? error.message : error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
+    add(range.size, 'database-damaged', `the audit database is damaged (${detail})`);
+    return report(range.size, range);
+  }
+}
+
+const BATCH = 10_000;
+
+/** The LogSource over an open audit.db. */
+export function databaseLogSource(db: Database): LogSource {
+  const meta = db.prepare("SELECT value FROM vault_meta WHERE key = 'workstation_id'").get();
+  const key = db.prepare('SELECT public_key FROM device_keys ORDER BY id DESC LIMIT 1').get();
+  const state = db.prepare('SELECT size FROM log_state WHERE id = 1').get();
+  const page = db.prepare(
+    'SELECT seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?',
+  );
+  return {
+    workstationId: typeof meta?.['value'] === 'string' ? meta['value'] : null,
+    devicePublicKey: key?.['public_key'] instanceof Uint8Array ? new Uint8Array(key['public_key']) : null,
+    stateSize: typeof state?.['size'] === 'number' ? state['size'] : null,
+    nodes: storedNodeSource(db),
+    *leafBatches() {
+      let after = Number.MIN_SAFE_INTEGER;
+      for (;;) {
+        const rows = page.all([after, BATCH]);
+        if (rows.length === 0) return;
+        yield rows.map((r) => {
+          const leaf = r['leaf'];
+          const hash = r['leaf_hash'];
+          return {
+            seq: Number(r['seq']),
+            leaf: leaf instanceof Uint8Array ? leaf : utf8(String(leaf)),
+            leafHash: hash instanceof Uint8Array ? hash : new Uint8Array(0),
+            columns: {
+              ts: Number(r['ts']),
+              event: String(r['event']),
+              user: r['user'] === null ? null : String(r['user']),
+              role: String(r['role']),
+              session: r['session'] === null ? null : String(r['session']),
+              objectKind: r['object_kind'] === null ? null : String(r['object_kind']),
+              objectId: r['object_id'] === null ? null : String(r['object_id']),
+              outcome: String(r['outcome']),
+              page: r['page'] === null ? null : Number(r['page']),
+              dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
+            },
+          };
+        });
+        after = Number(rows[rows.length - 1]!['seq']);
+      }
+    },
+    checkpoints() {
+      return db
+        .prepare('SELECT id, size, ts, note FROM log_checkpoints ORDER BY id')
+        .all()
+        .map((r) => ({ id: Number(r['id']), size: Number(r['size']), ts: Number(r['ts']), note: String(r['note']) }));
+    },
+  };
+}
+
+/** verifyAccessLog(auditDb, …): the library entry point over an open audit.db. Never throws on damage. */
+export function verifyAccessLog(db: Database, options: VerifyOptions = {}): VerifyReport {
+  let source: LogSource;
+  try {
+    source = databaseLogSource(db);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
+    return {
+      ok: false,
+      size: 0,
+      root: toBase64(compactRangeRoot(emptyCompactRange())),
+      verifiedSize: 0,
+      checkpoints: 0,
+      lastCheckpoint: null,
+      external: [],
+      problems: [{ seq: 0, kind: 'database-damaged', message: `the audit database is damaged (${detail})` }],
+    };
+  }
+  return verifyLog(source, options);
+}
