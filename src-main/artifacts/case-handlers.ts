@@ -3,8 +3,11 @@
  * content); these call the queries and name what was touched for the access log: the case, or the
  * artifact with its path and signed digest, so an auditor can tell which document was read.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
-import type { PublicKey } from '../../src-shared/crypto';
+import { parsePublicKeyPem, type PublicKey } from '../../src-shared/crypto';
+import { RwError } from '../../src-shared/errors';
 import type { caseChannels } from '../../src-shared/ipc/channels-cases';
 import type { Handler } from '../ipc/router';
 import { getArtifact, getCase, listArtifacts, listCaseSummaries, readArtifactChunk } from './case-queries';
@@ -67,4 +70,19 @@ export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
       return { caseId: result.caseId, artifactCount: result.artifactCount, totalBytes: result.totalBytes };
     },
   };
+}
+
+/**
+ * The demo bundled with the app: `<assetsRoot>/demo/package`, trusted only through its own demo-only
+ * public key, and only for `cases.importDemo` (never added to the trusted submitter keys).
+ */
+export function bundledDemo(assetsRoot: string): DemoPackage {
+  const keyFile = path.join(assetsRoot, 'demo/keys/demo-submitter.public.pem');
+  let pem: string;
+  try {
+    pem = fs.readFileSync(keyFile, 'utf8');
+  } catch {
+    throw new RwError('NOT_FOUND', 'The bundled demo is not installed.');
+  }
+  return { dir: path.join(assetsRoot, 'demo/package'), trustedKey: parsePublicKeyPem(pem) };
 }

@@ -3,9 +3,11 @@
  * the preload cannot name it and the router refuses it.
  */
 import { sessionChannels } from './channels-session';
+import { caseChannels } from './channels-cases';
 
 export const CONTRACT = {
   ...sessionChannels,
+  ...caseChannels,
 };
 
 export type Contract = typeof CONTRACT;

@@ -7,7 +7,7 @@ import { toHex } from '../../../../src-shared/encoding';
 import { caseChannels } from '../../../../src-shared/ipc/channels-cases';
 import type { Role } from '../../../../src-shared/ipc/roles';
 import { createRouter, type AuditRecord } from '../../../../src-main/ipc/router';
-import { caseHandlers } from '../../../../src-main/artifacts/case-handlers';
+import { bundledDemo, caseHandlers } from '../../../../src-main/artifacts/case-handlers';
 import { CHUNK_BYTES, importPackage } from '../../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
 import { generateKeyPair, publicKeyOf } from '../../../../src-shared/crypto';
@@ -142,5 +142,16 @@ describe('case channels', () => {
     await expect(call('artifacts.open', { artifactId: `art-${'b'.repeat(32)}` })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     locked = true;
     await expect(call('cases.list', {})).rejects.toMatchObject({ code: 'VAULT_LOCKED' });
+  });
+});
+
+describe('bundledDemo', () => {
+  it('finds the demo package and its demo-only key under the assets folder', () => {
+    const demo = bundledDemo(path.join(repoRoot, 'assets'));
+    expect(demo.dir).toBe(demoDir);
+    expect(demo.trustedKey).toEqual(demoKey);
+  });
+  it('answers NOT_FOUND when the demo is not installed', () => {
+    expect(() => bundledDemo(tempDir())).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 });
