@@ -242,11 +242,11 @@ export type Receipt = z.infer<typeof receiptSchema>;
  * (payload, payloadType, signatures with keyid/sig). Canonical so that the same envelope arriving by
  * network or by media, re-serialised or not, is one leaf and one replay key.
  */
-export function attestationLeafData(envelope: { payload: string; payloadType: string; signatures: readonly { keyid?: string | undefined; sig: string }[] }): Uint8Array {
+export function attestationLeafData(envelope: { payload: string; payloadType: string; signatures: readonly { keyid?: string | null | undefined; sig: string }[] }): Uint8Array {
   return canonicalBytes({
     payload: envelope.payload,
     payloadType: envelope.payloadType,
-    signatures: envelope.signatures.map((s) => (s.keyid === undefined ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig })),
+    signatures: envelope.signatures.map((s) => (s.keyid === undefined || s.keyid === null ? { sig: s.sig } : { keyid: s.keyid, sig: s.sig })),
   });
 }
 
