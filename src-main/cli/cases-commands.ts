@@ -5,7 +5,7 @@ import { unlockVault } from '../vault/vault';
 import { listCases } from '../workspace/case-list';
 import { EXIT, type Command } from './command';
 import { readPassphrase } from './passphrase';
-import { vaultDir } from './vault-commands';
+import { vaultDir, withAttemptsLeft } from './vault-commands';
 
 export const CASES_COMMANDS: Command[] = [
   {
@@ -22,7 +22,7 @@ export const CASES_COMMANDS: Command[] = [
       const dir = vaultDir(args, io);
       const user = args.strings['user'] as string;
       const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
-      const vault = await unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
+      const vault = await withAttemptsLeft(unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout }));
       try {
         if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
         const cases = listCases(vault.content);

@@ -29,6 +29,22 @@ export async function cliVaultDeps(io: CliIo, options: VaultCommandOptions): Pro
   return { clock: io.clock, random: randomBytes, kdf, policy: DEFAULT_POLICY.lockout };
 }
 
+/**
+ * Tells the person at the keyboard how many attempts remain before lockout. The count is the same
+ * for unknown users and wrong passphrases (one global counter), so it reveals no user names.
+ */
+export async function withAttemptsLeft<T>(operation: Promise<T>): Promise<T> {
+  try {
+    return await operation;
+  } catch (error) {
+    if (error instanceof RwError && error.code === 'AUTH_FAILED' && typeof error.detail['attemptsRemaining'] === 'number') {
+      const left = error.detail['attemptsRemaining'];
+      throw new RwError('AUTH_FAILED', `${error.message} ${left} attempt${left === 1 ? '' : 's'} left before this vault locks.`, { ...error.detail });
+    }
+    throw error;
+  }
+}
+
 /** A new passphrase, typed twice on a terminal so a typo does not lock the user out of their own slot. */
 async function readNewPassphrase(args: ParsedArgs, io: CliIo, envName: string, prompt: string): Promise<string> {
   const first = await readPassphrase(args, io, envName, prompt);
@@ -87,7 +103,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         const asPassphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${asUser}: `);
         const newPassphrase = await readNewPassphrase(args, io, 'RW_NEW_PASSPHRASE', `New passphrase for ${user}: `);
         const deps = await cliVaultDeps(io, options);
-        await addUser(dir, { user, role, newPassphrase }, { asUser, asPassphrase }, deps);
+        await withAttemptsLeft(addUser(dir, { user, role, newPassphrase }, { asUser, asPassphrase }, deps));
         io.stdout(`Added ${role} ${user}.${role === 'auditor' ? ' (audit store only; no key for case content)' : ''}\n`);
         return EXIT.ok;
       },
@@ -102,7 +118,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         const user = args.strings['user'] as string;
         const current = await readPassphrase(args, io, 'RW_PASSPHRASE', `Current passphrase for ${user}: `);
         const next = await readNewPassphrase(args, io, 'RW_NEW_PASSPHRASE', 'New passphrase: ');
-        await changePassphrase(dir, user, current, next, await cliVaultDeps(io, options));
+        await withAttemptsLeft(changePassphrase(dir, user, current, next, await cliVaultDeps(io, options)));
         io.stdout(`Passphrase changed for ${user}.\n`);
         return EXIT.ok;
       },
