@@ -203,20 +203,21 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
           if (row.seq > expected) add(expected, 'missing-leaf', `leaves ${expected}${row.seq - 1 > expected ? `–${row.seq - 1}` : ''} are missing (the next stored leaf is ${row.seq})`);
           else add(row.seq, 'missing-leaf', `leaf ${row.seq} is out of order`);
         }
-        // The tree index is the position in the log, whatever the row claims.
-        const index = range.size;
+        // Problems are named by the row's sequence number; the tree is built over the rows as they are.
+        const at = row.seq;
         const hash = leafHash(row.leaf);
-        if (row.leafHash && !bytesEqual(hash, row.leafHash)) add(index, 'leaf-hash', `leaf ${index} does not match its recorded hash: its bytes were edited`);
+        if (row.leafHash && !bytesEqual(hash, row.leafHash)) add(at, 'leaf-hash', `leaf ${at} does not match its recorded hash: its bytes were edited`);
         const parsed = parseLeaf(row.leaf);
         if (!parsed.ok) {
-          add(index, parsed.reason === 'not-canonical' ? 'not-canonical' : 'malformed-leaf', `leaf ${index}: ${parsed.message}`);
+          add(at, parsed.reason === 'not-canonical' ? 'not-canonical' : 'malformed-leaf', `leaf ${at}: ${parsed.message}`);
         } else {
           const leaf = parsed.leaf;
-          if (leaf.seq !== index) add(index, 'seq-mismatch', `leaf ${index} says it is leaf ${leaf.seq}: leaves were moved, swapped or removed`);
-          if (leaf.device !== workstationId) add(index, 'foreign-leaf', `leaf ${index} names another workstation`);
-          if (leaf.ts < prevTs && leaf.event !== 'clock.jump') add(index, 'time-reversed', `leaf ${index} is earlier than the leaf before it with no clock jump recorded`);
+          // A leaf that agrees with its row but not its position is the gap reported above, not a new problem.
+          if (leaf.seq !== at) add(at, 'seq-mismatch', `leaf ${at} says it is leaf ${leaf.seq}: leaves were moved, swapped or rewritten`);
+          if (leaf.device !== workstationId) add(at, 'foreign-leaf', `leaf ${at} names another workstation`);
+          if (leaf.ts < prevTs && leaf.event !== 'clock.jump') add(at, 'time-reversed', `leaf ${at} is earlier than the leaf before it with no clock jump recorded`);
           prevTs = leaf.ts;
-          if (row.columns && columnsDiffer(row.columns, leafColumns(leaf))) add(index, 'index-mismatch', `the indexed copy of leaf ${index}'s fields differs from the leaf`);
+          if (row.columns && columnsDiffer(row.columns, leafColumns(leaf))) add(at, 'index-mismatch', `the indexed copy of leaf ${at}'s fields differs from the leaf`);
         }
         range = appendLeaf(range, hash);
         if (wanted.has(range.size)) roots.set(range.size, compactRangeRoot(range));
@@ -242,7 +243,10 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
       } else {
         const root = roots.get(cp.size)!;
         if (!bytesEqual(root, cp.rootHash)) {
-          const from = Math.min(lastGood, Math.max(cp.size - 1, 0));
+          // A leaf problem already pinned inside the range explains the mismatch and names the exact leaf.
+          const lo = Math.min(lastGood, Math.max(cp.size - 1, 0));
+          const pinned = problems.filter((p) => p.seq >= lo && p.seq < cp.size).map((p) => p.seq);
+          const from = pinned.length > 0 ? Math.min(...pinned) : lo;
           add(from, 'checkpoint-mismatch', `stored checkpoint ${s.row.id} (size ${cp.size}) does not match the leaves: a leaf from ${from} to ${cp.size - 1} was altered, added or removed`);
         } else {
           if (previous && source.nodes && previous.size > 0 && previous.size < cp.size && previous.size <= size) {
@@ -354,9 +358,15 @@ export function databaseLogSource(db: Database): LogSource {
 }
 
 /** verifyAccessLog(auditDb, …): the library entry point over an open audit.db. Never throws on damage. */
-export function verifyAccessLog(db: Database, options: VerifyOptions = {}): VerifyReport {
+export function verifyAccessLog(db: Database, options: VerifyOptions & { checkPages?: boolean } = {}): VerifyReport {
   let source: LogSource;
   try {
+    // SQLCipher checks each page's HMAC only when the page is read; this reads them all, so a flipped
+    // byte in an index page nobody queries is found too.
+    if (options.checkPages !== false) {
+      const errors = db.pragma('cipher_integrity_check');
+      if (errors.length > 0) throw new Error(`${errors.length} page(s) fail their HMAC`);
+    }
     source = databaseLogSource(db);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';

@@ -1,0 +1,271 @@
+/**
+ * rwctl audit verify | checkpoint | list | export | verify-bundle | device-key (issue 4). Reviewers and
+ * auditors may run them: an auditor's slot opens audit.db only. verify and list only read; checkpoint and
+ * export write a leaf for what they do, then sign a checkpoint that covers it.
+ *
+ * Exit codes: 0 intact, 1 damage found (the first bad sequence number and the kind of damage are
+ * printed), as for every rwctl command.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ed25519PublicKey, ed25519RawFromPublicKey, parsePublicKeyPem, publicKeyToPem } from '../../src-shared/crypto';
+import { RwError, isRwError } from '../../src-shared/errors';
+import { DEFAULT_POLICY } from '../../src-shared/policy';
+import { openAccessLog, type AccessLog } from '../audit/access-log';
+import { createAuditBundle, verifyAuditBundle } from '../audit/audit-bundle';
+import { AuditQuery, type LeafFilter } from '../audit/audit-query';
+import { verifyAccessLog, type ExternalCheckpoint, type VerifyReport } from '../audit/verify-log';
+import { unlockVault, type UnlockedVault } from '../vault/vault';
+import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { readPassphrase } from './passphrase';
+
+export const RWCTL_APP = 'rwctl/0.1.0';
+
+const vaultOption = { kind: 'string', description: 'Vault folder', required: true } as const;
+const userOption = { kind: 'string', description: 'Reviewer or auditor name', required: true } as const;
+const passphraseFile = { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' } as const;
+const outOption = { kind: 'string', description: 'Output file', required: true } as const;
+
+function pathArg(args: ParsedArgs, io: CliIo, name: string): string {
+  const value = args.strings[name];
+  if (!value) throw new RwError('USAGE', `--${name} is required.`);
+  return resolve(io.cwd, value);
+}
+
+async function unlock(args: ParsedArgs, io: CliIo): Promise<UnlockedVault> {
+  const dir = pathArg(args, io, 'vault');
+  const user = args.strings['user'] as string;
+  const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
+  return unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
+}
+
+function cliLog(vault: UnlockedVault, io: CliIo): AccessLog {
+  const start = io.clock();
+  // rwctl has no long-lived process; elapsed wall time stands in for the monotonic clock.
+  return openAccessLog(vault.audit, { app: RWCTL_APP, clock: io.clock, monotonic: () => io.clock() - start });
+}
+
+function readFileArg(path: string, what: string): Uint8Array {
+  try {
+    return new Uint8Array(readFileSync(path));
+  } catch {
+    throw new RwError('INVALID_INPUT', `The ${what} ${path} cannot be read.`);
+  }
+}
+
+function readExternal(args: ParsedArgs, io: CliIo): ExternalCheckpoint[] {
+  return (args.lists['checkpoint'] ?? []).map((file) => {
+    const path = resolve(io.cwd, file);
+    return { label: file, note: readFileArg(path, 'checkpoint file') };
+  });
+}
+
+function readDeviceKey(args: ParsedArgs, io: CliIo): string {
+  const path = pathArg(args, io, 'device-key');
+  const text = new TextDecoder().decode(readFileArg(path, 'device key file'));
+  try {
+    const key = parsePublicKeyPem(text);
+    if (key.algorithm !== 'ed25519') throw new Error('algorithm');
+  } catch {
+    throw new RwError('INVALID_INPUT', 'The device key is not an Ed25519 public key in PEM.');
+  }
+  return text;
+}
+
+function printReport(report: VerifyReport, io: CliIo, json: boolean): number {
+  if (json) {
+    io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  } else if (report.ok) {
+    io.stdout(`Audit log intact: ${report.size} leaves, ${report.checkpoints} signed checkpoints, root ${report.root}.\n`);
+    for (const e of report.external) io.stdout(`  extends checkpoint ${e.label} (size ${e.size}).\n`);
+  } else {
+    const first = report.problems[0]!;
+    io.stdout(`Audit log DAMAGED: first bad sequence number ${first.seq} (${first.kind}): ${first.message}.\n`);
+    io.stdout(`  verified through leaf ${report.verifiedSize - 1} of ${report.size}.\n`);
+    for (const p of report.problems.slice(1, 20)) io.stdout(`  also at ${p.seq} (${p.kind}): ${p.message}.\n`);
+  }
+  return report.ok ? EXIT.ok : EXIT.refused;
+}
+
+function damagedDatabase(error: unknown): VerifyReport | null {
+  // A flipped byte in audit.db fails SQLCipher's page HMAC: at open (VAULT_DAMAGED) or on a later read.
+  if (isRwError(error) && error.code !== 'VAULT_DAMAGED') return null;
+  const detail = isRwError(error) ? error.message : 'unreadable';
+  return {
+    ok: false,
+    size: 0,
+    root: '',
+    verifiedSize: 0,
+    checkpoints: 0,
+    lastCheckpoint: null,
+    external: [],
+    problems: [{ seq: 0, kind: 'database-damaged', message: `the audit database is damaged (${detail})` }],
+  };
+}
+
+function parseSince(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(ms)) throw new RwError('USAGE', '--since takes UTC milliseconds or an ISO 8601 time.');
+  return ms;
+}
+
+export function createAuditCommands(): Command[] {
+  return [
+    {
+      path: ['audit', 'verify'],
+      summary: 'Verify the access log: leaves, tree, signed checkpoints, and that it extends exported checkpoints',
+      positionals: [],
+      options: {
+        vault: vaultOption,
+        user: userOption,
+        'passphrase-file': passphraseFile,
+        checkpoint: { kind: 'repeatable', description: 'A checkpoint exported earlier (rwctl audit checkpoint) the log must extend' },
+        'device-key': { kind: 'string', description: 'Pin the device public key (PEM) instead of trusting the one in the vault' },
+        json: { kind: 'boolean', description: 'Print the report as JSON' },
+      },
+      async run(args, io) {
+        const external = readExternal(args, io);
+        const pinned = args.strings['device-key'] ? ed25519RawFromPublicKey(parsePublicKeyPem(readDeviceKey(args, io))) : undefined;
+        let vault: UnlockedVault;
+        try {
+          vault = await unlock(args, io);
+        } catch (error) {
+          const report = damagedDatabase(error);
+          if (!report) throw error;
+          return printReport(report, io, args.booleans['json'] === true);
+        }
+        try {
+          const report = verifyAccessLog(vault.audit, { externalCheckpoints: external, ...(pinned ? { devicePublicKey: pinned } : {}) });
+          return printReport(report, io, args.booleans['json'] === true);
+        } finally {
+          vault.close();
+        }
+      },
+    },
+    {
+      path: ['audit', 'checkpoint'],
+      summary: 'Sign a fresh checkpoint of the access log and write it (keep it off the laptop)',
+      positionals: [],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, out: outOption },
+      async run(args, io) {
+        const out = pathArg(args, io, 'out');
+        const vault = await unlock(args, io);
+        try {
+          const log = cliLog(vault, io);
+          try {
+            log.append({ actor: { user: vault.user, role: vault.role }, event: 'audit.checkpoint', outcome: 'success', detail: {} });
+            const checkpoint = log.checkpoint('export');
+            writeFileSync(out, checkpoint.note, { mode: 0o600 });
+            io.stdout(`Checkpoint of ${checkpoint.size} leaves written to ${args.strings['out']}.\n`);
+          } finally {
+            log.close();
+          }
+        } finally {
+          vault.close();
+        }
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['audit', 'list'],
+      summary: 'List access-log leaves',
+      positionals: [],
+      options: {
+        vault: vaultOption,
+        user: userOption,
+        'passphrase-file': passphraseFile,
+        json: { kind: 'boolean', description: 'One JSON leaf per line' },
+        event: { kind: 'string', description: 'Only this event' },
+        since: { kind: 'string', description: 'Only leaves at or after this time (UTC ms or ISO 8601)' },
+        'log-user': { kind: 'string', description: 'Only leaves by this user' },
+        object: { kind: 'string', description: 'Only leaves about this object id (artifact, case…)' },
+      },
+      async run(args, io) {
+        const filter: LeafFilter = {};
+        const since = parseSince(args.strings['since']);
+        if (since !== undefined) filter.from = since;
+        if (args.strings['event']) filter.event = args.strings['event'];
+        if (args.strings['log-user']) filter.user = args.strings['log-user'];
+        if (args.strings['object']) filter.objectId = args.strings['object'];
+        const vault = await unlock(args, io);
+        try {
+          const query = new AuditQuery(vault.audit);
+          for (const leaf of query.scan(filter)) {
+            if (args.booleans['json']) io.stdout(`${JSON.stringify(leaf)}\n`);
+            else
+              io.stdout(
+                `${String(leaf.seq).padStart(7)} ${new Date(leaf.ts).toISOString()} ${leaf.event.padEnd(18)} ${leaf.outcome.padEnd(7)} ${leaf.actor.user ?? `(${leaf.actor.role})`}${leaf.object ? ` ${leaf.object.kind}:${leaf.object.id}` : ''}\n`,
+              );
+          }
+        } finally {
+          vault.close();
+        }
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['audit', 'export'],
+      summary: 'Write an audit bundle: leaves, checkpoints, device key and a DSSE-signed manifest',
+      positionals: [],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, out: outOption },
+      async run(args, io) {
+        const out = pathArg(args, io, 'out');
+        const vault = await unlock(args, io);
+        try {
+          const log = cliLog(vault, io);
+          try {
+            log.append({ actor: { user: vault.user, role: vault.role }, event: 'audit.export', outcome: 'success', detail: {} });
+            const bundle = createAuditBundle(vault.audit, log, io.clock());
+            writeFileSync(out, bundle, { mode: 0o600 });
+            io.stdout(`Audit bundle of ${log.size()} leaves written to ${args.strings['out']}.\n`);
+          } finally {
+            log.close();
+          }
+        } finally {
+          vault.close();
+        }
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['audit', 'verify-bundle'],
+      summary: 'Verify an audit bundle on any machine, with the device public key',
+      positionals: [{ name: 'bundle', description: 'The bundle file (rwctl audit export)', required: true }],
+      options: {
+        'device-key': { kind: 'string', description: 'The device public key (PEM, rwctl audit device-key)', required: true },
+        checkpoint: { kind: 'repeatable', description: 'A checkpoint exported earlier the bundle must extend' },
+        json: { kind: 'boolean', description: 'Print the report as JSON' },
+      },
+      async run(args, io) {
+        const file = args.positionals[0];
+        if (!file || args.positionals.length > 1) throw new RwError('USAGE', 'Give exactly one bundle file.');
+        const pem = readDeviceKey(args, io);
+        const bytes = readFileArg(resolve(io.cwd, file), 'bundle');
+        const { report } = verifyAuditBundle(bytes, pem, readExternal(args, io));
+        return printReport(report, io, args.booleans['json'] === true);
+      },
+    },
+    {
+      path: ['audit', 'device-key'],
+      summary: "Write the device's checkpoint-signing public key (PEM) for verifying bundles elsewhere",
+      positionals: [],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, out: outOption },
+      async run(args, io) {
+        const out = pathArg(args, io, 'out');
+        const vault = await unlock(args, io);
+        try {
+          const row = vault.audit.prepare('SELECT public_key FROM device_keys ORDER BY id DESC LIMIT 1').get();
+          if (!(row?.['public_key'] instanceof Uint8Array)) throw new RwError('VAULT_DAMAGED', 'The device signing key is missing.');
+          writeFileSync(out, publicKeyToPem(ed25519PublicKey(new Uint8Array(row['public_key']))));
+          io.stdout(`Device public key written to ${args.strings['out']}.\n`);
+        } finally {
+          vault.close();
+        }
+        return EXIT.ok;
+      },
+    },
+  ];
+}
+
+export const AUDIT_COMMANDS: Command[] = createAuditCommands();

@@ -1,0 +1,301 @@
+/**
+ * Tamper matrix (issue 4 acceptance): a real vault, its audit.db opened outside the app with the key an
+ * attacker with the laptop's device key recovers through the device slot, the triggers dropped as such an
+ * attacker would, and then each kind of damage. `rwctl audit verify` must find each one and name the
+ * sequence number; truncation, rollback and a re-signed fork are found against checkpoints exported before
+ * the damage (without them a careful attacker's rewrite is indistinguishable from a clean log: that is
+ * what witnessing off the laptop is for, and the test shows it).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@signalapp/sqlcipher';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCheckpoint } from '../../src-shared/checkpoint';
+import { randomBytes } from '../../src-shared/crypto';
+import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/compact-range';
+import { fromUtf8, utf8 } from '../../src-shared/encoding';
+import { leafHash } from '../../src-shared/merkle';
+import { parseNote } from '../../src-shared/signed-note';
+import { canonicalize } from '../../src-shared/canonical-json';
+import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
+import { leafColumns, parseLeaf } from '../../src-main/audit/log-leaf';
+import { createAuditCommands } from '../../src-main/cli/audit-commands';
+import type { CliIo } from '../../src-main/cli/command';
+import { runCli } from '../../src-main/cli/main';
+import { addUser, initVault, openDeviceAudit, unlockVault, type VaultDeps } from '../../src-main/vault/vault';
+import type { KdfParams } from '../../src-main/vault/kdf';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const PASS = 'correct horse battery staple';
+const AUDITOR_PASS = 'auditor passphrase 42';
+const kdf: KdfParams = { algorithm: 'argon2id', version: 19, memoryKiB: 64 * 1024, iterations: 1, parallelism: 1 };
+const deps: VaultDeps = { clock: () => Date.now(), random: randomBytes, kdf };
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+}
+
+async function rwctl(argv: string[], env: Record<string, string> = { RW_PASSPHRASE: PASS }): Promise<Run> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    stdout: (t) => void (out += t),
+    stderr: (t) => void (err += t),
+    env,
+    stdin: Readable.from([]) as CliIo['stdin'],
+    cwd: repoRoot,
+    clock: () => Date.now(),
+  };
+  const code = await runCli(argv, io, createAuditCommands());
+  return { code, out, err };
+}
+
+function rwctlChild(argv: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'src-main/cli/entry.ts', ...argv], { cwd: repoRoot, env: { ...process.env, RW_PASSPHRASE: PASS } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+let root: string;
+let base: string;
+let olderAudit: string;
+let cpEarly: string;
+let cpLate: string;
+let earlySize: number;
+let lateSize: number;
+
+function appendSome(log: AccessLog, from: number, count: number): void {
+  for (let i = from; i < from + count; i++) {
+    const page = (i % 7) + 1;
+    log.append({ actor: { user: 'alice', role: 'reviewer' }, session: 'sess-1', event: 'artifact.view', object: { kind: 'artifact', id: `art-${i % 3}` }, outcome: 'success', detail: { action: 'view', page, dwellMs: 1000 + i } });
+  }
+}
+
+async function withLog(dir: string, fn: (log: AccessLog) => void): Promise<void> {
+  const vault = await unlockVault(dir, 'alice', PASS, { clock: () => Date.now() });
+  const log = openAccessLog(vault.audit, { app: 'rw-test/0', clock: () => Date.now(), monotonic: () => performance.now() });
+  try {
+    fn(log);
+  } finally {
+    log.close();
+    vault.close();
+  }
+}
+
+function copyVault(name: string): string {
+  const dir = path.join(root, name);
+  fs.cpSync(base, dir, { recursive: true });
+  return dir;
+}
+
+/** The attacker: audit.db through the device slot, append-only triggers dropped. */
+function attack(dir: string, fn: (db: Database) => void): void {
+  const device = openDeviceAudit(dir, { clock: () => Date.now() });
+  try {
+    for (const t of ['log_leaves_no_update', 'log_leaves_no_delete', 'log_nodes_no_update', 'log_nodes_no_delete', 'log_checkpoints_no_update', 'log_checkpoints_no_delete']) {
+      device.audit.exec(`DROP TRIGGER ${t}`);
+    }
+    fn(device.audit);
+  } finally {
+    device.close();
+  }
+}
+
+function leafAt(db: Database, seq: number): Uint8Array {
+  return db.prepare('SELECT leaf FROM log_leaves WHERE seq = ?').get([seq])!['leaf'] as Uint8Array;
+}
+
+/** Rewrites leaf `seq` with new bytes and (when thorough) its hash and indexed columns too. */
+function rewriteLeaf(db: Database, seq: number, mutate: (leaf: Record<string, unknown>) => void, thorough: boolean): void {
+  const value = JSON.parse(fromUtf8(leafAt(db, seq))) as Record<string, unknown>;
+  mutate(value);
+  const bytes = utf8(canonicalize(value)) as Uint8Array<ArrayBuffer>;
+  if (!thorough) {
+    db.prepare('UPDATE log_leaves SET leaf = ? WHERE seq = ?').run([bytes, seq]);
+    return;
+  }
+  const parsed = parseLeaf(bytes);
+  if (!parsed.ok) throw new Error(parsed.message);
+  const c = leafColumns(parsed.leaf);
+  db.prepare('UPDATE log_leaves SET leaf = ?, leaf_hash = ?, outcome = ?, event = ?, page = ?, dwell_ms = ? WHERE seq = ?').run([
+    bytes,
+    leafHash(bytes) as Uint8Array<ArrayBuffer>,
+    c.outcome,
+    c.event,
+    c.page,
+    c.dwellMs,
+    seq,
+  ]);
+}
+
+/** Makes the tree state match whatever leaves remain (a careful attacker covering a truncation). */
+function rebuildState(db: Database): number {
+  const leaves = db.prepare('SELECT leaf_hash FROM log_leaves ORDER BY seq').all().map((r) => r['leaf_hash'] as Uint8Array);
+  db.exec('DELETE FROM log_nodes');
+  const insert = db.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)');
+  const range = compactRangeFromLeaves(leaves, (level, index, hash) => {
+    if (level > 0) insert.run([level, index, hash as Uint8Array<ArrayBuffer>]);
+  });
+  db.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
+  db.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
+  return range.size;
+}
+
+function sizeOf(file: string): number {
+  return parseCheckpoint(parseNote(fs.readFileSync(file, 'utf8')).text).size;
+}
+
+function firstProblem(run: Run): { seq: number; kind: string } {
+  const report = JSON.parse(run.out) as { problems: { seq: number; kind: string }[] };
+  return report.problems[0]!;
+}
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-tamper-'));
+  base = path.join(root, 'base');
+  await initVault(base, 'alice', PASS, deps);
+  await addUser(base, { user: 'audrey', role: 'auditor', newPassphrase: AUDITOR_PASS }, { asUser: 'alice', asPassphrase: PASS }, deps);
+  await withLog(base, (log) => appendSome(log, 0, 14));
+  cpEarly = path.join(root, 'early.checkpoint');
+  expect((await rwctl(['audit', 'checkpoint', '--vault', base, '--user', 'alice', '--out', cpEarly])).code).toBe(0);
+  earlySize = sizeOf(cpEarly);
+  await withLog(base, (log) => appendSome(log, 100, 6));
+  // The copy an attacker will later restore (the vault is closed, so the WAL has been folded in).
+  olderAudit = path.join(root, 'older-audit.db');
+  fs.copyFileSync(path.join(base, 'audit.db'), olderAudit);
+  await withLog(base, (log) => appendSome(log, 200, 12));
+  cpLate = path.join(root, 'late.checkpoint');
+  expect((await rwctl(['audit', 'checkpoint', '--vault', base, '--user', 'alice', '--out', cpLate])).code).toBe(0);
+  lateSize = sizeOf(cpLate);
+  await withLog(base, (log) => appendSome(log, 300, 10));
+}, 60_000);
+
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+describe('rwctl audit verify on an intact vault', () => {
+  it('exits 0 for the reviewer and for the auditor, with and without exported checkpoints', async () => {
+    expect(earlySize).toBe(15);
+    expect(lateSize).toBeGreaterThan(earlySize);
+    const plain = await rwctl(['audit', 'verify', '--vault', base, '--user', 'alice']);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toMatch(/intact/);
+    const asAuditor = await rwctl(['audit', 'verify', '--vault', base, '--user', 'audrey', '--checkpoint', cpEarly, '--checkpoint', cpLate], { RW_PASSPHRASE: AUDITOR_PASS });
+    expect(asAuditor.code).toBe(0);
+    expect(asAuditor.out).toContain(`extends checkpoint ${cpLate}`);
+  });
+});
+
+describe('tamper matrix', () => {
+  it('an edited leaf (bytes only) is named by its sequence number', async () => {
+    const dir = copyVault('edit-bytes');
+    attack(dir, (db) => rewriteLeaf(db, 9, (leaf) => ((leaf['outcome'] as string) = 'denied'), false));
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('first bad sequence number 9 (leaf-hash)');
+  });
+
+  it('an edited leaf with its hash and index rewritten is caught by the signed checkpoint that covers it', async () => {
+    const dir = copyVault('edit-thorough');
+    attack(dir, (db) => rewriteLeaf(db, 9, (leaf) => ((leaf['detail'] as Record<string, unknown>)['dwellMs'] = 1), true));
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--json']);
+    expect(run.code).toBe(1);
+    const first = firstProblem(run);
+    expect(first.kind).toBe('checkpoint-mismatch');
+    // Only a range can be known without a signature per leaf: it starts at or before the edit.
+    expect(first.seq).toBeLessThanOrEqual(9);
+    expect(run.out).toMatch(/a leaf from \d+ to \d+ was altered/);
+  });
+
+  it('a deleted leaf is named by its sequence number', async () => {
+    const dir = copyVault('delete');
+    attack(dir, (db) => db.exec('DELETE FROM log_leaves WHERE seq = 12'));
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('first bad sequence number 12 (missing-leaf)');
+  });
+
+  it('two swapped leaves are named by the first position', async () => {
+    const dir = copyVault('swap');
+    attack(dir, (db) => {
+      const a = leafAt(db, 10);
+      const b = leafAt(db, 16);
+      rewriteLeaf(db, 10, (leaf) => Object.assign(leaf, JSON.parse(fromUtf8(b))), true);
+      rewriteLeaf(db, 16, (leaf) => Object.assign(leaf, JSON.parse(fromUtf8(a))), true);
+    });
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--json']);
+    expect(run.code).toBe(1);
+    expect(firstProblem(run)).toMatchObject({ seq: 10, kind: 'seq-mismatch' });
+  });
+
+  it('a truncated tail, covered up, is found against a checkpoint exported before (and only then)', async () => {
+    const dir = copyVault('truncate');
+    let size = 0;
+    attack(dir, (db) => {
+      db.prepare('DELETE FROM log_leaves WHERE seq >= ?').run([lateSize - 4]);
+      size = rebuildState(db);
+    });
+    expect(size).toBe(lateSize - 4);
+    const blind = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
+    expect(blind.code).toBe(0);
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--checkpoint', cpEarly, '--checkpoint', cpLate]);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(`first bad sequence number ${size} (truncated)`);
+  });
+
+  it('an older copy of audit.db restored over the current one is found against a later checkpoint', async () => {
+    const dir = copyVault('rollback');
+    fs.copyFileSync(olderAudit, path.join(dir, 'audit.db'));
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--checkpoint', cpLate, '--json']);
+    expect(run.code).toBe(1);
+    expect(firstProblem(run)).toMatchObject({ seq: earlySize + 6, kind: 'truncated' });
+  });
+
+  it('a forked history re-signed with the device key is found against the checkpoints exported before, in a child process too', async () => {
+    const dir = copyVault('fork');
+    const forkAt = earlySize + 3;
+    attack(dir, (db) => {
+      db.prepare('DELETE FROM log_leaves WHERE seq >= ?').run([forkAt]);
+      rebuildState(db);
+      // The attacker writes a different history with the genuine device key, checkpoints and all.
+      const forged = openAccessLog(db, { app: 'rw-app/0.1.0', clock: () => Date.now(), monotonic: () => performance.now() });
+      for (let i = 0; i < 40; i++) forged.append({ actor: { user: 'alice', role: 'reviewer' }, event: 'search', outcome: 'success', detail: { query: 'nothing to see' } });
+      forged.checkpoint('lock');
+      forged.close();
+    });
+    const blind = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
+    expect(blind.code).toBe(0);
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--checkpoint', cpEarly, '--checkpoint', cpLate]);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain(`first bad sequence number ${earlySize} (fork)`);
+    const child = await rwctlChild(['audit', 'verify', '--vault', dir, '--user', 'alice', '--checkpoint', cpEarly, '--checkpoint', cpLate]);
+    expect(child.code).toBe(1);
+    expect(child.out).toContain(`first bad sequence number ${earlySize} (fork)`);
+  }, 60_000);
+
+  it.each([
+    ['in the first page', (size: number) => Math.min(100, size - 1)],
+    ['in the middle', (size: number) => Math.floor(size / 2)],
+    ['in the last page', (size: number) => size - 200],
+  ])('one flipped byte %s of audit.db is reported as damage, not a crash', async (_where, offset) => {
+    const dir = copyVault(`flip-${offset(100_000)}`);
+    const file = path.join(dir, 'audit.db');
+    const bytes = fs.readFileSync(file);
+    bytes[offset(bytes.length)]! ^= 0x01;
+    fs.writeFileSync(file, bytes);
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
+    expect(run.code).toBe(1);
+    expect(run.out).toContain('the audit database is damaged');
+  });
+});
