@@ -11,10 +11,9 @@ import { IMPORT_COMMANDS } from './import-command';
 import { VAULT_COMMANDS } from './vault-commands';
 import { CASES_COMMANDS } from './cases-commands';
 import { AUDIT_COMMANDS } from './audit-commands';
-import { AUDIT_COMMANDS } from './audit-commands';
 import { SERVER_COMMANDS } from './server-commands';
 
-const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS, AUDIT_COMMANDS];
+const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS];
 
 export function allCommands(): Command[] {
   return COMMAND_GROUPS.flat();
