@@ -11,7 +11,7 @@ import { RwError } from '../../src-shared/errors';
 import type { caseChannels } from '../../src-shared/ipc/channels-cases';
 import type { Handler } from '../ipc/router';
 import { getArtifact, getCase, listArtifacts, listCaseSummaries, readArtifactChunk } from './case-queries';
-import { importPackage, type ImportProgress } from './import-package';
+import { importPackageDetailed, type ImportProgress } from './import-package';
 
 type CaseChannels = typeof caseChannels;
 export type CaseHandlers = { [K in keyof CaseChannels]: Handler<CaseChannels[K]> };
@@ -59,7 +59,7 @@ export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
     },
     'cases.importDemo': async (_request, ctx) => {
       const demo = deps.demo();
-      const result = await importPackage({
+      const result = await importPackageDetailed({
         contentDb: deps.contentDb(),
         source: demo.dir,
         trustedKeys: [demo.trustedKey],

@@ -142,7 +142,13 @@ async function readSubmission(source: PackageSource, file: PlannedFile): Promise
   return concatBytes(...parts);
 }
 
-export async function importPackage(options: ImportOptions): Promise<ImportResult> {
+/** Import a package; resolves to the new case id (see importPackageDetailed for the figures). */
+export async function importPackage(options: ImportOptions): Promise<string> {
+  return (await importPackageDetailed(options)).caseId;
+}
+
+/** importPackage, resolving to the case id together with what was stored and who signed it. */
+export async function importPackageDetailed(options: ImportOptions): Promise<ImportResult> {
   const random = options.random ?? randomBytes;
   const db = options.contentDb;
   const source = await openPackageSource(options.source, options.limits);

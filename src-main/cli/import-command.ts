@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { isRwError, RwError } from '../../src-shared/errors';
-import { importPackage } from '../artifacts/import-package';
+import { importPackageDetailed } from '../artifacts/import-package';
 import { openAccessLog } from '../audit/access-log';
 import { unlockVault } from '../vault/vault';
 import { EXIT, type Command } from './command';
@@ -42,7 +42,7 @@ export const IMPORT_COMMANDS: Command[] = [
         const log = openAccessLog(vault.audit, { app: CLI_APP, clock: io.clock, monotonic: () => performance.now() });
         const actor = { user: vault.user, role: vault.role };
         try {
-          const result = await importPackage({ contentDb: content, source, trustedKeys, clock: io.clock });
+          const result = await importPackageDetailed({ contentDb: content, source, trustedKeys, clock: io.clock });
           log.append({
             actor,
             session: null,

@@ -96,7 +96,7 @@ describe('case channels', () => {
     const big = new Uint8Array(CHUNK_BYTES + 1000).map((_, i) => i % 251);
     writeFiles(dir, { 'submission.json': submissionBytes(), 'big.bin': big });
     await signPackage(dir, key);
-    const { caseId } = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => NOW });
+    const caseId = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => NOW });
     const list = await call<{ id: string; path: string; chunkCount: number }[]>('artifacts.list', { caseId });
     const art = list.find((a) => a.path === 'big.bin')!;
     expect(art.chunkCount).toBe(2);

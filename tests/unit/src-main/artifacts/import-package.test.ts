@@ -6,7 +6,7 @@ import * as yazl from 'yazl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPair, publicKeyOf, sha256, type PrivateKey } from '../../../../src-shared/crypto';
 import { toHex, utf8 } from '../../../../src-shared/encoding';
-import { CHUNK_BYTES, importPackage, submitterKeyId, type ImportProgress } from '../../../../src-main/artifacts/import-package';
+import { CHUNK_BYTES, importPackage, importPackageDetailed, submitterKeyId, type ImportProgress } from '../../../../src-main/artifacts/import-package';
 import { isPackageRefusal, type RefusalReason } from '../../../../src-main/artifacts/package-refusal';
 import type { PackageLimits } from '../../../../src-main/artifacts/package-limits';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
@@ -72,7 +72,7 @@ function entriesOf(files: FileMap): HandEntry[] {
 }
 
 function importFrom(source: string, limits?: Partial<PackageLimits>) {
-  return importPackage({ contentDb: vault.db, source, trustedKeys: trusted, clock, limits });
+  return importPackageDetailed({ contentDb: vault.db, source, trustedKeys: trusted, clock, limits });
 }
 
 function expectUnchanged(): void {
@@ -90,9 +90,10 @@ describe('importPackage: a sound package', () => {
     writeFiles(dir, { ...baseFiles(), 'logs/big.bin': big });
     await signPackage(dir, key);
     const progress: ImportProgress[] = [];
-    const result = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock, onProgress: (p) => progress.push(p) });
+    const caseId = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock, onProgress: (p) => progress.push(p) });
+    expect(caseId).toMatch(/^case-[0-9a-f]{32}$/);
 
-    const row = vault.db.prepare('SELECT * FROM cases WHERE id = ?').get([result.caseId]);
+    const row = vault.db.prepare('SELECT * FROM cases WHERE id = ?').get([caseId]);
     expect(row).toMatchObject({ model: 'Test-1', developer: 'Example Lab', review_deadline: '2026-12-20', imported_at: clock() });
     expect(row?.submitter_key).toBe(submitterKeyId(trusted[0]!));
     const artifacts = vault.db.prepare('SELECT path, size, sha256, media_type, chunk_count FROM artifacts ORDER BY path').all();
