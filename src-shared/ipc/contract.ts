@@ -4,10 +4,12 @@
  */
 import { sessionChannels } from './channels-session';
 import { caseChannels } from './channels-cases';
+import { workspaceChannels } from './channels-workspace';
 
 export const CONTRACT = {
   ...sessionChannels,
   ...caseChannels,
+  ...workspaceChannels,
 };
 
 export type Contract = typeof CONTRACT;
