@@ -12,8 +12,11 @@ import { VAULT_COMMANDS } from './vault-commands';
 import { CASES_COMMANDS } from './cases-commands';
 import { AUDIT_COMMANDS } from './audit-commands';
 import { SERVER_COMMANDS } from './server-commands';
+import { ATTEST_COMMANDS } from './attest-commands';
+import { ENROLL_COMMANDS } from './enroll-commands';
+import { SYNC_COMMANDS } from './sync-commands';
 
-const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS];
+const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS, ATTEST_COMMANDS, ENROLL_COMMANDS, SYNC_COMMANDS];
 
 export function allCommands(): Command[] {
   return COMMAND_GROUPS.flat();

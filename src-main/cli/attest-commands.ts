@@ -1,0 +1,183 @@
+/**
+ * rwctl attest create | verify (issue 5 §2): sign a review attestation for a case (the passphrase is
+ * checked again to unseal the signing key: step-up), and verify an attestation file against a public key
+ * (exit 0 valid, 1 invalid). The helpers at the top are shared by enroll-commands and sync-commands.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { VERDICTS, type Verdict } from '../../src-shared/attestation-types';
+import { ed25519PublicKey, parsePublicKeyPem, type PublicKey } from '../../src-shared/crypto';
+import { fromBase64 } from '../../src-shared/encoding';
+import { RwError } from '../../src-shared/errors';
+import { DEFAULT_POLICY } from '../../src-shared/policy';
+import { parseStrictJson } from '../../src-shared/strict-json';
+import { openAccessLog, type AccessLog } from '../audit/access-log';
+import { accessLogPort } from '../attest/access-log-adapter';
+import type { AccessLogPort } from '../attest/access-log-port';
+import { currentPolicy } from '../attest/enrollment';
+import { readOwnKeys } from '../attest/own-keys';
+import type { OwnKeys } from '../attest/outbox';
+import { signReviewAttestation } from '../attest/review-attestation';
+import { openStatementEnvelope } from '../attest/statement-envelope';
+import { unlockVault, type UnlockedVault } from '../vault/vault';
+import { defaultRubric } from '../workspace/rubric';
+import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { readPassphrase } from './passphrase';
+
+const RWCTL_APP = 'rwctl/0.1.0';
+const MAX_ATTESTATION_FILE_BYTES = 1024 * 1024;
+
+export const vaultOptions = {
+  vault: { kind: 'string', description: 'Vault folder', required: true },
+  user: { kind: 'string', description: 'Reviewer name', required: true },
+  'passphrase-file': { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' },
+} as const;
+
+export function pathOf(args: ParsedArgs, io: CliIo, name: string): string {
+  const value = args.strings[name];
+  if (!value) throw new RwError('USAGE', `--${name} is required.`);
+  return resolve(io.cwd, value);
+}
+
+export interface CliSession {
+  dir: string;
+  vault: UnlockedVault;
+  passphrase: string;
+  log: AccessLog;
+  port: AccessLogPort;
+  keys: OwnKeys;
+  close(): void;
+}
+
+/** Unlock the vault and open the access log as this user (every rwctl action here is logged). */
+export async function openCliSession(args: ParsedArgs, io: CliIo): Promise<CliSession> {
+  const dir = pathOf(args, io, 'vault');
+  const user = args.strings['user'] as string;
+  const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
+  const vault = await unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
+  try {
+    const start = io.clock();
+    // rwctl has no long-lived process; elapsed wall time stands in for the monotonic clock.
+    const log = openAccessLog(vault.audit, { app: RWCTL_APP, clock: io.clock, monotonic: () => io.clock() - start });
+    const port = accessLogPort(log, { user: vault.user, role: vault.role });
+    return {
+      dir,
+      vault,
+      passphrase,
+      log,
+      port,
+      keys: readOwnKeys(vault.audit, vault.content),
+      close() {
+        log.close();
+        vault.close();
+      },
+    };
+  } catch (error) {
+    vault.close();
+    throw error;
+  }
+}
+
+export function readInputFile(path: string, what: string, maxBytes: number): Uint8Array {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch {
+    throw new RwError('INVALID_INPUT', `The ${what} cannot be read.`);
+  }
+  if (bytes.byteLength > maxBytes) throw new RwError('TOO_LARGE', `The ${what} is larger than ${maxBytes} bytes.`, { limit: maxBytes });
+  return new Uint8Array(bytes);
+}
+
+function parseVerdict(value: string | undefined): Verdict {
+  if (!(VERDICTS as readonly string[]).includes(value ?? '')) throw new RwError('USAGE', `--verdict is one of ${VERDICTS.join(', ')}.`);
+  return value as Verdict;
+}
+
+function readPublicKeyArg(path: string): PublicKey {
+  const text = new TextDecoder().decode(readInputFile(path, 'public key file', 64 * 1024));
+  // A raw base64 Ed25519 key (as in enrollment documents) is accepted beside PEM.
+  if (/^\s*[A-Za-z0-9+/]{43}=\s*$/.test(text)) {
+    return ed25519PublicKey(fromBase64(text.trim()));
+  }
+  return parsePublicKeyPem(text);
+}
+
+export function createAttestCommands(): Command[] {
+  return [
+    {
+      path: ['attest', 'create'],
+      summary: 'Sign a review attestation for a case (asks for the passphrase again) and queue it for transfer',
+      positionals: [],
+      options: {
+        ...vaultOptions,
+        case: { kind: 'string', description: 'Case id', required: true },
+        verdict: { kind: 'string', description: `One of ${VERDICTS.join(', ')}`, required: true },
+        summary: { kind: 'string', description: 'Release summary, exactly as it will leave (at most 4000 characters)', required: true },
+        out: { kind: 'string', description: 'Write the signed DSSE envelope here', required: true },
+      },
+      async run(args, io) {
+        const verdict = parseVerdict(args.strings['verdict']);
+        const out = pathOf(args, io, 'out');
+        const session = await openCliSession(args, io);
+        try {
+          const { envelope, statement, item } = await signReviewAttestation(
+            {
+              vaultDir: session.dir,
+              vault: session.vault,
+              rubric: defaultRubric(),
+              policy: currentPolicy(session.vault.audit),
+              unlockDeps: { clock: io.clock, policy: DEFAULT_POLICY.lockout },
+              logEvent: session.port.logEvent,
+              clock: io.clock,
+            },
+            { caseId: args.strings['case'] as string, verdict, releaseSummary: args.strings['summary'] as string },
+            // Step-up: rwctl has one passphrase source per run, so the same answer is checked again.
+            session.passphrase,
+          );
+          writeFileSync(out, `${JSON.stringify(envelope)}\n`, { flag: 'wx' });
+          io.stdout(`Signed ${statement.predicateType} for case ${args.strings['case']} (${verdict}), ${statement.subject.length} subjects, sequence ${item.sequence}.\n`);
+          io.stdout(`Queued for transfer as ${item.envelopeSha256}; written to ${args.strings['out']}.\n`);
+          return EXIT.ok;
+        } finally {
+          session.close();
+        }
+      },
+    },
+    {
+      path: ['attest', 'verify'],
+      summary: 'Verify an attestation (DSSE envelope of an in-toto Statement) against a public key',
+      positionals: [{ name: 'FILE', description: 'Attestation file (one DSSE envelope in JSON)', required: true }],
+      options: {
+        pubkey: { kind: 'string', description: 'Public key file (PEM, or base64 raw Ed25519)', required: true },
+        json: { kind: 'boolean', description: 'Print the verified Statement as JSON' },
+      },
+      async run(args, io) {
+        const key = readPublicKeyArg(pathOf(args, io, 'pubkey'));
+        const bytes = readInputFile(resolve(io.cwd, args.positionals[0] as string), 'attestation file', MAX_ATTESTATION_FILE_BYTES);
+        let value: unknown;
+        try {
+          value = parseStrictJson(bytes, { maxBytes: MAX_ATTESTATION_FILE_BYTES, maxDepth: 8 });
+        } catch {
+          throw new RwError('INVALID_INPUT', 'The attestation file is not strict JSON.');
+        }
+        const opened = openStatementEnvelope(value, [key]);
+        if (args.booleans['json']) {
+          io.stdout(`${JSON.stringify({ valid: true, envelopeSha256: opened.envelopeSha256, statement: opened.opened.statement }, null, 2)}\n`);
+        } else {
+          io.stdout(`Valid: ${opened.opened.predicateType}\n`);
+          if (opened.opened.predicateType === 'https://reviewer-workstation.dev/review-outcome/v1') {
+            const p = opened.opened.predicate;
+            io.stdout(`  case ${p.caseId}, verdict ${p.verdict}, reviewer ${p.reviewer.id}, sequence ${p.sequence}, access-log index ${p.accessLogIndex}\n`);
+          } else {
+            io.stdout(`  log ${opened.opened.predicate.origin} at size ${opened.opened.predicate.size}\n`);
+          }
+          io.stdout(`  subjects: ${opened.opened.statement.subject.length}\n`);
+        }
+        return EXIT.ok;
+      },
+    },
+  ];
+}
+
+export const ATTEST_COMMANDS: Command[] = createAttestCommands();
