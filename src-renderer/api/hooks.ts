@@ -3,9 +3,11 @@
  * process. Queries are keyed by [channel, request] so two screens asking the same thing share one call.
  */
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import type { ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/ipc/channels-cases';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
+import { useLoadProgressStore } from '../state/load-progress-store';
 import { SESSION_STATUS_KEY, forgetSessionData } from './query-client';
-import { rwCall, type RwCallError } from './rw-call';
+import { RwCallError, rwCall } from './rw-call';
 
 export function useSessionStatus(): UseQueryResult<SessionStatus, RwCallError> {
   return useQuery<SessionStatus, RwCallError>({
@@ -49,4 +51,76 @@ export function useLock(): (reason?: 'manual' | 'idle' | 'os') => Promise<void> 
     else await client.invalidateQueries({ queryKey: SESSION_STATUS_KEY });
     forgetSessionData(client);
   };
+}
+
+// ---- cases and artifacts ------------------------------------------------------------------------
+
+export function useCases() {
+  return useQuery<CaseSummary[], RwCallError>({ queryKey: ['cases.list', {}], queryFn: () => rwCall('cases.list', {}) });
+}
+
+export function useCase(caseId: string) {
+  return useQuery<CaseDetail, RwCallError>({ queryKey: ['cases.get', { caseId }], queryFn: () => rwCall('cases.get', { caseId }) });
+}
+
+export function useArtifacts(caseId: string) {
+  return useQuery<ArtifactSummary[], RwCallError>({
+    queryKey: ['artifacts.list', { caseId }],
+    queryFn: () => rwCall('artifacts.list', { caseId }),
+  });
+}
+
+export function useImportDemo() {
+  const client = useQueryClient();
+  return useMutation<{ caseId: string; artifactCount: number; totalBytes: number }, RwCallError, void>({
+    mutationFn: () => rwCall('cases.importDemo', {}),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['cases.list'] }),
+  });
+}
+
+/** The renderer refuses to assemble more than this in memory for one viewer. */
+export const MAX_VIEWABLE_BYTES = 512 * 1024 * 1024;
+
+/**
+ * An artifact's bytes: `artifacts.open` (the access-log "open" event), then every chunk by index.
+ * Content only ever arrives this way, by id over IPC, never by path or URL.
+ */
+async function readArtifact(artifactId: string, onProgress: (loaded: number, total: number) => void): Promise<Uint8Array> {
+  const summary = await rwCall('artifacts.open', { artifactId });
+  if (summary.size > MAX_VIEWABLE_BYTES) {
+    throw new RwCallError('TOO_LARGE', `This artifact is ${summary.size} bytes; the viewer opens at most ${MAX_VIEWABLE_BYTES} bytes.`);
+  }
+  const bytes = new Uint8Array(summary.size);
+  let offset = 0;
+  onProgress(0, summary.chunkCount);
+  for (let chunk = 0; chunk < summary.chunkCount; chunk += 1) {
+    const part = await rwCall('artifacts.read', { artifactId, chunk });
+    if (part.chunk !== chunk || offset + part.data.byteLength > bytes.byteLength) {
+      throw new RwCallError('INTERNAL', 'The artifact arrived out of order or longer than announced.');
+    }
+    bytes.set(part.data, offset);
+    offset += part.data.byteLength;
+    onProgress(chunk + 1, summary.chunkCount);
+  }
+  if (offset !== bytes.byteLength) throw new RwCallError('INTERNAL', 'The artifact arrived shorter than announced.');
+  return bytes;
+}
+
+function artifactQuery(artifactId: string) {
+  return {
+    queryKey: ['artifacts.read', { artifactId }] as const,
+    queryFn: () => readArtifact(artifactId, (loaded, total) => useLoadProgressStore.getState().set(artifactId, loaded, total)),
+    // Content leaves memory soon after its viewer closes.
+    gcTime: 10_000,
+  };
+}
+
+export function useArtifactBytes(artifactId: string, enabled = true) {
+  return useQuery<Uint8Array, RwCallError>({ ...artifactQuery(artifactId), enabled });
+}
+
+/** For viewers that pull in a sibling artifact (a Markdown image): same cache, same access log. */
+export function useArtifactLoader(): (artifactId: string) => Promise<Uint8Array> {
+  const client = useQueryClient();
+  return (artifactId) => client.fetchQuery<Uint8Array, RwCallError>(artifactQuery(artifactId));
 }

@@ -1,7 +1,109 @@
+/**
+ * One case: header (model, developer, version, release date, days to the deadline, progress), the
+ * artifact list, the viewer, and the side panel (notes, findings, checklist).
+ */
+import { useEffect, useRef } from 'react';
+import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
+import { useArtifacts, useCase } from '../api/hooks';
+import { DeadlineBadge } from '../components/deadline-badge';
+import { ErrorAlert } from '../components/error-alert';
+import { useWorkspaceStore } from '../state/workspace-store';
+import { ArtifactViewer } from '../viewers/artifact-viewer';
+import { kindLabel, viewerKind } from '../viewers/viewer-kind';
+import { SidePanel } from '../workspace/side-panel';
+
 export function CaseWorkspace({ caseId }: { caseId: string }) {
+  const detail = useCase(caseId);
+  const artifacts = useArtifacts(caseId);
+  const artifactId = useWorkspaceStore((s) => s.artifactId);
+  const openArtifact = useWorkspaceStore((s) => s.openArtifact);
+  const closeCase = useWorkspaceStore((s) => s.closeCase);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const selected = artifacts.data?.find((a) => a.id === artifactId) ?? null;
+
+  useEffect(() => {
+    heading.current?.focus();
+  }, [detail.isSuccess]);
+
   return (
-    <main id="main" tabIndex={-1}>
-      <h1>Case {caseId}</h1>
+    <main id="main" className="workspace" tabIndex={-1}>
+      <div className="workspace-header">
+        <button type="button" className="back-button" onClick={closeCase}>
+          ← All submissions
+        </button>
+        {detail.isPending ? (
+          <p className="loading">Opening the case…</p>
+        ) : detail.isError ? (
+          <ErrorAlert error={detail.error} />
+        ) : (
+          <>
+            <h1 ref={heading} tabIndex={-1}>
+              {detail.data.model} {detail.data.version}
+            </h1>
+            <dl aria-label="Submission">
+              <div>
+                <dt>Developer</dt>
+                <dd>{detail.data.developer}</dd>
+              </div>
+              <div>
+                <dt>Version</dt>
+                <dd>{detail.data.version}</dd>
+              </div>
+              <div>
+                <dt>Public release</dt>
+                <dd>{detail.data.releaseDate}</dd>
+              </div>
+              <div>
+                <dt>Deadline</dt>
+                <dd>
+                  <DeadlineBadge deadline={detail.data.reviewDeadline} daysLeft={detail.data.daysLeft} overdue={detail.data.overdue} />
+                </dd>
+              </div>
+            </dl>
+            <ProgressSummary caseId={caseId} />
+          </>
+        )}
+      </div>
+      <nav className="artifact-nav" aria-label="Artifacts">
+        <h2>Artifacts</h2>
+        {artifacts.isPending ? (
+          <p className="loading">Loading…</p>
+        ) : artifacts.isError ? (
+          <ErrorAlert error={artifacts.error} />
+        ) : (
+          <ArtifactList artifacts={artifacts.data} selectedId={artifactId} onSelect={openArtifact} />
+        )}
+      </nav>
+      <div className="viewer-area">
+        {selected && artifacts.data ? (
+          <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
+        ) : (
+          <div className="empty-state">
+            <p className="empty-title">Choose an artifact</p>
+            <p>Pick a file from the list to read it here. Every opening is recorded in the access log.</p>
+          </div>
+        )}
+      </div>
+      <SidePanel caseId={caseId} artifact={selected} />
     </main>
   );
+}
+
+function ArtifactList({ artifacts, selectedId, onSelect }: { artifacts: ArtifactSummary[]; selectedId: string | null; onSelect(id: string): void }) {
+  return (
+    <ul className="artifact-list">
+      {artifacts.map((a) => (
+        <li key={a.id}>
+          <button type="button" aria-current={a.id === selectedId ? 'true' : undefined} onClick={() => onSelect(a.id)}>
+            <span>{a.path}</span>
+            <span className="artifact-kind">{kindLabel(viewerKind(a.mediaType, a.path))}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function ProgressSummary(_props: { caseId: string }) {
+  return null;
 }

@@ -1,12 +1,75 @@
-/** The reviewer's submissions. Filled from cases.list once the cases channels are in the contract. */
+/** The reviewer's submissions, with a clear empty state and the demo import (with its progress). */
+import { useCases, useImportDemo } from '../api/hooks';
+import { ErrorAlert } from '../components/error-alert';
+import { DeadlineBadge } from '../components/deadline-badge';
+import { useWorkspaceStore } from '../state/workspace-store';
+import { formatBytes } from '../viewers/viewer-kind';
+
 export function CasesScreen() {
+  const cases = useCases();
+  const importDemo = useImportDemo();
+  const openCase = useWorkspaceStore((s) => s.openCase);
+
+  const importSection = (
+    <div className="import-demo">
+      <button type="button" className="primary" onClick={() => importDemo.mutate()} disabled={importDemo.isPending}>
+        {importDemo.isPending ? 'Importing…' : 'Import the demo submission'}
+      </button>
+      {importDemo.isPending ? (
+        <div className="import-progress">
+          {/* The import verifies the signature and every file digest before anything is stored; the
+              main process reports no intermediate steps over IPC, so the bar is indeterminate. */}
+          <label>
+            Verifying and importing the demo submission…
+            <progress />
+          </label>
+        </div>
+      ) : null}
+      {importDemo.isSuccess ? (
+        <p role="status" className="success-note">
+          <strong>Imported:</strong> {importDemo.data.artifactCount} files ({formatBytes(importDemo.data.totalBytes)}), signature and digests verified.
+        </p>
+      ) : null}
+      <ErrorAlert error={importDemo.error} />
+    </div>
+  );
+
   return (
     <main id="main" className="cases-screen" tabIndex={-1}>
       <h1>Submissions</h1>
-      <div className="empty-state">
-        <p className="empty-title">No submissions yet</p>
-        <p>Submissions appear here once imported.</p>
-      </div>
+      {cases.isPending ? (
+        <p className="loading">Loading submissions…</p>
+      ) : cases.isError ? (
+        <ErrorAlert error={cases.error} />
+      ) : cases.data.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">No submissions yet</p>
+          <p>Import a signed submission package, or try the workstation with the fictional demo submission.</p>
+          {importSection}
+        </div>
+      ) : (
+        <>
+          <ul className="case-list" aria-label="Submissions">
+            {cases.data.map((c) => (
+              <li key={c.id}>
+                <button type="button" className="case-card" onClick={() => openCase(c.id)}>
+                  <span className="case-card-title">
+                    {c.model} {c.version}
+                  </span>
+                  <span className="case-card-meta">
+                    {c.developer} · public release {c.releaseDate} · {c.artifactCount} files ({formatBytes(c.totalBytes)})
+                  </span>
+                  <DeadlineBadge deadline={c.reviewDeadline} daysLeft={c.daysLeft} overdue={c.overdue} />
+                </button>
+              </li>
+            ))}
+          </ul>
+          <details className="more-actions">
+            <summary>More actions</summary>
+            {importSection}
+          </details>
+        </>
+      )}
     </main>
   );
 }

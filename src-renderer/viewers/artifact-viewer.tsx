@@ -1,0 +1,68 @@
+/** Loads one artifact's bytes over IPC (with a progress bar) and hands them to the viewer for its type. */
+import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
+import { useArtifactBytes } from '../api/hooks';
+import { ErrorAlert } from '../components/error-alert';
+import { useLoadProgressStore } from '../state/load-progress-store';
+import { ImageViewer } from './image-viewer';
+import { JsonViewer } from './json-viewer';
+import { MarkdownViewer } from './markdown-viewer';
+import { PdfViewer } from './pdf-viewer';
+import { TableViewer } from './table-viewer';
+import { TextViewer } from './text-viewer';
+import { formatBytes, kindLabel, viewerKind } from './viewer-kind';
+
+export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSummary; siblings: ArtifactSummary[] }) {
+  const kind = viewerKind(artifact.mediaType, artifact.path);
+  const content = useArtifactBytes(artifact.id, kind !== 'none');
+  const progress = useLoadProgressStore((s) => s.byArtifact[artifact.id]);
+
+  return (
+    <section className="artifact-view" aria-labelledby="artifact-title">
+      <header className="artifact-view-header">
+        <h2 id="artifact-title">{artifact.path}</h2>
+        <p className="hint">
+          {kindLabel(kind)} · {artifact.mediaType} · {formatBytes(artifact.size)} · <span className="digest">sha256 {artifact.sha256.slice(0, 16)}…</span>
+        </p>
+      </header>
+      {kind === 'none' ? (
+        <ViewerFor kind={kind} bytes={new Uint8Array(0)} artifact={artifact} siblings={siblings} />
+      ) : content.isPending ? (
+        <div className="loading">
+          <label>
+            Reading the artifact ({progress ? `${progress.loaded} of ${progress.total} chunks` : 'starting'})
+            <progress max={progress?.total || 1} value={progress?.loaded ?? 0} />
+          </label>
+        </div>
+      ) : content.isError ? (
+        <ErrorAlert error={content.error} />
+      ) : (
+        <ViewerFor kind={kind} bytes={content.data} artifact={artifact} siblings={siblings} />
+      )}
+    </section>
+  );
+}
+
+function ViewerFor({ kind, bytes, artifact, siblings }: { kind: ReturnType<typeof viewerKind>; bytes: Uint8Array; artifact: ArtifactSummary; siblings: ArtifactSummary[] }) {
+  switch (kind) {
+    case 'markdown':
+      return <MarkdownViewer bytes={bytes} artifact={artifact} siblings={siblings} />;
+    case 'pdf':
+      return <PdfViewer bytes={bytes} name={artifact.path} />;
+    case 'json':
+      return <JsonViewer bytes={bytes} name={artifact.path} />;
+    case 'csv':
+    case 'tsv':
+    case 'jsonl':
+      return <TableViewer bytes={bytes} format={kind} name={artifact.path} />;
+    case 'image':
+      return <ImageViewer bytes={bytes} mediaType={artifact.mediaType} name={artifact.path} />;
+    case 'text':
+      return <TextViewer bytes={bytes} name={artifact.path} />;
+    default:
+      return (
+        <p className="empty-state">
+          No viewer for {artifact.mediaType}. The file is kept in the vault with its signed digest; it is not opened here.
+        </p>
+      );
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * PDF with pdf.js 4.9, configured for hostile files: no eval (isEvalSupported: false), no XFA forms,
+ * no scripting (the display layer alone never runs document JavaScript; the viewer layer that would
+ * is not used), no annotation or link layer (nothing clickable), no fetches (data in memory, fonts
+ * bundled, worker from our own bundle). One canvas per page, one page at a time, keyboard paging;
+ * the page's text is also extracted into a visually hidden region for screen readers.
+ */
+import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
+import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { BundledStandardFontFactory } from './pdf-fonts';
+
+GlobalWorkerOptions.workerSrc = workerUrl;
+
+const SCALES = [0.75, 1, 1.25, 1.5, 2];
+
+export function PdfViewer({ bytes, name }: { bytes: Uint8Array; name: string }) {
+  const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [page, setPage] = useState(1);
+  const [scaleIndex, setScaleIndex] = useState(1);
+  const [pageText, setPageText] = useState('');
+  const [rendering, setRendering] = useState(false);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const ids = useId();
+
+  useEffect(() => {
+    let cancelled = false;
+    // pdf.js takes ownership of (transfers) the buffer it is given: hand it a copy.
+    const task = getDocument({
+      data: bytes.slice(),
+      isEvalSupported: false,
+      enableXfa: false,
+      useWorkerFetch: false,
+      StandardFontDataFactory: BundledStandardFontFactory,
+      disableAutoFetch: true,
+      disableStream: true,
+      disableRange: true,
+      stopAtErrors: false,
+      isOffscreenCanvasSupported: false,
+    });
+    task.promise.then(
+      (loaded) => {
+        if (cancelled) void loaded.destroy();
+        else {
+          setDoc(loaded);
+          setPage(1);
+        }
+      },
+      (reason: unknown) => {
+        if (!cancelled) setError(reason instanceof Error ? reason.message : 'The PDF could not be read.');
+      },
+    );
+    return () => {
+      cancelled = true;
+      void task.destroy();
+    };
+  }, [bytes]);
+
+  useEffect(() => {
+    if (!doc || !canvas.current) return;
+    let cancelled = false;
+    const target = canvas.current;
+    setRendering(true);
+    let renderTask: { cancel(): void; promise: Promise<void> } | null = null;
+    void (async () => {
+      try {
+        const p = await doc.getPage(page);
+        if (cancelled) return;
+        const ratio = window.devicePixelRatio || 1;
+        const viewport = p.getViewport({ scale: SCALES[scaleIndex]! * ratio });
+        target.width = Math.floor(viewport.width);
+        target.height = Math.floor(viewport.height);
+        // CSS size in layout pixels (CSSOM, allowed by the CSP); the bitmap is devicePixelRatio times larger.
+        target.style.width = `${Math.floor(viewport.width / ratio)}px`;
+        const context = target.getContext('2d');
+        if (!context) throw new Error('No 2D canvas context.');
+        renderTask = p.render({ canvasContext: context, viewport, annotationMode: 0 });
+        await renderTask.promise;
+        const text = await p.getTextContent();
+        if (!cancelled) setPageText(text.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+      } catch (e) {
+        if (!cancelled && !(e instanceof Error && e.name === 'RenderingCancelledException')) setError(e instanceof Error ? e.message : 'The page could not be drawn.');
+      } finally {
+        if (!cancelled) setRendering(false);
+      }
+    })();
+    return () => {
+      cancelled = true;
+      renderTask?.cancel();
+    };
+  }, [doc, page, scaleIndex]);
+
+  const pages = doc?.numPages ?? 0;
+  const go = (n: number) => setPage(Math.min(Math.max(1, n), Math.max(1, pages)));
+  const onKeyDown = (e: KeyboardEvent) => {
+    const keys: Record<string, () => void> = {
+      PageDown: () => go(page + 1),
+      ArrowRight: () => go(page + 1),
+      PageUp: () => go(page - 1),
+      ArrowLeft: () => go(page - 1),
+      Home: () => go(1),
+      End: () => go(pages),
+      '+': () => setScaleIndex((i) => Math.min(SCALES.length - 1, i + 1)),
+      '-': () => setScaleIndex((i) => Math.max(0, i - 1)),
+    };
+    const action = keys[e.key];
+    if (action) {
+      e.preventDefault();
+      action();
+    }
+  };
+
+  if (error) {
+    return (
+      <div className="alert alert-error" role="alert">
+        <strong className="alert-label">Error:</strong> This PDF could not be shown: {error}
+      </div>
+    );
+  }
+  return (
+    <div className="pdf-viewer">
+      <div className="viewer-toolbar" role="toolbar" aria-label="PDF pages">
+        <button type="button" onClick={() => go(page - 1)} disabled={page <= 1}>
+          Previous page
+        </button>
+        <label>
+          Page{' '}
+          <input
+            className="page-input"
+            type="number"
+            min={1}
+            max={Math.max(1, pages)}
+            value={page}
+            onChange={(e) => {
+              const n = Number(e.target.value);
+              if (Number.isInteger(n)) go(n);
+            }}
+          />
+        </label>
+        <span>of {pages || '…'}</span>
+        <button type="button" onClick={() => go(page + 1)} disabled={page >= pages}>
+          Next page
+        </button>
+        <button type="button" onClick={() => setScaleIndex((i) => Math.max(0, i - 1))} disabled={scaleIndex === 0}>
+          Zoom out
+        </button>
+        <span aria-live="polite">{Math.round(SCALES[scaleIndex]! * 100)}%</span>
+        <button type="button" onClick={() => setScaleIndex((i) => Math.min(SCALES.length - 1, i + 1))} disabled={scaleIndex === SCALES.length - 1}>
+          Zoom in
+        </button>
+      </div>
+      <div
+        className="pdf-page"
+        tabIndex={0}
+        role="region"
+        aria-roledescription="PDF page"
+        aria-label={`${name}, page ${page} of ${pages || 'unknown'}. Page Up and Page Down turn pages; plus and minus zoom.`}
+        aria-describedby={`${ids}-text`}
+        aria-busy={rendering}
+        onKeyDown={onKeyDown}
+      >
+        <canvas ref={canvas} aria-hidden="true" data-page={page} />
+      </div>
+      <div id={`${ids}-text`} className="visually-hidden">
+        {pageText}
+      </div>
+    </div>
+  );
+}
