@@ -358,9 +358,28 @@ export function databaseLogSource(db: Database): LogSource {
 }
 
 /** verifyAccessLog(auditDb, …): the library entry point over an open audit.db. Never throws on damage. */
-export function verifyAccessLog(db: Database, options: VerifyOptions & { checkPages?: boolean } = {}): VerifyReport {
+export interface VerifyAccessLogOptions extends VerifyOptions {
+  /** Read every page's HMAC first (default true). */
+  checkPages?: boolean;
+  /** Also check the log extends every checkpoint the central witness cosigned (default true). */
+  witnessed?: boolean;
+}
+
+/** Checkpoints the central witness cosigned (issue 5 stores them in witnessed_checkpoints). */
+export function witnessedCheckpoints(db: Database): (ExternalCheckpoint & { size: number; ts: number })[] {
+  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'witnessed_checkpoints'").get();
+  if (!exists) return [];
+  return db
+    .prepare('SELECT size, cosigned_note, witnessed_at FROM witnessed_checkpoints ORDER BY size')
+    .all()
+    .map((r) => ({ label: `witnessed@${Number(r['size'])}`, note: String(r['cosigned_note']), size: Number(r['size']), ts: Number(r['witnessed_at']) }));
+}
+
+export function verifyAccessLog(db: Database, options: VerifyAccessLogOptions = {}): VerifyReport {
   let source: LogSource;
+  let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
   try {
+    if (options.witnessed !== false) external = [...external, ...witnessedCheckpoints(db).map(({ label, note }) => ({ label, note }))];
     // SQLCipher checks each page's HMAC only when the page is read; this reads them all, so a flipped
     // byte in an index page nobody queries is found too.
     if (options.checkPages !== false) {
@@ -381,5 +400,5 @@ export function verifyAccessLog(db: Database, options: VerifyOptions & { checkPa
       problems: [{ seq: 0, kind: 'database-damaged', message: `the audit database is damaged (${detail})` }],
     };
   }
-  return verifyLog(source, options);
+  return verifyLog(source, { ...options, externalCheckpoints: external });
 }

@@ -1,0 +1,107 @@
+/**
+ * The access log as the app composes it: the router hook (the signed-in session's audit.db, or the device
+ * slot while nobody is signed in), a random id per unlock session, clock-jump checks before each leaf,
+ * and app start/stop. Kept here so app-core.ts stays a list of wires.
+ */
+import { randomBytes } from '../../src-shared/crypto';
+import { toHex } from '../../src-shared/encoding';
+import type { AuditHook } from '../ipc/router';
+import type { SessionManager } from '../session/session-manager';
+import { openDeviceAudit, vaultExists, type UnlockedVault } from '../vault/vault';
+import { openAccessLog, type AccessLog } from './access-log';
+import { logAppStart, logAppStop, logClockJump } from './audit-events';
+import { accessLogHook, type LogTarget } from './audit-hook';
+import { clockJumpDetector } from './clock-jump';
+
+export const APP_LOG_NAME = 'rw-app/0.1.0';
+
+export interface AppAccessLogDeps {
+  dataDir: string;
+  sessions: SessionManager<UnlockedVault>;
+  clock(): number;
+  monotonic(): number;
+}
+
+export interface AppAccessLog {
+  hook: AuditHook;
+  /** Log app.start through the device slot (when a vault exists). */
+  start(): void;
+  /** Log app.stop (and thereby sign a checkpoint). */
+  stop(reason: string): void;
+}
+
+export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
+  const options = { app: APP_LOG_NAME, clock: deps.clock, monotonic: deps.monotonic };
+  const clock = clockJumpDetector(deps.clock, deps.monotonic);
+  let active: { vault: UnlockedVault; target: LogTarget } | null = null;
+
+  deps.sessions.onLock(() => {
+    active?.target.log.close();
+    active = null;
+  });
+
+  const withClockCheck = (target: LogTarget): LogTarget => {
+    const jump = clock.check();
+    if (jump) logClockJump(target.log, jump);
+    return target;
+  };
+
+  const device = (): LogTarget | null => {
+    if (!vaultExists(deps.dataDir)) return null;
+    const opened = openDeviceAudit(deps.dataDir, { clock: deps.clock });
+    let log: AccessLog;
+    try {
+      log = openAccessLog(opened.audit, options);
+    } catch (error) {
+      opened.close();
+      throw error;
+    }
+    return {
+      log,
+      session: null,
+      release() {
+        log.close();
+        opened.close();
+      },
+    };
+  };
+
+  const current = (): LogTarget | null => {
+    const vault = deps.sessions.current();
+    if (!vault || vault.closed) return null;
+    if (active?.vault !== vault) {
+      active?.target.log.close();
+      active = { vault, target: { log: openAccessLog(vault.audit, options), session: toHex(randomBytes(16)) } };
+    }
+    return active.target;
+  };
+
+  const writeThroughDevice = (write: (log: AccessLog) => void) => {
+    const target = device();
+    if (!target) return;
+    try {
+      write(withClockCheck(target).log);
+    } finally {
+      target.release?.();
+    }
+  };
+
+  return {
+    hook: accessLogHook({
+      current: () => {
+        const target = current();
+        return target ? withClockCheck(target) : null;
+      },
+      device: () => {
+        const target = device();
+        return target ? withClockCheck(target) : null;
+      },
+    }),
+    start() {
+      writeThroughDevice((log) => logAppStart(log, APP_LOG_NAME));
+    },
+    stop(reason) {
+      writeThroughDevice((log) => logAppStop(log, reason));
+    },
+  };
+}

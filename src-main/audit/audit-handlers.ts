@@ -1,0 +1,84 @@
+/**
+ * IPC handlers for the auditor console and the viewers' `artifact.view` reports (issue 4 §5). The auditor
+ * handlers read the signed-in user's audit.db only; `artifact.view` writes nothing itself: the router's
+ * access-log entry for the call is the record, so the handler only names the artifact (from content.db,
+ * which proves it exists and adds its name and digest) and what was in view.
+ */
+import type { Database } from '@signalapp/sqlcipher';
+import { RwError } from '../../src-shared/errors';
+import type { auditChannels, LeafFilterRequest } from '../../src-shared/ipc/channels-audit';
+import type { Handlers } from '../ipc/router';
+import type { SessionManager } from '../session/session-manager';
+import type { UnlockedVault } from '../vault/vault';
+import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS, type LeafFilter } from './audit-query';
+import { verifyAccessLog, witnessedCheckpoints } from './verify-log';
+
+export interface AuditHandlerDeps {
+  sessions: SessionManager<UnlockedVault>;
+  clock(): number;
+}
+
+function toFilter(request: LeafFilterRequest): LeafFilter {
+  const filter: LeafFilter = {};
+  if (request.from !== undefined) filter.from = request.from;
+  if (request.to !== undefined) filter.to = request.to;
+  if (request.user !== undefined) filter.user = request.user;
+  if (request.event !== undefined) filter.event = request.event;
+  if (request.artifactId !== undefined) filter.objectId = request.artifactId;
+  if (request.outcome !== undefined) filter.outcome = request.outcome;
+  if (request.page !== undefined) filter.page = request.page;
+  return filter;
+}
+
+/** The integrity banner's answer; pure over an open audit.db (also used for bundles' databases). */
+export function integrityOf(audit: Database, now: number) {
+  const report = verifyAccessLog(audit);
+  const witnessed = witnessedCheckpoints(audit).at(-1);
+  const witnessedOk = witnessed ? report.external.some((e) => e.label === witnessed.label && e.ok) : false;
+  return {
+    ok: report.ok,
+    size: report.size,
+    verifiedSize: report.verifiedSize,
+    root: report.root,
+    problems: report.problems.slice(0, 20),
+    lastCheckpoint: report.lastCheckpoint,
+    lastWitnessed: witnessed ? { size: witnessed.size, ts: witnessed.ts, ok: witnessedOk } : null,
+    checkedAt: now,
+  };
+}
+
+export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChannels> {
+  const query = () => new AuditQuery(deps.sessions.require().audit);
+  return {
+    async 'audit.query'(request) {
+      return query().query(toFilter(request.filter), request.offset, request.limit);
+    },
+    async 'audit.summary'(request) {
+      return query().summary(toFilter(request.filter));
+    },
+    async 'audit.integrity'() {
+      return integrityOf(deps.sessions.require().audit, deps.clock());
+    },
+    async 'audit.whoSaw'(request, ctx) {
+      ctx.describe({ kind: 'artifact', id: request.artifactId }, { question: 'who-saw', ...(request.page === undefined ? {} : { page: request.page }) });
+      return { rows: query().whoSaw(request.artifactId, request.page, request.from, request.to) };
+    },
+    async 'audit.flags'(request) {
+      const filter = toFilter(request.filter);
+      const q = query();
+      return { offHours: q.offHours(filter, request.hours ?? DEFAULT_WORKING_HOURS), fastPaging: q.fastPaging(filter, request.pace ?? DEFAULT_PACE_RULE) };
+    },
+    async 'artifact.view'(request, ctx) {
+      const content = deps.sessions.require().content;
+      if (!content) throw new RwError('DENIED', 'Your role does not allow this operation.');
+      const row = content.prepare('SELECT path, sha256 FROM artifacts WHERE id = ?').get([request.artifactId]);
+      if (!row) throw new RwError('NOT_FOUND', 'No such artifact.');
+      const detail: Record<string, string | number> = { action: request.action };
+      if (request.page !== undefined) detail['page'] = request.page;
+      if (request.region !== undefined) detail['region'] = request.region;
+      if (request.dwellMs !== undefined) detail['dwellMs'] = request.dwellMs;
+      ctx.describe({ kind: 'artifact', id: request.artifactId, name: String(row['path']), digest: `sha256:${String(row['sha256'])}` }, detail);
+      return { logged: true as const };
+    },
+  };
+}
