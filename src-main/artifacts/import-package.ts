@@ -168,7 +168,12 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     const progress = (entry: string) => options.onProgress?.({ bytesDone, bytesTotal: plan.totalBytes, entry });
 
     // IMMEDIATE: take the write lock now, so a concurrent writer fails here rather than mid-import.
-    db.exec('BEGIN IMMEDIATE');
+    // The transaction belongs to this connection: an import already running on it refuses a second one.
+    try {
+      db.exec('BEGIN IMMEDIATE');
+    } catch {
+      throw new RwError('CONFLICT', 'Another import or write is in progress; try again when it has finished.');
+    }
     inTransaction = true;
     statements.insertCase.run({
       id: caseId,

@@ -417,3 +417,24 @@ describe('importPackage memory', () => {
 
 // Keep os referenced for platforms where TMPDIR is not honoured (documented assumption: Linux/macOS).
 void os;
+
+describe('importPackage concurrency', () => {
+  it('refuses a second import on the same connection while one is running (CONFLICT), and the first still commits', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { ...base, 'big.bin': new Uint8Array(3 * CHUNK_BYTES) });
+    await signPackage(dir, key);
+    let second: Promise<unknown> | null = null;
+    const first = importPackage({
+      contentDb: vault.db,
+      source: dir,
+      trustedKeys: trusted,
+      clock,
+      onProgress: (p) => {
+        if (!second && p.entry === 'big.bin') second = importFrom(dir).then(() => null, (e: unknown) => e);
+      },
+    });
+    await expect(first).resolves.toMatch(/^case-/);
+    expect(await second).toMatchObject({ code: 'CONFLICT' });
+    expect(countRows(vault.db, 'cases')).toBe(1);
+  });
+});
