@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { useArtifacts, useCase } from '../api/hooks';
+import { useCaseProgress } from '../api/workspace-hooks';
 import { DeadlineBadge } from '../components/deadline-badge';
 import { ErrorAlert } from '../components/error-alert';
 import { useWorkspaceStore } from '../state/workspace-store';
@@ -104,6 +105,13 @@ function ArtifactList({ artifacts, selectedId, onSelect }: { artifacts: Artifact
   );
 }
 
-function ProgressSummary(_props: { caseId: string }) {
-  return null;
+function ProgressSummary({ caseId }: { caseId: string }) {
+  const progress = useCaseProgress(caseId);
+  if (!progress.data) return null;
+  const p = progress.data;
+  return (
+    <p className="progress-summary" aria-label="Review progress">
+      Checklist {p.checklist.reviewed}/{p.checklist.total} · Findings {p.findings.total} · Notes {p.notes}
+    </p>
+  );
 }

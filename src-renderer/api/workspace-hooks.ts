@@ -1,0 +1,98 @@
+/**
+ * Hooks for the reviewer's workspace channels (notes, findings, checklist, progress). Part of the
+ * api module: with hooks.ts, the only code that reaches window.rw (through rwCall).
+ */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  CaseProgress,
+  Checklist,
+  ChecklistItemState,
+  ChecklistSet,
+  Finding,
+  FindingCreate,
+  Note,
+  NoteCreate,
+  NoteEdit,
+} from '../../src-shared/ipc/channels-workspace';
+import { rwCall, type RwCallError } from './rw-call';
+
+// ---- workspace: notes, findings, checklist ------------------------------------------------------
+
+function useInvalidateCase(caseId: string) {
+  const client = useQueryClient();
+  return (channel: string) =>
+    Promise.all([
+      client.invalidateQueries({ predicate: (q) => q.queryKey[0] === channel && (q.queryKey[1] as { caseId?: string } | undefined)?.caseId === caseId }),
+      client.invalidateQueries({ queryKey: ['case.progress', { caseId }] }),
+    ]);
+}
+
+export function useCaseProgress(caseId: string) {
+  return useQuery<CaseProgress, RwCallError>({ queryKey: ['case.progress', { caseId }], queryFn: () => rwCall('case.progress', { caseId }) });
+}
+
+export function useNotes(caseId: string) {
+  return useQuery<Note[], RwCallError>({
+    queryKey: ['notes.list', { caseId }],
+    queryFn: async () => (await rwCall('notes.list', { caseId })).notes,
+  });
+}
+
+export function useCreateNote(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  return useMutation<Note, RwCallError, NoteCreate>({
+    mutationFn: (input) => rwCall('notes.create', input),
+    onSuccess: () => invalidate('notes.list'),
+  });
+}
+
+export function useEditNote(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  return useMutation<Note, RwCallError, NoteEdit>({
+    mutationFn: (input) => rwCall('notes.edit', input),
+    onSuccess: () => invalidate('notes.list'),
+  });
+}
+
+export function useDeleteNote(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  return useMutation<Note, RwCallError, { id: string; revision: number }>({
+    mutationFn: (input) => rwCall('notes.delete', input),
+    onSuccess: () => invalidate('notes.list'),
+  });
+}
+
+export function useFindings(caseId: string) {
+  return useQuery<Finding[], RwCallError>({
+    queryKey: ['findings.list', { caseId }],
+    queryFn: async () => (await rwCall('findings.list', { caseId })).findings,
+  });
+}
+
+export function useCreateFinding(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  return useMutation<Finding, RwCallError, FindingCreate>({
+    mutationFn: (input) => rwCall('findings.create', input),
+    onSuccess: () => invalidate('findings.list'),
+  });
+}
+
+export function useDeleteFinding(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  return useMutation<Finding, RwCallError, { id: string; revision: number }>({
+    mutationFn: (input) => rwCall('findings.delete', input),
+    onSuccess: () => invalidate('findings.list'),
+  });
+}
+
+export function useChecklist(caseId: string) {
+  return useQuery<Checklist, RwCallError>({ queryKey: ['checklist.get', { caseId }], queryFn: () => rwCall('checklist.get', { caseId }) });
+}
+
+export function useSetChecklistItem(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  return useMutation<ChecklistItemState, RwCallError, ChecklistSet>({
+    mutationFn: (input) => rwCall('checklist.set', input),
+    onSuccess: () => invalidate('checklist.get'),
+  });
+}
