@@ -19,11 +19,14 @@ export interface VaultOps<V extends OpenVault> {
 }
 
 export type LockListener = (reason: 'manual' | 'idle' | 'os' | 'shutdown') => void;
+/** Runs after a successful unlock, before the caller sees it; a throw undoes the unlock (fail closed). */
+export type UnlockListener<V> = (open: V) => void | Promise<void>;
 
 export class SessionManager<V extends OpenVault> {
   #open: V | null = null;
   readonly #ops: VaultOps<V>;
   readonly #lockListeners = new Set<LockListener>();
+  readonly #unlockListeners = new Set<UnlockListener<V>>();
 
   constructor(ops: VaultOps<V>) {
     this.#ops = ops;
@@ -57,8 +60,17 @@ export class SessionManager<V extends OpenVault> {
   async unlock(user: string, passphrase: string): Promise<V> {
     if (this.#open) throw new RwError('CONFLICT', 'Already unlocked; lock first.');
     if (!this.#ops.exists()) throw new RwError('VAULT_MISSING', 'No vault exists yet on this workstation.');
-    this.#open = await this.#ops.unlock(user, passphrase);
-    return this.#open;
+    const open = await this.#ops.unlock(user, passphrase);
+    this.#open = open;
+    try {
+      // E.g. the watermark session is drawn and logged here: no content may be served without it.
+      for (const listener of this.#unlockListeners) await listener(open);
+    } catch (error) {
+      this.#open = null;
+      open.close();
+      throw error;
+    }
+    return open;
   }
 
   lock(reason: 'manual' | 'idle' | 'os' | 'shutdown'): void {
@@ -66,6 +78,11 @@ export class SessionManager<V extends OpenVault> {
     this.#open = null;
     open?.close();
     if (open) for (const listener of this.#lockListeners) listener(reason);
+  }
+
+  onUnlock(listener: UnlockListener<V>): () => void {
+    this.#unlockListeners.add(listener);
+    return () => this.#unlockListeners.delete(listener);
   }
 
   onLock(listener: LockListener): () => void {

@@ -1,0 +1,110 @@
+/**
+ * The insider-risk controls as the app composes them (issue 6), so app-core.ts stays a list of wires:
+ * the signed-policy store (loaded at start through the device slot and at every unlock), the watermark
+ * session drawn and logged at every unlock and ended at every lock, the overlay payload, and the
+ * router handlers for copy, print, export and the watermark lookup.
+ */
+import { join } from 'node:path';
+import { randomBytes } from '../../src-shared/crypto';
+import { zeroize } from '../../src-shared/encoding';
+import type { OverlayPayload } from '../../src-shared/overlay-payload';
+import type { Policy } from '../../src-shared/policy';
+import { AuditQuery } from '../audit/audit-query';
+import type { AuditHook } from '../ipc/router';
+import type { SessionManager } from '../session/session-manager';
+import { openDeviceAudit, unlockSigningKey, vaultExists, type UnlockedVault } from '../vault/vault';
+import { rendererClipboardWriter, type ClipboardWriter } from './clipboard-gate';
+import { controlsHandlers, type ControlsHandlers } from './controls-handlers';
+import { enrollmentPolicyRecord, PolicyStore } from './signed-policy';
+import { overlayPayloadFor, watermarkSessionRecord, WatermarkSessions } from './watermark-session';
+
+export interface AppControlsDeps {
+  dataDir: string;
+  sessions: SessionManager<UnlockedVault>;
+  clock(): number;
+  /** The router's audit hook (the access log): watermark sessions are recorded through it. */
+  audit: AuditHook;
+  /** Electron passes the main-process clipboard; preview and harness hand the text back. */
+  writeClipboard?: ClipboardWriter;
+  /** The main-chosen export folder; defaults to `exports` beside the vault folder's files. */
+  exportDir?: string;
+  random?(length: number): Uint8Array;
+}
+
+export interface AppControls {
+  policies: PolicyStore;
+  watermarks: WatermarkSessions;
+  policy(): Policy;
+  /** What the overlay draws now (nothing while locked). */
+  overlayPayload(): OverlayPayload;
+  /** Called with every payload change (unlock, lock, policy change). */
+  onOverlayChange(listener: (payload: OverlayPayload) => void): () => void;
+  handlers: ControlsHandlers;
+  exportDir: string;
+}
+
+export function createAppControls(deps: AppControlsDeps): AppControls {
+  const policies = new PolicyStore();
+  const watermarks = new WatermarkSessions({ random: deps.random ?? randomBytes, clock: deps.clock });
+  const exportDir = deps.exportDir ?? join(deps.dataDir, 'exports');
+
+  // Before anyone signs in, the lock screen already shows the installed policy's banner and lockout
+  // thresholds: read them through the device slot. A failure keeps the conservative default.
+  if (vaultExists(deps.dataDir)) {
+    try {
+      const device = openDeviceAudit(deps.dataDir, { clock: deps.clock });
+      try {
+        policies.load(enrollmentPolicyRecord(device.audit));
+      } finally {
+        device.close();
+      }
+    } catch {
+      // DEFAULT_POLICY stays: nothing may leave, which is the safe direction.
+    }
+  }
+
+  deps.sessions.onUnlock(async (open) => {
+    policies.load(enrollmentPolicyRecord(open.audit));
+    const session = watermarks.begin({ user: open.user, role: open.role, workstationId: open.workstationId });
+    // Fail closed: a session whose code is not in the log could not be traced, so the unlock is undone.
+    try {
+      await deps.audit.record(watermarkSessionRecord(session));
+    } catch (error) {
+      watermarks.end();
+      throw error;
+    }
+  });
+  deps.sessions.onLock(() => watermarks.end());
+
+  const overlayPayload = () => overlayPayloadFor(watermarks.current(), policies.current());
+
+  return {
+    policies,
+    watermarks,
+    policy: () => policies.current(),
+    overlayPayload,
+    onOverlayChange(listener) {
+      const a = watermarks.onChange(() => listener(overlayPayload()));
+      const b = policies.onChange(() => listener(overlayPayload()));
+      return () => {
+        a();
+        b();
+      };
+    },
+    exportDir,
+    handlers: controlsHandlers({
+      policy: () => policies.current(),
+      session: () => watermarks.current(),
+      writeClipboard: deps.writeClipboard ?? rendererClipboardWriter,
+      async stepUp(passphrase) {
+        // The vault's own step-up: same throttle as unlock; the unsealed signing key is dropped at once.
+        const vault = deps.sessions.require();
+        const key = await unlockSigningKey(deps.dataDir, vault, passphrase, { clock: deps.clock, policy: policies.current().lockout });
+        zeroize(key.privateKey);
+      },
+      exportDir,
+      clock: deps.clock,
+      auditQuery: () => new AuditQuery(deps.sessions.require().audit),
+    }),
+  };
+}

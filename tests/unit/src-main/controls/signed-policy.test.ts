@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { POLICY_PAYLOAD_TYPE } from '../../../../src-shared/attestation-types';
+import { ed25519Sign, generateEd25519 } from '../../../../src-shared/crypto';
+import { signEnvelope } from '../../../../src-shared/dsse';
+import { fromBase64, toBase64, utf8 } from '../../../../src-shared/encoding';
+import { RwError } from '../../../../src-shared/errors';
+import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
+import { installApproval, readEnrollment, signPolicy } from '../../../../src-main/attest/enrollment';
+import { enrollmentPolicyRecord, MAX_POLICY_BYTES, PolicyStore, verifySignedPolicy, type PolicyRecord, type VerifiedPolicy } from '../../../../src-main/controls/signed-policy';
+import { openAuditFixture } from '../audit/audit-fixture';
+
+const policyKey = generateEd25519();
+const otherKey = generateEd25519();
+
+const v2: Policy = { ...DEFAULT_POLICY, version: 2, copyMode: 'fingerprint', printExportMode: 'justify' };
+const v3: Policy = { ...v2, version: 3, idleMinutes: 5 };
+
+function fileOf(value: unknown): Uint8Array {
+  return utf8(JSON.stringify(value));
+}
+
+function signed(policy: unknown, seed = policyKey.privateKey, payloadType = POLICY_PAYLOAD_TYPE): Uint8Array {
+  return fileOf(signEnvelope(payloadType, utf8(JSON.stringify(policy)), [{ sign: (m) => ed25519Sign(seed, m) }]));
+}
+
+function refusal(fn: () => unknown): RwError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RwError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('verifySignedPolicy', () => {
+  it('accepts a newer policy signed by the pinned policy key, with its canonical digest', () => {
+    const verified = verifySignedPolicy(signed(v3), policyKey.publicKey, v2);
+    expect(verified.policy).toEqual(v3);
+    expect(verified.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(verified.digest).not.toBe(verifySignedPolicy(signed(v2), policyKey.publicKey, null).digest);
+  });
+
+  it('accepts the installed policy again (idempotent re-install)', () => {
+    expect(verifySignedPolicy(signed(v2), policyKey.publicKey, v2).policy).toEqual(v2);
+  });
+
+  const tampered = (() => {
+    const envelope = JSON.parse(new TextDecoder().decode(signed(v2))) as { payload: string };
+    envelope.payload = toBase64(utf8(JSON.stringify({ ...v2, copyMode: 'fingerprint', idleMinutes: 240 })));
+    return fileOf(envelope);
+  })();
+  const unsignedEnvelope = (() => {
+    const envelope = JSON.parse(new TextDecoder().decode(signed(v2))) as { signatures: unknown[] };
+    envelope.signatures = [];
+    return fileOf(envelope);
+  })();
+
+  const refusals: [string, () => Uint8Array, Policy | null, RwError['code'], RegExp][] = [
+    ['an unsigned policy (bare JSON)', () => fileOf(v3), v2, 'POLICY_REFUSED', /not signed/],
+    ['an envelope without signatures', () => unsignedEnvelope, v2, 'POLICY_REFUSED', /no signature/],
+    ['a policy signed by another key', () => signed(v3, otherKey.privateKey), v2, 'POLICY_REFUSED', /does not verify under the policy key pinned/],
+    ['a payload changed after signing', () => tampered, null, 'POLICY_REFUSED', /does not verify/],
+    ['a signature over another payload type', () => signed(v3, policyKey.privateKey, 'application/vnd.in-toto+json'), v2, 'POLICY_REFUSED', /payload type/],
+    ['an older version', () => signed(v2), v3, 'POLICY_REFUSED', /older \(version 2\) than the one installed \(version 3\)/],
+    ['another policy under the installed version', () => signed({ ...v2, idleMinutes: 200 }), v2, 'POLICY_REFUSED', /same version number/],
+    ['a signed payload that fails the schema', () => signed({ ...v3, copyMode: 'allow' }), v2, 'INVALID_INPUT', /copyMode/],
+    ['a signed payload with an unknown member', () => signed({ ...v3, exfiltrate: true }), v2, 'INVALID_INPUT', /policy schema/],
+    ['a file that is not JSON', () => utf8('version: 3'), v2, 'POLICY_REFUSED', /not JSON/],
+    ['a file over the size limit', () => new Uint8Array(MAX_POLICY_BYTES + 1), v2, 'TOO_LARGE', /at most/],
+  ];
+
+  it.each(refusals)('refuses %s with a clear message, keeping the current policy', (_name, file, installed, code, message) => {
+    const error = refusal(() => verifySignedPolicy(file(), policyKey.publicKey, installed));
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('The current policy stays in force.');
+  });
+});
+
+function memoryRecord(pinned: Uint8Array | null, installed: Policy | null): PolicyRecord & { writes: VerifiedPolicy[] } {
+  const record = {
+    writes: [] as VerifiedPolicy[],
+    current: installed,
+    pinnedKey: () => pinned,
+    installed: () => record.current,
+    write(verified: VerifiedPolicy) {
+      record.writes.push(verified);
+      record.current = verified.policy;
+    },
+  };
+  return record;
+}
+
+describe('PolicyStore', () => {
+  it('serves the built-in default before enrollment and refuses an install with no pinned key', () => {
+    const store = new PolicyStore();
+    const record = memoryRecord(null, null);
+    expect(store.load(record)).toEqual(DEFAULT_POLICY);
+    expect(store.source()).toBe('default');
+    const error = refusal(() => store.install(record, signed(v2)));
+    expect(error.code).toBe('POLICY_REFUSED');
+    expect(error.message).toMatch(/not enrolled/);
+    expect(store.current()).toEqual(DEFAULT_POLICY);
+    expect(record.writes).toHaveLength(0);
+  });
+
+  it('installs a newer signed policy, tells listeners, and keeps it when an older one is offered', () => {
+    const store = new PolicyStore();
+    const record = memoryRecord(policyKey.publicKey, v2);
+    store.load(record);
+    const heard: number[] = [];
+    store.onChange((p) => heard.push(p.version));
+    store.install(record, signed(v3));
+    expect(store.current()).toEqual(v3);
+    expect(store.source()).toBe('signed');
+    expect(heard).toEqual([3]);
+    expect(refusal(() => store.install(record, signed(v2))).code).toBe('POLICY_REFUSED');
+    expect(refusal(() => store.install(record, fileOf(v3))).code).toBe('POLICY_REFUSED');
+    expect(store.current()).toEqual(v3);
+    expect(record.writes.map((w) => w.policy.version)).toEqual([3]);
+  });
+});
+
+describe('enrollmentPolicyRecord on a real audit.db', () => {
+  it('reads the policy the enrollment installed, replaces it with a newer signed one, and re-verifies it on read', () => {
+    const f = openAuditFixture();
+    try {
+      const server = generateEd25519();
+      installApproval(
+        f.db,
+        {
+          approval: {
+            workstationId: f.workstationId,
+            devicePublicKey: toBase64(f.devicePublicKey),
+            serverPublicKey: toBase64(server.publicKey),
+            serverName: 'central.example',
+            policyEnvelope: signPolicy(v2, policyKey.privateKey) as never,
+            policyPublicKey: toBase64(policyKey.publicKey),
+            trustedSubmitterKeys: [],
+            approvedAt: 1,
+          },
+          policy: v2,
+          submitterKeys: [],
+        },
+        () => 2,
+      );
+      const store = new PolicyStore();
+      const record = enrollmentPolicyRecord(f.db);
+      expect(store.load(record)).toEqual(v2);
+      expect(store.source()).toBe('signed');
+      store.install(record, signed(v3));
+      expect(readEnrollment(f.db)?.policy).toEqual(v3);
+      expect(fromBase64(toBase64(readEnrollment(f.db)!.policyPublicKey))).toEqual(policyKey.publicKey);
+      expect(refusal(() => store.install(record, signed(v2))).code).toBe('POLICY_REFUSED');
+      expect(new PolicyStore().load(record)).toEqual(v3);
+    } finally {
+      f.close();
+    }
+  });
+});
