@@ -27,7 +27,9 @@ export default defineConfig({
     plugins: [react()],
     build: {
       outDir: 'out/renderer',
-      rollupOptions: { input: { index: resolve('src-renderer/index.html') } },
+      // overlay.html is the watermark overlay's page (code in src-overlay/): an HTML input must sit under
+      // the renderer root, so only its shell lives here; main loads it into its own overlay window.
+      rollupOptions: { input: { index: resolve('src-renderer/index.html'), overlay: resolve('src-renderer/overlay.html') } },
       // Inline nothing: the CSP forbids inline script and data: URLs for scripts.
       assetsInlineLimit: 0,
       sourcemap: false,

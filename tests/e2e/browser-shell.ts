@@ -51,7 +51,7 @@ function newestMtime(path: string): number {
 }
 
 /** Inputs of the renderer bundle: anything newer than out/renderer/index.html means a rebuild. */
-const RENDERER_INPUTS = ['src-renderer', 'src-shared', 'src-preload', 'electron.vite.config.ts', 'package-lock.json'];
+const RENDERER_INPUTS = ['src-renderer', 'src-overlay', 'src-shared', 'src-preload', 'electron.vite.config.ts', 'package-lock.json'];
 
 export function rendererIsFresh(): boolean {
   const built = join(RENDERER_DIR, 'index.html');

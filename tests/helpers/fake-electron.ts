@@ -39,12 +39,61 @@ export class FakeBrowserWindow extends EventEmitter {
     this.contentProtection = enabled;
   }
 
+  /** Every URL loaded, in order (the overlay's payload travels in the fragment). */
+  readonly loadedUrls: string[] = [];
+
   loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
+    this.loadedUrls.push(url);
     return Promise.resolve();
   }
 
-  show(): void {}
+  // Window state the watermark overlay reads and sets (src-main/window/overlay-window.ts).
+  contentBounds = { x: 100, y: 80, width: 1280, height: 860 };
+  bounds: { x: number; y: number; width: number; height: number } | null = null;
+  ignoreMouseEvents: { ignore: boolean; options: unknown } | null = null;
+  alwaysOnTop: { flag: boolean; level: string | undefined } | null = null;
+  visible = false;
+  minimized = false;
+  destroyed = false;
+  /** What was called to show the window ('show' steals focus, 'showInactive' does not). */
+  shows: string[] = [];
+
+  show(): void {
+    this.visible = true;
+    this.shows.push('show');
+  }
+  showInactive(): void {
+    this.visible = true;
+    this.shows.push('showInactive');
+  }
+  hide(): void {
+    this.visible = false;
+  }
+  isVisible(): boolean {
+    return this.visible;
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  getContentBounds(): { x: number; y: number; width: number; height: number } {
+    return { ...this.contentBounds };
+  }
+  setBounds(bounds: { x: number; y: number; width: number; height: number }): void {
+    this.bounds = { ...bounds };
+  }
+  setIgnoreMouseEvents(ignore: boolean, options?: unknown): void {
+    this.ignoreMouseEvents = { ignore, options };
+  }
+  setAlwaysOnTop(flag: boolean, level?: string): void {
+    this.alwaysOnTop = { flag, level };
+  }
 }
 
 type Callback = (...args: never[]) => unknown;
