@@ -4,8 +4,11 @@
  * folder; import-receipts takes the server's answer back, verifying every receipt and the witness
  * cosignature against the key pinned at enrollment before anything is marked delivered.
  */
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { RwError } from '../../src-shared/errors';
 import { exportMediaBundle, importReceipts } from '../attest/media-bundle';
+import { listWitnessedCheckpoints } from '../attest/receipts';
 import { listOutbox } from '../attest/outbox';
 import { EXIT, type Command } from './command';
 import { openCliSession, pathOf, vaultOptions } from './attest-commands';
@@ -67,6 +70,25 @@ export function createSyncCommands(): Command[] {
           } else {
             for (const i of items) io.stdout(`${i.state.padEnd(9)} ${i.envelopeSha256.slice(0, 16)}  ${i.label}${i.receipt ? `  (server log index ${i.receipt.logIndex})` : ''}\n`);
           }
+          return EXIT.ok;
+        } finally {
+          session.close();
+        }
+      },
+    },
+    {
+      path: ['sync', 'witnessed'],
+      summary: 'Write the latest checkpoint the central witness cosigned (for `rwctl audit verify --checkpoint`)',
+      positionals: [],
+      options: { ...vaultOptions, out: { kind: 'string', description: 'Output file', required: true } },
+      async run(args, io) {
+        const out = pathOf(args, io, 'out');
+        const session = await openCliSession(args, io);
+        try {
+          const latest = listWitnessedCheckpoints(session.vault.audit)[0];
+          if (!latest) throw new RwError('NOT_FOUND', 'No checkpoint of this workstation has been witnessed yet.');
+          writeFileSync(out, latest.cosignedNote, { flag: 'wx' });
+          io.stdout(`Witnessed checkpoint at size ${latest.size} written to ${args.strings['out']}.\n`);
           return EXIT.ok;
         } finally {
           session.close();
