@@ -2,7 +2,8 @@
  * A package given as a .zip, read with yauzl (lazyEntries, validateEntrySizes, raw names) straight from
  * the archive to the caller: no temporary files. The central directory is read first, without touching
  * any data, and every entry is judged before a single byte is decompressed:
- * - names: strict UTF-8, checked relative paths, no second name in an Info-ZIP Unicode Path field;
+ * - names: strict UTF-8, checked relative paths, no second name in an Info-ZIP Unicode Path field,
+ *   and (when read) a local header that names the same file as the central directory;
  * - types: Unix mode bits from the external attributes must say regular file or folder (symlinks,
  *   devices and FIFOs are refused, not "extracted as a small file");
  * - encryption, unknown compression methods;
@@ -112,10 +113,17 @@ export async function openZipSource(file: string, limits: PackageLimits): Promis
       if (!item) throw packageRefused(wanted.name, 'missing');
       let stream: Readable;
       try {
+        // Some unzip tools read names from the local headers, others from the central directory: an
+        // archive whose two names differ shows one file to the signer's tool and another to ours.
+        const local = await zip.readLocalFileHeaderPromise(item.entry);
+        if (!Buffer.from(local.fileName).equals(Buffer.from(item.entry.fileNameRaw)) || (local.generalPurposeBitFlag & 0x41) !== 0) {
+          throw packageRefused(item.name, (local.generalPurposeBitFlag & 0x41) !== 0 ? 'encrypted' : 'name-ambiguous', 'the local header disagrees with the central directory');
+        }
         stream = await new Promise<Readable>((resolve, reject) => {
           zip.openReadStream(item.entry, (error, s) => (error || !s ? reject(error ?? new Error('no stream')) : resolve(s)));
         });
       } catch (error) {
+        if (isRwError(error)) throw error;
         malformedFrom(error, item.name);
       }
       let done = 0;

@@ -209,6 +209,8 @@ const zipCases: ZipCase[] = [
   { name: 'a character-device entry', reason: 'special-file', build: () => withEntry({ name: 'dev', mode: 0o020644 }) },
   { name: 'a FIFO entry', reason: 'special-file', build: () => withEntry({ name: 'fifo', mode: 0o010644 }) },
   { name: 'an encrypted entry', reason: 'encrypted', build: () => withEntry({ name: 'secret.txt', flags: 0x1 }) },
+  { name: 'a local header naming another file than the central directory', reason: 'name-ambiguous', build: () => withEntry({ name: 'safe.txt', localName: '../../evil.sh' }) },
+  { name: 'an encrypted flag in the local header only', reason: 'encrypted', build: () => withEntry({ name: 'sneaky.txt', localFlags: 0x1 }) },
   { name: 'an unknown compression method', reason: 'unsupported-compression', build: () => withEntry({ name: 'x.bz2', methodNumber: 12 }) },
   { name: 'a 100:1+ compression ratio (zip bomb)', reason: 'compression-ratio', build: () => withEntry({ name: 'zeros.bin', method: 8 }, tenMiBZeros) },
   {

@@ -100,6 +100,10 @@ export interface HandEntry {
   sameDataAs?: number;
   /** Write this compression method number in the headers (data stays stored). */
   methodNumber?: number;
+  /** A different name in the local header only (central/local name confusion). */
+  localName?: string;
+  /** Flags for the local header only. */
+  localFlags?: number;
 }
 
 const S_IFREG = 0o100000;
@@ -130,16 +134,17 @@ export function handZip(entries: HandEntry[]): Buffer {
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
       local.writeUInt16LE(20, 4);
-      local.writeUInt16LE(flags, 6);
+      local.writeUInt16LE((entry.localFlags ?? 0) | flags, 6);
       local.writeUInt16LE(methodNumber, 8);
       local.writeUInt16LE(0, 10);
       local.writeUInt16LE(0x21, 12);
       local.writeUInt32LE(crc, 14);
       local.writeUInt32LE(csize, 18);
       local.writeUInt32LE(usize, 22);
-      local.writeUInt16LE(name.byteLength, 26);
+      const localName = entry.localName === undefined ? name : Buffer.from(entry.localName, 'utf8');
+      local.writeUInt16LE(localName.byteLength, 26);
       local.writeUInt16LE(extra.byteLength, 28);
-      const chunk = Buffer.concat([local, name, extra, body]);
+      const chunk = Buffer.concat([local, localName, extra, body]);
       locals.push(chunk);
       offset += chunk.byteLength;
     }
