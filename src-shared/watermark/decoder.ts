@@ -19,7 +19,7 @@
  *
  * Pure over pixel buffers (no DOM, no Node): callers bring decoded RGBA or grey pixels.
  */
-import { CODED_BITS, SESSION_CODE_BYTES, decodeSessionCode } from './session-code';
+import { CODED_BITS, SESSION_CODE_BYTES, decodeSessionCode, sessionCodeToHex } from './session-code';
 import { CELL_COUNT, TILE_CELLS, TILE_LAYOUT, TILE_PX, cellBits } from './tile-layout';
 
 export interface PixelImage {
@@ -55,6 +55,12 @@ const BINS_PER_CELL = 4;
 const BINS = TILE_CELLS * BINS_PER_CELL;
 const MIN_PIXELS = 64 * 64;
 const MAX_PIXELS = 40_000_000;
+/** Images above this many pixels are halved first (a 2× rescaled page still has 12 px cells after). */
+const DOWNSAMPLE_ABOVE = 2_200_000;
+/** Above this many pixels the period search runs at half resolution… */
+const HALF_RES_ABOVE = 400_000;
+/** …and so does the fold, for periods of at least this many px (cells ≥ 8 px in the full image). */
+const HALF_RES_MIN_PERIOD = TILE_CELLS * 8;
 
 // ---------- 1. page removal ----------
 
@@ -91,28 +97,48 @@ function maxFilter(src: Float32Array, w: number, h: number, r: number): Float32A
   return out;
 }
 
-/** Box sums over a (2r+1)² window via an integral image (clamped at the borders). */
-function boxSum(src: Float32Array, w: number, h: number, r: number): Float64Array {
-  const integral = new Float64Array((w + 1) * (h + 1));
+/** Box sums over a (2r+1)² window (clamped at the borders): separable running sums, O(1) per pixel. */
+function boxSum(src: Float32Array, w: number, h: number, r: number): Float32Array {
+  const tmp = new Float32Array(w * h);
   for (let y = 0; y < h; y++) {
-    let rowSum = 0;
+    const row = y * w;
+    let acc = 0;
+    for (let x = 0; x < Math.min(w, r); x++) acc += src[row + x] ?? 0;
     for (let x = 0; x < w; x++) {
-      rowSum += src[y * w + x] ?? 0;
-      integral[(y + 1) * (w + 1) + x + 1] = (integral[y * (w + 1) + x + 1] ?? 0) + rowSum;
+      if (x + r < w) acc += src[row + x + r] ?? 0;
+      if (x - r - 1 >= 0) acc -= src[row + x - r - 1] ?? 0;
+      tmp[row + x] = acc;
     }
   }
-  const out = new Float64Array(w * h);
+  const out = new Float32Array(w * h);
+  const acc = new Float64Array(w);
+  for (let y = 0; y < Math.min(h, r); y++) for (let x = 0; x < w; x++) acc[x] = (acc[x] ?? 0) + (tmp[y * w + x] ?? 0);
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r);
-    const y1 = Math.min(h, y + r + 1);
+    const add = y + r < h ? (y + r) * w : -1;
+    const sub = y - r - 1 >= 0 ? (y - r - 1) * w : -1;
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - r);
-      const x1 = Math.min(w, x + r + 1);
-      out[y * w + x] =
-        (integral[y1 * (w + 1) + x1] ?? 0) - (integral[y0 * (w + 1) + x1] ?? 0) - (integral[y1 * (w + 1) + x0] ?? 0) + (integral[y0 * (w + 1) + x0] ?? 0);
+      let a = acc[x] ?? 0;
+      if (add >= 0) a += tmp[add + x] ?? 0;
+      if (sub >= 0) a -= tmp[sub + x] ?? 0;
+      acc[x] = a;
+      out[row + x] = a;
     }
   }
   return out;
+}
+
+/** Halves both dimensions by 2×2 averaging: large screenshots carry big cells, and cost is per pixel. */
+function downsample2(src: Float32Array, w: number, h: number): { luma: Float32Array; w: number; h: number } {
+  const w2 = w >> 1;
+  const h2 = h >> 1;
+  const out = new Float32Array(w2 * h2);
+  for (let y = 0; y < h2; y++)
+    for (let x = 0; x < w2; x++) {
+      const o = 2 * y * w + 2 * x;
+      out[y * w2 + x] = ((src[o] ?? 0) + (src[o + 1] ?? 0) + (src[o + w] ?? 0) + (src[o + w + 1] ?? 0)) / 4;
+    }
+  return { luma: out, w: w2, h: h2 };
 }
 
 interface Residual {
@@ -144,33 +170,65 @@ function pageResidual(luma: Float32Array, w: number, h: number): Residual {
   const radius = 12;
   const minCount = (2 * radius + 1) ** 2 * 0.05;
   const r = new Float32Array(w * h);
-  // Two passes: the second background mean leaves out pixels the first found to be outliers (the
-  // faint fringe of blurred or rescaled text, which is darker than any overlay cell but not ink).
-  for (let pass = 0; pass < 2; pass++) {
-    const sums = boxSum(lm, w, h, radius);
-    const counts = boxSum(m, w, h, radius);
-    for (let i = 0; i < w * h; i++) {
-      const c = counts[i] ?? 0;
-      if (!m[i] || c < minCount) {
-        m[i] = 0;
-        lm[i] = 0;
-        r[i] = 0;
-        continue;
-      }
-      const v = (luma[i] ?? 0) - (sums[i] ?? 0) / c;
-      if (v > OUTLIER || v < -OUTLIER) {
-        m[i] = 0;
-        lm[i] = 0;
-        r[i] = 0;
-        continue;
-      }
-      r[i] = v > RESIDUAL_CLIP ? RESIDUAL_CLIP : v < -RESIDUAL_CLIP ? -RESIDUAL_CLIP : v;
+  const sums = boxSum(lm, w, h, radius);
+  const counts = boxSum(m, w, h, radius);
+  for (let i = 0; i < w * h; i++) {
+    const c = counts[i] ?? 0;
+    if (!m[i] || c < minCount) {
+      m[i] = 0;
+      continue;
     }
+    const v = (luma[i] ?? 0) - (sums[i] ?? 0) / c;
+    // Far from the background yet not ink (the faint fringe of blurred text, a thin rule): not overlay.
+    if (v > OUTLIER || v < -OUTLIER) {
+      m[i] = 0;
+      continue;
+    }
+    r[i] = v > RESIDUAL_CLIP ? RESIDUAL_CLIP : v < -RESIDUAL_CLIP ? -RESIDUAL_CLIP : v;
   }
   return { r, m };
 }
 
+/**
+ * Half-resolution residual: each pixel the mean of the background pixels in its 2×2 block, weighted
+ * by how many there were. Big screenshots are searched and folded at this level (4× cheaper); it loses
+ * nothing that matters while cells stay ≥ 8 px in the full image.
+ */
+function halveResidual(res: Residual, w: number, h: number): { res: Residual; w: number; h: number } {
+  const w2 = w >> 1;
+  const h2 = h >> 1;
+  const r = new Float32Array(w2 * h2);
+  const m = new Float32Array(w2 * h2);
+  for (let y = 0; y < h2; y++)
+    for (let x = 0; x < w2; x++) {
+      let sr = 0;
+      let sm = 0;
+      for (const o of [2 * y * w + 2 * x, 2 * y * w + 2 * x + 1, (2 * y + 1) * w + 2 * x, (2 * y + 1) * w + 2 * x + 1]) {
+        sr += (res.r[o] ?? 0) * (res.m[o] ?? 0);
+        sm += res.m[o] ?? 0;
+      }
+      r[y * w2 + x] = sm > 0 ? sr / sm : 0;
+      m[y * w2 + x] = sm;
+    }
+  return { res: { r, m }, w: w2, h: h2 };
+}
+
 // ---------- 2. coarse scale by autocorrelation ----------
+
+const TWIDDLES = new Map<number, { cos: Float64Array; sin: Float64Array }>();
+
+function twiddles(n: number): { cos: Float64Array; sin: Float64Array } {
+  let t = TWIDDLES.get(n);
+  if (!t) {
+    t = { cos: new Float64Array(n / 2), sin: new Float64Array(n / 2) };
+    for (let k = 0; k < n / 2; k++) {
+      t.cos[k] = Math.cos((2 * Math.PI * k) / n);
+      t.sin[k] = Math.sin((2 * Math.PI * k) / n);
+    }
+    TWIDDLES.set(n, t);
+  }
+  return t;
+}
 
 /** In-place iterative radix-2 complex FFT (inverse when sign = 1, unnormalised). */
 function fft(re: Float64Array, im: Float64Array, sign: number): void {
@@ -188,47 +246,54 @@ function fft(re: Float64Array, im: Float64Array, sign: number): void {
       im[j] = ti;
     }
   }
+  const { cos, sin } = twiddles(n);
   for (let len = 2; len <= n; len <<= 1) {
-    const ang = (sign * 2 * Math.PI) / len;
-    const wr = Math.cos(ang);
-    const wi = Math.sin(ang);
     const half = len >> 1;
+    const stride = n / len;
     for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
       for (let k = 0; k < half; k++) {
+        const cr = cos[k * stride] ?? 1;
+        const ci = sign * (sin[k * stride] ?? 0);
         const a = i + k;
         const b = a + half;
-        const xr = (re[b] ?? 0) * cr - (im[b] ?? 0) * ci;
-        const xi = (re[b] ?? 0) * ci + (im[b] ?? 0) * cr;
-        re[b] = (re[a] ?? 0) - xr;
-        im[b] = (im[a] ?? 0) - xi;
-        re[a] = (re[a] ?? 0) + xr;
-        im[a] = (im[a] ?? 0) + xi;
-        const nr = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = nr;
+        const br = re[b] ?? 0;
+        const bi = im[b] ?? 0;
+        const xr = br * cr - bi * ci;
+        const xi = br * ci + bi * cr;
+        const ar = re[a] ?? 0;
+        const ai = im[a] ?? 0;
+        re[b] = ar - xr;
+        im[b] = ai - xi;
+        re[a] = ar + xr;
+        im[a] = ai + xi;
       }
     }
   }
 }
 
 /**
- * Mean product r(x)·r(x+d) along one axis for every lag d < length, over `lines` lines of `length`
- * samples (line i, sample j at data[i * lineStride + j * step]). Two real lines share one complex FFT.
+ * Autocorrelation along one axis for every lag d < length, over `lines` lines of `length` samples
+ * (line i, sample j at data[i * lineStride + j * step]), normalised by the overlap (length - d).
+ * Adjacent lines are summed in groups of LINE_GROUP first (the overlay is periodic along the axis in
+ * every line, and cells are taller than a group, so the peaks at the tile period survive while the
+ * FFT count drops fourfold); two groups share one complex FFT.
  */
+const LINE_GROUP = 4;
+
 function axisAutocorrelation(data: Float32Array, lines: number, length: number, lineStride: number, step: number): Float64Array {
   let n = 1;
   while (n < 2 * length) n <<= 1;
   const power = new Float64Array(n);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
-  for (let line = 0; line < lines; line += 2) {
+  const span = 2 * LINE_GROUP;
+  for (let first = 0; first < lines; first += span) {
     re.fill(0);
     im.fill(0);
-    for (let j = 0; j < length; j++) {
-      re[j] = data[line * lineStride + j * step] ?? 0;
-      if (line + 1 < lines) im[j] = data[(line + 1) * lineStride + j * step] ?? 0;
+    for (let line = first; line < Math.min(lines, first + span); line++) {
+      const target = line - first < LINE_GROUP ? re : im;
+      const base = line * lineStride;
+      for (let j = 0; j < length; j++) target[j] = (target[j] ?? 0) + (data[base + j * step] ?? 0);
     }
     fft(re, im, -1);
     for (let k = 0; k < n; k++) {
@@ -281,12 +346,12 @@ interface PeriodCandidate {
   py: number;
 }
 
-function periodCandidates(res: Residual, w: number, h: number, maxCandidates: number): PeriodCandidate[] {
+function periodCandidates(res: Residual, w: number, h: number, maxCandidates: number, factor: number): PeriodCandidate[] {
   const ax = axisAutocorrelation(res.r, h, w, w, 1);
   const ay = axisAutocorrelation(res.r, w, h, 1, w);
-  const minLag = Math.floor(TILE_PX * MIN_SCALE);
-  const maxLagX = Math.min(Math.ceil(TILE_PX * MAX_SCALE), Math.floor(w * 0.75));
-  const maxLagY = Math.min(Math.ceil(TILE_PX * MAX_SCALE), Math.floor(h * 0.75));
+  const minLag = Math.floor((TILE_PX * MIN_SCALE) / factor);
+  const maxLagX = Math.min(Math.ceil((TILE_PX * MAX_SCALE) / factor), Math.floor(w * 0.75));
+  const maxLagY = Math.min(Math.ceil((TILE_PX * MAX_SCALE) / factor), Math.floor(h * 0.75));
   const maxLag = Math.max(maxLagX, maxLagY);
   // Combined score: both axes (same scale assumed for ranking only), plus the second harmonic.
   const at = (a: Float64Array, limit: number, d: number): number => (d <= limit ? (a[Math.round(d)] ?? 0) : 0);
@@ -307,8 +372,8 @@ function periodCandidates(res: Residual, w: number, h: number, maxCandidates: nu
     if (chosen.length >= maxCandidates) break;
   }
   return chosen.map((d) => ({
-    px: d <= maxLagX ? refineOnHarmonics(ax, d, w * 0.75) : d,
-    py: d <= maxLagY ? refineOnHarmonics(ay, d, h * 0.75) : d,
+    px: (d <= maxLagX ? refineOnHarmonics(ax, d, w * 0.75) : d) * factor,
+    py: (d <= maxLagY ? refineOnHarmonics(ay, d, h * 0.75) : d) * factor,
   }));
 }
 
@@ -319,21 +384,46 @@ interface Fold {
   counts: Float64Array;
 }
 
-function fold(res: Residual, w: number, h: number, px: number, py: number): Fold {
+/** The background pixels only, as coordinates and values: folding is repeated many times. */
+interface Samples {
+  x: Int32Array;
+  y: Int32Array;
+  r: Float32Array;
+  /** How many background pixels each sample stands for (1 at full resolution). */
+  weight: Float32Array;
+}
+
+function compact(res: Residual, w: number, h: number): Samples {
+  let n = 0;
+  for (let i = 0; i < w * h; i++) if (res.m[i]) n++;
+  const out = { x: new Int32Array(n), y: new Int32Array(n), r: new Float32Array(n), weight: new Float32Array(n) };
+  let k = 0;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!res.m[i]) continue;
+      out.x[k] = x;
+      out.y[k] = y;
+      out.r[k] = res.r[i] ?? 0;
+      out.weight[k] = res.m[i] ?? 0;
+      k++;
+    }
+  return out;
+}
+
+function fold(samples: Samples, w: number, h: number, px: number, py: number, stride: number): Fold {
   const sums = new Float64Array(BINS * BINS);
   const counts = new Float64Array(BINS * BINS);
   const colBin = new Int32Array(w);
   for (let x = 0; x < w; x++) colBin[x] = Math.floor((((x + 0.5) / px) % 1) * BINS) % BINS;
-  for (let y = 0; y < h; y++) {
-    const rowBase = (Math.floor((((y + 0.5) / py) % 1) * BINS) % BINS) * BINS;
-    const o = y * w;
-    for (let x = 0; x < w; x++) {
-      const m = res.m[o + x] ?? 0;
-      if (m === 0) continue;
-      const b = rowBase + (colBin[x] ?? 0);
-      sums[b] = (sums[b] ?? 0) + (res.r[o + x] ?? 0);
-      counts[b] = (counts[b] ?? 0) + m;
-    }
+  const rowBin = new Int32Array(h);
+  for (let y = 0; y < h; y++) rowBin[y] = (Math.floor((((y + 0.5) / py) % 1) * BINS) % BINS) * BINS;
+  const { x, y, r, weight } = samples;
+  for (let k = 0; k < r.length; k += stride) {
+    const b = (rowBin[y[k] ?? 0] ?? 0) + (colBin[x[k] ?? 0] ?? 0);
+    const wk = weight[k] ?? 0;
+    sums[b] = (sums[b] ?? 0) + (r[k] ?? 0) * wk;
+    counts[b] = (counts[b] ?? 0) + wk;
   }
   return { sums, counts };
 }
@@ -368,9 +458,10 @@ function cellGrid(f: Fold, ox: number, oy: number): CellGrid {
       g[i * TILE_CELLS + j] = c > 0 ? -s / c : 0;
       cnt[i * TILE_CELLS + j] = c;
     }
-  // Normalise: zero mean, unit variance (weighted by counts); reliability ~ count / (count + median).
-  const sorted = Array.from(cnt).sort((p, q) => p - q);
-  const median = Math.max(1, sorted[CELL_COUNT >> 1] ?? 1);
+  // Normalise: zero mean, unit variance (weighted by counts); reliability ~ count / (count + typical).
+  let total = 0;
+  for (let k = 0; k < CELL_COUNT; k++) total += cnt[k] ?? 0;
+  const median = Math.max(1, total / CELL_COUNT);
   const rel = new Float64Array(CELL_COUNT);
   let mean = 0;
   let wsum = 0;
@@ -400,29 +491,38 @@ const SYNC_NORM = Math.sqrt(TILE_LAYOUT.syncCells.length);
 
 function phaseSearch(f: Fold, keep: number): PhaseCandidate[] {
   const { syncCells, syncSigns } = TILE_LAYOUT;
-  const all: PhaseCandidate[] = [];
+  const syncRow = Int32Array.from(syncCells, (c) => c >> 4);
+  const syncCol = Int32Array.from(syncCells, (c) => c & 15);
+  // The best few hypotheses, kept sorted (4096 are scored; allocating them all is what costs).
+  const pool: PhaseCandidate[] = [];
+  const poolSize = keep * 8;
   for (let oy = 0; oy < BINS_PER_CELL; oy++)
     for (let ox = 0; ox < BINS_PER_CELL; ox++) {
       const grid = cellGrid(f, ox, oy);
+      const weighted = new Float64Array(CELL_COUNT);
+      for (let k = 0; k < CELL_COUNT; k++) weighted[k] = (grid.g[k] ?? 0) * (grid.rel[k] ?? 0);
       for (let sy = 0; sy < TILE_CELLS; sy++)
         for (let sx = 0; sx < TILE_CELLS; sx++) {
           let s = 0;
-          for (let k = 0; k < syncCells.length; k++) {
-            const cell = syncCells[k] ?? 0;
-            const i = ((cell >> 4) + sy) & (TILE_CELLS - 1);
-            const j = ((cell & 15) + sx) & (TILE_CELLS - 1);
-            const idx = i * TILE_CELLS + j;
-            s += (syncSigns[k] ?? 0) * (grid.g[idx] ?? 0) * (grid.rel[idx] ?? 0);
+          for (let k = 0; k < syncRow.length; k++) {
+            const i = ((syncRow[k] ?? 0) + sy) & (TILE_CELLS - 1);
+            const j = ((syncCol[k] ?? 0) + sx) & (TILE_CELLS - 1);
+            s += (syncSigns[k] ?? 0) * (weighted[i * TILE_CELLS + j] ?? 0);
           }
-          all.push({ ox, oy, sx, sy, score: s / SYNC_NORM, grid });
+          const score = s / SYNC_NORM;
+          if (pool.length >= poolSize && score <= (pool[pool.length - 1]?.score ?? -Infinity)) continue;
+          const cand = { ox, oy, sx, sy, score, grid };
+          let at = pool.length;
+          while (at > 0 && (pool[at - 1]?.score ?? 0) < score) at--;
+          pool.splice(at, 0, cand);
+          if (pool.length > poolSize) pool.pop();
         }
     }
-  all.sort((p, q) => q.score - p.score);
   // Keep distinct phases (a peak spreads over neighbouring sub-cell offsets).
   const chosen: PhaseCandidate[] = [];
   const phase = (c: PhaseCandidate): [number, number] => [c.sx * BINS_PER_CELL + c.ox, c.sy * BINS_PER_CELL + c.oy];
   const near = (a: number, b: number): boolean => Math.min((a - b + BINS) % BINS, (b - a + BINS) % BINS) <= 2;
-  for (const c of all) {
+  for (const c of pool) {
     const [cx, cy] = phase(c);
     if (chosen.some((o) => near(phase(o)[0], cx) && near(phase(o)[1], cy))) continue;
     chosen.push(c);
@@ -468,10 +568,12 @@ function confirmation(c: PhaseCandidate, code: Uint8Array): number {
 
 // ---------- 4. the search ----------
 
-function hexOf(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
+interface Level {
+  w: number;
+  h: number;
+  /** Full-resolution pixels per pixel of this level. */
+  factor: number;
+  samples: Samples;
 }
 
 const SCALE_CANDIDATES = 3;
@@ -479,34 +581,51 @@ const PHASE_CANDIDATES = 3;
 
 /** Decodes the watermark of a screenshot; null when none is found (or the image is unusable). */
 export function decodeWatermark(image: PixelImage): WatermarkDecode | null {
-  const { width: w, height: h } = image;
-  if (!Number.isInteger(w) || !Number.isInteger(h) || w < 1 || h < 1) return null;
-  if (w * h < MIN_PIXELS || w * h > MAX_PIXELS) return null;
-  if (image.data.length !== w * h && image.data.length !== w * h * 4) return null;
-  const res = pageResidual(toLuma(image), w, h);
+  const { width, height } = image;
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) return null;
+  if (width * height < MIN_PIXELS || width * height > MAX_PIXELS) return null;
+  if (image.data.length !== width * height && image.data.length !== width * height * 4) return null;
+  let luma = toLuma(image);
+  let w = image.width;
+  let h = image.height;
+  let factor = 1;
+  while (w * h > DOWNSAMPLE_ABOVE) {
+    ({ luma, w, h } = downsample2(luma, w, h));
+    factor *= 2;
+  }
+  const res = pageResidual(luma, w, h);
+  const half = w * h > HALF_RES_ABOVE ? halveResidual(res, w, h) : null;
+  const full: Level = { w, h, factor: 1, samples: compact(res, w, h) };
+  const halfLevel: Level | null = half ? { w: half.w, h: half.h, factor: 2, samples: compact(half.res, half.w, half.h) } : null;
+  const candidates = half ? periodCandidates(half.res, half.w, half.h, SCALE_CANDIDATES, 2) : periodCandidates(res, w, h, SCALE_CANDIDATES, 1);
   let attempts = 0;
-  for (const cand of periodCandidates(res, w, h, SCALE_CANDIDATES)) {
+  for (const fullCand of candidates) {
+    const level = halfLevel && Math.min(fullCand.px, fullCand.py) >= HALF_RES_MIN_PERIOD ? halfLevel : full;
+    const cand = { px: fullCand.px / level.factor, py: fullCand.py / level.factor };
+    const { samples } = level;
     // Fine scale, per axis: a relative error e drifts the fold by e × extent px across the image,
     // and a quarter cell (P/64) is what it tolerates, so the step is P/(64 × extent).
-    const evaluate = (px: number, py: number): { px: number; py: number; phases: PhaseCandidate[] } => ({
+    // The coarse passes fold every other sample (half the cost; the sync peak is still clear).
+    const evaluate = (px: number, py: number, stride: number): { px: number; py: number; phases: PhaseCandidate[] } => ({
       px,
       py,
-      phases: phaseSearch(fold(res, w, h, px, py), PHASE_CANDIDATES),
+      phases: phaseSearch(fold(samples, level.w, level.h, px, py, stride), PHASE_CANDIDATES),
     });
     const top = (c: { phases: PhaseCandidate[] }): number => c.phases[0]?.score ?? 0;
-    let best = evaluate(cand.px, cand.py);
+    let best = evaluate(cand.px, cand.py, 2);
     for (const pass of [1, 0.5]) {
+      const stride = pass === 1 ? 2 : 1;
+      if (stride === 1) best = evaluate(best.px, best.py, 1);
       for (const axis of ['x', 'y'] as const) {
         const p = axis === 'x' ? best.px : best.py;
-        const step = (pass * p * p) / (BINS * (axis === 'x' ? w : h));
+        const step = (pass * p * p) / (BINS * (axis === 'x' ? level.w : level.h));
         const centre = best;
         for (const k of pass === 1 ? [-3, -2, -1, 1, 2, 3] : [-1, 1]) {
-          const trial = axis === 'x' ? evaluate(centre.px + k * step, centre.py) : evaluate(centre.px, centre.py + k * step);
+          const trial = axis === 'x' ? evaluate(centre.px + k * step, centre.py, stride) : evaluate(centre.px, centre.py + k * step, stride);
           if (top(trial) > top(best)) best = trial;
         }
       }
     }
-    if (!best) continue;
     for (const phase of best.phases) {
       if (attempts >= MAX_DECODE_ATTEMPTS) return null;
       attempts++;
@@ -514,7 +633,7 @@ export function decodeWatermark(image: PixelImage): WatermarkDecode | null {
       if (!code || code.length !== SESSION_CODE_BYTES) continue;
       const confirm = confirmation(phase, code);
       if (confirm < CONFIRM_THRESHOLD) continue;
-      return { code: hexOf(code), evidence: { period: [best.px, best.py], confirmation: confirm, syncScore: phase.score } };
+      return { code: sessionCodeToHex(code), evidence: { period: [best.px * factor * level.factor, best.py * factor * level.factor], confirmation: confirm, syncScore: phase.score } };
     }
   }
   return null;

@@ -75,23 +75,41 @@ export function syntheticPage(width: number, height: number, seed: number): Rgba
   return img;
 }
 
+/** 5×9 letter-like glyphs (1 = ink): strokes with white counters, like real text at 11-13 px. */
+const GLYPHS = [
+  ['.....', '.....', '.....', '.###.', '#...#', '#...#', '#...#', '#...#', '.###.'],
+  ['#....', '#....', '#....', '#.##.', '##..#', '#...#', '#...#', '#...#', '#...#'],
+  ['.....', '.....', '.....', '.###.', '#...#', '#####', '#....', '#...#', '.###.'],
+  ['..#..', '..#..', '..#..', '..#..', '..#..', '..#..', '..#..', '..#..', '..#..'],
+  ['.....', '.....', '.....', '####.', '....#', '.####', '#...#', '#...#', '.####'],
+  ['.#...', '.#...', '####.', '.#...', '.#...', '.#...', '.#...', '.#..#', '..##.'],
+  ['.....', '.....', '.....', '#.#.#', '##.##', '#..#.', '#..#.', '#..#.', '#..#.'],
+  ['....#', '....#', '....#', '.####', '#...#', '#...#', '#...#', '#...#', '.####'],
+];
+
 function words(img: RgbaImage, x0: number, y0: number, lineWidth: number, size: number, random: () => number, ink: readonly [number, number, number]): void {
+  const scale = Math.max(1, Math.round(size / 10));
+  const grey = (shade: number): [number, number, number] => [
+    Math.round(255 - (255 - ink[0]) * shade),
+    Math.round(255 - (255 - ink[1]) * shade),
+    Math.round(255 - (255 - ink[2]) * shade),
+  ];
   let x = x0;
   while (x < x0 + lineWidth) {
-    const w = Math.floor(size * (1 + random() * 5));
-    for (let cx = x; cx < Math.min(x + w, x0 + lineWidth); cx++) {
-      if (random() < 0.22) continue; // letter gaps
-      const asc = random() < 0.3 ? Math.floor(size * 0.35) : 0;
-      const desc = random() < 0.15 ? Math.floor(size * 0.3) : 0;
-      const shade = random() < 0.3 ? 0.55 : 1; // anti-aliased stems
-      const rgb: [number, number, number] = [
-        Math.round(255 - (255 - ink[0]) * shade),
-        Math.round(255 - (255 - ink[1]) * shade),
-        Math.round(255 - (255 - ink[2]) * shade),
-      ];
-      fillRect(img, cx, y0 - asc, 1, size + asc + desc, rgb);
+    const letters = 2 + Math.floor(random() * 8);
+    for (let l = 0; l < letters && x < x0 + lineWidth - 6 * scale; l++) {
+      const glyph = GLYPHS[Math.floor(random() * GLYPHS.length)] as string[];
+      glyph.forEach((row, gy) => {
+        for (let gx = 0; gx < row.length; gx++) {
+          if (row[gx] !== '#') continue;
+          fillRect(img, x + gx * scale, y0 + (gy - 2) * scale, scale, scale, grey(1));
+          // Anti-aliased edge pixel to the right, as sub-pixel glyph positioning leaves.
+          if (row[gx + 1] !== '#' && random() < 0.5) fillRect(img, x + (gx + 1) * scale, y0 + (gy - 2) * scale, 1, scale, grey(0.35));
+        }
+      });
+      x += 6 * scale;
     }
-    x += w + Math.floor(size * 0.5);
+    x += Math.floor(size * 0.45);
   }
 }
 
