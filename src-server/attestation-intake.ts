@@ -4,12 +4,13 @@
  *   size → strict envelope JSON → DSSE signature over PAE against enrolled keys (revoked keys refused)
  *   → per-key rate limit → payloadType → strict payload JSON → Statement v1 → predicate allowlist →
  *   predicate schema → signer/predicate binding → replay (same envelope: the original receipt) →
- *   per-key sequence (stale: refused) → one transaction: leaf, nodes, head, checkpoint, row, sequence.
+ *   per-key sequence (stale: refused) → one transaction: leaf, nodes, head, checkpoint, row, sequence
+ *   (append-batcher.ts: concurrent accepted requests share a transaction and a checkpoint).
  * Nothing is parsed from the payload before its signature verified, and nothing is stored on refusal.
  */
 import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
-import { ed25519PublicKey, sha256 } from '../src-shared/crypto';
+import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/crypto';
 import { fromBase64, fromBase64Any, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/checkpoint';
@@ -28,7 +29,7 @@ import {
   type Statement,
 } from '../src-shared/attestation-types';
 import { refuse } from './refusal';
-import { appendToLog, type CheckpointSigner } from './server-log';
+import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
 
@@ -37,7 +38,8 @@ export const MAX_ENVELOPE_SIGNATURES = 4;
 
 export interface IntakeContext {
   store: ServerStore;
-  signer: CheckpointSigner;
+  /** Assigns leaf indexes and commits (group commit); see append-batcher.ts. */
+  appender: AppendBatcher;
   limiter: RateLimiter;
   clock: () => number;
   maxBytes: number;
@@ -72,9 +74,22 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
   return parsed.data;
 }
 
+// Enrolled keys as DSSE verification keys, converted once (the conversion costs more than a verification).
+const publicKeys = new Map<string, PublicKey>();
+
+function publicKeyOf(key: EnrolledKey): PublicKey {
+  let publicKey = publicKeys.get(key.keyId);
+  if (!publicKey) {
+    publicKey = ed25519PublicKey(key.publicKey);
+    if (publicKeys.size >= 4096) publicKeys.clear();
+    publicKeys.set(key.keyId, publicKey);
+  }
+  return publicKey;
+}
+
 function verifiesWith(envelope: DsseEnvelope, key: EnrolledKey): boolean {
   try {
-    verifyEnvelope(envelope, [ed25519PublicKey(key.publicKey)], { maxSignatures: MAX_ENVELOPE_SIGNATURES });
+    verifyEnvelope(envelope, [publicKeyOf(key)], { maxSignatures: MAX_ENVELOPE_SIGNATURES });
     return true;
   } catch {
     return false;
@@ -152,38 +167,17 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
   const known = await ctx.store.findReceipt(envelopeSha256);
   if (known) return { status: 200, receipt: known };
 
-  return ctx.store.transaction(async (tx) => {
-    // Re-checked under the locks: a concurrent copy of the same envelope may have committed meanwhile.
-    const again = await tx.findReceipt(envelopeSha256);
-    if (again) return { status: 200, receipt: again } as const;
-    const current = await tx.keyForUpdate(key.keyId);
-    if (!current || current.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
-    if (sequence <= current.lastSequence) {
-      refuse('stale-sequence', `Stale sequence number ${sequence}: this key already reached ${current.lastSequence}.`, { sequence, lastSequence: current.lastSequence });
-    }
-    const appended = await appendToLog(tx, leafData, ctx.signer);
-    const receipt: Receipt = {
+  return ctx.appender.submit({
+    leafData,
+    row: {
       envelopeSha256,
-      logIndex: appended.logIndex,
-      treeSize: appended.treeSize,
-      inclusionProof: appended.inclusionProof.map(toBase64),
-      checkpoint: appended.checkpoint,
-    };
-    await tx.insertAttestation(
-      {
-        envelopeSha256,
-        keyId: key.keyId,
-        sequence,
-        predicateType: statement.predicateType,
-        envelope: new TextDecoder().decode(leafData),
-        subjects: statement.subject.map((s) => s.digest.sha256 as string),
-        receivedAt: ctx.clock(),
-        source,
-      },
-      receipt,
-      appended.logIndex,
-    );
-    await tx.setLastSequence(key.keyId, sequence);
-    return { status: 201, receipt } as const;
+      keyId: key.keyId,
+      sequence,
+      predicateType: statement.predicateType,
+      envelope: new TextDecoder().decode(leafData),
+      subjects: statement.subject.map((s) => s.digest.sha256 as string),
+      receivedAt: ctx.clock(),
+      source,
+    },
   });
 }

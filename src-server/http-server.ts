@@ -18,6 +18,7 @@ import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentReq
 import { refuse, viewOf } from './refusal';
 import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverCheckpointSigner } from './server-log';
 import { createRateLimiter } from './rate-limiter';
+import { createAppendBatcher } from './append-batcher';
 import { addCheckpoint } from './witness';
 import { fromBase64 } from '../src-shared/encoding';
 import type { LoadedServer } from './server-config';
@@ -104,7 +105,7 @@ export function createHandler(app: ServerApp): Handler {
   const limits = loaded.config.limits;
   const signer = serverCheckpointSigner(loaded.config.name, loaded.serverSeed);
   const limiter = createRateLimiter({ ratePerMinute: limits.ratePerMinute, burst: limits.rateBurst }, clock);
-  const intake = { store, signer, limiter, clock, maxBytes: limits.maxAttestationBytes };
+  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes };
   const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes };
 
   const routes: Record<string, Handler> = {

@@ -5,13 +5,12 @@
  * nodes it needs, then against those nodes fetched in one query. The second pass is exact; a missing node
  * means the stored log is damaged and is reported as such, never papered over.
  */
-import { compactRangeRoot } from '../src-shared/compact-range';
 import { signCheckpoint } from '../src-shared/checkpoint';
 import { ed25519NoteSigner } from '../src-shared/signed-note';
-import { emptyRoot, consistencyProofFrom, inclusionProofFrom, leafHash, type MerkleNodeSource } from '../src-shared/merkle';
+import { emptyRoot, consistencyProofFrom, inclusionProofFrom, type MerkleNodeSource } from '../src-shared/merkle';
 import { RwError } from '../src-shared/errors';
 import { toBase64 } from '../src-shared/encoding';
-import { nodeId, type NodeKey, type ServerStore, type StoreTx } from './server-store';
+import { nodeId, type NodeKey, type ServerStore } from './server-store';
 
 const PLACEHOLDER = new Uint8Array(32);
 
@@ -42,28 +41,6 @@ export interface CheckpointSigner {
 export function serverCheckpointSigner(name: string, seed: Uint8Array): CheckpointSigner {
   const signer = ed25519NoteSigner(name, seed);
   return { origin: name, sign: (size, rootHash) => signCheckpoint({ origin: name, size, rootHash, extensions: [] }, [signer]) };
-}
-
-export interface Appended {
-  logIndex: number;
-  treeSize: number;
-  inclusionProof: Uint8Array[];
-  checkpoint: string;
-}
-
-/**
- * Appends `leafData` as the next leaf inside the caller's transaction and signs the new head. The
- * caller must hold the head lock (headForUpdate) for the whole transaction; this function takes it.
- */
-export async function appendToLog(tx: StoreTx, leafData: Uint8Array, signer: CheckpointSigner): Promise<Appended> {
-  const head = await tx.headForUpdate();
-  const logIndex = head.size;
-  const range = await tx.appendLeaf(head, leafHash(leafData));
-  const treeSize = range.size;
-  const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
-  await tx.setHead(range, checkpoint);
-  const inclusionProof = await proofWithNodes(tx.getNodes, (source) => inclusionProofFrom(source, logIndex, treeSize));
-  return { logIndex, treeSize, inclusionProof, checkpoint };
 }
 
 /** The latest signed checkpoint; the empty log's is signed on demand (nothing to store for it). */

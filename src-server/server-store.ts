@@ -9,7 +9,7 @@
  * - the log head row is read FOR UPDATE (PostgreSQL) / under BEGIN IMMEDIATE (SQLite) before an index is
  *   assigned, so indexes are dense and never duplicated; `attestations.log_index` is UNIQUE as a backstop.
  */
-import { appendLeaf, parseCompactRange, serializeCompactRange, type CompactRange } from '../src-shared/compact-range';
+import { parseCompactRange, serializeCompactRange, type CompactRange } from '../src-shared/compact-range';
 import { canonicalize } from '../src-shared/canonical-json';
 import { receiptSchema, type Receipt } from '../src-shared/attestation-types';
 import { parseStrictJson } from '../src-shared/strict-json';
@@ -139,11 +139,8 @@ export interface StoreTx {
   keyForUpdate(keyId: string): Promise<EnrolledKey | null>;
   /** The log head, locked until commit: the next leaf index is head.size. */
   headForUpdate(): Promise<LogHead>;
-  /**
-   * Appends one leaf hash: writes the leaf and every completed parent node, returns the new range.
-   * The caller then writes the head with setHead in the same transaction.
-   */
-  appendLeaf(head: LogHead, leafHash: Uint8Array): Promise<CompactRange>;
+  /** Writes log nodes (leaves are level 0); the caller then writes the head with setHead in the same transaction. */
+  putNodes(nodes: readonly (readonly [level: number, index: number, hash: Uint8Array])[]): Promise<void>;
   getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
   setHead(range: CompactRange, checkpoint: string): Promise<void>;
   insertAttestation(row: NewAttestation, receipt: Receipt, logIndex: number): Promise<void>;
@@ -183,12 +180,12 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
       const rows = await conn.all(`SELECT size, compact_range, checkpoint FROM log_head WHERE id = 1${forUpdate}`);
       return headFromRow(rows[0]);
     },
-    async appendLeaf(head, leafHash) {
-      const nodes: [number, number, Uint8Array][] = [];
-      const range = appendLeaf(head.range, leafHash, (level, index, hash) => nodes.push([level, index, hash]));
-      const values = nodes.map(() => '(?, ?, ?)').join(', ');
-      await conn.run(`INSERT INTO log_nodes(level, idx, hash) VALUES ${values}`, nodes.flat());
-      return range;
+    async putNodes(nodes) {
+      // 3 parameters per row: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters.
+      for (let i = 0; i < nodes.length; i += 500) {
+        const chunk = nodes.slice(i, i + 500);
+        await conn.run(`INSERT INTO log_nodes(level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
+      }
     },
     getNodes: (keys) => fetchNodes(conn, keys),
     async setHead(range, checkpoint) {

@@ -16,6 +16,7 @@ import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentReq
 import { importBundle } from '../../src-server/bundle-import';
 import { serverCheckpointSigner } from '../../src-server/server-log';
 import { createRateLimiter } from '../../src-server/rate-limiter';
+import { createAppendBatcher } from '../../src-server/append-batcher';
 import { viewOf } from '../../src-server/refusal';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 
@@ -223,7 +224,7 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
             out,
             {
               store,
-              signer: serverCheckpointSigner(loaded.config.name, loaded.serverSeed),
+              appender: createAppendBatcher(store, serverCheckpointSigner(loaded.config.name, loaded.serverSeed)),
               // Media arrive in batches the administrator chose to carry: the per-key rate limit is for the network.
               limiter: createRateLimiter({ ratePerMinute: Number.MAX_SAFE_INTEGER, burst: Number.MAX_SAFE_INTEGER }, io.clock),
               clock: io.clock,

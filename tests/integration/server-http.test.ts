@@ -142,7 +142,7 @@ describe('POST /v1/attestations refusals (nothing stored)', () => {
       body: () => {
         const env = JSON.parse(new TextDecoder().decode(reviewAttestation(reviewer, 1000))) as { signatures: { sig: string }[] };
         const sig = fromBase64(env.signatures[0]!.sig);
-        sig[10] ^= 0x01;
+        sig[10] = sig[10]! ^ 0x01;
         env.signatures[0]!.sig = toBase64(sig);
         return JSON.stringify(env);
       },
@@ -303,7 +303,7 @@ describe('POST /v1/witness/add-checkpoint (C2SP tlog-witness)', () => {
     const text = new TextDecoder().decode(good);
     const lines = text.split('\n');
     const proofLine = fromBase64(lines[1]!);
-    proofLine[0] ^= 0xff;
+    proofLine[0] = proofLine[0]! ^ 0xff;
     lines[1] = toBase64(proofLine);
     const answer = await witness(utf8(lines.join('\n')));
     expect(answer.status).toBe(422);
@@ -327,7 +327,7 @@ describe('admin endpoints', () => {
   const newcomer = testWorkstation(1);
 
   it('refuse enroll and revoke without the admin token, or with a wrong one', async () => {
-    for (const headers of [{}, { Authorization: 'Bearer rwadm_wrong' }, { Authorization: `Basic ${adminToken}` }, { Authorization: `Bearer ${adminToken}x` }]) {
+    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer rwadm_wrong' }, { Authorization: `Basic ${adminToken}` }, { Authorization: `Bearer ${adminToken}x` }]) {
       const enroll = await request(`${server.url}/v1/admin/enroll`, 'POST', enrollmentRequestBytes(newcomer), headers);
       expect(enroll.status).toBe(401);
       expect(errorOf(enroll.body).code).toBe('unauthorized');

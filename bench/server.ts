@@ -1,0 +1,133 @@
+/**
+ * `npx tsx bench/server.ts [--count N] [--in-flight N]` (or `npm run bench -- server`): attestations/s
+ * accepted by a real server process over loopback HTTP, SQLite and (when RW_TEST_DATABASE_URL or
+ * RW_BENCH_DATABASE_URL names a reachable PostgreSQL) PostgreSQL, next to raw Ed25519 verifications/s
+ * measured in the same run, and their ratio. Each accepted attestation costs at least one verification,
+ * so the ratio says how much of the ceiling the server's parsing, HTTP and durable commits leave.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { initDataDir } from '../src-server/server-config';
+import { openServerStore } from '../src-server/open-store';
+import { enrollKeys } from '../src-server/enrollment';
+import { ed25519PublicFromSeed, ed25519Sign, ed25519Verify, randomBytes } from '../src-shared/crypto';
+import { toHex, utf8 } from '../src-shared/encoding';
+import { enrollmentRequest, reviewAttestation, testWorkstation } from '../tests/integration/server-fixtures';
+import { request, startServerProcess } from '../tests/integration/server-process';
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+const COUNT = option('count', 4000);
+const IN_FLIGHT = option('in-flight', 32);
+const KEYS = 50;
+
+function ed25519VerificationsPerSecond(): number {
+  const seed = randomBytes(32);
+  const message = utf8('DSSEv1 28 application/vnd.in-toto+json 900 ' + 'x'.repeat(900));
+  const signature = ed25519Sign(seed, message);
+  const pub = ed25519PublicFromSeed(seed);
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < 1500) {
+    for (let i = 0; i < 100; i++) if (!ed25519Verify(pub, message, signature)) throw new Error('verify failed');
+    n += 100;
+  }
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function run(label: string, database: string | undefined): Promise<number> {
+  const dir = mkdtempSync(join(tmpdir(), 'rw-bench-server-'));
+  const data = join(dir, 'data');
+  initDataDir(data, { name: 'bench.test/attestations', limits: { ratePerMinute: 10_000_000, rateBurst: 10_000_000 } });
+  const stations = Array.from({ length: KEYS / 10 }, () => testWorkstation(10));
+  const setup = await openServerStore(data, database);
+  for (const ws of stations) await enrollKeys(setup, enrollmentRequest(ws), 1);
+  await setup.close();
+  const keys = stations.flatMap((ws) => ws.reviewers.map((r) => r.key));
+  const perKey = Math.ceil(COUNT / KEYS);
+  const queues = keys.map((key) => Array.from({ length: perKey }, (_, i) => reviewAttestation(key, i + 1, `${key.keyId}-${i}`)));
+  const server = await startServerProcess(data, database);
+  try {
+    // Warm-up: the first requests pay for module loading and statement preparation.
+    const warm = queues.map((q) => q.shift()!);
+    for (const envelope of warm) await request(`${server.url}/v1/attestations`, 'POST', envelope);
+    const busy = new Set<number>();
+    let sent = 0;
+    const total = queues.reduce((n, q) => n + q.length, 0);
+    const start = performance.now();
+    const worker = async () => {
+      for (;;) {
+        const k = queues.findIndex((q, i) => !busy.has(i) && q.length > 0);
+        if (k < 0) {
+          if (sent >= total) return;
+          await new Promise((r) => setTimeout(r, 1));
+          continue;
+        }
+        busy.add(k);
+        const envelope = queues[k]!.shift()!;
+        const answer = await request(`${server.url}/v1/attestations`, 'POST', envelope);
+        if (answer.status !== 201) throw new Error(`unexpected ${answer.status}: ${answer.body}`);
+        sent++;
+        busy.delete(k);
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+    const perSecond = total / ((performance.now() - start) / 1000);
+    console.log(`  ${label.padEnd(10)} ${perSecond.toFixed(0).padStart(7)} attestations/s accepted (${total} over loopback HTTP, ${IN_FLIGHT} in flight, ${KEYS} keys, durable commits)`);
+    return perSecond;
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgresDatabase(): Promise<{ url: string; drop(): Promise<void> } | string> {
+  const base = process.env.RW_BENCH_DATABASE_URL ?? process.env.RW_TEST_DATABASE_URL;
+  if (!base) return 'set RW_TEST_DATABASE_URL (scripts/start-test-postgres.sh prints one) to include PostgreSQL';
+  const name = `rw_bench_${toHex(randomBytes(6))}`;
+  const admin = new pg.Client({ connectionString: base });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (error) {
+    return `PostgreSQL not reachable (${error instanceof Error ? error.message : 'error'})`;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+console.log(`Central server throughput (${COUNT} attestations)`);
+const verifies = ed25519VerificationsPerSecond();
+console.log(`  raw Ed25519 ${verifies.toFixed(0).padStart(7)} verifications/s (node:crypto, one core, same run)`);
+const sqlite = await run('SQLite', undefined);
+console.log(`  ratio SQLite/raw verify: ${(sqlite / verifies).toFixed(3)}`);
+const pgDb = await postgresDatabase();
+if (typeof pgDb === 'string') console.log(`  PostgreSQL skipped: ${pgDb}`);
+else {
+  try {
+    const postgres = await run('PostgreSQL', pgDb.url);
+    console.log(`  ratio PostgreSQL/raw verify: ${(postgres / verifies).toFixed(3)}`);
+  } finally {
+    await pgDb.drop();
+  }
+}
+const verifiesAfter = ed25519VerificationsPerSecond();
+console.log(`  raw Ed25519 ${verifiesAfter.toFixed(0).padStart(7)} verifications/s (measured again after; the machine's load varies)`);

@@ -1,0 +1,167 @@
+/**
+ * Group commit for the server log. Requests that passed every check wait here; whenever no transaction
+ * is running, all waiting appends (up to maxBatch) go into ONE transaction: replay and sequence checks
+ * under the locks, one leaf each (indexes assigned in order under the head lock), one signed checkpoint
+ * for the batch, each receipt's inclusion proof to that checkpoint, each row. A durable commit
+ * (synchronous=FULL, PostgreSQL fsync) costs one flush per batch instead of one per attestation.
+ *
+ * Each accepted attestation's writes still commit atomically with it (they share the batch's
+ * transaction); a refusal inside the batch (stale sequence, key revoked meanwhile) writes nothing for that
+ * envelope; a failed transaction rejects every request of the batch and stores none of them.
+ */
+import { appendLeaf, compactRangeRoot } from '../src-shared/compact-range';
+import { inclusionProofFrom, leafHash } from '../src-shared/merkle';
+import { toBase64 } from '../src-shared/encoding';
+import { RwError } from '../src-shared/errors';
+import type { Receipt } from '../src-shared/attestation-types';
+import { refusal } from './refusal';
+import { nodeId, type EnrolledKey, type NewAttestation, type NodeKey, type ServerStore } from './server-store';
+import type { CheckpointSigner } from './server-log';
+
+export interface PendingAppend {
+  row: NewAttestation;
+  /** The log leaf's data (canonical envelope bytes). */
+  leafData: Uint8Array;
+}
+
+export interface AppendOutcome {
+  status: 200 | 201;
+  receipt: Receipt;
+}
+
+export interface AppendBatcher {
+  submit(append: PendingAppend): Promise<AppendOutcome>;
+}
+
+interface Waiting {
+  append: PendingAppend;
+  resolve(outcome: AppendOutcome): void;
+  reject(error: unknown): void;
+}
+
+const PLACEHOLDER = new Uint8Array(32);
+
+export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner, options: { maxBatch?: number } = {}): AppendBatcher {
+  const maxBatch = options.maxBatch ?? 256;
+  const queue: Waiting[] = [];
+  let running = false;
+
+  async function runBatch(batch: Waiting[]): Promise<void> {
+    type Result = { kind: 'ok'; outcome: AppendOutcome } | { kind: 'refused'; error: RwError } | { kind: 'same-as'; index: number };
+    const results = await store.transaction(async (tx) => {
+      const head = await tx.headForUpdate();
+      let range = head.range;
+      const nodes: [number, number, Uint8Array][] = [];
+      const keys = new Map<string, EnrolledKey | null>();
+      const inBatch = new Map<string, number>();
+      const out: Result[] = [];
+      const accepted: { at: number; logIndex: number; hash: Uint8Array }[] = [];
+      for (const [at, { append }] of batch.entries()) {
+        const { row } = append;
+        const earlier = inBatch.get(row.envelopeSha256);
+        if (earlier !== undefined) {
+          out.push({ kind: 'same-as', index: earlier });
+          continue;
+        }
+        const known = await tx.findReceipt(row.envelopeSha256);
+        if (known) {
+          out.push({ kind: 'ok', outcome: { status: 200, receipt: known } });
+          continue;
+        }
+        if (!keys.has(row.keyId)) keys.set(row.keyId, await tx.keyForUpdate(row.keyId));
+        const key = keys.get(row.keyId);
+        if (!key || key.revokedAt !== null) {
+          out.push({ kind: 'refused', error: refusal('key-revoked', 'The signing key has been revoked.') });
+          continue;
+        }
+        if (row.sequence <= key.lastSequence) {
+          out.push({
+            kind: 'refused',
+            error: refusal('stale-sequence', `Stale sequence number ${row.sequence}: this key already reached ${key.lastSequence}.`, { sequence: row.sequence, lastSequence: key.lastSequence }),
+          });
+          continue;
+        }
+        key.lastSequence = row.sequence;
+        const hash = leafHash(append.leafData);
+        const logIndex = range.size;
+        range = appendLeaf(range, hash, (level, index, h) => nodes.push([level, index, h]));
+        inBatch.set(row.envelopeSha256, at);
+        accepted.push({ at, logIndex, hash });
+        out.push({ kind: 'ok', outcome: { status: 201, receipt: undefined as unknown as Receipt } });
+      }
+      if (accepted.length === 0) return out;
+
+      await tx.putNodes(nodes);
+      const treeSize = range.size;
+      const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
+      await tx.setHead(range, checkpoint);
+
+      // Proofs for the whole batch: one pass to learn the nodes, one query, one exact pass.
+      const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
+      const wanted: NodeKey[] = [];
+      for (const a of accepted) {
+        inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), PLACEHOLDER) }, a.logIndex, treeSize);
+      }
+      const stored = await tx.getNodes(wanted);
+      const source = {
+        getNode(level: number, index: number) {
+          const hash = fresh.get(nodeId(level, index)) ?? stored.get(nodeId(level, index));
+          if (!hash) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level, index });
+          return hash;
+        },
+      };
+      for (const a of accepted) {
+        const receipt: Receipt = {
+          envelopeSha256: batch[a.at]!.append.row.envelopeSha256,
+          logIndex: a.logIndex,
+          treeSize,
+          inclusionProof: inclusionProofFrom(source, a.logIndex, treeSize).map(toBase64),
+          checkpoint,
+        };
+        out[a.at] = { kind: 'ok', outcome: { status: 201, receipt } };
+        await tx.insertAttestation(batch[a.at]!.append.row, receipt, a.logIndex);
+      }
+      for (const [keyId, key] of keys) if (key) await tx.setLastSequence(keyId, key.lastSequence);
+      return out;
+    });
+    for (const [at, waiting] of batch.entries()) {
+      let result = results[at]!;
+      if (result.kind === 'same-as') {
+        const first = results[result.index]!;
+        result = first.kind === 'ok' ? { kind: 'ok', outcome: { status: 200, receipt: first.outcome.receipt } } : first;
+      }
+      if (result.kind === 'ok') waiting.resolve(result.outcome);
+      else if (result.kind === 'refused') waiting.reject(result.error);
+    }
+  }
+
+  async function drain(): Promise<void> {
+    if (running) return;
+    running = true;
+    try {
+      // Let the event loop read the requests that arrived meanwhile (a SQLite commit blocks the thread),
+      // so they join this batch instead of each paying for a flush of its own.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (queue.length > 0) {
+        const batch = queue.splice(0, maxBatch);
+        try {
+          await runBatch(batch);
+        } catch (error) {
+          for (const waiting of batch) waiting.reject(error);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } finally {
+      running = false;
+    }
+  }
+
+  return {
+    submit(append) {
+      return new Promise<AppendOutcome>((resolve, reject) => {
+        queue.push({ append, resolve, reject });
+        void drain();
+      });
+    },
+  };
+}
