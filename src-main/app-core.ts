@@ -10,6 +10,8 @@ import { sessionHandlers } from './session/session-handlers';
 import { SessionManager } from './session/session-manager';
 import type { UnlockedVault } from './vault/vault';
 import { createVaultOps } from './session/vault-ops';
+import { createAppControls, type AppControls } from './controls/app-controls';
+import type { ClipboardWriter } from './controls/clipboard-gate';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -21,6 +23,10 @@ export interface AppCoreOptions {
   appOrigin: string;
   /** An extra observer of every router decision (the harness uses it to assert on refusals). */
   audit?: AuditHook;
+  /** Electron: the main-process clipboard (controls/electron-clipboard.ts); preview and harness hand text back. */
+  writeClipboard?: ClipboardWriter;
+  /** Where gated exports are written (main-chosen); defaults to `exports` in the vault folder. */
+  exportDir?: string;
 }
 
 export interface AppCore {
@@ -28,23 +34,37 @@ export interface AppCore {
   sessions: SessionManager<UnlockedVault>;
   /** The policy in force (signed once enrolled, the built-in default before). */
   policy(): Policy;
+  /** Insider-risk controls: signed-policy store, watermark session and overlay payload (issue 6). */
+  controls: AppControls;
   /** Records a refusal by the Electron shell (navigation, permission, request) in the access log. */
   recordShellRefusal(kind: string, target: string): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
-  const policy: Policy = DEFAULT_POLICY;
-  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy: () => policy }));
+  // The installed signed policy once enrolled, the built-in default before (controls/signed-policy.ts).
+  let controls: AppControls | null = null;
+  const policy = (): Policy => controls?.policy() ?? DEFAULT_POLICY;
+  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy }));
   const audit: AuditHook = {
     async record(entry) {
       await options.audit?.record(entry);
     },
   };
+  const appControls = createAppControls({
+    dataDir: options.dataDir,
+    sessions,
+    clock: options.clock,
+    audit,
+    ...(options.writeClipboard ? { writeClipboard: options.writeClipboard } : {}),
+    ...(options.exportDir ? { exportDir: options.exportDir } : {}),
+  });
+  controls = appControls;
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
-      ...sessionHandlers({ sessions, policy: () => policy, preview: options.preview }),
+      ...sessionHandlers({ sessions, policy, preview: options.preview }),
+      ...appControls.handlers,
     },
     session: () => sessions.caller(),
     audit,
@@ -53,7 +73,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   return {
     router,
     sessions,
-    policy: () => policy,
+    policy,
+    controls: appControls,
     async recordShellRefusal(kind, target) {
       await audit.record({ channel: 'shell', event: `shell.refused.${kind}`, actor: sessions.caller(), outcome: 'denied', detail: { target: target.slice(0, 512) } });
     },

@@ -4,8 +4,9 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
 import { createAppCore, type AppCore } from './app-core';
+import { electronClipboardWriter } from './controls/electron-clipboard';
 import { watchIdle } from './controls/electron-idle';
 import { bindRouterToIpc } from './ipc/electron-ipc';
 import { APP_ORIGIN } from './window/app-origin';
@@ -13,6 +14,7 @@ import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './window/app-protoco
 import { refusedLaunchReasons } from './window/argv-guard';
 import { applicationMenuTemplate } from './window/app-menu';
 import { lockDownContents, lockDownSession, type ReportRefusal } from './window/lockdown';
+import { createOverlayWindow } from './window/overlay-window';
 import { createMainWindow } from './window/window-factory';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -60,6 +62,9 @@ app
       clock: () => Date.now(),
       preview: false,
       appOrigin: APP_ORIGIN,
+      // Fingerprinted copies are placed by main; gated exports land in a folder main chooses.
+      writeClipboard: electronClipboardWriter(clipboard),
+      exportDir: join(app.getPath('documents'), 'Reviewer Workstation exports'),
     });
     bindRouterToIpc(ipcMain, core.router);
     const lockForOs = () => core?.sessions.lock('os');
@@ -68,6 +73,9 @@ app
     const window = createMainWindow({ BrowserWindow, preloadPath, isPackaged: app.isPackaged, report });
     mainWindow = window;
     const appCore = core;
+    // The watermark overlay: main's own window over the app, repainted at every unlock, lock and policy change.
+    const overlay = createOverlayWindow({ BrowserWindow, parent: window, initial: appCore.controls.overlayPayload() });
+    appCore.controls.onOverlayChange((payload) => overlay.update(payload));
     watchIdle({
       powerMonitor,
       contents: window.webContents,

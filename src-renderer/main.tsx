@@ -4,7 +4,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createRwQueryClient } from './api/query-client';
 import { App } from './app';
+import { installRendererControls } from './controls/install-controls';
 import './styles/app.css';
+
+// Print and copy guards first: no frame may print and no viewer text may be copied, from the first paint.
+installRendererControls(window);
 
 const rootElement = document.getElementById('root');
 if (rootElement) {

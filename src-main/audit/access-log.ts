@@ -14,7 +14,7 @@ import { appendLeaf, compactRangeRoot, parseCompactRange, serializeCompactRange,
 import { RwError } from '../../src-shared/errors';
 import { zeroize } from '../../src-shared/encoding';
 import { consistencyProofFrom, inclusionProofFrom, leafHash, rootFrom, type MerkleNodeSource } from '../../src-shared/merkle';
-import { ed25519NoteSigner, ed25519NoteVerifier, type NoteVerifier } from '../../src-shared/signed-note';
+import { ed25519NoteSigner, ed25519NoteVerifier, type NoteSigner, type NoteVerifier } from '../../src-shared/signed-note';
 import { readDeviceSigningKey } from '../vault/vault';
 import { checkpointDue, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint-policy';
 import { encodeLeaf, leafColumns, LEAF_VERSION, type AccessLogLeaf, type LeafDetail, type LeafOutcome, type LeafRole } from './log-leaf';
@@ -99,6 +99,8 @@ export class AccessLog {
   readonly #db: Database;
   readonly #options: AccessLogOptions;
   #seed: Uint8Array | null;
+  /** Built once: deriving the public key per signature would double the cost of each checkpoint. */
+  #signer: NoteSigner | null;
 
   constructor(db: Database, options: AccessLogOptions) {
     const workstationId = readMeta(db, 'workstation_id');
@@ -110,6 +112,7 @@ export class AccessLog {
     const key = readDeviceSigningKey(db);
     this.#seed = key.privateKey;
     this.devicePublicKey = key.publicKey;
+    this.#signer = ed25519NoteSigner(this.origin, key.privateKey);
     // Another connection (the device slot logging a failed unlock) may hold the write lock briefly.
     db.exec('PRAGMA busy_timeout = 5000');
   }
@@ -117,6 +120,18 @@ export class AccessLog {
   /** The note verifier for this device's checkpoints. */
   verifier(): NoteVerifier {
     return ed25519NoteVerifier(this.origin, this.devicePublicKey);
+  }
+
+  #prepared: { leaf: ReturnType<Database['prepare']>; node: ReturnType<Database['prepare']> } | null = null;
+
+  #statements() {
+    this.#prepared ??= {
+      leaf: this.#db.prepare(
+        'INSERT INTO log_leaves(seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      node: this.#db.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)'),
+    };
+    return this.#prepared;
   }
 
   #readState(): StateRow {
@@ -166,12 +181,9 @@ export class AccessLog {
     const bytes = encodeLeaf(leaf);
     const hash = leafHash(bytes);
     const c = leafColumns(leaf);
-    this.#db
-      .prepare(
-        'INSERT INTO log_leaves(seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run([leaf.seq, bytes as Uint8Array<ArrayBuffer>, hash as Uint8Array<ArrayBuffer>, c.ts, c.event, c.user, c.role, c.session, c.objectKind, c.objectId, c.outcome, c.page, c.dwellMs]);
-    const nodeStmt = this.#db.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)');
+    this.#statements()
+      .leaf.run([leaf.seq, bytes as Uint8Array<ArrayBuffer>, hash as Uint8Array<ArrayBuffer>, c.ts, c.event, c.user, c.role, c.session, c.objectKind, c.objectId, c.outcome, c.page, c.dwellMs]);
+    const nodeStmt = this.#statements().node;
     const range = appendLeaf(state.range, hash, (level, index, node) => {
       if (level > 0) nodeStmt.run([level, index, node as Uint8Array<ArrayBuffer>]);
     });
@@ -185,9 +197,9 @@ export class AccessLog {
   }
 
   #sign(state: StateRow, reason: string, now: number): { state: StateRow; checkpoint: StoredCheckpoint } {
-    if (!this.#seed) throw new RwError('VAULT_LOCKED', 'The access log is closed.');
+    if (!this.#signer) throw new RwError('VAULT_LOCKED', 'The access log is closed.');
     const checkpoint: Checkpoint = { origin: this.origin, size: state.size, rootHash: compactRangeRoot(state.range), extensions: [] };
-    const note = signCheckpoint(checkpoint, [ed25519NoteSigner(this.origin, this.#seed)]);
+    const note = signCheckpoint(checkpoint, [this.#signer]);
     const result = this.#db.prepare('INSERT INTO log_checkpoints(size, ts, reason, note) VALUES (?, ?, ?, ?)').run([state.size, now, reason, note]);
     return {
       state: { ...state, checkpointSize: state.size, checkpointTs: now },
@@ -200,24 +212,38 @@ export class AccessLog {
    * leaf, so the order of timestamps is explained on the record). Returns its sequence number and hash.
    */
   append(entry: AccessLogEntry): AppendResult {
+    const results = this.appendMany([entry]);
+    return results[0]!;
+  }
+
+  /**
+   * Append several leaves in one transaction (one fsync): for bulk writers such as an import's per-file
+   * events. The checkpoint policy is applied after each leaf as for single appends.
+   */
+  appendMany(entries: readonly AccessLogEntry[]): AppendResult[] {
     if (!this.#seed) throw new RwError('VAULT_LOCKED', 'The access log is closed.');
-    const ts = this.#options.clock();
+    const policy = this.#options.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY;
     return this.#immediate(() => {
       let state = this.#readState();
-      if (state.size > 0 && ts < state.lastTs) {
-        state = this.#insertLeaf(
-          state,
-          { actor: { user: null, role: 'system' }, event: 'clock.jump', outcome: 'success', detail: { from: state.lastTs, to: ts, driftMs: ts - state.lastTs, source: 'order' } },
-          ts,
-        ).state;
+      const results: AppendResult[] = [];
+      for (const entry of entries) {
+        const ts = this.#options.clock();
+        if (state.size > 0 && ts < state.lastTs) {
+          state = this.#insertLeaf(
+            state,
+            { actor: { user: null, role: 'system' }, event: 'clock.jump', outcome: 'success', detail: { from: state.lastTs, to: ts, driftMs: ts - state.lastTs, source: 'order' } },
+            ts,
+          ).state;
+        }
+        const inserted = this.#insertLeaf(state, entry, ts);
+        state = inserted.state;
+        let checkpoint: StoredCheckpoint | null = null;
+        const reason = checkpointDue(entry.event, entry.outcome, state, ts, policy);
+        if (reason) ({ state, checkpoint } = this.#sign(state, reason, ts));
+        results.push({ seq: state.size - 1, leafHash: inserted.hash, checkpoint });
       }
-      const inserted = this.#insertLeaf(state, entry, ts);
-      state = inserted.state;
-      let checkpoint: StoredCheckpoint | null = null;
-      const reason = checkpointDue(entry.event, entry.outcome, state, ts, this.#options.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY);
-      if (reason) ({ state, checkpoint } = this.#sign(state, reason, ts));
       this.#writeState(state);
-      return { seq: state.size - 1, leafHash: inserted.hash, checkpoint };
+      return results;
     });
   }
 
@@ -277,6 +303,7 @@ export class AccessLog {
   close(): void {
     if (this.#seed) zeroize(this.#seed);
     this.#seed = null;
+    this.#signer = null;
   }
 }
 

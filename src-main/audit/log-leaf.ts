@@ -82,19 +82,41 @@ export function parseLeaf(bytes: Uint8Array): LeafParse {
   } catch {
     return { ok: false, reason: 'not-json', message: 'the leaf is not UTF-8 JSON' };
   }
-  let again: string;
-  try {
-    again = canonicalize(value);
-  } catch {
-    return { ok: false, reason: 'not-canonical', message: 'the leaf cannot be canonicalised' };
-  }
-  if (again !== text) return { ok: false, reason: 'not-canonical', message: 'the leaf is not in RFC 8785 canonical form' };
+  if (!isCanonicalText(text, value)) return { ok: false, reason: 'not-canonical', message: 'the leaf is not in RFC 8785 canonical form' };
   const checked = leafSchema.safeParse(value);
   if (!checked.success) {
     const issue = checked.error.issues[0];
     return { ok: false, reason: 'schema', message: `the leaf does not have the leaf fields (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})` };
   }
   return { ok: true, leaf: checked.data };
+}
+
+function keysSorted(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(keysSorted);
+  if (value === null || typeof value !== 'object') return true;
+  let previous: string | null = null;
+  for (const [key, child] of Object.entries(value)) {
+    // RFC 8785 §3.2.3: member names sorted by UTF-16 code units (what < compares).
+    if (previous !== null && !(previous < key)) return false;
+    if (!keysSorted(child)) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/**
+ * RFC 8785 is ECMAScript JSON.stringify with sorted member names, so when stringify reproduces the text
+ * and every object's names are in code-unit order the text is canonical. That costs a fraction of a full
+ * canonicalisation per leaf (it matters over a million leaves). Escaped lone surrogates, which
+ * stringify writes but RFC 8785 refuses, and any text the fast check rejects, go the full way.
+ */
+function isCanonicalText(text: string, value: unknown): boolean {
+  if (!/\\u[dD][89a-fA-F]/.test(text) && JSON.stringify(value) === text && keysSorted(value)) return true;
+  try {
+    return canonicalize(value) === text;
+  } catch {
+    return false;
+  }
 }
 
 /** Indexed copies of leaf fields (log_leaves columns): page and dwell come from `detail` when present. */

@@ -5,11 +5,13 @@
 import { sessionChannels } from './channels-session';
 import { caseChannels } from './channels-cases';
 import { workspaceChannels } from './channels-workspace';
+import { controlsChannels } from './channels-controls';
 
 export const CONTRACT = {
   ...sessionChannels,
   ...caseChannels,
   ...workspaceChannels,
+  ...controlsChannels,
 };
 
 export type Contract = typeof CONTRACT;
