@@ -1,6 +1,6 @@
 /** The review checklist from the rubric: a status per item (saved at once) and an optional comment. */
 import { useId, useState } from 'react';
-import { CHECKLIST_STATUS_VALUES, type ChecklistItemState, type ChecklistStatus } from '../../src-shared/ipc/channels-workspace';
+import type { ChecklistItemState, ChecklistStatus } from '../../src-shared/ipc/channels-workspace';
 import { useChecklist, useSetChecklistItem } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
 
@@ -11,6 +11,8 @@ const STATUS_LABEL: Record<ChecklistStatus, string> = {
   fail: 'Fail',
   'not-applicable': 'Not applicable',
 };
+// Type-only contract import (no zod in the renderer bundle); the Record above keeps the list complete.
+const CHECKLIST_STATUS_VALUES = Object.keys(STATUS_LABEL) as ChecklistStatus[];
 
 export function ChecklistPanel({ caseId }: { caseId: string }) {
   const checklist = useChecklist(caseId);

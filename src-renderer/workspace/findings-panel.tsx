@@ -1,9 +1,14 @@
 /** Findings: title, severity (in words, not colour), category, optional CVSS v4.0 vector, description. */
 import { useId, useState, type FormEvent } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
-import { SEVERITY_VALUES, type Severity } from '../../src-shared/ipc/channels-workspace';
+import type { Severity } from '../../src-shared/ipc/channels-workspace';
 import { useCreateFinding, useDeleteFinding, useFindings } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
+
+// Type-only import of the contract: bundling its zod schemas would make zod probe for eval, which
+// the CSP reports. The Record keeps this list complete: a new severity fails to compile here.
+const SEVERITY_LABEL: Record<Severity, string> = { info: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
+const SEVERITY_VALUES = Object.keys(SEVERITY_LABEL) as Severity[];
 
 const CATEGORIES = ['dangerous capability', 'safety evaluation gap', 'documentation gap', 'misleading claim', 'security', 'other'];
 
@@ -51,7 +56,7 @@ export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: 
         <select id={`${ids}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
           {SEVERITY_VALUES.map((s) => (
             <option key={s} value={s}>
-              {s}
+              {SEVERITY_LABEL[s]}
             </option>
           ))}
         </select>
