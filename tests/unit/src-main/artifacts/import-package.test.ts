@@ -421,22 +421,18 @@ describe('importPackage memory', () => {
 void os;
 
 describe('importPackage concurrency', () => {
-  it('refuses a second import on the same connection while one is running (CONFLICT), and the first still commits', async () => {
+  it('refuses to import on a connection that is already in a transaction (CONFLICT) and leaves that transaction alone', async () => {
     const dir = tempDir();
-    writeFiles(dir, { ...base, 'big.bin': new Uint8Array(3 * CHUNK_BYTES) });
+    writeFiles(dir, base);
     await signPackage(dir, key);
-    let second: Promise<unknown> | null = null;
-    const first = importPackage({
-      contentDb: vault.db,
-      source: dir,
-      trustedKeys: trusted,
-      clock,
-      onProgress: (p) => {
-        if (!second && p.entry === 'big.bin') second = importFrom(dir).then(() => null, (e: unknown) => e);
-      },
-    });
-    await expect(first).resolves.toMatch(/^case-/);
-    expect(await second).toMatchObject({ code: 'CONFLICT' });
+    // Another writer (or a running import) holds this connection's transaction.
+    vault.db.exec('BEGIN IMMEDIATE');
+    vault.db.prepare("INSERT INTO cases VALUES ('case-other', 'm', 'd', 'v', 's', 'r', 'x', 'p', 'k', 0, '{}')").run();
+    await expect(importFrom(dir)).rejects.toMatchObject({ code: 'CONFLICT' });
+    // The import did not roll back someone else's work: the outer transaction still holds its row.
     expect(countRows(vault.db, 'cases')).toBe(1);
+    vault.db.exec('COMMIT');
+    expect(countRows(vault.db, 'cases')).toBe(1);
+    expect(countRows(vault.db, 'artifacts')).toBe(0);
   });
 });
