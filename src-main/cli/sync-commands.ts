@@ -9,12 +9,55 @@ import { resolve } from 'node:path';
 import { RwError } from '../../src-shared/errors';
 import { exportMediaBundle, importReceipts } from '../attest/media-bundle';
 import { listWitnessedCheckpoints } from '../attest/receipts';
+import { currentPolicy, readEnrollment } from '../attest/enrollment';
+import { platformFetch, syncNow, type FetchFn } from '../attest/sync-client';
+import { randomBytes } from '../../src-shared/crypto';
 import { listOutbox } from '../attest/outbox';
 import { EXIT, type Command } from './command';
 import { openCliSession, pathOf, vaultOptions } from './attest-commands';
 
-export function createSyncCommands(): Command[] {
+export interface SyncCommandOptions {
+  /** Defaults to the platform fetch (Node 20 undici). */
+  fetch?: FetchFn;
+}
+
+function jitter(): number {
+  const b = randomBytes(4);
+  return (((b[0]! << 24) >>> 0) + (b[1]! << 16) + (b[2]! << 8) + b[3]!) / 2 ** 32;
+}
+
+export function createSyncCommands(options: SyncCommandOptions = {}): Command[] {
   return [
+    {
+      path: ['sync', 'now'],
+      summary: 'Push pending attestations to the server the signed policy names, and get the log witnessed',
+      positionals: [],
+      options: { ...vaultOptions },
+      async run(args, io) {
+        const session = await openCliSession(args, io);
+        try {
+          const result = await syncNow({
+            audit: session.vault.audit,
+            keys: session.keys,
+            policy: currentPolicy(session.vault.audit),
+            enrollment: readEnrollment(session.vault.audit),
+            fetch: options.fetch ?? platformFetch,
+            clock: io.clock,
+            random: jitter,
+            log: session.port,
+          });
+          if (result.mode === 'offline') {
+            io.stdout('Offline: the signed policy names no server. Use `rwctl sync export` for removable media.\n');
+            return EXIT.ok;
+          }
+          io.stdout(`Delivered ${result.delivered}, failed ${result.failed.length}, waiting for retry ${result.deferred}. Witness: ${result.witness}${result.witnessedSize !== null ? ` (size ${result.witnessedSize})` : ''}.\n`);
+          for (const f of result.failed) io.stdout(`  ${f.envelopeSha256.slice(0, 16)}: ${f.error}\n`);
+          return result.failed.length === 0 && result.witness !== 'refused' && result.witness !== 'unreachable' ? EXIT.ok : EXIT.refused;
+        } finally {
+          session.close();
+        }
+      },
+    },
     {
       path: ['sync', 'export'],
       summary: 'Write a media bundle: pending attestations, the witness request and a signed manifest',
