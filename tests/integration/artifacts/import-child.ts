@@ -10,6 +10,9 @@ import { openEncryptedDb } from '../../../src-main/vault/encrypted-db';
 
 const [dbFile, keyHex, source, publicPem, threshold] = process.argv.slice(2) as [string, string, string, string, string];
 const db = openEncryptedDb(dbFile, fromHex(keyHex));
+// A small page cache makes the open transaction spill pages into the WAL early, whatever the vault's
+// default cache size: the kill then provably lands after uncommitted pages reached the disk.
+db.exec('PRAGMA cache_size = -2048');
 let signalled = false;
 await importPackage({
   contentDb: db,

@@ -117,7 +117,7 @@ describe('app controls on a real vault', () => {
     expect(controls.policies.source()).toBe('signed');
     await sessions.unlock(USER, PASSPHRASE);
     expect(await controls.handlers['controls.status']({}, ctx)).toEqual({ copyMode: 'fingerprint', printExportMode: 'justify', classification: 'CUI // TEST' });
-    const png = encodePng({ width: 300, height: 200, data: new Uint8ClampedArray(300 * 200 * 4).fill(255) });
+    const png = new Uint8Array(encodePng({ width: 300, height: 200, data: new Uint8ClampedArray(300 * 200 * 4).fill(255) }));
     const request = { kind: 'png' as const, artifactId: ARTIFACT, label: 'page 1', justification: 'Evidence for finding F-1 in the report.', passphrase: 'not the passphrase!', png };
     await expect(controls.handlers['controls.export'](request, ctx)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     expect(() => readdirSync(join(dir, 'exports'))).toThrow();
