@@ -15,8 +15,9 @@ import { SERVER_COMMANDS } from './server-commands';
 import { ATTEST_COMMANDS } from './attest-commands';
 import { ENROLL_COMMANDS } from './enroll-commands';
 import { SYNC_COMMANDS } from './sync-commands';
+import { WATERMARK_COMMANDS } from './watermark-commands';
 
-const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS, ATTEST_COMMANDS, ENROLL_COMMANDS, SYNC_COMMANDS];
+const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS, ATTEST_COMMANDS, ENROLL_COMMANDS, SYNC_COMMANDS, WATERMARK_COMMANDS];
 
 export function allCommands(): Command[] {
   return COMMAND_GROUPS.flat();
