@@ -5,7 +5,7 @@
  * key-slot file behind.
  */
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { RwError } from '../../src-shared/errors';
 
 export interface VaultPaths {
@@ -53,6 +53,18 @@ export function writePrivateFileAtomic(path: string, data: Uint8Array | string):
   }
   chmodSync(tmp, FILE_MODE);
   renameSync(tmp, path);
+  syncDir(dirname(path));
+}
+
+/** Makes a rename durable: the new directory entry reaches the disk, not only the file's data. */
+function syncDir(dir: string): void {
+  if (process.platform === 'win32') return; // directories cannot be opened for fsync on Windows
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Creates an empty owner-only file; SQLite treats a zero-length file as a new database and gives its
