@@ -374,6 +374,13 @@ export async function unlockVault(dir: string, user: string, passphrase: string,
   }
 }
 
+/** content.db of an unlocked reviewer vault; DENIED for an auditor, VAULT_LOCKED once closed. */
+export function requireContentDb(vault: UnlockedVault): Database {
+  const content = vault.content;
+  if (content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
+  return content;
+}
+
 export function lockVault(vault: UnlockedVault): void {
   vault.close();
 }

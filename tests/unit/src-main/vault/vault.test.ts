@@ -13,6 +13,7 @@ import {
   lockVault,
   openDeviceAudit,
   readDeviceSigningKey,
+  requireContentDb,
   unlockSigningKey,
   unlockVault,
   vaultExists,
@@ -71,8 +72,10 @@ describe('vault init, unlock and lock', () => {
     expect(vault.audit.prepare("SELECT value FROM vault_meta WHERE key = 'workstation_id'").get()?.value).toBe(init.workstationId);
     const device = readDeviceSigningKey(vault.audit);
     expect(ed25519Verify(device.publicKey, new Uint8Array([1]), ed25519Sign(device.privateKey, new Uint8Array([1])))).toBe(true);
+    expect(requireContentDb(vault)).toBe(vault.content);
     lockVault(vault);
     expect(vault.closed).toBe(true);
+    expect(() => requireContentDb(vault)).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }));
     expect(() => vault.content).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }));
     expect(() => vault.audit).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }));
     vault.close(); // idempotent
@@ -120,6 +123,7 @@ describe('users and separation of duties', () => {
     const vault = await unlockVault(dir, 'audrey', AUDREY_PW, deps);
     expect(vault.role).toBe('auditor');
     expect(vault.content).toBeNull();
+    expect(() => requireContentDb(vault)).toThrow(expect.objectContaining({ code: 'DENIED' }));
     expect(vault.signingPublicKey).toBeNull();
     expect(vault.audit.prepare('SELECT count(*) AS n FROM device_keys').get()?.n).toBe(1);
     vault.close();
