@@ -12,6 +12,7 @@ import { ThemeSelect, useApplyTheme } from './components/theme-select';
 import { CaseWorkspace } from './screens/case-workspace';
 import { CasesScreen } from './screens/cases-screen';
 import { LockScreen } from './screens/lock-screen';
+import { AuditorConsole } from './auditor/auditor-console';
 import { useWorkspaceStore } from './state/workspace-store';
 
 export function App() {
@@ -59,7 +60,7 @@ export function App() {
       ) : (
         <>
           <AppHeader status={status.data} onLock={() => void lock('manual')} />
-          {caseId ? <CaseWorkspace caseId={caseId} /> : <CasesScreen />}
+          {status.data.role === 'auditor' ? <AuditorConsole /> : caseId ? <CaseWorkspace caseId={caseId} /> : <CasesScreen />}
         </>
       )}
     </>

@@ -3,6 +3,7 @@
  * process. Queries are keyed by [channel, request] so two screens asking the same thing share one call.
  */
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { useCallback, useEffect, useRef } from 'react';
 import type { ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/ipc/channels-cases';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useLoadProgressStore } from '../state/load-progress-store';
@@ -123,4 +124,30 @@ export function useArtifactBytes(artifactId: string, enabled = true) {
 export function useArtifactLoader(): (artifactId: string) => Promise<Uint8Array> {
   const client = useQueryClient();
   return (artifactId) => client.fetchQuery<Uint8Array, RwCallError>(artifactQuery(artifactId));
+}
+
+/**
+ * The viewers' report of what is in view (issue 4): `open` when content is shown, `view` for a PDF
+ * page with the time the previous page was in view, `close` with the dwell time. Best effort: a
+ * report that fails (the session just locked) must not disturb reading; the lock itself is logged.
+ */
+export function useArtifactViewReport(artifactId: string, active: boolean): (page: number, dwellMs: number) => void {
+  const opened = useRef<number | null>(null);
+  useEffect(() => {
+    if (!active) return;
+    opened.current = performance.now();
+    void rwCall('artifact.view', { artifactId, action: 'open' }).catch(() => undefined);
+    return () => {
+      const start = opened.current;
+      opened.current = null;
+      const dwellMs = start === null ? 0 : Math.round(performance.now() - start);
+      void rwCall('artifact.view', { artifactId, action: 'close', dwellMs }).catch(() => undefined);
+    };
+  }, [artifactId, active]);
+  return useCallback(
+    (page: number, dwellMs: number) => {
+      void rwCall('artifact.view', { artifactId, action: 'view', page, dwellMs: Math.max(0, Math.round(dwellMs)) }).catch(() => undefined);
+    },
+    [artifactId],
+  );
 }

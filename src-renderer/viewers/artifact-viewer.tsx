@@ -1,6 +1,6 @@
 /** Loads one artifact's bytes over IPC (with a progress bar) and hands them to the viewer for its type. */
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
-import { useArtifactBytes } from '../api/hooks';
+import { useArtifactBytes, useArtifactViewReport } from '../api/hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { useLoadProgressStore } from '../state/load-progress-store';
 import { ImageViewer } from './image-viewer';
@@ -15,6 +15,7 @@ export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSumma
   const kind = viewerKind(artifact.mediaType, artifact.path);
   const content = useArtifactBytes(artifact.id, kind !== 'none');
   const progress = useLoadProgressStore((s) => s.byArtifact[artifact.id]);
+  const reportView = useArtifactViewReport(artifact.id, content.isSuccess);
 
   return (
     <section className="artifact-view" aria-labelledby="artifact-title">
@@ -36,18 +37,26 @@ export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSumma
       ) : content.isError ? (
         <ErrorAlert error={content.error} />
       ) : (
-        <ViewerFor kind={kind} bytes={content.data} artifact={artifact} siblings={siblings} />
+        <ViewerFor kind={kind} bytes={content.data} artifact={artifact} siblings={siblings} onPageView={reportView} />
       )}
     </section>
   );
 }
 
-function ViewerFor({ kind, bytes, artifact, siblings }: { kind: ReturnType<typeof viewerKind>; bytes: Uint8Array; artifact: ArtifactSummary; siblings: ArtifactSummary[] }) {
+interface ViewerForProps {
+  kind: ReturnType<typeof viewerKind>;
+  bytes: Uint8Array;
+  artifact: ArtifactSummary;
+  siblings: ArtifactSummary[];
+  onPageView?: (page: number, dwellMs: number) => void;
+}
+
+function ViewerFor({ kind, bytes, artifact, siblings, onPageView }: ViewerForProps) {
   switch (kind) {
     case 'markdown':
       return <MarkdownViewer bytes={bytes} artifact={artifact} siblings={siblings} />;
     case 'pdf':
-      return <PdfViewer bytes={bytes} name={artifact.path} />;
+      return <PdfViewer bytes={bytes} name={artifact.path} onPageView={onPageView} />;
     case 'json':
       return <JsonViewer bytes={bytes} name={artifact.path} />;
     case 'csv':

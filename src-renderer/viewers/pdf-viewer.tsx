@@ -14,7 +14,7 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 
 const SCALES = [0.75, 1, 1.25, 1.5, 2];
 
-export function PdfViewer({ bytes, name }: { bytes: Uint8Array; name: string }) {
+export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name: string; onPageView?: (page: number, dwellMs: number) => void }) {
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [page, setPage] = useState(1);
@@ -23,6 +23,22 @@ export function PdfViewer({ bytes, name }: { bytes: Uint8Array; name: string }) 
   const [rendering, setRendering] = useState(false);
   const canvas = useRef<HTMLCanvasElement>(null);
   const ids = useId();
+  const shownAt = useRef<{ page: number; at: number } | null>(null);
+
+  // Each page change reports the page left and how long it was in view (who saw which page, how long).
+  useEffect(() => {
+    if (!doc) return;
+    const previous = shownAt.current;
+    shownAt.current = { page, at: performance.now() };
+    if (previous && previous.page !== page) onPageView?.(previous.page, performance.now() - previous.at);
+  }, [doc, page, onPageView]);
+  useEffect(
+    () => () => {
+      const last = shownAt.current;
+      if (last) onPageView?.(last.page, performance.now() - last.at);
+    },
+    [onPageView],
+  );
 
   useEffect(() => {
     let cancelled = false;

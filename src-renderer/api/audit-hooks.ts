@@ -1,0 +1,49 @@
+/**
+ * Hooks for the auditor channels (issue 4): pages of access-log leaves, summaries, integrity, flags.
+ * Part of the api module (with hooks.ts, the only code that reaches window.rw, through rwCall).
+ */
+import { useQueries, useQuery } from '@tanstack/react-query';
+import type { AuditFlagsDto, AuditIntegrityDto, AuditSummaryDto, LeafViewDto } from '../../src-shared/ipc/channels-audit';
+import type { AuditFilter } from '../state/audit-filter-store';
+import { rwCall, type RwCallError } from './rw-call';
+
+export const AUDIT_PAGE_SIZE = 500;
+
+export interface LeafPage {
+  total: number;
+  offset: number;
+  rows: LeafViewDto[];
+}
+
+function leafPageQuery(filter: AuditFilter, pageIndex: number) {
+  const request = { filter, offset: pageIndex * AUDIT_PAGE_SIZE, limit: AUDIT_PAGE_SIZE };
+  return { queryKey: ['audit.query', request] as const, queryFn: () => rwCall('audit.query', request) as Promise<LeafPage> };
+}
+
+/** The first page (for the total) plus every page the table currently shows. */
+export function useLeafPages(filter: AuditFilter, visiblePages: number[]) {
+  const pages = [...new Set([0, ...visiblePages])].sort((a, b) => a - b);
+  return useQueries({
+    queries: pages.map((p) => leafPageQuery(filter, p)),
+    combine: (results) => {
+      const byPage = new Map<number, LeafPage>();
+      results.forEach((r, i) => {
+        if (r.data) byPage.set(pages[i]!, r.data);
+      });
+      const first = results[0];
+      return { total: first?.data?.total ?? null, byPage, error: (results.find((r) => r.error)?.error as RwCallError | undefined) ?? null, pending: first?.isPending ?? true };
+    },
+  });
+}
+
+export function useAuditSummary(filter: AuditFilter) {
+  return useQuery<AuditSummaryDto, RwCallError>({ queryKey: ['audit.summary', { filter }], queryFn: () => rwCall('audit.summary', { filter }) });
+}
+
+export function useAuditIntegrity() {
+  return useQuery<AuditIntegrityDto, RwCallError>({ queryKey: ['audit.integrity', {}], queryFn: () => rwCall('audit.integrity', {}) });
+}
+
+export function useAuditFlags(filter: AuditFilter) {
+  return useQuery<AuditFlagsDto, RwCallError>({ queryKey: ['audit.flags', { filter }], queryFn: () => rwCall('audit.flags', { filter }) });
+}

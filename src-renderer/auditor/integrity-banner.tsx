@@ -1,0 +1,35 @@
+/** Whether the access log verifies, said first and in words (with a symbol), never by colour alone. */
+import { useAuditIntegrity } from '../api/audit-hooks';
+import { ErrorAlert } from '../components/error-alert';
+import { utc } from './format';
+
+export function IntegrityBanner() {
+  const integrity = useAuditIntegrity();
+  if (integrity.isPending) return <p className="loading">Verifying the access log…</p>;
+  if (integrity.isError) return <ErrorAlert error={integrity.error} />;
+  const i = integrity.data;
+  const checkpoint = i.lastCheckpoint ? `last signed checkpoint at size ${i.lastCheckpoint.size} (${utc(i.lastCheckpoint.ts)})` : 'no signed checkpoint yet';
+  const witnessed = i.lastWitnessed
+    ? `witnessed by the central server at size ${i.lastWitnessed.size} (${utc(i.lastWitnessed.ts)})${i.lastWitnessed.ok ? '' : ' — cosignature does NOT verify'}`
+    : 'not yet witnessed off this laptop';
+  if (i.ok) {
+    return (
+      <div className="integrity integrity-ok" role="status">
+        <strong>✓ Log intact:</strong> {i.size} entries, all verified (through leaf {Math.max(0, i.verifiedSize - 1)}); {checkpoint}; {witnessed}. Root{' '}
+        <code className="digest">{i.root.slice(0, 16)}…</code>, checked {utc(i.checkedAt)}.
+      </div>
+    );
+  }
+  return (
+    <div className="integrity integrity-bad" role="alert">
+      <strong>✗ Log integrity problem:</strong> {i.size} entries, verified only through leaf {i.verifiedSize > 0 ? i.verifiedSize - 1 : 'none'}; {checkpoint}; {witnessed}.
+      <ul>
+        {i.problems.slice(0, 20).map((p) => (
+          <li key={`${p.seq}:${p.kind}`}>
+            Entry {p.seq}: {p.kind} — {p.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

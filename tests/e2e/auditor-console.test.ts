@@ -1,0 +1,90 @@
+/**
+ * The auditor's console on the real access log: a reviewer creates the vault and works, an auditor is
+ * added (audit key only), signs in through the lock screen and sees the integrity banner, summaries,
+ * charts and every entry; filters narrow the table. axe on every screen, nothing off-origin.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
+import { addUser } from '../../src-main/vault/vault';
+import { randomBytes } from '../../src-shared/crypto';
+import { PASSPHRASE, REVIEWER, createVaultThroughUi } from './flows';
+import { startHarness, type Harness } from './harness';
+
+const AUDITOR = 'morgan.auditor';
+const AUDITOR_PASSPHRASE = 'auditor passphrase for e2e 7';
+
+describe('auditor console', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await createVaultThroughUi(h.page);
+    await addUser(
+      h.dataDir,
+      { user: AUDITOR, role: 'auditor', newPassphrase: AUDITOR_PASSPHRASE },
+      { asUser: REVIEWER, asPassphrase: PASSPHRASE },
+      { clock: () => Date.now(), random: randomBytes, kdf: MIN_KDF_PARAMS },
+    );
+    // A refused call and a failed unlock give the log something to show besides successes.
+    await h.page.keyboard.press('Control+L');
+    await h.page.getByRole('heading', { name: 'Unlock' }).waitFor();
+    await h.page.getByLabel('User name').fill(AUDITOR);
+    await h.page.getByLabel('Passphrase').fill('wrong passphrase entirely');
+    await h.page.getByRole('button', { name: 'Unlock' }).click();
+    await h.page.getByRole('alert').waitFor({ timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('the auditor signs in to the console: integrity first, then summaries and entries', async () => {
+    const page = h.page;
+    await page.getByLabel('Passphrase').fill(AUDITOR_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Access log', level: 1 }).waitFor({ timeout: 60_000 });
+    const banner = page.locator('.integrity');
+    await banner.waitFor();
+    expect(await banner.innerText()).toContain('Log intact');
+    const table = page.getByRole('table', { name: 'Access-log entries' });
+    await table.getByRole('cell', { name: 'unlock', exact: true }).first().waitFor();
+    const total = Number(await table.getAttribute('aria-rowcount')) - 1;
+    expect(total).toBeGreaterThan(3);
+    await page.getByRole('img', { name: 'Events per hour (UTC)' }).waitFor();
+    await page.getByRole('img', { name: 'Dwell time per artifact view' }).waitFor();
+    expect(await page.getByRole('table', { name: 'Per user' }).getByRole('rowheader', { name: REVIEWER }).count()).toBe(1);
+    expect(await page.getByText(/Signed in as/).innerText()).toContain(`${AUDITOR}`);
+    await h.checkScreen('40-auditor-console');
+  });
+
+  test('filtering by outcome narrows the table to the failed unlock', async () => {
+    const page = h.page;
+    const table = page.getByRole('table', { name: 'Access-log entries' });
+    const before = Number(await table.getAttribute('aria-rowcount'));
+    await page.getByLabel('Outcome').selectOption('failure');
+    await page.getByRole('button', { name: 'Apply filter' }).click();
+    await page.waitForFunction((n) => Number(document.querySelector('[aria-label="Access-log entries"]')?.getAttribute('aria-rowcount')) < n, before);
+    const cells = await table.getByRole('cell', { name: /✗ failure/ }).count();
+    expect(cells).toBeGreaterThanOrEqual(1);
+    expect(await table.getByRole('cell', { name: 'success', exact: true }).count()).toBe(0);
+    await h.checkScreen('41-auditor-filtered');
+    await page.getByRole('button', { name: 'Clear' }).click();
+  });
+
+  test('the auditor has no content: the reviewer screens are not offered and the content channels refuse', async () => {
+    const page = h.page;
+    expect(await page.getByRole('heading', { name: 'Submissions' }).count()).toBe(0);
+    const result = (await page.evaluate(() => (globalThis as unknown as { rw: Record<string, (r: unknown) => Promise<unknown>> }).rw['cases.list']!({}))) as {
+      ok: boolean;
+      error?: { code: string };
+    };
+    expect(result.ok).toBe(false);
+    expect(result.error?.code).toBe('DENIED');
+  });
+
+  test('dark theme passes the same checks; nothing left the app origin; the CSP reported nothing', async () => {
+    await h.page.getByLabel('Theme').selectOption('dark');
+    await h.checkScreen('42-auditor-console-dark');
+    expect(h.offOriginRequests()).toEqual([]);
+    expect(await h.cspViolations()).toEqual([]);
+    expect(h.pageErrors).toEqual([]);
+  });
+});
