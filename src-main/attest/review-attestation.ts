@@ -20,6 +20,7 @@ import {
   type Statement,
   type Subject,
   type Verdict,
+  VERDICTS,
 } from '../../src-shared/attestation-types';
 import { canonicalBytes, isWellFormedUtf16 } from '../../src-shared/canonical-json';
 import { ed25519Sign, sha256 } from '../../src-shared/crypto';
@@ -97,6 +98,11 @@ export function publicKeyId(publicKey: Uint8Array): string {
 // what a reader at the central office sees; refused instead of silently removed.
 const SUMMARY_REFUSED = /[\u0000-\u0008\u000b-\u001f\u007f\u202a-\u202e\u2066-\u2069]/u;
 
+export function checkReviewInput(input: ReviewInput): void {
+  if (!(VERDICTS as readonly string[]).includes(input.verdict)) throw new RwError('INVALID_INPUT', `The verdict is one of ${VERDICTS.join(', ')}.`);
+  checkReleaseSummary(input.releaseSummary);
+}
+
 export function checkReleaseSummary(summary: string): void {
   if ([...summary].length > RELEASE_SUMMARY_MAX_CHARS) throw new RwError('INVALID_INPUT', `The release summary may have at most ${RELEASE_SUMMARY_MAX_CHARS} characters.`);
   if (SUMMARY_REFUSED.test(summary)) throw new RwError('INVALID_INPUT', 'The release summary contains control or text-direction characters.');
@@ -113,7 +119,7 @@ export interface StatementContext {
 
 /** Pure: the Statement for these facts, input and context; validated against the shared schemas. */
 export function buildReviewStatement(facts: ReviewFacts, input: ReviewInput, context: StatementContext): Statement {
-  checkReleaseSummary(input.releaseSummary);
+  checkReviewInput(input);
   if (facts.caseId !== input.caseId) throw new RwError('INVALID_INPUT', 'The facts are for another case.');
   const predicate: ReviewOutcomePredicate = reviewOutcomePredicateSchema.parse({
     caseId: input.caseId,
@@ -180,7 +186,7 @@ export interface SignedReview {
 /** Step-up, log, sign, queue. The passphrase is checked before anything is logged as signed. */
 export async function signReviewAttestation(deps: ReviewDeps, input: ReviewInput, passphrase: string): Promise<SignedReview> {
   const { content, publicKey } = requireReviewer(deps.vault);
-  checkReleaseSummary(input.releaseSummary);
+  checkReviewInput(input);
   const facts = gatherReviewFacts(content, deps.rubric, input.caseId);
   const key = await unlockSigningKey(deps.vaultDir, deps.vault, passphrase, deps.unlockDeps);
   try {
