@@ -77,6 +77,8 @@ export interface LogSource {
   stateSize: number | null;
   /** Stored interior nodes, when the source has them: consistency proofs between checkpoints come from them. */
   nodes: MerkleNodeSource | null;
+  /** Every stored interior node, ordered by level then index, in batches (absent when none are kept). */
+  nodeBatches?(): Iterable<{ level: number; idx: number; hash: Uint8Array }[]>;
 }
 
 export interface ExternalCheckpoint {
@@ -121,6 +123,51 @@ function columnsDiffer(a: LeafColumns, b: LeafColumns): boolean {
     a.page !== b.page ||
     a.dwellMs !== b.dwellMs
   );
+}
+
+/**
+ * The interior nodes of the rebuilt tree, one flat byte array per level (32 bytes a node: about 32 MB for
+ * a million leaves), compared afterwards with the stored nodes in one ordered scan.
+ */
+function nodeRecorder(enabled: boolean) {
+  const levels: { bytes: Uint8Array; count: number }[] = [];
+  return {
+    record: enabled
+      ? (level: number, index: number, hash: Uint8Array) => {
+          if (level === 0) return;
+          let l = levels[level];
+          if (!l) levels[level] = l = { bytes: new Uint8Array(32 * 1024), count: 0 };
+          if ((index + 1) * 32 > l.bytes.byteLength) {
+            const grown = new Uint8Array(Math.max(l.bytes.byteLength * 2, (index + 1) * 32));
+            grown.set(l.bytes);
+            l.bytes = grown;
+          }
+          l.bytes.set(hash, index * 32);
+          l.count = Math.max(l.count, index + 1);
+        }
+      : undefined,
+    firstMismatch(batches: Iterable<{ level: number; idx: number; hash: Uint8Array }[]>): { level: number; idx: number; seq: number } | null {
+      const seen = levels.map((l) => (l ? new Uint8Array(l.count) : new Uint8Array(0)));
+      let first: { level: number; idx: number; seq: number } | null = null;
+      const note = (level: number, idx: number) => {
+        const seq = idx * 2 ** level;
+        if (!first || seq < first.seq) first = { level, idx, seq };
+      };
+      for (const batch of batches) {
+        for (const node of batch) {
+          const l = levels[node.level];
+          if (!l || node.idx >= l.count) continue; // beyond the leaves present: reported as truncation
+          seen[node.level]![node.idx] = 1;
+          if (!bytesEqual(l.bytes.subarray(node.idx * 32, node.idx * 32 + 32), node.hash)) note(node.level, node.idx);
+        }
+      }
+      seen.forEach((marks, level) => {
+        const missing = marks.indexOf(0);
+        if (missing >= 0) note(level, missing);
+      });
+      return first;
+    },
+  };
 }
 
 interface OpenedStored {
@@ -194,6 +241,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     const roots = new Map<number, Uint8Array>();
     if (wanted.has(0)) roots.set(0, compactRangeRoot(range));
 
+    const rebuilt = nodeRecorder(source.nodeBatches !== undefined);
     // The leaves, in order.
     let expected = 0;
     let prevTs = -Infinity;
@@ -219,12 +267,17 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
           prevTs = leaf.ts;
           if (row.columns && columnsDiffer(row.columns, leafColumns(leaf))) add(at, 'index-mismatch', `the indexed copy of leaf ${at}'s fields differs from the leaf`);
         }
-        range = appendLeaf(range, hash);
+        range = appendLeaf(range, hash, rebuilt.record);
         if (wanted.has(range.size)) roots.set(range.size, compactRangeRoot(range));
         expected = row.seq + 1;
       }
     }
     const size = range.size;
+    // The stored nodes serve proofs to the witness and the console: each must equal the rebuilt one.
+    if (source.nodeBatches && problems.length === 0) {
+      const wrong = rebuilt.firstMismatch(source.nodeBatches());
+      if (wrong) add(wrong.seq, 'nodes-damaged', `the stored tree node at level ${wrong.level}, index ${wrong.idx} (leaves from ${wrong.seq}) is wrong or missing: proofs served from it would fail`);
+    }
     if (source.stateSize !== null && source.stateSize > size) {
       add(size, 'truncated', `the log's own state counts ${source.stateSize} leaves but only ${size} are present: the tail from leaf ${size} was removed`);
     }
@@ -326,6 +379,19 @@ export function databaseLogSource(db: Database): LogSource {
     devicePublicKey: key?.['public_key'] instanceof Uint8Array ? new Uint8Array(key['public_key']) : null,
     stateSize: typeof state?.['size'] === 'number' ? state['size'] : null,
     nodes: storedNodeSource(db),
+    *nodeBatches() {
+      const stmt = db.prepare('SELECT level, idx, hash FROM log_nodes WHERE level > ? OR (level = ? AND idx > ?) ORDER BY level, idx LIMIT ?');
+      let level = 0;
+      let idx = -1;
+      for (;;) {
+        const rows = stmt.all([level, level, idx, BATCH]);
+        if (rows.length === 0) return;
+        yield rows.map((r) => ({ level: Number(r['level']), idx: Number(r['idx']), hash: r['hash'] instanceof Uint8Array ? r['hash'] : new Uint8Array(0) }));
+        const last = rows[rows.length - 1]!;
+        level = Number(last['level']);
+        idx = Number(last['idx']);
+      }
+    },
     *leafBatches() {
       let after = Number.MIN_SAFE_INTEGER;
       for (;;) {

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { signCheckpoint } from '../../../../src-shared/checkpoint';
+import { canonicalize } from '../../../../src-shared/canonical-json';
+import { randomBytes } from '../../../../src-shared/crypto';
+import { fromUtf8, utf8 } from '../../../../src-shared/encoding';
+import { leafHash } from '../../../../src-shared/merkle';
+import { ed25519NoteSigner } from '../../../../src-shared/signed-note';
+import { logOrigin } from '../../../../src-main/audit/access-log';
+import { verifyAccessLog } from '../../../../src-main/audit/verify-log';
+import { openAuditFixture, reviewer, tick, type AuditFixture } from './audit-fixture';
+
+let f: AuditFixture;
+afterEach(() => f?.close());
+
+function fill(n: number): void {
+  for (let i = 0; i < n; i++) {
+    f.log.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success', detail: { page: i + 1, dwellMs: 100 } });
+    tick(f, 1000);
+  }
+}
+
+function unlockTriggers(): void {
+  for (const t of ['log_leaves_no_update', 'log_nodes_no_update', 'log_checkpoints_no_delete']) f.db.exec(`DROP TRIGGER ${t}`);
+}
+
+function rewrite(seq: number, mutate: (leaf: Record<string, unknown>) => void): void {
+  const row = f.db.prepare('SELECT leaf FROM log_leaves WHERE seq = ?').get([seq])!;
+  const value = JSON.parse(fromUtf8(row['leaf'] as Uint8Array)) as Record<string, unknown>;
+  mutate(value);
+  const bytes = utf8(canonicalize(value)) as Uint8Array<ArrayBuffer>;
+  f.db.prepare('UPDATE log_leaves SET leaf = ?, leaf_hash = ? WHERE seq = ?').run([bytes, leafHash(bytes) as Uint8Array<ArrayBuffer>, seq]);
+}
+
+describe('verifyAccessLog finds each kind of damage', () => {
+  it('a timestamp earlier than its predecessor without a clock jump', () => {
+    f = openAuditFixture();
+    fill(6);
+    unlockTriggers();
+    rewrite(4, (leaf) => (leaf['ts'] = (leaf['ts'] as number) - 3_600_000));
+    expect(verifyAccessLog(f.db).problems[0]).toMatchObject({ seq: 4, kind: 'time-reversed' });
+  });
+
+  it('an indexed column that no longer matches its leaf (queries would lie)', () => {
+    f = openAuditFixture();
+    fill(6);
+    unlockTriggers();
+    f.db.exec("UPDATE log_leaves SET user = 'bob' WHERE seq = 2");
+    expect(verifyAccessLog(f.db).problems[0]).toMatchObject({ seq: 2, kind: 'index-mismatch' });
+  });
+
+  it('a leaf naming another workstation', () => {
+    f = openAuditFixture();
+    fill(3);
+    unlockTriggers();
+    rewrite(1, (leaf) => (leaf['device'] = 'elsewhere'));
+    expect(verifyAccessLog(f.db).problems.map((p) => p.kind)).toContain('foreign-leaf');
+  });
+
+  it('a damaged stored node that would serve wrong proofs', () => {
+    f = openAuditFixture({ everyLeaves: 4, everyMs: Number.MAX_SAFE_INTEGER });
+    fill(12);
+    unlockTriggers();
+    f.db.exec('UPDATE log_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 2');
+    const report = verifyAccessLog(f.db);
+    expect(report.ok).toBe(false);
+    expect(report.problems[0]!.kind).toBe('nodes-damaged');
+  });
+
+  it('a stored checkpoint signed by another key', () => {
+    f = openAuditFixture();
+    fill(3);
+    const forged = signCheckpoint({ origin: logOrigin(f.workstationId), size: 3, rootHash: f.log.root(), extensions: [] }, [ed25519NoteSigner(logOrigin(f.workstationId), randomBytes(32))]);
+    f.db.prepare("INSERT INTO log_checkpoints(size, ts, reason, note) VALUES (3, 0, 'x', ?)").run([forged]);
+    expect(verifyAccessLog(f.db).problems[0]).toMatchObject({ seq: 3, kind: 'checkpoint-signature' });
+  });
+
+  it('an external checkpoint from another device key, and an unreadable one', () => {
+    f = openAuditFixture();
+    fill(3);
+    const other = signCheckpoint({ origin: logOrigin(f.workstationId), size: 2, rootHash: f.log.rootAt(2), extensions: [] }, [ed25519NoteSigner(logOrigin(f.workstationId), randomBytes(32))]);
+    const report = verifyAccessLog(f.db, { externalCheckpoints: [{ label: 'other.cp', note: other }, { label: 'junk.cp', note: 'not a note' }] });
+    expect(report.problems.map((p) => p.kind)).toEqual(['external-signature', 'external-signature']);
+    expect(report.external).toEqual([
+      { label: 'other.cp', size: null, ok: false },
+      { label: 'junk.cp', size: null, ok: false },
+    ]);
+  });
+
+  it('a pinned device key that is not the one in the store', () => {
+    f = openAuditFixture();
+    fill(3);
+    f.log.checkpoint('test');
+    expect(verifyAccessLog(f.db, { devicePublicKey: randomBytes(32) }).problems[0]!.kind).toBe('checkpoint-signature');
+  });
+
+  it('a log extending an external checkpoint passes, with the consistency proof from stored nodes', () => {
+    f = openAuditFixture();
+    fill(5);
+    const cp = f.log.checkpoint('export');
+    fill(20);
+    const report = verifyAccessLog(f.db, { externalCheckpoints: [{ label: 'cp', note: cp.note }] });
+    expect(report).toMatchObject({ ok: true, external: [{ label: 'cp', size: 5, ok: true }] });
+  });
+});
