@@ -18,14 +18,14 @@ import { ed25519NoteVerifier } from '../src-shared/signed-note';
 import {
   attestationLeafData,
   AUDIT_CHECKPOINT_PREDICATE_TYPE,
-  auditCheckpointPredicateSchema,
   IN_TOTO_PAYLOAD_TYPE,
   isAllowedPredicateType,
   PREDICATE_SCHEMAS,
   REVIEW_OUTCOME_PREDICATE_TYPE,
-  reviewOutcomePredicateSchema,
   statementSchema,
+  type AuditCheckpointPredicate,
   type Receipt,
+  type ReviewOutcomePredicate,
   type Statement,
 } from '../src-shared/attestation-types';
 import { refuse } from './refusal';
@@ -113,14 +113,14 @@ async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<E
   refuse('unknown-key', 'The envelope is not signed by any enrolled key.');
 }
 
-function checkSigner(statement: Statement, key: EnrolledKey): { sequence: number } {
+function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredicate | AuditCheckpointPredicate, key: EnrolledKey): { sequence: number } {
   if (statement.predicateType === REVIEW_OUTCOME_PREDICATE_TYPE) {
-    const predicate = reviewOutcomePredicateSchema.parse(statement.predicate);
+    const predicate = parsedPredicate as ReviewOutcomePredicate;
     if (key.role !== 'reviewer') refuse('wrong-signer', 'A review outcome must be signed by an enrolled reviewer key.');
     if (predicate.reviewer.publicKeyId !== key.keyId) refuse('wrong-signer', 'The predicate names another reviewer key than the one that signed it.');
     return { sequence: predicate.sequence };
   }
-  const predicate = auditCheckpointPredicateSchema.parse(statement.predicate);
+  const predicate = parsedPredicate as AuditCheckpointPredicate;
   if (key.role !== 'device') refuse('wrong-signer', 'An audit checkpoint must be signed by an enrolled device key.');
   if (predicate.origin !== key.logOrigin) refuse('wrong-signer', "The audit checkpoint is for another log than the signing device's.");
   let checkpoint;
@@ -160,7 +160,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
     const issue = predicateResult.error.issues[0];
     refuse('invalid-predicate', `Invalid ${statement.predicateType === AUDIT_CHECKPOINT_PREDICATE_TYPE ? 'audit checkpoint' : 'review outcome'} predicate: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'malformed'}.`);
   }
-  const { sequence } = checkSigner(statement, key);
+  const { sequence } = checkSigner(statement, predicateResult.data, key);
 
   const leafData = attestationLeafData(envelope);
   const envelopeSha256 = toHex(sha256(leafData));
