@@ -3,6 +3,7 @@
  * shell (index.ts), the browser preview and the Chromium harness all call this, so the code the tests
  * drive is the code the app runs.
  */
+import { resolve } from 'node:path';
 import { CONTRACT } from '../src-shared/ipc/contract';
 import { DEFAULT_POLICY, type Policy } from '../src-shared/policy';
 import { createRouter, type AuditHook, type Router } from './ipc/router';
@@ -12,6 +13,11 @@ import type { UnlockedVault } from './vault/vault';
 import { createVaultOps } from './session/vault-ops';
 import { createAppControls, type AppControls } from './controls/app-controls';
 import type { ClipboardWriter } from './controls/clipboard-gate';
+import { createAppAccessLog } from './audit/app-access-log';
+import { auditHandlers } from './audit/audit-handlers';
+import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
+import { workspaceHandlers } from './workspace/workspace-handlers';
+import { requireContentDb } from './vault/vault';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -27,6 +33,10 @@ export interface AppCoreOptions {
   writeClipboard?: ClipboardWriter;
   /** Where gated exports are written (main-chosen); defaults to `exports` in the vault folder. */
   exportDir?: string;
+  /** The app's bundled assets (demo submission, rubric); defaults to ./assets of the working folder. */
+  assetsDir?: string;
+  /** Monotonic milliseconds for access-log leaves and clock-jump checks; defaults to performance.now. */
+  monotonic?(): number;
 }
 
 export interface AppCore {
@@ -46,8 +56,12 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   let controls: AppControls | null = null;
   const policy = (): Policy => controls?.policy() ?? DEFAULT_POLICY;
   const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy }));
+  // The tamper-evident access log (src-main/audit) records every router decision; fail closed.
+  const accessLog = createAppAccessLog({ dataDir: options.dataDir, sessions, clock: options.clock, monotonic: options.monotonic ?? (() => performance.now()) });
+  accessLog.start();
   const audit: AuditHook = {
     async record(entry) {
+      await accessLog.hook.record(entry);
       await options.audit?.record(entry);
     },
   };
@@ -60,11 +74,17 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     ...(options.exportDir ? { exportDir: options.exportDir } : {}),
   });
   controls = appControls;
+  const assetsDir = options.assetsDir ?? resolve('assets');
+  // Content services ask for content.db per call: a locked vault or an auditor's session has none.
+  const contentDb = () => requireContentDb(sessions.require());
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
       ...appControls.handlers,
+      ...caseHandlers({ contentDb, clock: options.clock, demo: () => bundledDemo(assetsDir) }),
+      ...workspaceHandlers(contentDb, { clock: options.clock }),
+      ...auditHandlers({ sessions, clock: options.clock }),
     },
     session: () => sessions.caller(),
     audit,
@@ -80,6 +100,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     },
     async close() {
       sessions.lock('shutdown');
+      accessLog.stop('shutdown');
     },
   };
 }

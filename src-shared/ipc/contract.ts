@@ -6,12 +6,14 @@ import { sessionChannels } from './channels-session';
 import { caseChannels } from './channels-cases';
 import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
+import { auditChannels } from './channels-audit';
 
 export const CONTRACT = {
   ...sessionChannels,
   ...caseChannels,
   ...workspaceChannels,
   ...controlsChannels,
+  ...auditChannels,
 };
 
 export type Contract = typeof CONTRACT;
