@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { CONTRACT } from '../src-shared/ipc/contract';
 import { DEFAULT_POLICY, type Policy } from '../src-shared/policy';
 import { createRouter, type AuditHook, type Router } from './ipc/router';
+import { attestHandlers } from './attest/attest-handlers';
 import { sessionHandlers } from './session/session-handlers';
 import { SessionManager } from './session/session-manager';
 import type { UnlockedVault } from './vault/vault';
@@ -81,6 +82,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
+      ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock }),
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),

@@ -3,6 +3,7 @@
  * the preload cannot name it and the router refuses it.
  */
 import { sessionChannels } from './channels-session';
+import { attestChannels } from './channels-attest';
 import { caseChannels } from './channels-cases';
 import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
@@ -10,6 +11,7 @@ import { auditChannels } from './channels-audit';
 
 export const CONTRACT = {
   ...sessionChannels,
+  ...attestChannels,
   ...caseChannels,
   ...workspaceChannels,
   ...controlsChannels,

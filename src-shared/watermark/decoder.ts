@@ -578,6 +578,8 @@ interface Level {
 
 const SCALE_CANDIDATES = 3;
 const PHASE_CANDIDATES = 3;
+/** Decoding attempts per period candidate (≤ MAX_DECODE_ATTEMPTS / SCALE_CANDIDATES). */
+const HYPOTHESES_PER_CANDIDATE = 12;
 
 /** Decodes the watermark of a screenshot; null when none is found (or the image is unusable). */
 export function decodeWatermark(image: PixelImage): WatermarkDecode | null {
@@ -613,27 +615,36 @@ export function decodeWatermark(image: PixelImage): WatermarkDecode | null {
     });
     const top = (c: { phases: PhaseCandidate[] }): number => c.phases[0]?.score ?? 0;
     let best = evaluate(cand.px, cand.py, 2);
+    // Every full-resolution fold is kept: Viterbi + check is cheap, so the best few (period, phase)
+    // hypotheses all get a decoding attempt, not just the single best sync peak.
+    const tried: { px: number; py: number; phase: PhaseCandidate }[] = [];
+    const remember = (e: { px: number; py: number; phases: PhaseCandidate[] }) => {
+      for (const phase of e.phases) tried.push({ px: e.px, py: e.py, phase });
+      return e;
+    };
     for (const pass of [1, 0.5]) {
       const stride = pass === 1 ? 2 : 1;
-      if (stride === 1) best = evaluate(best.px, best.py, 1);
+      if (stride === 1) best = remember(evaluate(best.px, best.py, 1));
       for (const axis of ['x', 'y'] as const) {
         const p = axis === 'x' ? best.px : best.py;
         const step = (pass * p * p) / (BINS * (axis === 'x' ? level.w : level.h));
         const centre = best;
         for (const k of pass === 1 ? [-3, -2, -1, 1, 2, 3] : [-1, 1]) {
           const trial = axis === 'x' ? evaluate(centre.px + k * step, centre.py, stride) : evaluate(centre.px, centre.py + k * step, stride);
+          if (stride === 1) remember(trial);
           if (top(trial) > top(best)) best = trial;
         }
       }
     }
-    for (const phase of best.phases) {
+    tried.sort((a, b) => b.phase.score - a.phase.score);
+    for (const { px, py, phase } of tried.slice(0, HYPOTHESES_PER_CANDIDATE)) {
       if (attempts >= MAX_DECODE_ATTEMPTS) return null;
       attempts++;
       const code = decodeSessionCode(softBits(phase));
       if (!code || code.length !== SESSION_CODE_BYTES) continue;
       const confirm = confirmation(phase, code);
       if (confirm < CONFIRM_THRESHOLD) continue;
-      return { code: sessionCodeToHex(code), evidence: { period: [best.px * factor * level.factor, best.py * factor * level.factor], confirmation: confirm, syncScore: phase.score } };
+      return { code: sessionCodeToHex(code), evidence: { period: [px * factor * level.factor, py * factor * level.factor], confirmation: confirm, syncScore: phase.score } };
     }
   }
   return null;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeWatermark } from '../../../../src-shared/watermark/decoder';
 import { renderWatermark, type RgbaImage } from '../../../../src-shared/watermark/pattern';
 import { sessionCodeToHex } from '../../../../src-shared/watermark/session-code';
+import { TILE_PX } from '../../../../src-shared/watermark/tile-layout';
 import { blankImage, compositeOver, crop, jpegRoundTrip, noiseImage, resizeBilinear, syntheticPage } from './image-helpers';
 
 const code = Uint8Array.from([0x5a, 0x17, 0xc3, 0x00, 0xfe, 0x42]);
@@ -18,7 +19,7 @@ describe('watermark decoder', () => {
     const found = decodeWatermark(page);
     expect(found?.code).toBe(hex);
     expect(found?.evidence.confirmation).toBeGreaterThan(0.5);
-    expect(found?.evidence.period[0]).toBeCloseTo(192, 0);
+    expect(found?.evidence.period[0]).toBeCloseTo(TILE_PX, 0);
   });
 
   it('reads grey-scale input', () => {
@@ -34,7 +35,7 @@ describe('watermark decoder', () => {
   it.each([0.55, 1.7])('survives rescaling by %f (period found by search)', (scale) => {
     const found = decodeWatermark(resizeBilinear(page, scale));
     expect(found?.code).toBe(hex);
-    expect(Math.abs((found?.evidence.period[0] ?? 0) / 192 - scale)).toBeLessThan(0.02);
+    expect(Math.abs((found?.evidence.period[0] ?? 0) / TILE_PX - scale)).toBeLessThan(0.02);
   });
 
   it('survives a 25 % crop at an arbitrary offset', () => {
