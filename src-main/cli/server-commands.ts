@@ -3,13 +3,13 @@
  * administration (issue 5 §5). The admin token is printed once by init and never stored in clear; the
  * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RwError } from '../../src-shared/errors';
 import { fromBase64 } from '../../src-shared/encoding';
 import { formatVerifierKey, NOTE_ALG_ED25519 } from '../../src-shared/signed-note';
 import { formatCosignatureVerifierKey } from '../../src-shared/cosignature';
-import { initDataDir, loadServerConfig, DEFAULT_LISTEN, type LoadedServer } from '../../src-server/server-config';
+import { initDataDir, loadServerConfig, DEFAULT_LISTEN, SERVER_FILES, type LoadedServer } from '../../src-server/server-config';
 import { openServerStore } from '../../src-server/open-store';
 import { listen, parseListen } from '../../src-server/http-server';
 import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest, ENROLLMENT_REQUEST_MAX_BYTES } from '../../src-server/enrollment';
@@ -104,6 +104,12 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
       },
       async run(args, io) {
         const dir = dataDir(args, io);
+        // `npm run server` on a fresh checkout: initialise the folder first (random keys and admin token,
+        // printed once; never a default credential).
+        if (!existsSync(join(dir, SERVER_FILES.config)) && (!existsSync(dir) || readdirSync(dir).length === 0)) {
+          const { adminToken, config } = initDataDir(dir);
+          io.stdout(`rwctl server: initialised ${dir} as ${config.name}\nAdmin token (shown once; only its hash is kept):\n${adminToken}\n`);
+        }
         const loaded = loadServerConfig(dir);
         const where = usage(() => parseListen(args.strings['listen'] ?? loaded.config.listen ?? DEFAULT_LISTEN));
         const certArg = args.strings['tls-cert'];

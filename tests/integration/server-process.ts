@@ -26,17 +26,21 @@ export function rwctlArgs(args: string[]): string[] {
   return ['--import', 'tsx', ENTRY, ...args];
 }
 
-export async function startServerProcess(dataDir: string, database?: string): Promise<ServerProcess> {
-  const args = rwctlArgs(['server', 'start', '--data', dataDir, '--listen', '127.0.0.1:0', ...(database ? ['--database', database] : [])]);
+export async function startServerProcess(dataDir: string, database?: string, extraArgs: string[] = []): Promise<ServerProcess> {
+  const args = rwctlArgs(['server', 'start', '--data', dataDir, '--listen', '127.0.0.1:0', ...(database ? ['--database', database] : []), ...extraArgs]);
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let scheme = 'http';
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const port = await new Promise<number>((done, fail) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      const match = /listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (match) done(Number(match[1]));
+      const match = /listening on (https?):\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (match) {
+        scheme = match[1]!;
+        done(Number(match[2]));
+      }
     });
     child.once('exit', (code) => fail(new Error(`server exited (${code}) before listening:\n${out}`)));
   });
@@ -44,7 +48,7 @@ export async function startServerProcess(dataDir: string, database?: string): Pr
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { url: `http://127.0.0.1:${port}`, port, child, output: () => out, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
+  return { url: `${scheme}://127.0.0.1:${port}`, port, child, output: () => out, stop: () => stopWith('SIGTERM'), kill: () => stopWith('SIGKILL') };
 }
 
 export interface HttpAnswer {
