@@ -49,10 +49,10 @@ describe('watermark decoder', () => {
   });
 
   it.each<[string, () => RgbaImage]>([
-    ['a clean page', () => syntheticPage(1000, 1300, 12)],
-    ['a clean page after JPEG q70 and rescale 0.8', () => jpegRoundTrip(resizeBilinear(syntheticPage(1000, 1300, 13), 0.8), 70)],
+    ['a clean page', () => syntheticPage(700, 900, 12)],
+    ['a clean page after JPEG q70 and rescale 0.8', () => jpegRoundTrip(resizeBilinear(syntheticPage(800, 1000, 13), 0.8), 70)],
     ['random noise', () => noiseImage(600, 600, 3, 20)],
-    ['a blank white page', () => blankImage(800, 800)],
+    ['a blank white page', () => blankImage(600, 600)],
   ])('finds nothing in %s', (_label, make) => {
     expect(decodeWatermark(make())).toBeNull();
   });
@@ -62,6 +62,8 @@ describe('watermark decoder', () => {
     ['too small to hold a tile', { width: 40, height: 40, data: new Uint8Array(40 * 40 * 4) }],
     ['non-integer size', { width: 100.5, height: 100, data: new Uint8Array(100 * 100) }],
     ['zero size', { width: 0, height: 0, data: new Uint8Array(0) }],
+    ['a one-pixel-high strip', { width: 5000, height: 1, data: new Uint8Array(5000).fill(250) }],
+    ['a one-pixel-wide strip', { width: 1, height: 5000, data: new Uint8Array(5000 * 4).fill(250) }],
   ])('refuses malformed input (%s) with null', (_label, img) => {
     expect(decodeWatermark(img)).toBeNull();
   });
