@@ -10,12 +10,12 @@ import { zeroize } from '../../src-shared/encoding';
 import type { OverlayPayload } from '../../src-shared/overlay-payload';
 import type { Policy } from '../../src-shared/policy';
 import { AuditQuery } from '../audit/audit-query';
-import type { AuditHook } from '../ipc/router';
+import type { AuditHook, AuditRecord } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import { openDeviceAudit, unlockSigningKey, vaultExists, type UnlockedVault } from '../vault/vault';
 import { rendererClipboardWriter, type ClipboardWriter } from './clipboard-gate';
 import { controlsHandlers, type ControlsHandlers } from './controls-handlers';
-import { enrollmentPolicyRecord, PolicyStore } from './signed-policy';
+import { enrollmentPolicyRecord, policyDigest, PolicyStore, type VerifiedPolicy } from './signed-policy';
 import { overlayPayloadFor, watermarkSessionRecord, WatermarkSessions } from './watermark-session';
 
 export interface AppControlsDeps {
@@ -41,6 +41,12 @@ export interface AppControls {
   onOverlayChange(listener: (payload: OverlayPayload) => void): () => void;
   handlers: ControlsHandlers;
   exportDir: string;
+  /**
+   * A policy-only update (a DSSE file from the central office): verified against the key pinned at
+   * enrollment and the installed version, stored in audit.db, in force at once, and logged as
+   * `policy.change`. Needs a signed-in session (its audit.db). Refusals leave the current policy.
+   */
+  installPolicy(bytes: Uint8Array): Promise<VerifiedPolicy>;
 }
 
 export function createAppControls(deps: AppControlsDeps): AppControls {
@@ -63,8 +69,20 @@ export function createAppControls(deps: AppControlsDeps): AppControls {
     }
   }
 
+  const policyChangeRecord = (actor: { role: 'reviewer' | 'auditor'; user: string }, policy: Policy, source: string): AuditRecord => ({
+    channel: 'controls',
+    event: 'policy.change',
+    actor,
+    outcome: 'success',
+    object: { kind: 'policy', id: String(policy.version), digest: `sha256:${policyDigest(policy)}` },
+    detail: { source, version: policy.version },
+  });
+
   deps.sessions.onUnlock(async (open) => {
+    const before = policyDigest(policies.current());
     policies.load(enrollmentPolicyRecord(open.audit));
+    // The policy in force changed since start (an enrollment was installed meanwhile): on the record.
+    if (policyDigest(policies.current()) !== before) await deps.audit.record(policyChangeRecord({ role: open.role, user: open.user }, policies.current(), policies.source()));
     const session = watermarks.begin({ user: open.user, role: open.role, workstationId: open.workstationId });
     // Fail closed: a session whose code is not in the log could not be traced, so the unlock is undone.
     try {
@@ -92,6 +110,12 @@ export function createAppControls(deps: AppControlsDeps): AppControls {
       };
     },
     exportDir,
+    async installPolicy(bytes) {
+      const open = deps.sessions.require();
+      const verified = policies.install(enrollmentPolicyRecord(open.audit), bytes);
+      await deps.audit.record(policyChangeRecord({ role: open.role, user: open.user }, verified.policy, 'signed'));
+      return verified;
+    },
     handlers: controlsHandlers({
       policy: () => policies.current(),
       session: () => watermarks.current(),

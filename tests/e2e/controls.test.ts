@@ -183,9 +183,10 @@ describe('insider-risk controls', () => {
       return result;
     });
     expect(outcome).toEqual({ top: false, frame: false, inner: false });
-    await expect.poll(() => h.audit.filter((r) => r.event === 'print.attempt').length - before).toBe(4);
-    const wheres = h.audit.filter((r) => r.event === 'print.attempt').slice(-4).map((r) => r.object?.id);
-    expect(wheres.sort()).toEqual(['beforeprint', 'frame', 'frame', 'window']);
+    const wheres = () => h.audit.filter((r) => r.event === 'print.attempt').slice(before).map((r) => r.object?.id);
+    // One per print() call and at least one for beforeprint (another listener may report it too).
+    await expect.poll(() => wheres().filter((w) => w !== 'beforeprint').sort()).toEqual(['frame', 'frame', 'window']);
+    await expect.poll(() => wheres().filter((w) => w === 'beforeprint').length).toBeGreaterThanOrEqual(1);
     expect(h.audit.filter((r) => r.event === 'print.attempt').every((r) => r.outcome === 'success' && r.detail?.['decision'] === 'denied')).toBe(true);
   });
 

@@ -123,5 +123,14 @@ describe('app controls on a real vault', () => {
     expect(() => readdirSync(join(dir, 'exports'))).toThrow();
     const result = await controls.handlers['controls.export']({ ...request, passphrase: PASSPHRASE }, ctx);
     expect(readdirSync(join(dir, 'exports'))).toEqual([result.fileName]);
+
+    // A later policy-only update: in force at once and on the record; an older one is refused.
+    const v3: Policy = { ...JUSTIFY, version: 3, copyMode: 'deny' };
+    const file = (p: Policy) => new TextEncoder().encode(JSON.stringify(signPolicy(p, policyKey.privateKey)));
+    await controls.installPolicy(file(v3));
+    expect(controls.policy()).toEqual(v3);
+    expect(records.at(-1)).toMatchObject({ event: 'policy.change', object: { kind: 'policy', id: '3' }, actor: { user: USER } });
+    await expect(controls.installPolicy(file(JUSTIFY))).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
+    expect(controls.policy()).toEqual(v3);
   });
 });
