@@ -149,9 +149,12 @@ function nodeRecorder(enabled: boolean) {
     firstMismatch(batches: Iterable<{ level: number; idx: number; hash: Uint8Array }[]>): { level: number; idx: number; seq: number } | null {
       const seen = levels.map((l) => (l ? new Uint8Array(l.count) : new Uint8Array(0)));
       let first: { level: number; idx: number; seq: number } | null = null;
+      // The damaged subtree that ends first is the tightest pin on the first bad leaf (a higher node over
+      // the same leaf starts earlier only because it covers more).
+      const end = (n: { level: number; seq: number }) => n.seq + 2 ** n.level;
       const note = (level: number, idx: number) => {
-        const seq = idx * 2 ** level;
-        if (!first || seq < first.seq) first = { level, idx, seq };
+        const candidate = { level, idx, seq: idx * 2 ** level };
+        if (!first || end(candidate) < end(first) || (end(candidate) === end(first) && level < first.level)) first = candidate;
       };
       for (const batch of batches) {
         for (const node of batch) {

@@ -206,14 +206,27 @@ describe('tamper matrix', () => {
     expect(run.out).toContain('first bad sequence number 9 (leaf-hash)');
   });
 
-  it('an edited leaf with its hash and index rewritten is caught by the signed checkpoint that covers it', async () => {
+  it('an edited leaf with its hash and index rewritten is pinned by the stale tree node above it', async () => {
     const dir = copyVault('edit-thorough');
     attack(dir, (db) => rewriteLeaf(db, 9, (leaf) => ((leaf['detail'] as Record<string, unknown>)['dwellMs'] = 1), true));
     const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--json']);
     expect(run.code).toBe(1);
+    // Leaves 8 and 9 share a level-1 node; the signed checkpoint covering them no longer matches either.
+    expect(firstProblem(run)).toMatchObject({ seq: 8, kind: 'nodes-damaged' });
+    expect(run.out).toContain('checkpoint-mismatch');
+  });
+
+  it('an edited leaf with hash, index and every tree node rebuilt is caught by the signed checkpoint covering it', async () => {
+    const dir = copyVault('edit-rebuilt');
+    attack(dir, (db) => {
+      rewriteLeaf(db, 9, (leaf) => ((leaf['detail'] as Record<string, unknown>)['dwellMs'] = 1), true);
+      rebuildState(db);
+    });
+    const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--json']);
+    expect(run.code).toBe(1);
     const first = firstProblem(run);
     expect(first.kind).toBe('checkpoint-mismatch');
-    // Only a range can be known without a signature per leaf: it starts at or before the edit.
+    // Without a signature per leaf only a range can be known: it starts after the last good checkpoint.
     expect(first.seq).toBeLessThanOrEqual(9);
     expect(run.out).toMatch(/a leaf from \d+ to \d+ was altered/);
   });
