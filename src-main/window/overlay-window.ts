@@ -85,6 +85,8 @@ export function createOverlayWindow(deps: OverlayWindowDeps): OverlayHandle {
   // Click-through: every mouse event goes to the app below; none is forwarded to the overlay page.
   overlay.setIgnoreMouseEvents(true, { forward: false });
   // Above the main window (and its dialogs) at the level screen savers use, so nothing of ours covers it.
+  // Only while the app is in front: an always-on-top watermark must not float over other applications'
+  // windows when the reviewer switches away (as a child window it still stays above the app itself).
   overlay.setAlwaysOnTop(true, 'screen-saver');
   // Same protection as the main window: capture tools see nothing rather than the bare overlay.
   overlay.setContentProtection(true);
@@ -105,6 +107,12 @@ export function createOverlayWindow(deps: OverlayWindowDeps): OverlayHandle {
   parent.on('resize', follow);
   parent.on('enter-full-screen', follow);
   parent.on('leave-full-screen', follow);
+  parent.on('focus', () => {
+    if (!overlay.isDestroyed()) overlay.setAlwaysOnTop(true, 'screen-saver');
+  });
+  parent.on('blur', () => {
+    if (!overlay.isDestroyed()) overlay.setAlwaysOnTop(false);
+  });
   parent.on('minimize', hide);
   parent.on('hide', hide);
   parent.on('restore', reveal);

@@ -99,6 +99,14 @@ describe('the watermark overlay window', () => {
     expect(overlay.shows).toEqual(['showInactive', 'showInactive']);
   });
 
+  it('is on top only while the app is in front, so it never floats over other applications', () => {
+    const { parent, overlay } = build();
+    parent.emit('blur');
+    expect(overlay.alwaysOnTop).toEqual({ flag: false, level: undefined });
+    parent.emit('focus');
+    expect(overlay.alwaysOnTop).toEqual({ flag: true, level: 'screen-saver' });
+  });
+
   it('does not show before the main window is visible, and is destroyed with it', () => {
     const { parent, overlay } = build();
     overlay.emit('ready-to-show');
