@@ -52,7 +52,10 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       const head = await tx.headForUpdate();
       let range = head.range;
       const nodes: [number, number, Uint8Array][] = [];
-      const keys = new Map<string, EnrolledKey | null>();
+      // Under the head lock: what is already stored, and the signing keys' rows (locked), for the whole batch.
+      const stored = await tx.findReceipts(batch.map((w) => w.append.row.envelopeSha256));
+      const keys: Map<string, EnrolledKey> = await tx.keysForUpdate(batch.map((w) => w.append.row.keyId));
+      const advanced = new Set<string>();
       const inBatch = new Map<string, number>();
       const out: Result[] = [];
       const accepted: { at: number; logIndex: number; hash: Uint8Array }[] = [];
@@ -63,12 +66,11 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
           out.push({ kind: 'same-as', index: earlier });
           continue;
         }
-        const known = await tx.findReceipt(row.envelopeSha256);
+        const known = stored.get(row.envelopeSha256);
         if (known) {
           out.push({ kind: 'ok', outcome: { status: 200, receipt: known } });
           continue;
         }
-        if (!keys.has(row.keyId)) keys.set(row.keyId, await tx.keyForUpdate(row.keyId));
         const key = keys.get(row.keyId);
         if (!key || key.revokedAt !== null) {
           out.push({ kind: 'refused', error: refusal('key-revoked', 'The signing key has been revoked.') });
@@ -82,6 +84,7 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
           continue;
         }
         key.lastSequence = row.sequence;
+        advanced.add(row.keyId);
         const hash = leafHash(append.leafData);
         const logIndex = range.size;
         range = appendLeaf(range, hash, (level, index, h) => nodes.push([level, index, h]));
@@ -102,15 +105,15 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       for (const a of accepted) {
         inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), PLACEHOLDER) }, a.logIndex, treeSize);
       }
-      const stored = await tx.getNodes(wanted);
+      const older = await tx.getNodes(wanted);
       const source = {
         getNode(level: number, index: number) {
-          const hash = fresh.get(nodeId(level, index)) ?? stored.get(nodeId(level, index));
+          const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
           if (!hash) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level, index });
           return hash;
         },
       };
-      for (const a of accepted) {
+      const rows = accepted.map((a) => {
         const receipt: Receipt = {
           envelopeSha256: batch[a.at]!.append.row.envelopeSha256,
           logIndex: a.logIndex,
@@ -119,9 +122,10 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
           checkpoint,
         };
         out[a.at] = { kind: 'ok', outcome: { status: 201, receipt } };
-        await tx.insertAttestation(batch[a.at]!.append.row, receipt, a.logIndex);
-      }
-      for (const [keyId, key] of keys) if (key) await tx.setLastSequence(keyId, key.lastSequence);
+        return { row: batch[a.at]!.append.row, receipt, logIndex: a.logIndex };
+      });
+      await tx.insertAttestations(rows);
+      for (const keyId of advanced) await tx.setLastSequence(keyId, keys.get(keyId)!.lastSequence);
       return out;
     });
     for (const [at, waiting] of batch.entries()) {

@@ -135,8 +135,12 @@ export function nodeId(level: number, index: number): string {
 /** Operations available inside one write transaction. */
 export interface StoreTx {
   findReceipt(envelopeSha256: string): Promise<Receipt | null>;
+  /** The receipts of those envelopes already stored, by envelope digest (one query for a whole batch). */
+  findReceipts(envelopeSha256s: readonly string[]): Promise<Map<string, Receipt>>;
   /** The key row, locked until commit (its sequence is about to change). */
   keyForUpdate(keyId: string): Promise<EnrolledKey | null>;
+  /** Several key rows, locked until commit, by key id. */
+  keysForUpdate(keyIds: readonly string[]): Promise<Map<string, EnrolledKey>>;
   /** The log head, locked until commit: the next leaf index is head.size. */
   headForUpdate(): Promise<LogHead>;
   /** Writes log nodes (leaves are level 0); the caller then writes the head with setHead in the same transaction. */
@@ -144,6 +148,8 @@ export interface StoreTx {
   getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
   setHead(range: CompactRange, checkpoint: string): Promise<void>;
   insertAttestation(row: NewAttestation, receipt: Receipt, logIndex: number): Promise<void>;
+  /** Many rows (and their subjects) in a few multi-row statements. */
+  insertAttestations(rows: readonly { row: NewAttestation; receipt: Receipt; logIndex: number }[]): Promise<void>;
   setLastSequence(keyId: string, sequence: number): Promise<void>;
   insertKey(key: EnrolledKey): Promise<void>;
   revokeKey(keyId: string, at: number): Promise<void>;
@@ -172,6 +178,27 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
       const rows = await conn.all('SELECT receipt FROM attestations WHERE envelope_sha256 = ?', [envelopeSha256]);
       return rows[0] ? parseReceipt(asString(rows[0].receipt)) : null;
     },
+    async findReceipts(envelopeSha256s) {
+      const out = new Map<string, Receipt>();
+      const unique = [...new Set(envelopeSha256s)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const chunk = unique.slice(i, i + 500);
+        const rows = await conn.all(`SELECT envelope_sha256, receipt FROM attestations WHERE envelope_sha256 IN (${chunk.map(() => '?').join(', ')})`, chunk);
+        for (const row of rows) out.set(asString(row.envelope_sha256), parseReceipt(asString(row.receipt)));
+      }
+      return out;
+    },
+    async keysForUpdate(keyIds) {
+      const out = new Map<string, EnrolledKey>();
+      // Sorted so that two transactions lock rows in the same order (no deadlock between them).
+      const unique = [...new Set(keyIds)].sort();
+      for (let i = 0; i < unique.length; i += 500) {
+        const chunk = unique.slice(i, i + 500);
+        const rows = await conn.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys WHERE key_id IN (${chunk.map(() => '?').join(', ')}) ORDER BY key_id${forUpdate}`, chunk);
+        for (const row of rows) out.set(asString(row.key_id), keyFromRow(row));
+      }
+      return out;
+    },
     async keyForUpdate(keyId) {
       const rows = await conn.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys WHERE key_id = ?${forUpdate}`, [keyId]);
       return rows[0] ? keyFromRow(rows[0]) : null;
@@ -199,6 +226,21 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
       const subjects = [...new Set(row.subjects)];
       if (subjects.length > 0) {
         await conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${subjects.map(() => '(?, ?)').join(', ')}`, subjects.flatMap((s) => [s, row.envelopeSha256]));
+      }
+    },
+    async insertAttestations(items) {
+      // 9 parameters per row: 100 rows stay far below both engines' limits on bound parameters.
+      for (let i = 0; i < items.length; i += 100) {
+        const chunk = items.slice(i, i + 100);
+        await conn.run(
+          `INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+          chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, canonicalize(receipt), row.receivedAt, row.source]),
+        );
+      }
+      const subjects = items.flatMap(({ row }) => [...new Set(row.subjects)].map((s) => [s, row.envelopeSha256] as const));
+      for (let i = 0; i < subjects.length; i += 500) {
+        const chunk = subjects.slice(i, i + 500);
+        await conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
       }
     },
     async setLastSequence(keyId, sequence) {
