@@ -3,7 +3,7 @@
  * checked again to unseal the signing key: step-up), and verify an attestation file against a public key
  * (exit 0 valid, 1 invalid). The helpers at the top are shared by enroll-commands and sync-commands.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { VERDICTS, type Verdict } from '../../src-shared/attestation-types';
 import { ed25519PublicKey, parsePublicKeyPem, type PublicKey } from '../../src-shared/crypto';
@@ -78,6 +78,23 @@ export async function openCliSession(args: ParsedArgs, io: CliIo): Promise<CliSe
   }
 }
 
+/** An --out target must not exist: checked before any work, so nothing is signed that cannot be written. */
+export function newOutPath(args: ParsedArgs, io: CliIo, name = 'out'): string {
+  const out = pathOf(args, io, name);
+  if (existsSync(out)) throw new RwError('CONFLICT', `--${name} already exists; refusing to overwrite it.`);
+  return out;
+}
+
+/** Write a new file (never over an existing one); a race that creates it meanwhile is a refusal, not a crash. */
+export function writeNewFile(path: string, content: string | Uint8Array): void {
+  try {
+    writeFileSync(path, content, { flag: 'wx' });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') throw new RwError('CONFLICT', 'The output file already exists; refusing to overwrite it.');
+    throw new RwError('INVALID_INPUT', 'The output file cannot be written.');
+  }
+}
+
 export function readInputFile(path: string, what: string, maxBytes: number): Uint8Array {
   let bytes: Buffer;
   try {
@@ -118,7 +135,7 @@ export function createAttestCommands(): Command[] {
       },
       async run(args, io) {
         const verdict = parseVerdict(args.strings['verdict']);
-        const out = pathOf(args, io, 'out');
+        const out = newOutPath(args, io);
         const session = await openCliSession(args, io);
         try {
           const { envelope, statement, item } = await signReviewAttestation(
@@ -135,7 +152,7 @@ export function createAttestCommands(): Command[] {
             // Step-up: rwctl has one passphrase source per run, so the same answer is checked again.
             session.passphrase,
           );
-          writeFileSync(out, `${JSON.stringify(envelope)}\n`, { flag: 'wx' });
+          writeNewFile(out, `${JSON.stringify(envelope)}\n`);
           io.stdout(`Signed ${statement.predicateType} for case ${args.strings['case']} (${verdict}), ${statement.subject.length} subjects, sequence ${item.sequence}.\n`);
           io.stdout(`Queued for transfer as ${item.envelopeSha256}; written to ${args.strings['out']}.\n`);
           return EXIT.ok;

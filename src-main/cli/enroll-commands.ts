@@ -4,7 +4,6 @@
  * the central office; `import` verifies the approval bundle that comes back and installs it: nothing
  * unsigned, nothing for another workstation, no older policy.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { logOrigin } from '../audit/access-log';
 import { policyDigest } from '../attest/review-attestation';
@@ -12,7 +11,7 @@ import { createEnrollmentRequest, importApproval, readEnrollment } from '../atte
 import { reviewerPublicKeys } from '../attest/own-keys';
 import { toBase64 } from '../../src-shared/encoding';
 import { EXIT, type Command } from './command';
-import { openCliSession, pathOf, readInputFile, vaultOptions } from './attest-commands';
+import { newOutPath, openCliSession, readInputFile, vaultOptions, writeNewFile } from './attest-commands';
 
 const MAX_APPROVAL_FILE_BYTES = 512 * 1024;
 
@@ -24,7 +23,7 @@ export function createEnrollCommands(): Command[] {
       positionals: [],
       options: { ...vaultOptions, out: { kind: 'string', description: 'Where to write the request (JSON)', required: true } },
       async run(args, io) {
-        const out = pathOf(args, io, 'out');
+        const out = newOutPath(args, io);
         const session = await openCliSession(args, io);
         try {
           const reviewers = reviewerPublicKeys(session.vault.content);
@@ -34,7 +33,7 @@ export function createEnrollCommands(): Command[] {
             reviewers,
             clock: io.clock,
           });
-          writeFileSync(out, `${JSON.stringify(envelope, null, 2)}\n`, { flag: 'wx' });
+          writeNewFile(out, `${JSON.stringify(envelope, null, 2)}\n`);
           await session.port.logEvent({ event: 'enroll.request', object: { kind: 'workstation', id: session.vault.workstationId }, outcome: 'success', detail: { reviewers: reviewers.length } });
           io.stdout(`Enrollment request for workstation ${session.vault.workstationId} (${reviewers.length} reviewer key(s)) written to ${args.strings['out']}.\n`);
           return EXIT.ok;

@@ -4,7 +4,6 @@
  * folder; import-receipts takes the server's answer back, verifying every receipt and the witness
  * cosignature against the key pinned at enrollment before anything is marked delivered.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { RwError } from '../../src-shared/errors';
 import { exportMediaBundle, importReceipts } from '../attest/media-bundle';
@@ -14,7 +13,7 @@ import { platformFetch, syncNow, type FetchFn } from '../attest/sync-client';
 import { randomBytes } from '../../src-shared/crypto';
 import { listOutbox } from '../attest/outbox';
 import { EXIT, type Command } from './command';
-import { openCliSession, pathOf, vaultOptions } from './attest-commands';
+import { newOutPath, openCliSession, pathOf, vaultOptions, writeNewFile } from './attest-commands';
 
 export interface SyncCommandOptions {
   /** Defaults to the platform fetch (Node 20 undici). */
@@ -125,12 +124,12 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
       positionals: [],
       options: { ...vaultOptions, out: { kind: 'string', description: 'Output file', required: true } },
       async run(args, io) {
-        const out = pathOf(args, io, 'out');
+        const out = newOutPath(args, io);
         const session = await openCliSession(args, io);
         try {
           const latest = listWitnessedCheckpoints(session.vault.audit)[0];
           if (!latest) throw new RwError('NOT_FOUND', 'No checkpoint of this workstation has been witnessed yet.');
-          writeFileSync(out, latest.cosignedNote, { flag: 'wx' });
+          writeNewFile(out, latest.cosignedNote);
           io.stdout(`Witnessed checkpoint at size ${latest.size} written to ${args.strings['out']}.\n`);
           return EXIT.ok;
         } finally {

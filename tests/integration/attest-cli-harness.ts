@@ -23,7 +23,7 @@ export interface Run {
 export interface Harness {
   work: string;
   clock: { now: number };
-  rwctl(argv: string[]): Promise<Run>;
+  rwctl(argv: string[], env?: Record<string, string | undefined>): Promise<Run>;
   /** The vault options every workstation command takes. */
   ws: string[];
   caseId: string;
@@ -32,12 +32,12 @@ export interface Harness {
 export async function workstationWithCase(): Promise<Harness> {
   const work = tempDir('rw-attest-e2e-');
   const clock = { now: Date.parse('2026-11-28T10:00:00Z') };
-  const rwctl = async (argv: string[]): Promise<Run> => {
+  const rwctl = async (argv: string[], env: Record<string, string | undefined> = { RW_PASSPHRASE: PASS }): Promise<Run> => {
     const run = { code: 0, out: '', err: '' };
     const io: CliIo = {
       stdout: (t) => void (run.out += t),
       stderr: (t) => void (run.err += t),
-      env: { RW_PASSPHRASE: PASS },
+      env,
       stdin: Readable.from([]),
       cwd: work,
       clock: () => clock.now,
