@@ -44,19 +44,19 @@ export const RELEASE_SUMMARY_MAX_CHARS = 4000;
 export const ATTESTATION_MAX_BYTES = 256 * 1024;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
-const base64Std = z.string().refine(
-  (text) => {
-    try {
-      fromBase64(text);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be standard base64' },
-);
+function base64Length(text: string): number | null {
+  try {
+    return fromBase64(text).byteLength;
+  } catch {
+    return null;
+  }
+}
+// One refine per schema, never throwing: zod 4 runs later checks even after one failed, so a second
+// refine that decoded again would throw on the very input the first one refused.
+const base64Std = z.string().refine((text) => base64Length(text) !== null, { message: 'must be standard base64' });
+const base64Bytes = (length: number, what: string) => z.string().refine((text) => base64Length(text) === length, { message: `must be ${what} in standard base64` });
 /** base64 of a raw 32-byte Ed25519 public key. */
-export const ed25519KeyBase64Schema = base64Std.refine((text) => fromBase64(text).byteLength === 32, { message: 'must be a 32-byte Ed25519 key' });
+export const ed25519KeyBase64Schema = base64Bytes(32, 'a 32-byte Ed25519 key');
 const safeIndex = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const utcMs = z.number().int().min(0).max(8.64e15);
 const shortText = z.string().min(1).max(200);
@@ -121,7 +121,7 @@ export const auditCheckpointPredicateSchema = z
     origin: shortText,
     size: safeIndex,
     /** base64 of the 32-byte RFC 6962 root. */
-    rootHash: base64Std.refine((t) => fromBase64(t).byteLength === 32, { message: 'must be 32 bytes' }),
+    rootHash: base64Bytes(32, 'a 32-byte hash'),
     /** The device-signed C2SP checkpoint note, verbatim. */
     checkpoint: z.string().min(1).max(64 * 1024),
     sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
