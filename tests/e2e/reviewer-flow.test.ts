@@ -36,6 +36,8 @@ describe('reviewer flow', () => {
     await page.getByLabel('Repeat the passphrase').fill(PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
     await page.getByRole('heading', { name: 'Submissions' }).waitFor({ timeout: 60_000 });
+    await page.getByText('No submissions yet').waitFor();
+    expect(await page.getByRole('button', { name: 'Import the demo submission' }).count()).toBe(1);
     expect(await page.getByText(`Signed in as ${USER}`).count()).toBe(1);
     await h.checkScreen('03-cases-empty');
   });
