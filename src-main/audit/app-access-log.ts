@@ -9,7 +9,7 @@ import type { AuditHook } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import { openDeviceAudit, vaultExists, type UnlockedVault } from '../vault/vault';
 import { openAccessLog, type AccessLog } from './access-log';
-import { logAppStart, logAppStop, logClockJump } from './audit-events';
+import { logAppStart, logAppStop, logClockJump, logLock } from './audit-events';
 import { accessLogHook, type LogTarget } from './audit-hook';
 import { clockJumpDetector } from './clock-jump';
 
@@ -35,9 +35,15 @@ export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
   const clock = clockJumpDetector(deps.clock, deps.monotonic);
   let active: { vault: UnlockedVault; target: LogTarget } | null = null;
 
-  deps.sessions.onLock(() => {
-    active?.target.log.close();
+  // Locks no router call caused (idle timer, OS suspend, shutdown) are logged here with their reason and
+  // sign a checkpoint (a security event); a manual lock is the router's own `session.lock` leaf. The
+  // session's handles are closed by then, so the leaf goes through the device slot, naming user and session.
+  deps.sessions.onLock((reason) => {
+    const was = active;
+    was?.target.log.close();
     active = null;
+    if (!was || reason === 'manual') return;
+    writeThroughDevice((log) => logLock(log, { user: was.vault.user, role: was.vault.role, session: was.target.session }, reason));
   });
 
   const withClockCheck = (target: LogTarget): LogTarget => {

@@ -123,6 +123,15 @@ describe('auditor role', () => {
     expect(page.rows[0]).toMatchObject({ actor: { role: 'anonymous' }, session: null, detail: { channel: 'session.unlock', error: 'AUTH_FAILED' } });
   });
 
+  it("logs the reviewer's lock with its reason and session, and a lock no router call caused (idle)", async () => {
+    const locks = await value<{ rows: { actor: { user: string }; outcome: string; detail: Record<string, unknown> }[] }>('audit.query', { filter: { event: 'lock', user: 'alice' }, offset: 0, limit: 10 });
+    expect(locks.rows).toEqual([expect.objectContaining({ outcome: 'success', detail: expect.objectContaining({ channel: 'session.lock' }) })]);
+    core.sessions.lock('idle');
+    await value('session.unlock', { user: 'audrey', passphrase: AUDITOR_PASS });
+    const idle = await value<{ rows: { session: string | null; detail: Record<string, unknown> }[] }>('audit.query', { filter: { event: 'lock', user: 'audrey' }, offset: 0, limit: 10 });
+    expect(idle.rows).toEqual([expect.objectContaining({ session: expect.stringMatching(/^[0-9a-f]{32}$/), detail: { reason: 'idle' } })]);
+  });
+
   it('answers who saw page 3 of the artifact in a time window, and nobody outside it', async () => {
     const from = Date.UTC(2026, 10, 24, 21, 0, 0);
     const inside = await value<{ rows: { user: string; views: number }[] }>('audit.whoSaw', { artifactId: ARTIFACT, page: 3, from, to: from + 2 * 3_600_000 });
