@@ -75,11 +75,17 @@ export async function queueCheckpoint(audit: Database, log: AccessLogPort, keys:
     throw new RwError('LOG_DAMAGED', 'The access log is shorter than the size the witness already cosigned.', { size: checkpoint.size, witnessed: oldSize });
   }
   if (checkpoint.size === witnessed) return null;
-  // One Statement per checkpoint size: repeated exports before the answer comes back reuse it.
-  const queued = listOutbox(audit, keys).some((i) => i.opened.predicateType === AUDIT_CHECKPOINT_PREDICATE_TYPE && i.opened.predicate.size === checkpoint.size);
-  if (!queued) admitToOutbox(audit, signCheckpointStatement(audit, log.origin(), note).envelope, keys, clock);
-  const proof = oldSize > 0 && oldSize < checkpoint.size ? await log.consistencyProof(oldSize, checkpoint.size) : [];
-  return { note, size: checkpoint.size, oldSize, proof };
+  // One checkpoint in flight at a time: while one awaits its answer (media not yet back, server
+  // unreachable), it is asked again instead of queueing a new Statement on every pass.
+  const inFlight = listOutbox(audit, keys, 'pending')
+    .flatMap((i) => (i.opened.predicateType === AUDIT_CHECKPOINT_PREDICATE_TYPE ? [i.opened.predicate] : []))
+    .filter((p) => p.size > witnessed && p.size <= checkpoint.size)
+    .at(-1);
+  let plan = { note, size: checkpoint.size };
+  if (inFlight) plan = { note: inFlight.checkpoint, size: inFlight.size };
+  else admitToOutbox(audit, signCheckpointStatement(audit, log.origin(), note).envelope, keys, clock);
+  const proof = oldSize > 0 && oldSize < plan.size ? await log.consistencyProof(oldSize, plan.size) : [];
+  return { ...plan, oldSize: Math.min(oldSize, plan.size), proof };
 }
 
 export function witnessRequestBody(plan: WitnessPlan): Uint8Array {

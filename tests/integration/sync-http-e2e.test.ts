@@ -100,9 +100,9 @@ describe('attestation over the network, against a real server process on loopbac
     expect(offline.code).toBe(1);
     expect(offline.out).toContain('Delivered 0, failed 1');
     expect(offline.out).toContain('Witness: unreachable');
-    // The earlier item waits for its retry time; only the newly queued checkpoint is tried.
+    // The checkpoint in flight waits for its retry time; no new one is queued meanwhile.
     const waiting = await h.rwctl(['sync', 'now', ...h.ws]);
-    expect(waiting.out).toContain('Delivered 0, failed 1, waiting for retry 1');
+    expect(waiting.out).toContain('Delivered 0, failed 0, waiting for retry 1');
 
     await startServer();
     h.clock.now += 24 * 60 * 60 * 1000;

@@ -64,6 +64,17 @@ describe('media bundle export', () => {
     expect(() => verifyConsistency(first.size, second.size, first.rootHash, second.rootHash, plan!.proof)).not.toThrow();
   });
 
+  it('keeps one checkpoint in flight: a second pass asks for the same one instead of queueing another', async () => {
+    f.port.logEvent({ event: 'test.event', object: { kind: 'test', id: '3' }, outcome: 'success' });
+    const count = () => listOutbox(f.vault.audit, f.keys).length;
+    const first = await queueCheckpoint(f.vault.audit, f.port, f.keys, () => f.clock.now);
+    const queued = count();
+    f.port.logEvent({ event: 'test.event', object: { kind: 'test', id: '4' }, outcome: 'success' });
+    const second = await queueCheckpoint(f.vault.audit, f.port, f.keys, () => f.clock.now);
+    expect(count()).toBe(queued);
+    expect(second?.note).toBe(first?.note);
+  });
+
   it('writes no witness request without an access log', async () => {
     const out = dir();
     const result = await exportMediaBundle(deps(false), out);
