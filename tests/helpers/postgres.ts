@@ -2,10 +2,11 @@
  * PostgreSQL for the server tests. Order: RW_TEST_DATABASE_URL (exported by .ci/run); else, when
  * PostgreSQL is installed and we may run it, a throwaway cluster started by scripts/start-test-postgres.sh;
  * else the suite learns why it cannot run and must say so (never a silent skip). Each test gets a database
- * of its own, created here and dropped afterwards, so reruns start clean.
+ * of its own, created here and dropped afterwards, so reruns start clean; a cluster started here is
+ * stopped and deleted by releaseTestPostgres() (afterAll) or, failing that, when the process exits.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { randomBytes } from '../../src-shared/crypto';
 import { toHex } from '../../src-shared/encoding';
@@ -35,6 +36,34 @@ async function reachable(url: string): Promise<string | null> {
   }
 }
 
+/** A cluster this process started: stopped and removed when the suite releases it or the process exits. */
+let startedCluster: { dataDir: string; bin: string } | null = null;
+
+function stopStartedCluster(): void {
+  if (!startedCluster) return;
+  const { dataDir, bin } = startedCluster;
+  startedCluster = null;
+  spawnSync('runuser', ['-u', 'postgres', '--', `${bin}/pg_ctl`, '-D', dataDir, 'stop', '-m', 'fast'], { timeout: 60_000 });
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Call from afterAll in every suite that used testPostgres(): stops the throwaway cluster this process
+ * started (none when RW_TEST_DATABASE_URL was given), so test runs leave no server behind.
+ */
+export async function releaseTestPostgres(): Promise<void> {
+  stopStartedCluster();
+  cached = null;
+}
+
+/** The script prints only the URL; its data folder is the socket directory holding the port's lock file. */
+function clusterDataDir(port: string): string | null {
+  for (const name of readdirSync('/tmp')) {
+    if (name.startsWith('rw-pg-') && existsSync(`/tmp/${name}/.s.PGSQL.${port}.lock`)) return `/tmp/${name}`;
+  }
+  return null;
+}
+
 function startCluster(): { url: string } | { reason: string } {
   const installed = existsSync('/usr/lib/postgresql') && readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
   if (!installed) return { reason: 'RW_TEST_DATABASE_URL is not set and PostgreSQL is not installed (apt-get install postgresql, or run .ci/run)' };
@@ -45,6 +74,12 @@ function startCluster(): { url: string } | { reason: string } {
   const result = spawnSync('bash', ['scripts/start-test-postgres.sh'], { encoding: 'utf8', env: { ...process.env, RW_TEST_PG_PORT: port }, timeout: 120_000 });
   const url = result.stdout.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || !url.startsWith('postgres://')) return { reason: `scripts/start-test-postgres.sh failed: ${result.stderr.trim().slice(0, 300)}` };
+  const dataDir = clusterDataDir(port);
+  const bin = readdirSync('/usr/lib/postgresql').sort().map((v) => `/usr/lib/postgresql/${v}/bin`).filter((b) => existsSync(`${b}/pg_ctl`)).pop();
+  if (dataDir && bin) {
+    startedCluster = { dataDir, bin };
+    process.once('exit', stopStartedCluster);
+  }
   return { url };
 }
 

@@ -22,7 +22,7 @@ import { parseStrictJson } from '../../src-shared/strict-json';
 import { attestationLeafData, receiptSchema, type Receipt } from '../../src-shared/attestation-types';
 import { enrollmentRequest, reviewAttestation, testWorkstation } from './server-fixtures';
 import { request, startServerProcess, type ServerProcess } from './server-process';
-import { testPostgres } from '../helpers/postgres';
+import { releaseTestPostgres, testPostgres } from '../helpers/postgres';
 
 const TOTAL = 10_000;
 const KEYS = 50;
@@ -195,6 +195,7 @@ if (!pg.available) console.warn(`PostgreSQL server load test skipped: ${pg.reaso
 const dropLater: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const drop of dropLater) await drop();
+  await releaseTestPostgres();
 });
 
 describe.skipIf(!pg.available)('server load with SIGKILL mid-run (PostgreSQL)', () => {

@@ -17,7 +17,7 @@ import { ed25519NoteVerifier } from '../../src-shared/signed-note';
 import { bytesEqual } from '../../src-shared/encoding';
 import { ed25519PublicFromSeed, randomBytes } from '../../src-shared/crypto';
 import { enrollmentRequest, reviewAttestation, testWorkstation } from './server-fixtures';
-import { testPostgres } from '../helpers/postgres';
+import { releaseTestPostgres, testPostgres } from '../helpers/postgres';
 
 const NAME = 'pg.test/attestations';
 const pg = await testPostgres();
@@ -25,6 +25,7 @@ if (!pg.available) console.warn(`PostgreSQL server store tests skipped: ${pg.rea
 const drops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const drop of drops) await drop();
+  await releaseTestPostgres();
 });
 
 describe.skipIf(!pg.available)('server store on PostgreSQL', () => {
