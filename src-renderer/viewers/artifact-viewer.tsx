@@ -1,8 +1,11 @@
 /** Loads one artifact's bytes over IPC (with a progress bar) and hands them to the viewer for its type. */
+import { useState } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { useArtifactBytes, useArtifactViewReport } from '../api/hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { useLoadProgressStore } from '../state/load-progress-store';
+import { ExcerptContext, type ExcerptProvider } from './excerpt-context';
+import { ExportExcerpt } from './export-dialog';
 import { ImageViewer } from './image-viewer';
 import { JsonViewer } from './json-viewer';
 import { MarkdownViewer } from './markdown-viewer';
@@ -16,6 +19,7 @@ export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSumma
   const content = useArtifactBytes(artifact.id, kind !== 'none');
   const progress = useLoadProgressStore((s) => s.byArtifact[artifact.id]);
   const reportView = useArtifactViewReport(artifact.id, content.isSuccess);
+  const [excerpt, setExcerpt] = useState<ExcerptProvider | null>(null);
 
   return (
     <section className="artifact-view" aria-labelledby="artifact-title">
@@ -24,6 +28,7 @@ export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSumma
         <p className="hint">
           {kindLabel(kind)} · {artifact.mediaType} · {formatBytes(artifact.size)} · <span className="digest">sha256 {artifact.sha256.slice(0, 16)}…</span>
         </p>
+        <ExportExcerpt artifactId={artifact.id} provider={excerpt} />
       </header>
       {kind === 'none' ? (
         <ViewerFor kind={kind} bytes={new Uint8Array(0)} artifact={artifact} siblings={siblings} />
@@ -37,7 +42,9 @@ export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSumma
       ) : content.isError ? (
         <ErrorAlert error={content.error} />
       ) : (
-        <ViewerFor kind={kind} bytes={content.data} artifact={artifact} siblings={siblings} onPageView={reportView} />
+        <ExcerptContext.Provider value={setExcerpt}>
+          <ViewerFor kind={kind} bytes={content.data} artifact={artifact} siblings={siblings} onPageView={reportView} />
+        </ExcerptContext.Provider>
       )}
     </section>
   );

@@ -7,7 +7,8 @@
  */
 import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { canvasPng, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { BundledStandardFontFactory } from './pdf-fonts';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
@@ -24,6 +25,19 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
   const canvas = useRef<HTMLCanvasElement>(null);
   const ids = useId();
   const shownAt = useRef<{ page: number; at: number } | null>(null);
+  const pageRef = useRef(page);
+  pageRef.current = page;
+  const excerpt = useMemo<ExcerptProvider>(
+    () => ({
+      label: () => `page ${pageRef.current}`,
+      get: async () => {
+        if (!canvas.current) throw new Error('No page is drawn.');
+        return { kind: 'png', png: await canvasPng(canvas.current) };
+      },
+    }),
+    [],
+  );
+  useRegisterExcerpt(doc ? excerpt : null);
 
   // Each page change reports the page left and how long it was in view (who saw which page, how long).
   useEffect(() => {

@@ -5,6 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef } from 'react';
+import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { parseDelimited, parseJsonLines, type Table } from './delimited';
 import { decodeForDisplay } from './text-decode';
 
@@ -17,6 +18,18 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
   }, [bytes, format]);
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: table.rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const range = useRef({ first: 0, last: 0 });
+  const items = virtualizer.getVirtualItems();
+  range.current = { first: items[0]?.index ?? 0, last: items[items.length - 1]?.index ?? 0 };
+  const excerpt = useMemo<ExcerptProvider>(
+    () => ({
+      // The rows in view: an excerpt, not the file (bulk export is what the gate exists to stop).
+      label: () => `rows ${range.current.first + 1}-${range.current.last + 1}`,
+      get: async () => ({ kind: 'csv', csv: toCsv(table.columns, table.rows.slice(range.current.first, range.current.last + 1)) }),
+    }),
+    [table],
+  );
+  useRegisterExcerpt(table.rows.length > 0 ? excerpt : null);
   const captionId = `table-caption-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   return (
     <div className="table-wrap">
@@ -55,7 +68,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
           </div>
         </div>
         <div role="rowgroup" className="virtual-body table-body" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = table.rows[item.index] ?? [];
             return (
               <div role="row" key={item.key} aria-rowindex={item.index + 2} className="table-row" style={{ transform: `translateY(${item.start}px)` }}>

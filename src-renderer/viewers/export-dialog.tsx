@@ -1,0 +1,88 @@
+/**
+ * The gated excerpt export (issue 6 §5): only when the signed policy says `justify`. The reviewer
+ * states why (at least 20 characters) and re-enters the passphrase (step-up); main decodes and
+ * re-encodes the excerpt, burns in the watermark, writes it to its own export folder and logs it.
+ * The renderer never chooses a path and never sees the file.
+ */
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useControlsStatus, useExport } from '../api/controls-hooks';
+import { ErrorAlert } from '../components/error-alert';
+import type { ExcerptProvider } from './excerpt-context';
+
+/** The contract's minimum (channels-controls.ts; the router enforces it): restated here so the renderer bundles no zod. */
+const MIN_JUSTIFICATION_CHARS = 20;
+
+export function ExportExcerpt({ artifactId, provider }: { artifactId: string; provider: ExcerptProvider | null }) {
+  const status = useControlsStatus();
+  const exporter = useExport();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const pass = useRef<HTMLInputElement>(null);
+  const ids = useId();
+  const [justification, setJustification] = useState('');
+  const [label, setLabel] = useState('');
+
+  if (status.data?.printExportMode !== 'justify') {
+    return <p className="hint">Export and print are disabled by the policy in force.</p>;
+  }
+  if (!provider) return null;
+
+  const open = () => {
+    exporter.reset();
+    setLabel(provider.label());
+    dialog.current?.showModal();
+  };
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const passphrase = pass.current?.value ?? '';
+    if (pass.current) pass.current.value = '';
+    const excerpt = await provider.get();
+    const common = { artifactId, label, justification, passphrase };
+    exporter.mutate(excerpt.kind === 'png' ? { kind: 'png', ...common, png: excerpt.png } : { kind: 'csv', ...common, csv: excerpt.csv });
+  };
+
+  return (
+    <>
+      <button type="button" onClick={open}>
+        Export excerpt…
+      </button>
+      <dialog ref={dialog} className="export-dialog" aria-labelledby={`${ids}-title`}>
+        <form onSubmit={(e) => void onSubmit(e)} className="panel-form">
+          <h2 id={`${ids}-title`}>Export an excerpt</h2>
+          <p className="hint">
+            The excerpt ({label}) is watermarked with your session, written to the workstation's export folder, and recorded in the access log with
+            your justification.
+          </p>
+          <label htmlFor={`${ids}-why`}>Justification</label>
+          <textarea
+            id={`${ids}-why`}
+            value={justification}
+            onChange={(e) => setJustification(e.target.value)}
+            minLength={MIN_JUSTIFICATION_CHARS}
+            maxLength={2000}
+            aria-describedby={`${ids}-why-hint`}
+            required
+          />
+          <p id={`${ids}-why-hint`} className="hint">
+            At least {MIN_JUSTIFICATION_CHARS} characters: who needs it and why.
+          </p>
+          <label htmlFor={`${ids}-pass`}>Your passphrase (confirms it is you)</label>
+          <input id={`${ids}-pass`} type="password" autoComplete="current-password" ref={pass} required />
+          <ErrorAlert error={exporter.error} />
+          {exporter.isSuccess ? (
+            <p role="status" className="success-note">
+              <strong>Exported:</strong> {exporter.data.fileName} ({exporter.data.bytes} bytes, sha256 {exporter.data.sha256.slice(0, 16)}…)
+            </p>
+          ) : null}
+          <div className="row-actions">
+            <button type="submit" className="primary" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS}>
+              Export
+            </button>
+            <button type="button" onClick={() => dialog.current?.close()}>
+              Close
+            </button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
