@@ -11,6 +11,7 @@ import { utc } from './format';
 import { IntegrityBanner } from './integrity-banner';
 import { LeafTable } from './leaf-table';
 import { PerArtifactTable, PerUserTable } from './summary-tables';
+import { WatermarkLookup } from './watermark-lookup';
 
 export function AuditorConsole() {
   const filter = useAuditFilterStore((s) => s.filter);
@@ -58,6 +59,9 @@ export function AuditorConsole() {
             ))}
           </ul>
         )}
+      </section>
+      <section className="watermark-section">
+        <WatermarkLookup />
       </section>
       <section aria-labelledby="entries-title">
         <h2 id="entries-title">Entries</h2>

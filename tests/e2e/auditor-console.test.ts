@@ -69,6 +69,19 @@ describe('auditor console', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
   });
 
+  test('a watermark code traces back to the reviewer session that carried it', async () => {
+    const page = h.page;
+    const record = h.audit.find((e) => e.event === 'watermark.session' && e.actor.user === REVIEWER);
+    const code = record?.object?.id ?? '';
+    expect(code).toMatch(/^[0-9a-f]{12}$/);
+    await page.getByLabel('Session code (12 hex digits)').fill(code);
+    await page.getByRole('button', { name: 'Trace' }).click();
+    const answer = page.getByRole('status').filter({ hasText: `Code ${code}` });
+    await answer.waitFor();
+    expect(await answer.innerText()).toContain(REVIEWER);
+    await h.checkScreen('43-auditor-watermark-trace');
+  });
+
   test('the auditor has no content: the reviewer screens are not offered and the content channels refuse', async () => {
     const page = h.page;
     expect(await page.getByRole('heading', { name: 'Submissions' }).count()).toBe(0);
