@@ -316,7 +316,7 @@ async function main(): Promise<void> {
     unwatermarked: '0 false decodes',
   };
   console.log('');
-  console.log('condition                 decoded          wrong code  mean ms  p95 ms  target');
+  console.log('condition                 decoded            wrong code  mean ms  p95 ms  target');
   for (const condition of Object.keys(targets) as Condition[]) {
     const rs = results.filter((r) => r.condition === condition);
     if (rs.length === 0) continue;
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
     const wrong = rs.filter((r) => r.got !== null && r.got !== r.expected).length;
     const rate = condition === 'unwatermarked' ? `${wrong}/${rs.length} false` : `${right}/${rs.length} (${((100 * right) / rs.length).toFixed(1)} %)`;
     console.log(
-      `${condition.padEnd(25)} ${rate.padEnd(16)} ${String(condition === 'unwatermarked' ? '-' : wrong).padEnd(11)} ${mean.toFixed(0).padStart(7)} ${p95.toFixed(0).padStart(7)}  ${targets[condition]}`,
+      `${condition.padEnd(25)} ${rate.padEnd(18)} ${String(condition === 'unwatermarked' ? '-' : wrong).padEnd(11)} ${mean.toFixed(0).padStart(7)} ${p95.toFixed(0).padStart(7)}  ${targets[condition]}`,
     );
   }
   console.log(`\n${results.length} decodes on ${workers} worker(s) in ${wall.toFixed(1)} s wall.`);
