@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = process.cwd();
-const SOURCE_DIRS = ['src-main', 'src-preload', 'src-renderer', 'src-shared', 'src-server'];
+const SOURCE_DIRS = ['src-main', 'src-preload', 'src-renderer', 'src-overlay', 'src-shared', 'src-server'];
 
 function sourceFiles(dir: string): string[] {
   let out: string[] = [];
@@ -50,6 +50,13 @@ describe('architecture boundaries', () => {
 
   it('keeps Node built-ins out of the renderer', () => {
     const offenders = files.filter((f) => f.path.startsWith('src-renderer/') && /from\s+['"]node:/.test(f.text)).map((f) => f.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the watermark overlay page to shared pure code: no Node, no Electron, nothing of the app renderer or main', () => {
+    const overlay = files.filter((f) => f.path.startsWith('src-overlay/'));
+    expect(overlay.length).toBeGreaterThan(0);
+    const offenders = overlay.filter((f) => /from\s+['"](?:node:|electron|\.\.\/src-(?:main|renderer|preload)\/)/.test(f.text)).map((f) => f.path);
     expect(offenders).toEqual([]);
   });
 
