@@ -4,7 +4,8 @@
  * Loads the TypeScript sources through tsx and hands over to tests/e2e/preview-app.ts, which runs the
  * same app core and the same built renderer in the system Chromium with no network listener.
  *
- *   node scripts/preview.mjs [--screenshot <file.png>] [--exit-after-screenshot]
+ *   node scripts/preview.mjs [--no-build] [--screenshot <file.png>] [--exit-after-screenshot]
+ *   --no-build             use out/renderer as it is (npm start has just built it)
  *   RW_DATA_DIR=<folder>   vault folder (default ~/.reviewer-workstation-preview)
  *   CHROMIUM_PATH=<path>   Chromium binary (default /usr/bin/chromium)
  */
@@ -19,12 +20,14 @@ function onPath(name) {
 const args = process.argv.slice(2);
 let screenshot = null;
 let exitAfterShot = false;
+let build = true;
 for (let i = 0; i < args.length; i += 1) {
   const arg = args[i];
   if (arg === '--screenshot' && args[i + 1]) screenshot = args[++i];
   else if (arg === '--exit-after-screenshot') exitAfterShot = true;
+  else if (arg === '--no-build') build = false;
   else if (arg === '--help' || arg === '-h') {
-    console.log('usage: node scripts/preview.mjs [--screenshot <file.png>] [--exit-after-screenshot]');
+    console.log('usage: node scripts/preview.mjs [--no-build] [--screenshot <file.png>] [--exit-after-screenshot]');
     process.exit(0);
   } else {
     console.error(`preview: unknown argument ${arg}`);
@@ -45,7 +48,7 @@ register();
 const { runPreview, previewDataDir } = await import('../tests/e2e/preview-app.ts');
 const log = (line) => console.log(`[preview] ${line}`);
 try {
-  await runPreview({ dataDir: previewDataDir(), screenshot, exitAfterShot, log });
+  await runPreview({ dataDir: previewDataDir(), screenshot, exitAfterShot, build, log });
 } catch (error) {
   console.error(`preview: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

@@ -5,19 +5,21 @@
  * Playwright routing answers every request in-process. It says plainly, in the window and here, that
  * Electron-only controls (content protection, the watermark overlay) are not in force.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createAppCore } from '../../src-main/app-core';
 import type { AuditRecord } from '../../src-main/ipc/router';
-import { CHROMIUM_ARGS, HARNESS_ENTRY_URL, HARNESS_ORIGIN, buildBridgeScript, ensureRendererBuilt, findChromium, installShell } from './browser-shell';
+import { CHROMIUM_ARGS, HARNESS_ENTRY_URL, HARNESS_ORIGIN, RENDERER_DIR, buildBridgeScript, ensureRendererBuilt, findChromium, installShell } from './browser-shell';
 
 export interface PreviewOptions {
   dataDir: string;
   /** Save a screenshot of the first screen there, then keep running (or exit with `exitAfterShot`). */
   screenshot: string | null;
   exitAfterShot: boolean;
+  /** False: use out/renderer as it is (npm start has just built it); refuse if it is missing. */
+  build: boolean;
   log(line: string): void;
 }
 
@@ -42,8 +44,12 @@ function previewArgs(): string[] {
 
 export async function runPreview(options: PreviewOptions): Promise<void> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const built = await ensureRendererBuilt({ log: options.log });
-  options.log(built === 'built' ? 'renderer built into out/renderer' : 'reusing out/renderer (newer than its sources)');
+  if (options.build) {
+    const built = await ensureRendererBuilt({ log: options.log });
+    options.log(built === 'built' ? 'renderer built into out/renderer' : 'reusing out/renderer (newer than its sources)');
+  } else if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    throw new Error('out/renderer is missing: run `npm run build` first, or start the preview without --no-build.');
+  }
   const bridgeScript = await buildBridgeScript();
   const core = await createAppCore({
     dataDir: options.dataDir,
