@@ -14,13 +14,14 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/checkpoint';
-import { appendLeaf, compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/compact-range';
+import { compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/compact-range';
 import { bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
 import { isRwError } from '../../src-shared/errors';
-import { consistencyProofFrom, leafHash, verifyConsistency, type MerkleNodeSource } from '../../src-shared/merkle';
+import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/merkle';
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/signed-note';
 import { logOrigin, storedNodeSource } from './access-log';
 import { leafColumns, parseLeaf, type LeafColumns } from './log-leaf';
+import { TreeBuilder } from './tree-builder';
 
 export const PROBLEM_KINDS = [
   'database-damaged',
@@ -200,13 +201,13 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     };
   };
 
-  let range = emptyCompactRange();
+  const tree = new TreeBuilder();
   try {
     const workstationId = source.workstationId;
     const publicKey = options.devicePublicKey ?? source.devicePublicKey;
     if (!workstationId || !publicKey) {
       add(0, 'no-device-key', 'the log has no workstation id or device key to check signatures with');
-      return report(0, range);
+      return report(0, tree.range());
     }
     const origin = logOrigin(workstationId);
     const verifier = ed25519NoteVerifier(origin, publicKey);
@@ -242,7 +243,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     for (const s of stored) if (s.checkpoint) wanted.add(s.checkpoint.size);
     for (const e of external) if (e.checkpoint) wanted.add(e.checkpoint.size);
     const roots = new Map<number, Uint8Array>();
-    if (wanted.has(0)) roots.set(0, compactRangeRoot(range));
+    if (wanted.has(0)) roots.set(0, tree.root());
 
     const rebuilt = nodeRecorder(source.nodeBatches !== undefined);
     // The leaves, in order.
@@ -256,7 +257,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
         }
         // Problems are named by the row's sequence number; the tree is built over the rows as they are.
         const at = row.seq;
-        const hash = leafHash(row.leaf);
+        const hash = tree.leafHash(row.leaf);
         if (row.leafHash && !bytesEqual(hash, row.leafHash)) add(at, 'leaf-hash', `leaf ${at} does not match its recorded hash: its bytes were edited`);
         const parsed = parseLeaf(row.leaf);
         if (!parsed.ok) {
@@ -270,12 +271,13 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
           prevTs = leaf.ts;
           if (row.columns && columnsDiffer(row.columns, leafColumns(leaf))) add(at, 'index-mismatch', `the indexed copy of leaf ${at}'s fields differs from the leaf`);
         }
-        range = appendLeaf(range, hash, rebuilt.record);
-        if (wanted.has(range.size)) roots.set(range.size, compactRangeRoot(range));
+        tree.push(hash, rebuilt.record);
+        if (wanted.has(tree.size)) roots.set(tree.size, tree.root());
         expected = row.seq + 1;
       }
     }
-    const size = range.size;
+    const size = tree.size;
+    const range = tree.range();
     // The stored nodes serve proofs to the witness and the console: each must equal the rebuilt one.
     if (source.nodeBatches && problems.length === 0) {
       const wrong = rebuilt.firstMismatch(source.nodeBatches());
@@ -362,8 +364,8 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
   } catch (error) {
     // A page that fails SQLCipher's HMAC, a missing table, a malformed file: all damage, never a crash.
     const detail = isRwError(error) ? error.message : error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
-    add(range.size, 'database-damaged', `the audit database is damaged (${detail})`);
-    return report(range.size, range);
+    add(tree.size, 'database-damaged', `the audit database is damaged (${detail})`);
+    return report(tree.size, tree.range());
   }
 }
 
