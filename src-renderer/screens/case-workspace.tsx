@@ -75,7 +75,8 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
           <ArtifactList artifacts={artifacts.data} selectedId={artifactId} onSelect={openArtifact} />
         )}
       </nav>
-      <div className="viewer-area">
+      {/* Focusable so the keyboard can scroll a long document that has no links or controls inside. */}
+      <div className="viewer-area" tabIndex={0} role="region" aria-label={selected ? `Viewer: ${selected.path}` : 'Viewer'}>
         {selected && artifacts.data ? (
           <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
         ) : (
