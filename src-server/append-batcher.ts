@@ -16,7 +16,7 @@ import { RwError } from '../src-shared/errors';
 import type { Receipt } from '../src-shared/attestation-types';
 import { refusal } from './refusal';
 import { nodeId, type EnrolledKey, type NewAttestation, type NodeKey, type ServerStore } from './server-store';
-import type { CheckpointSigner } from './server-log';
+import { DRY_RUN_NODE, type CheckpointSigner } from './server-log';
 
 export interface PendingAppend {
   row: NewAttestation;
@@ -38,8 +38,6 @@ interface Waiting {
   resolve(outcome: AppendOutcome): void;
   reject(error: unknown): void;
 }
-
-const PLACEHOLDER = new Uint8Array(32);
 
 export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner, options: { maxBatch?: number } = {}): AppendBatcher {
   const maxBatch = options.maxBatch ?? 256;
@@ -103,7 +101,7 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
       const wanted: NodeKey[] = [];
       for (const a of accepted) {
-        inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), PLACEHOLDER) }, a.logIndex, treeSize);
+        inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), DRY_RUN_NODE) }, a.logIndex, treeSize);
       }
       const older = await tx.getNodes(wanted);
       const source = {

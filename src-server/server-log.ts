@@ -12,14 +12,15 @@ import { RwError } from '../src-shared/errors';
 import { toBase64 } from '../src-shared/encoding';
 import { nodeId, type NodeKey, type ServerStore } from './server-store';
 
-const PLACEHOLDER = new Uint8Array(32);
+/** Returned during a dry run of proof generation, which only records which stored nodes a proof needs. */
+export const DRY_RUN_NODE = new Uint8Array(32);
 
 export async function proofWithNodes(fetch: (keys: readonly NodeKey[]) => Promise<Map<string, Uint8Array>>, compute: (source: MerkleNodeSource) => Uint8Array[]): Promise<Uint8Array[]> {
   const wanted: NodeKey[] = [];
   compute({
     getNode(level, index) {
       wanted.push([level, index]);
-      return PLACEHOLDER;
+      return DRY_RUN_NODE;
     },
   });
   const nodes = await fetch(wanted);
