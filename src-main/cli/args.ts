@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { RwError } from '../../src-shared/errors';
 import type { Command, ParsedArgs } from './command';
 
@@ -49,6 +50,13 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     throw new RwError('USAGE', `Unexpected argument "${parsed.positionals[command.positionals.length]}".`);
   }
   return parsed;
+}
+
+/** A file or folder option, resolved against the caller's working folder. */
+export function pathOption(args: ParsedArgs, cwd: string, name: string): string {
+  const value = args.strings[name];
+  if (!value) throw new RwError('USAGE', `--${name} is required.`);
+  return resolve(cwd, value);
 }
 
 /** A positive integer option, refused as a usage error when malformed. */

@@ -9,9 +9,8 @@ import { VERDICTS, type Verdict } from '../../src-shared/attestation-types';
 import { ed25519PublicKey, parsePublicKeyPem, type PublicKey } from '../../src-shared/crypto';
 import { fromBase64 } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
-import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { parseStrictJson } from '../../src-shared/strict-json';
-import { openAccessLog, type AccessLog } from '../audit/access-log';
+import type { AccessLog } from '../audit/access-log';
 import { accessLogPort } from '../attest/access-log-adapter';
 import type { AccessLogPort } from '../attest/access-log-port';
 import { currentPolicy } from '../attest/enrollment';
@@ -19,24 +18,17 @@ import { readOwnKeys } from '../attest/own-keys';
 import type { OwnKeys } from '../attest/outbox';
 import { signReviewAttestation } from '../attest/review-attestation';
 import { openStatementEnvelope } from '../attest/statement-envelope';
-import { unlockVault, type UnlockedVault } from '../vault/vault';
+import type { UnlockedVault } from '../vault/vault';
 import { defaultRubric } from '../workspace/rubric';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { readPassphrase } from './passphrase';
-
-const RWCTL_APP = 'rwctl/0.1.0';
+import { pathOption } from './args';
+import { openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 const MAX_ATTESTATION_FILE_BYTES = 1024 * 1024;
 
-export const vaultOptions = {
-  vault: { kind: 'string', description: 'Vault folder', required: true },
-  user: { kind: 'string', description: 'Reviewer name', required: true },
-  'passphrase-file': { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' },
-} as const;
+export const vaultOptions = { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFileOption } as const;
 
 export function pathOf(args: ParsedArgs, io: CliIo, name: string): string {
-  const value = args.strings[name];
-  if (!value) throw new RwError('USAGE', `--${name} is required.`);
-  return resolve(io.cwd, value);
+  return pathOption(args, io.cwd, name);
 }
 
 export interface CliSession {
@@ -51,14 +43,9 @@ export interface CliSession {
 
 /** Unlock the vault and open the access log as this user (every rwctl action here is logged). */
 export async function openCliSession(args: ParsedArgs, io: CliIo): Promise<CliSession> {
-  const dir = pathOf(args, io, 'vault');
-  const user = args.strings['user'] as string;
-  const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
-  const vault = await unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
+  const { dir, vault, passphrase } = await unlockFromArgs(args, io);
   try {
-    const start = io.clock();
-    // rwctl has no long-lived process; elapsed wall time stands in for the monotonic clock.
-    const log = openAccessLog(vault.audit, { app: RWCTL_APP, clock: io.clock, monotonic: () => io.clock() - start });
+    const log = openCliAccessLog(vault, io);
     const port = accessLogPort(log, { user: vault.user, role: vault.role });
     return {
       dir,
@@ -144,7 +131,7 @@ export function createAttestCommands(): Command[] {
               vault: session.vault,
               rubric: defaultRubric(),
               policy: currentPolicy(session.vault.audit),
-              unlockDeps: { clock: io.clock, policy: DEFAULT_POLICY.lockout },
+              unlockDeps: { clock: io.clock, policy: currentPolicy(session.vault.audit).lockout },
               logEvent: session.port.logEvent,
               clock: io.clock,
             },

@@ -10,39 +10,22 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ed25519PublicKey, ed25519RawFromPublicKey, parsePublicKeyPem, publicKeyToPem } from '../../src-shared/crypto';
 import { RwError, isRwError } from '../../src-shared/errors';
-import { DEFAULT_POLICY } from '../../src-shared/policy';
-import { openAccessLog, type AccessLog } from '../audit/access-log';
 import { createAuditBundle, verifyAuditBundle } from '../audit/audit-bundle';
 import { AuditQuery, type LeafFilter } from '../audit/audit-query';
 import { verifyAccessLog, type ExternalCheckpoint, type VerifyReport } from '../audit/verify-log';
-import { unlockVault, type UnlockedVault } from '../vault/vault';
+import type { UnlockedVault } from '../vault/vault';
+import { pathOption } from './args';
+import { openCliAccessLog as cliLog, passphraseFileOption as passphraseFile, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { readPassphrase } from './passphrase';
 
-export const RWCTL_APP = 'rwctl/0.1.0';
-
-const vaultOption = { kind: 'string', description: 'Vault folder', required: true } as const;
-const userOption = { kind: 'string', description: 'Reviewer or auditor name', required: true } as const;
-const passphraseFile = { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' } as const;
 const outOption = { kind: 'string', description: 'Output file', required: true } as const;
 
 function pathArg(args: ParsedArgs, io: CliIo, name: string): string {
-  const value = args.strings[name];
-  if (!value) throw new RwError('USAGE', `--${name} is required.`);
-  return resolve(io.cwd, value);
+  return pathOption(args, io.cwd, name);
 }
 
 async function unlock(args: ParsedArgs, io: CliIo): Promise<UnlockedVault> {
-  const dir = pathArg(args, io, 'vault');
-  const user = args.strings['user'] as string;
-  const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
-  return unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
-}
-
-function cliLog(vault: UnlockedVault, io: CliIo): AccessLog {
-  const start = io.clock();
-  // rwctl has no long-lived process; elapsed wall time stands in for the monotonic clock.
-  return openAccessLog(vault.audit, { app: RWCTL_APP, clock: io.clock, monotonic: () => io.clock() - start });
+  return (await unlockFromArgs(args, io)).vault;
 }
 
 function readFileArg(path: string, what: string): Uint8Array {

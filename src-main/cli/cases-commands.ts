@@ -1,11 +1,8 @@
 /** rwctl cases list: the cases in a vault, for a reviewer (auditors hold no key for content.db). */
 import { RwError } from '../../src-shared/errors';
-import { DEFAULT_POLICY } from '../../src-shared/policy';
-import { unlockVault } from '../vault/vault';
 import { listCases } from '../workspace/case-list';
 import { EXIT, type Command } from './command';
-import { readPassphrase } from './passphrase';
-import { vaultDir, withAttemptsLeft } from './vault-commands';
+import { passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 
 export const CASES_COMMANDS: Command[] = [
   {
@@ -13,16 +10,13 @@ export const CASES_COMMANDS: Command[] = [
     summary: 'List the cases in the vault',
     positionals: [],
     options: {
-      vault: { kind: 'string', description: 'Vault folder', required: true },
-      user: { kind: 'string', description: 'Reviewer name', required: true },
+      vault: vaultOption,
+      user: userOption,
       json: { kind: 'boolean', description: 'Print JSON' },
-      'passphrase-file': { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' },
+      'passphrase-file': passphraseFileOption,
     },
     async run(args, io) {
-      const dir = vaultDir(args, io);
-      const user = args.strings['user'] as string;
-      const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
-      const vault = await withAttemptsLeft(unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout }));
+      const { vault } = await unlockFromArgs(args, io);
       try {
         if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
         const cases = listCases(vault.content);

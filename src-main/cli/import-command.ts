@@ -4,16 +4,12 @@
  * and exits 1 (the runner maps PACKAGE_REFUSED). The import, refused or not, is written to the access log.
  */
 import * as path from 'node:path';
-import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { isRwError, RwError } from '../../src-shared/errors';
 import { importPackageDetailed } from '../artifacts/import-package';
-import { openAccessLog } from '../audit/access-log';
-import { unlockVault } from '../vault/vault';
+import { trustedSubmitterKeys } from '../attest/enrollment';
+import { openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 import { EXIT, type Command } from './command';
-import { readPassphrase } from './passphrase';
 import { readTrustedKeys } from './package-commands';
-
-const CLI_APP = 'rwctl/0.1.0';
 
 export const IMPORT_COMMANDS: Command[] = [
   {
@@ -21,25 +17,22 @@ export const IMPORT_COMMANDS: Command[] = [
     summary: 'Import a signed submission package (folder or .zip) into the vault as a new case',
     positionals: [{ name: 'PACKAGE', description: 'Package folder or .zip file', required: true }],
     options: {
-      vault: { kind: 'string', description: 'Vault folder', required: true },
-      user: { kind: 'string', description: 'Reviewer name', required: true },
-      trust: { kind: 'repeatable', description: 'Trusted submitter public key (PEM); at least one' },
-      'passphrase-file': { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' },
+      vault: vaultOption,
+      user: userOption,
+      trust: { kind: 'repeatable', description: 'Trusted submitter public key (PEM), in addition to those the enrollment installed' },
+      'passphrase-file': passphraseFileOption,
     },
     async run(args, io) {
-      const trustFiles = args.lists['trust'] ?? [];
-      // The signed policy carries no submitter keys yet: without --trust nothing could verify.
-      if (trustFiles.length === 0) throw new RwError('USAGE', 'No trusted submitter key: pass --trust PUBLIC.pem.');
-      const trustedKeys = readTrustedKeys(io, trustFiles);
+      const givenKeys = readTrustedKeys(io, args.lists['trust'] ?? []);
       const source = path.resolve(io.cwd, args.positionals[0] as string);
-      const dir = path.resolve(io.cwd, args.strings['vault'] as string);
-      const user = args.strings['user'] as string;
-      const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
-      const vault = await unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout });
+      const { vault } = await unlockFromArgs(args, io);
       try {
+        // Submitter keys come from the signed enrollment approval, plus any the reviewer names.
+        const trustedKeys = [...trustedSubmitterKeys(vault.audit), ...givenKeys];
+        if (trustedKeys.length === 0) throw new RwError('USAGE', 'No trusted submitter key: enroll this workstation or pass --trust PUBLIC.pem.');
         const content = vault.content;
         if (content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
-        const log = openAccessLog(vault.audit, { app: CLI_APP, clock: io.clock, monotonic: () => performance.now() });
+        const log = openCliAccessLog(vault, io);
         const actor = { user: vault.user, role: vault.role };
         try {
           const result = await importPackageDetailed({ contentDb: content, source, trustedKeys, clock: io.clock });

@@ -4,13 +4,13 @@
  * passphrase from RW_NEW_PASSPHRASE or a prompt. Argon2id parameters are calibrated on this machine
  * each time a slot is written (DESIGN §4: about 0.5 s, at least 64 MiB).
  */
-import { resolve } from 'node:path';
 import { randomBytes } from '../../src-shared/crypto';
 import { RwError } from '../../src-shared/errors';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { calibrateKdf, type KdfParams } from '../vault/kdf';
 import { addUser, changePassphrase, initVault, type VaultDeps } from '../vault/vault';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { passphraseFileOption as passphraseFile, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
 import { readPassphrase } from './passphrase';
 
 export interface VaultCommandOptions {
@@ -18,31 +18,9 @@ export interface VaultCommandOptions {
   kdf?: (io: CliIo) => Promise<KdfParams>;
 }
 
-export function vaultDir(args: ParsedArgs, io: CliIo): string {
-  const dir = args.strings['vault'];
-  if (!dir) throw new RwError('USAGE', '--vault is required.');
-  return resolve(io.cwd, dir);
-}
-
 export async function cliVaultDeps(io: CliIo, options: VaultCommandOptions): Promise<VaultDeps> {
   const kdf = options.kdf ? await options.kdf(io) : await calibrateKdf({ clock: io.clock });
   return { clock: io.clock, random: randomBytes, kdf, policy: DEFAULT_POLICY.lockout };
-}
-
-/**
- * Tells the person at the keyboard how many attempts remain before lockout. The count is the same
- * for unknown users and wrong passphrases (one global counter), so it reveals no user names.
- */
-export async function withAttemptsLeft<T>(operation: Promise<T>): Promise<T> {
-  try {
-    return await operation;
-  } catch (error) {
-    if (error instanceof RwError && error.code === 'AUTH_FAILED' && typeof error.detail['attemptsRemaining'] === 'number') {
-      const left = error.detail['attemptsRemaining'];
-      throw new RwError('AUTH_FAILED', `${error.message} ${left} attempt${left === 1 ? '' : 's'} left before this vault locks.`, { ...error.detail });
-    }
-    throw error;
-  }
 }
 
 /** A new passphrase, typed twice on a terminal so a typo does not lock the user out of their own slot. */
@@ -57,9 +35,6 @@ async function readNewPassphrase(args: ParsedArgs, io: CliIo, envName: string, p
   return first;
 }
 
-const vaultOption = { kind: 'string', description: 'Vault folder', required: true } as const;
-const userOption = { kind: 'string', description: 'User name', required: true } as const;
-const passphraseFile = { kind: 'string', description: 'Read the passphrase from the first line of this file (else RW_PASSPHRASE or a prompt)' } as const;
 
 export function createVaultCommands(options: VaultCommandOptions = {}): Command[] {
   return [
