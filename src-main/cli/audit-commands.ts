@@ -13,6 +13,7 @@ import { RwError, isRwError } from '../../src-shared/errors';
 import { createAuditBundle, verifyAuditBundle } from '../audit/audit-bundle';
 import { AuditQuery, type LeafFilter } from '../audit/audit-query';
 import { verifyAccessLog, type ExternalCheckpoint, type VerifyReport } from '../audit/verify-log';
+import type { AccessLog } from '../audit/access-log';
 import type { UnlockedVault } from '../vault/vault';
 import { pathOption } from './args';
 import { openCliAccessLog as cliLog, passphraseFileOption as passphraseFile, unlockFromArgs, userOption, vaultOption } from './cli-vault';
@@ -26,6 +27,22 @@ function pathArg(args: ParsedArgs, io: CliIo, name: string): string {
 
 async function unlock(args: ParsedArgs, io: CliIo): Promise<UnlockedVault> {
   return (await unlockFromArgs(args, io)).vault;
+}
+
+/** Signs in, writes the leaf for what the command is about to do, runs it, and closes everything. */
+async function withLoggedAction(args: ParsedArgs, io: CliIo, event: string, action: (vault: UnlockedVault, log: AccessLog) => void): Promise<void> {
+  const vault = await unlock(args, io);
+  try {
+    const log = cliLog(vault, io);
+    try {
+      log.append({ actor: { user: vault.user, role: vault.role }, event, outcome: 'success', detail: {} });
+      action(vault, log);
+    } finally {
+      log.close();
+    }
+  } finally {
+    vault.close();
+  }
 }
 
 function readFileArg(path: string, what: string): Uint8Array {
@@ -133,20 +150,11 @@ export function createAuditCommands(): Command[] {
       options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, out: outOption },
       async run(args, io) {
         const out = pathArg(args, io, 'out');
-        const vault = await unlock(args, io);
-        try {
-          const log = cliLog(vault, io);
-          try {
-            log.append({ actor: { user: vault.user, role: vault.role }, event: 'audit.checkpoint', outcome: 'success', detail: {} });
-            const checkpoint = log.checkpoint('export');
-            writeFileSync(out, checkpoint.note, { mode: 0o600 });
-            io.stdout(`Checkpoint of ${checkpoint.size} leaves written to ${args.strings['out']}.\n`);
-          } finally {
-            log.close();
-          }
-        } finally {
-          vault.close();
-        }
+        await withLoggedAction(args, io, 'audit.checkpoint', (_vault, log) => {
+          const checkpoint = log.checkpoint('export');
+          writeFileSync(out, checkpoint.note, { mode: 0o600 });
+          io.stdout(`Checkpoint of ${checkpoint.size} leaves written to ${args.strings['out']}.\n`);
+        });
         return EXIT.ok;
       },
     },
@@ -194,20 +202,11 @@ export function createAuditCommands(): Command[] {
       options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, out: outOption },
       async run(args, io) {
         const out = pathArg(args, io, 'out');
-        const vault = await unlock(args, io);
-        try {
-          const log = cliLog(vault, io);
-          try {
-            log.append({ actor: { user: vault.user, role: vault.role }, event: 'audit.export', outcome: 'success', detail: {} });
-            const bundle = createAuditBundle(vault.audit, log, io.clock());
-            writeFileSync(out, bundle, { mode: 0o600 });
-            io.stdout(`Audit bundle of ${log.size()} leaves written to ${args.strings['out']}.\n`);
-          } finally {
-            log.close();
-          }
-        } finally {
-          vault.close();
-        }
+        await withLoggedAction(args, io, 'audit.export', (vault, log) => {
+          const bundle = createAuditBundle(vault.audit, log, io.clock());
+          writeFileSync(out, bundle, { mode: 0o600 });
+          io.stdout(`Audit bundle of ${log.size()} leaves written to ${args.strings['out']}.\n`);
+        });
         return EXIT.ok;
       },
     },
