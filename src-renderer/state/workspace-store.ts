@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import { registerStoreReset } from './store-reset';
 
-export type SideTab = 'notes' | 'findings' | 'checklist';
+export type SideTab = 'notes' | 'findings' | 'checklist' | 'attestation';
 
 interface WorkspaceState {
   caseId: string | null;

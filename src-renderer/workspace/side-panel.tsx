@@ -1,7 +1,8 @@
-/** Notes, findings and the checklist as ARIA tabs (arrow keys move between tabs, Tab enters the panel). */
+/** Notes, findings, the checklist and the attestation as ARIA tabs (arrow keys move between tabs, Tab enters the panel). */
 import { useRef, type KeyboardEvent } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { useWorkspaceStore, type SideTab } from '../state/workspace-store';
+import { AttestationPanel } from './attestation-panel';
 import { ChecklistPanel } from './checklist-panel';
 import { FindingsPanel } from './findings-panel';
 import { NotesPanel } from './notes-panel';
@@ -10,6 +11,7 @@ const TABS: Array<{ id: SideTab; label: string }> = [
   { id: 'notes', label: 'Notes' },
   { id: 'findings', label: 'Findings' },
   { id: 'checklist', label: 'Checklist' },
+  { id: 'attestation', label: 'Attestation' },
 ];
 
 export function SidePanel({ caseId, artifact }: { caseId: string; artifact: ArtifactSummary | null }) {
@@ -56,6 +58,7 @@ export function SidePanel({ caseId, artifact }: { caseId: string; artifact: Arti
         {tab === 'notes' ? <NotesPanel caseId={caseId} artifact={artifact} /> : null}
         {tab === 'findings' ? <FindingsPanel caseId={caseId} artifact={artifact} /> : null}
         {tab === 'checklist' ? <ChecklistPanel caseId={caseId} /> : null}
+        {tab === 'attestation' ? <AttestationPanel caseId={caseId} /> : null}
       </div>
     </aside>
   );
