@@ -64,11 +64,11 @@ export function compactRangeFromLeaves(leafHashes: Iterable<Uint8Array>, onNode?
 }
 
 /** RFC 9162 §2.1.1 root of [0, size): the subtrees folded right to left; the empty tree's hash for size 0. */
-export function compactRangeRoot(range: CompactRange): Uint8Array {
+export function compactRangeRoot(range: CompactRange, hashNodes: (left: Uint8Array, right: Uint8Array) => Uint8Array = nodeHash): Uint8Array {
   const { hashes } = range;
   if (hashes.length === 0) return emptyRoot();
   let root = hashes[hashes.length - 1]!;
-  for (let i = hashes.length - 2; i >= 0; i--) root = nodeHash(hashes[i]!, root);
+  for (let i = hashes.length - 2; i >= 0; i--) root = hashNodes(hashes[i]!, root);
   return root;
 }
 

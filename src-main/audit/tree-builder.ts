@@ -1,16 +1,18 @@
 /**
- * The RFC 9162 tree rebuilt leaf by leaf for verification, as cheaply as the hash primitive allows. Same
- * hashes as merkle.ts (leaf = SHA-256(0x00‖d), node = SHA-256(0x01‖l‖r)), but each hash is one call on a
- * reused buffer, with no per-call concatenation or copied compact range: over a million leaves the
- * per-call overhead, not the hashing, is what verification pays for beyond raw SHA-256 (bench/audit.ts).
+ * The RFC 9162 tree rebuilt leaf by leaf for verification, as cheaply as the hashing allows. Same hashes
+ * as merkle.ts (leaf = SHA-256(0x00‖d), node = SHA-256(0x01‖l‖r)), but each leaf hash is one node:crypto
+ * call on a reused buffer and interior nodes use the JavaScript node hasher, with no per-call
+ * concatenation or copied compact range: over a million leaves node:crypto's fixed per-call cost, not the
+ * hashing, is what verification pays beyond raw SHA-256 (bench/audit.ts).
  */
 import { compactRangeRoot, type CompactRange, type MerkleNodeVisitor } from '../../src-shared/compact-range';
 import { sha256 } from '../../src-shared/crypto';
+import { createNodeHasher } from '../../src-shared/merkle-node-hash';
 
 export class TreeBuilder {
   #size = 0;
   readonly #stack: Uint8Array[] = [];
-  readonly #node = new Uint8Array(65);
+  readonly #nodeHash = createNodeHasher();
   #leaf = new Uint8Array(4096);
 
   get size(): number {
@@ -24,13 +26,6 @@ export class TreeBuilder {
     this.#leaf[0] = 0x00;
     this.#leaf.set(data, 1);
     return sha256(this.#leaf.subarray(0, n));
-  }
-
-  #nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
-    this.#node[0] = 0x01;
-    this.#node.set(left, 1);
-    this.#node.set(right, 33);
-    return sha256(this.#node);
   }
 
   /** Append a leaf hash; `onNode` sees each interior node it completes (level >= 1). */
@@ -53,6 +48,6 @@ export class TreeBuilder {
   }
 
   root(): Uint8Array {
-    return compactRangeRoot(this.range());
+    return compactRangeRoot(this.range(), this.#nodeHash);
   }
 }
