@@ -1,13 +1,15 @@
 /**
  * Verification of the access log (issue 4 §3), for the CLI, the auditor console and bundles alike.
  *
- * The tree is rebuilt from the leaf bytes alone (nothing stored about the tree is trusted) and every
- * leaf is checked for sequence continuity, its stored hash, canonical form, its own seq, the device it
- * names, non-decreasing timestamps (a decrease is allowed only on a recorded `clock.jump` leaf) and the
- * indexed copies of its fields. Then every stored checkpoint's signature and root, the order and
- * consistency of consecutive checkpoints, and finally each external checkpoint (exported earlier or
- * witnessed off the laptop): the current log must extend it, which is what exposes truncation, rollback
- * of the whole file and a history re-signed with the device key (a fork).
+ * The tree is rebuilt from the leaf bytes alone (nothing stored about the tree is trusted). Every leaf is
+ * checked for sequence continuity, its stored hash, its own seq and non-decreasing timestamps (a decrease
+ * is allowed only on a recorded `clock.jump` leaf), read from the leaf's canonical tail so that a million
+ * leaves cost little more than hashing them. Unless the caller opts out, each leaf's contents are then
+ * checked in full: canonical form, the leaf schema, the device it names and the indexed copies of its
+ * fields. Then every stored checkpoint's signature and root, the order and consistency of consecutive
+ * checkpoints, and finally each external checkpoint (exported earlier or witnessed off the laptop): the
+ * current log must extend it, which is what exposes truncation, rollback of the whole file and a history
+ * re-signed with the device key (a fork).
  *
  * It never throws on damage: each problem names the first sequence number it can pin and the kind of
  * damage, and a database that cannot be read is itself a problem ("the audit database is damaged").
@@ -20,7 +22,7 @@ import { isRwError } from '../../src-shared/errors';
 import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/merkle';
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/signed-note';
 import { logOrigin, storedNodeSource } from './access-log';
-import { leafColumns, parseLeaf, type LeafColumns } from './log-leaf';
+import { leafColumns, parseLeaf, readLeafTail, type LeafColumns } from './log-leaf';
 import { TreeBuilder } from './tree-builder';
 
 export const PROBLEM_KINDS = [
@@ -71,8 +73,8 @@ export interface CheckpointRow {
 export interface LogSource {
   workstationId: string | null;
   devicePublicKey: Uint8Array | null;
-  /** Leaves in ascending seq order, in batches. */
-  leafBatches(): Iterable<LeafRow[]>;
+  /** Leaves in ascending seq order, in batches; `columns` false lets a source skip reading the indexed copies. */
+  leafBatches(options: { columns: boolean }): Iterable<LeafRow[]>;
   checkpoints(): CheckpointRow[];
   /** Size the writer's state row claims (a tail truncated behind its back shows here); null when unknown. */
   stateSize: number | null;
@@ -94,6 +96,12 @@ export interface VerifyOptions {
   externalCheckpoints?: readonly ExternalCheckpoint[];
   /** Stop collecting after this many problems (the first is what matters). Default 100. */
   maxProblems?: number;
+  /**
+   * Check each leaf's contents in full (canonical form, schema, device, indexed columns). Default true.
+   * Off, verification still covers everything tamper-evidence rests on: hashes, tree, checkpoints, seq
+   * and time order; the auditor console's integrity banner uses that.
+   */
+  leafContents?: boolean;
 }
 
 export interface VerifyReport {
@@ -174,6 +182,23 @@ function nodeRecorder(enabled: boolean) {
   };
 }
 
+function isClockJump(leaf: Uint8Array): boolean {
+  const parsed = parseLeaf(leaf);
+  return parsed.ok && parsed.leaf.event === 'clock.jump';
+}
+
+/** The full per-leaf checks beyond what the tail gives: canonical form, schema, device, indexed columns. */
+function checkLeafContents(row: LeafRow, workstationId: string, add: (seq: number, kind: ProblemKind, message: string) => void): void {
+  const at = row.seq;
+  const parsed = parseLeaf(row.leaf);
+  if (!parsed.ok) {
+    add(at, parsed.reason === 'not-canonical' ? 'not-canonical' : 'malformed-leaf', `leaf ${at}: ${parsed.message}`);
+    return;
+  }
+  if (parsed.leaf.device !== workstationId) add(at, 'foreign-leaf', `leaf ${at} names another workstation`);
+  if (row.columns && columnsDiffer(row.columns, leafColumns(parsed.leaf))) add(at, 'index-mismatch', `the indexed copy of leaf ${at}'s fields differs from the leaf`);
+}
+
 interface OpenedStored {
   row: CheckpointRow;
   checkpoint: Checkpoint | null;
@@ -246,10 +271,11 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     if (wanted.has(0)) roots.set(0, tree.root());
 
     const rebuilt = nodeRecorder(source.nodeBatches !== undefined);
+    const contents = options.leafContents !== false;
     // The leaves, in order.
     let expected = 0;
     let prevTs = -Infinity;
-    for (const batch of source.leafBatches()) {
+    for (const batch of source.leafBatches({ columns: contents })) {
       for (const row of batch) {
         if (row.seq !== expected) {
           if (row.seq > expected) add(expected, 'missing-leaf', `leaves ${expected}${row.seq - 1 > expected ? `–${row.seq - 1}` : ''} are missing (the next stored leaf is ${row.seq})`);
@@ -259,17 +285,17 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
         const at = row.seq;
         const hash = tree.leafHash(row.leaf);
         if (row.leafHash && !bytesEqual(hash, row.leafHash)) add(at, 'leaf-hash', `leaf ${at} does not match its recorded hash: its bytes were edited`);
-        const parsed = parseLeaf(row.leaf);
-        if (!parsed.ok) {
-          add(at, parsed.reason === 'not-canonical' ? 'not-canonical' : 'malformed-leaf', `leaf ${at}: ${parsed.message}`);
+        const tail = readLeafTail(row.leaf);
+        if (!tail) {
+          const parsed = parseLeaf(row.leaf);
+          add(at, !parsed.ok && parsed.reason === 'not-canonical' ? 'not-canonical' : 'malformed-leaf', `leaf ${at}: ${parsed.ok ? 'the leaf does not end with its seq, session, ts and v members' : parsed.message}`);
         } else {
-          const leaf = parsed.leaf;
           // A leaf that agrees with its row but not its position is the gap reported above, not a new problem.
-          if (leaf.seq !== at) add(at, 'seq-mismatch', `leaf ${at} says it is leaf ${leaf.seq}: leaves were moved, swapped or rewritten`);
-          if (leaf.device !== workstationId) add(at, 'foreign-leaf', `leaf ${at} names another workstation`);
-          if (leaf.ts < prevTs && leaf.event !== 'clock.jump') add(at, 'time-reversed', `leaf ${at} is earlier than the leaf before it with no clock jump recorded`);
-          prevTs = leaf.ts;
-          if (row.columns && columnsDiffer(row.columns, leafColumns(leaf))) add(at, 'index-mismatch', `the indexed copy of leaf ${at}'s fields differs from the leaf`);
+          if (tail.seq !== at) add(at, 'seq-mismatch', `leaf ${at} says it is leaf ${tail.seq}: leaves were moved, swapped or rewritten`);
+          // Rare, so only then is the leaf parsed to see whether it records the clock jump.
+          if (tail.ts < prevTs && !isClockJump(row.leaf)) add(at, 'time-reversed', `leaf ${at} is earlier than the leaf before it with no clock jump recorded`);
+          prevTs = tail.ts;
+          if (contents) checkLeafContents(row, workstationId, add);
         }
         tree.push(hash, rebuilt.record);
         if (wanted.has(tree.size)) roots.set(tree.size, tree.root());
@@ -376,9 +402,10 @@ export function databaseLogSource(db: Database): LogSource {
   const meta = db.prepare("SELECT value FROM vault_meta WHERE key = 'workstation_id'").get();
   const key = db.prepare('SELECT public_key FROM device_keys ORDER BY id DESC LIMIT 1').get();
   const state = db.prepare('SELECT size FROM log_state WHERE id = 1').get();
-  const page = db.prepare(
+  const withColumns = db.prepare(
     'SELECT seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?',
   );
+  const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?');
   return {
     workstationId: typeof meta?.['value'] === 'string' ? meta['value'] : null,
     devicePublicKey: key?.['public_key'] instanceof Uint8Array ? new Uint8Array(key['public_key']) : null,
@@ -397,7 +424,8 @@ export function databaseLogSource(db: Database): LogSource {
         idx = Number(last['idx']);
       }
     },
-    *leafBatches() {
+    *leafBatches({ columns }) {
+      const page = columns ? withColumns : leavesOnly;
       let after = Number.MIN_SAFE_INTEGER;
       for (;;) {
         const rows = page.all([after, BATCH]);
@@ -409,18 +437,20 @@ export function databaseLogSource(db: Database): LogSource {
             seq: Number(r['seq']),
             leaf: leaf instanceof Uint8Array ? leaf : utf8(String(leaf)),
             leafHash: hash instanceof Uint8Array ? hash : new Uint8Array(0),
-            columns: {
-              ts: Number(r['ts']),
-              event: String(r['event']),
-              user: r['user'] === null ? null : String(r['user']),
-              role: String(r['role']),
-              session: r['session'] === null ? null : String(r['session']),
-              objectKind: r['object_kind'] === null ? null : String(r['object_kind']),
-              objectId: r['object_id'] === null ? null : String(r['object_id']),
-              outcome: String(r['outcome']),
-              page: r['page'] === null ? null : Number(r['page']),
-              dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
-            },
+            columns: columns
+              ? {
+                  ts: Number(r['ts']),
+                  event: String(r['event']),
+                  user: r['user'] === null ? null : String(r['user']),
+                  role: String(r['role']),
+                  session: r['session'] === null ? null : String(r['session']),
+                  objectKind: r['object_kind'] === null ? null : String(r['object_kind']),
+                  objectId: r['object_id'] === null ? null : String(r['object_id']),
+                  outcome: String(r['outcome']),
+                  page: r['page'] === null ? null : Number(r['page']),
+                  dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
+                }
+              : null,
           };
         });
         after = Number(rows[rows.length - 1]!['seq']);

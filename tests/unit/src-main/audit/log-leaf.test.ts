@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../../../src-shared/canonical-json';
 import { utf8 } from '../../../../src-shared/encoding';
-import { encodeLeaf, leafColumns, parseLeaf, type AccessLogLeaf } from '../../../../src-main/audit/log-leaf';
+import { encodeLeaf, leafColumns, parseLeaf, readLeafTail, type AccessLogLeaf } from '../../../../src-main/audit/log-leaf';
 
 const leaf: AccessLogLeaf = {
   v: 1,
@@ -55,5 +55,34 @@ describe('access-log leaf', () => {
   it('refuses to encode a malformed leaf', () => {
     expect(() => encodeLeaf({ ...leaf, event: '' })).toThrow(/leaf/);
     expect(() => encodeLeaf({ ...leaf, ts: 1.5 })).toThrow(/leaf/);
+  });
+
+  describe('readLeafTail (seq and ts from the last bytes)', () => {
+    const sessions = [null, 'abc', 'a"b', 'ends with \\', '\\"', 'x\\\\"', ',"seq":9,"session":null', 'ünïcødé ✓'];
+    it.each(sessions)('agrees with the full parse for session %j', (session) => {
+      for (const [seq, ts] of [[0, 0], [7, 1_764_000_000_000], [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], [10, 9]]) {
+        const bytes = encodeLeaf({ ...leaf, seq: seq!, ts: ts!, session, detail: { note: '"seq":1,"ts":2,"v":1}', seq: 99 } });
+        expect(readLeafTail(bytes)).toEqual({ seq, ts });
+      }
+    });
+
+    const refusals: [string, string][] = [
+      ['a leaf cut short', text.slice(0, -1)],
+      ['another version', text.replace(',"v":1}', ',"v":2}')],
+      ['a ts with a leading zero', text.replace('"ts":1764000000000', '"ts":01764000000000')],
+      ['a seq with a leading zero', text.replace('"seq":7', '"seq":07')],
+      ['a ts beyond 2^53', text.replace('"ts":1764000000000', '"ts":9007199254740993')],
+      ['a negative ts', text.replace('"ts":1764000000000', '"ts":-1')],
+      ['a fractional seq', text.replace('"seq":7', '"seq":7.5')],
+      ['a space before a member', text.replace(',"ts"', ', "ts"')],
+      ['no session member', text.replace(',"session":"abc"', '')],
+      ['a session that is a number', text.replace('"session":"abc"', '"session":5')],
+      ['a session string with no opening quote', text.replace('"session":"abc"', '"session":abc"')],
+      ['no seq member', text.replace('"seq":7,', '')],
+      ['empty bytes', ''],
+    ];
+    it.each(refusals)('reads nothing from %s', (_name, input) => {
+      expect(readLeafTail(utf8(input))).toBeNull();
+    });
   });
 });

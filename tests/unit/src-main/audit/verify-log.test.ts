@@ -101,4 +101,45 @@ describe('verifyAccessLog finds each kind of damage', () => {
     const report = verifyAccessLog(f.db, { externalCheckpoints: [{ label: 'cp', note: cp.note }] });
     expect(report).toMatchObject({ ok: true, external: [{ label: 'cp', size: 5, ok: true }] });
   });
+
+  it('allows an earlier timestamp on a leaf that records the clock jump', () => {
+    f = openAuditFixture();
+    fill(6);
+    unlockTriggers();
+    rewrite(4, (leaf) => {
+      leaf['ts'] = (leaf['ts'] as number) - 3_600_000;
+      leaf['event'] = 'clock.jump';
+    });
+    const kinds = verifyAccessLog(f.db).problems.map((p) => p.kind);
+    expect(kinds).not.toContain('time-reversed');
+    // The indexed columns still hold the old ts and event: that, not the time order, is what is wrong.
+    expect(kinds).toContain('index-mismatch');
+  });
+
+  it('with leafContents off still pins swapped leaves, reversed time and a leaf cut short, but not contents', () => {
+    f = openAuditFixture();
+    fill(8);
+    unlockTriggers();
+    rewrite(1, (leaf) => (leaf['device'] = 'elsewhere'));
+    rewrite(3, (leaf) => (leaf['seq'] = 5));
+    rewrite(6, (leaf) => (leaf['ts'] = 0));
+    const cut = f.db.prepare('SELECT leaf FROM log_leaves WHERE seq = 7').get()!['leaf'] as Uint8Array;
+    const short = cut.slice(0, -1);
+    f.db.prepare('UPDATE log_leaves SET leaf = ?, leaf_hash = ? WHERE seq = 7').run([short, leafHash(short) as Uint8Array<ArrayBuffer>]);
+    const fast = verifyAccessLog(f.db, { leafContents: false }).problems.filter((p) => p.kind !== 'checkpoint-mismatch');
+    expect(fast.map((p) => [p.seq, p.kind])).toEqual([
+      [3, 'seq-mismatch'],
+      [6, 'time-reversed'],
+      [7, 'malformed-leaf'],
+    ]);
+    const full = verifyAccessLog(f.db).problems.filter((p) => p.kind !== 'checkpoint-mismatch');
+    expect(full.map((p) => [p.seq, p.kind])).toEqual([
+      [1, 'foreign-leaf'],
+      [3, 'seq-mismatch'],
+      [6, 'time-reversed'],
+      [6, 'index-mismatch'],
+      [7, 'malformed-leaf'],
+    ]);
+    expect(full.find((p) => p.seq === 7)!.message).toMatch(/not UTF-8 JSON/);
+  });
 });
