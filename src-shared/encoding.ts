@@ -55,6 +55,20 @@ export function fromUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** Bytes from a latin1 ("binary") string, one character per byte (what sha256Binary returns). */
+export function bytesFromBinary(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
+
+/** Whether a latin1 string holds exactly these bytes. */
+export function binaryEqualsBytes(text: string, bytes: Uint8Array): boolean {
+  if (text.length !== bytes.length) return false;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== bytes[i]) return false;
+  return true;
+}
+
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let offset = 0;
@@ -66,8 +80,9 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 }
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  // `.length`: on Node 20 a typed array's byteLength getter costs ten times more, which hot loops feel.
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

@@ -17,7 +17,7 @@
  */
 import { RwError } from './errors';
 import { bytesEqual, fromBase64, fromHex, fromUtf8, toBase64, toHex, utf8 } from './encoding';
-import { ed25519PublicFromSeed, ed25519Sign, ed25519Verify, sha256 } from './crypto';
+import { ed25519PublicFromSeed, ed25519Signer, ed25519Verifier, sha256 } from './crypto';
 
 /** signed-note §Signature types: Ed25519 over the note text. */
 export const NOTE_ALG_ED25519 = 0x01;
@@ -112,18 +112,14 @@ function keyIdHex(keyId: number): string {
 export function ed25519NoteVerifier(name: string, publicKey: Uint8Array): NoteVerifier {
   if (!isValidKeyName(name)) throw new RwError('INVALID_INPUT', 'Invalid note key name.');
   if (publicKey.byteLength !== 32) throw new RwError('INVALID_INPUT', 'An Ed25519 public key is 32 bytes.');
-  return {
-    name,
-    keyId: noteKeyId(name, NOTE_ALG_ED25519, publicKey),
-    verify: (text, sig) => ed25519Verify(publicKey, text, sig),
-  };
+  return { name, keyId: noteKeyId(name, NOTE_ALG_ED25519, publicKey), verify: ed25519Verifier(publicKey) };
 }
 
 /** An Ed25519 (type 0x01) signer for `name` from a 32-byte seed. */
 export function ed25519NoteSigner(name: string, seed: Uint8Array): NoteSigner {
   if (!isValidKeyName(name)) throw new RwError('INVALID_INPUT', 'Invalid note key name.');
   const publicKey = ed25519PublicFromSeed(seed);
-  return { name, keyId: noteKeyId(name, NOTE_ALG_ED25519, publicKey), sign: (text) => ed25519Sign(seed, text) };
+  return { name, keyId: noteKeyId(name, NOTE_ALG_ED25519, publicKey), sign: ed25519Signer(seed) };
 }
 
 export interface ParsedVerifierKey {

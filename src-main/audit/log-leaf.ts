@@ -161,21 +161,25 @@ const END = utf8(`,"v":${LEAF_VERSION}}`);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+// `.length`, not `.byteLength`, in these loops: on Node 20 the byteLength getter costs ten times more.
 function bytesAt(bytes: Uint8Array, at: number, expected: Uint8Array): boolean {
-  if (at < 0 || at + expected.byteLength > bytes.byteLength) return false;
-  for (let i = 0; i < expected.byteLength; i++) if (bytes[at + i] !== expected[i]) return false;
+  if (at < 0 || at + expected.length > bytes.length) return false;
+  for (let i = 0; i < expected.length; i++) if (bytes[at + i] !== expected[i]) return false;
   return true;
 }
 
-/** The canonical unsigned integer ending just before `end`: [start, value], or null. */
-function uintBefore(bytes: Uint8Array, end: number): [number, number] | null {
+/** Where the canonical unsigned integer (no sign, no leading zero) ending just before `end` starts, or -1. */
+function uintStart(bytes: Uint8Array, end: number): number {
   let start = end;
   while (start > 0 && end - start < 16 && bytes[start - 1]! >= 0x30 && bytes[start - 1]! <= 0x39) start--;
   const digits = end - start;
-  if (digits === 0 || (digits > 1 && bytes[start] === 0x30)) return null;
+  return digits === 0 || (digits > 1 && bytes[start] === 0x30) ? -1 : start;
+}
+
+function uintValue(bytes: Uint8Array, start: number, end: number): number {
   let value = 0;
   for (let i = start; i < end; i++) value = value * 10 + (bytes[i]! - 0x30);
-  return value <= Number.MAX_SAFE_INTEGER ? [start, value] : null;
+  return value;
 }
 
 /** Where the JSON string that closes just before `end` opens, or -1. */
@@ -199,13 +203,17 @@ function stringStartBefore(bytes: Uint8Array, end: number): number {
  * Null when the leaf does not end that way (parseLeaf then says what is wrong with it).
  */
 export function readLeafTail(bytes: Uint8Array): { seq: number; ts: number } | null {
-  let at = bytes.byteLength - END.byteLength;
-  if (!bytesAt(bytes, at, END)) return null;
-  const ts = uintBefore(bytes, at);
-  if (!ts || !bytesAt(bytes, (at = ts[0] - TS_KEY.byteLength), TS_KEY)) return null;
-  at = bytesAt(bytes, at - NULL.byteLength, NULL) ? at - NULL.byteLength : stringStartBefore(bytes, at);
-  if (!bytesAt(bytes, (at -= SESSION_KEY.byteLength), SESSION_KEY)) return null;
-  const seq = uintBefore(bytes, at);
-  if (!seq || !bytesAt(bytes, seq[0] - SEQ_KEY.byteLength, SEQ_KEY)) return null;
-  return { seq: seq[1], ts: ts[1] };
+  const tsEnd = bytes.length - END.length;
+  if (!bytesAt(bytes, tsEnd, END)) return null;
+  const tsStart = uintStart(bytes, tsEnd);
+  if (tsStart < 0 || !bytesAt(bytes, tsStart - TS_KEY.length, TS_KEY)) return null;
+  let at = tsStart - TS_KEY.length;
+  at = bytesAt(bytes, at - NULL.length, NULL) ? at - NULL.length : stringStartBefore(bytes, at);
+  const seqEnd = at - SESSION_KEY.length;
+  if (!bytesAt(bytes, seqEnd, SESSION_KEY)) return null;
+  const seqStart = uintStart(bytes, seqEnd);
+  if (seqStart < 0 || !bytesAt(bytes, seqStart - SEQ_KEY.length, SEQ_KEY)) return null;
+  const seq = uintValue(bytes, seqStart, seqEnd);
+  const ts = uintValue(bytes, tsStart, tsEnd);
+  return seq <= Number.MAX_SAFE_INTEGER && ts <= Number.MAX_SAFE_INTEGER ? { seq, ts } : null;
 }

@@ -17,7 +17,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/checkpoint';
 import { compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/compact-range';
-import { bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
+import { binaryEqualsBytes, bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
 import { isRwError } from '../../src-shared/errors';
 import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/merkle';
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/signed-note';
@@ -142,8 +142,7 @@ function nodeRecorder(enabled: boolean) {
   const levels: { bytes: Uint8Array; count: number }[] = [];
   return {
     record: enabled
-      ? (level: number, index: number, hash: Uint8Array) => {
-          if (level === 0) return;
+      ? (level: number, index: number, hash: string) => {
           let l = levels[level];
           if (!l) levels[level] = l = { bytes: new Uint8Array(32 * 1024), count: 0 };
           if ((index + 1) * 32 > l.bytes.byteLength) {
@@ -151,7 +150,7 @@ function nodeRecorder(enabled: boolean) {
             grown.set(l.bytes);
             l.bytes = grown;
           }
-          l.bytes.set(hash, index * 32);
+          for (let i = 0; i < 32; i++) l.bytes[index * 32 + i] = hash.charCodeAt(i);
           l.count = Math.max(l.count, index + 1);
         }
       : undefined,
@@ -284,7 +283,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
         // Problems are named by the row's sequence number; the tree is built over the rows as they are.
         const at = row.seq;
         const hash = tree.leafHash(row.leaf);
-        if (row.leafHash && !bytesEqual(hash, row.leafHash)) add(at, 'leaf-hash', `leaf ${at} does not match its recorded hash: its bytes were edited`);
+        if (row.leafHash && !binaryEqualsBytes(hash, row.leafHash)) add(at, 'leaf-hash', `leaf ${at} does not match its recorded hash: its bytes were edited`);
         const tail = readLeafTail(row.leaf);
         if (!tail) {
           const parsed = parseLeaf(row.leaf);
