@@ -11,7 +11,7 @@ import type { Handlers } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
 import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS, type LeafFilter } from './audit-query';
-import { verifyAccessLog, witnessedCheckpoints } from './verify-log';
+import { verifyAccessLogFrom, witnessedCheckpoints, type VerifiedState } from './verify-log';
 
 export interface AuditHandlerDeps {
   sessions: SessionManager<UnlockedVault>;
@@ -30,25 +30,35 @@ function toFilter(request: LeafFilterRequest): LeafFilter {
   return filter;
 }
 
-/** The integrity banner's answer; pure over an open audit.db (also used for bundles' databases). */
-export function integrityOf(audit: Database, now: number) {
-  const report = verifyAccessLog(audit);
+/**
+ * The integrity banner's answer over an open audit.db. With `resume` (the state of an earlier intact
+ * check of this same database in this process) only what was appended since is verified, so the banner
+ * stays cheap on a large log although every console query appends a leaf; a damaged log is re-verified
+ * in full each time.
+ */
+export function integrityOf(audit: Database, now: number, resume?: VerifiedState) {
+  const { report, state } = verifyAccessLogFrom(audit, {}, resume);
   const witnessed = witnessedCheckpoints(audit).at(-1);
   const witnessedOk = witnessed ? report.external.some((e) => e.label === witnessed.label && e.ok) : false;
   return {
-    ok: report.ok,
-    size: report.size,
-    verifiedSize: report.verifiedSize,
-    root: report.root,
-    problems: report.problems.slice(0, 20),
-    lastCheckpoint: report.lastCheckpoint,
-    lastWitnessed: witnessed ? { size: witnessed.size, ts: witnessed.ts, ok: witnessedOk } : null,
-    checkedAt: now,
+    answer: {
+      ok: report.ok,
+      size: report.size,
+      verifiedSize: report.verifiedSize,
+      root: report.root,
+      problems: report.problems.slice(0, 20),
+      lastCheckpoint: report.lastCheckpoint,
+      lastWitnessed: witnessed ? { size: witnessed.size, ts: witnessed.ts, ok: witnessedOk } : null,
+      checkedAt: now,
+    },
+    state,
   };
 }
 
 export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChannels> {
   const query = () => new AuditQuery(deps.sessions.require().audit);
+  // Per open audit.db, so a new sign-in (a new connection) always starts with a full verification.
+  const verified = new WeakMap<Database, VerifiedState>();
   return {
     async 'audit.query'(request) {
       return query().query(toFilter(request.filter), request.offset, request.limit);
@@ -57,7 +67,11 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
       return query().summary(toFilter(request.filter));
     },
     async 'audit.integrity'() {
-      return integrityOf(deps.sessions.require().audit, deps.clock());
+      const audit = deps.sessions.require().audit;
+      const { answer, state } = integrityOf(audit, deps.clock(), verified.get(audit));
+      if (state) verified.set(audit, state);
+      else verified.delete(audit);
+      return answer;
     },
     async 'audit.whoSaw'(request, ctx) {
       ctx.describe({ kind: 'artifact', id: request.artifactId }, { question: 'who-saw', ...(request.page === undefined ? {} : { page: request.page }) });

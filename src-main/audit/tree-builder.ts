@@ -23,6 +23,14 @@ export class TreeBuilder {
     this.#node[0] = 0x01;
   }
 
+  /** A builder that continues from a compact range this process computed earlier (resumed verification). */
+  static fromRange(range: CompactRange): TreeBuilder {
+    const tree = new TreeBuilder();
+    tree.#size = range.size;
+    for (const hash of range.hashes) tree.#stack.push(String.fromCharCode(...hash));
+    return tree;
+  }
+
   get size(): number {
     return this.#size;
   }

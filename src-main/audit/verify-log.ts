@@ -73,8 +73,11 @@ export interface CheckpointRow {
 export interface LogSource {
   workstationId: string | null;
   devicePublicKey: Uint8Array | null;
-  /** Leaves in ascending seq order, in batches; `columns` false lets a source skip reading the indexed copies. */
-  leafBatches(options: { columns: boolean }): Iterable<LeafRow[]>;
+  /**
+   * Leaves in ascending seq order from seq `from` (default 0), in batches; `columns` false lets a source
+   * skip reading the indexed copies.
+   */
+  leafBatches(options: { columns: boolean; from?: number }): Iterable<LeafRow[]>;
   checkpoints(): CheckpointRow[];
   /** Size the writer's state row claims (a tail truncated behind its back shows here); null when unknown. */
   stateSize: number | null;
@@ -203,8 +206,39 @@ interface OpenedStored {
   checkpoint: Checkpoint | null;
 }
 
+/**
+ * Where an intact verification ended, so that the next one in the same process checks only what was
+ * appended since (the auditor console re-checks after every query, and each query adds a leaf). Held in
+ * memory only: nothing read back from the store could vouch for it.
+ */
+export interface VerifiedState {
+  workstationId: string;
+  devicePublicKey: Uint8Array;
+  leafContents: boolean;
+  range: CompactRange;
+  prevTs: number;
+  /** The rebuilt root at every checkpoint size met so far, and at the end. */
+  roots: ReadonlyMap<number, Uint8Array>;
+  lastCheckpointId: number;
+  previous: Checkpoint | null;
+  lastGood: number;
+  earliestGood: Checkpoint | null;
+  checkpoints: number;
+  lastCheckpoint: { size: number; ts: number } | null;
+}
+
 /** Verify a log from any source. */
 export function verifyLog(source: LogSource, options: VerifyOptions = {}): VerifyReport {
+  return verifyLogFrom(source, options).report;
+}
+
+/**
+ * Verify a log, or with `resume` (the state a previous intact verification of the same log returned)
+ * only the leaves and stored checkpoints added since, plus every external checkpoint again. Falls back to
+ * a full verification when the resume state cannot answer (another key, a checkpoint below its size
+ * whose root it did not keep). The state returned is null unless the log is intact.
+ */
+export function verifyLogFrom(source: LogSource, options: VerifyOptions = {}, resume?: VerifiedState): { report: VerifyReport; state: VerifiedState | null } {
   const maxProblems = options.maxProblems ?? 100;
   const problems: Problem[] = [];
   const add = (seq: number, kind: ProblemKind, message: string) => {
@@ -225,19 +259,24 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     };
   };
 
-  const tree = new TreeBuilder();
+  const contents = options.leafContents !== false;
+  let tree = new TreeBuilder();
+  const noState = (r: VerifyReport) => ({ report: r, state: null });
   try {
     const workstationId = source.workstationId;
     const publicKey = options.devicePublicKey ?? source.devicePublicKey;
     if (!workstationId || !publicKey) {
       add(0, 'no-device-key', 'the log has no workstation id or device key to check signatures with');
-      return report(0, tree.range());
+      return noState(report(0, tree.range()));
     }
+    if (resume && (resume.workstationId !== workstationId || !bytesEqual(resume.devicePublicKey, publicKey) || resume.leafContents !== contents)) resume = undefined;
+    const from = resume?.range.size ?? 0;
     const origin = logOrigin(workstationId);
     const verifier = ed25519NoteVerifier(origin, publicKey);
 
     // Checkpoints first (they are few): their sizes are where the rebuilt tree's root is needed.
-    const stored: OpenedStored[] = source.checkpoints().map((row) => {
+    const rows = source.checkpoints().filter((row) => !resume || row.id > resume.lastCheckpointId);
+    const stored: OpenedStored[] = rows.map((row) => {
       try {
         const { checkpoint } = openCheckpoint(row.note, [verifier], { origin });
         if (checkpoint.size !== row.size) {
@@ -266,15 +305,20 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     const wanted = new Set<number>();
     for (const s of stored) if (s.checkpoint) wanted.add(s.checkpoint.size);
     for (const e of external) if (e.checkpoint) wanted.add(e.checkpoint.size);
-    const roots = new Map<number, Uint8Array>();
+    const roots = new Map<number, Uint8Array>(resume?.roots);
+    if (resume) {
+      // A checkpoint inside the part already verified needs that part's root: without it, start over.
+      if ([...wanted].some((size) => size <= from && !roots.has(size))) return verifyLogFrom(source, options);
+      tree = TreeBuilder.fromRange(resume.range);
+    }
     if (wanted.has(0)) roots.set(0, tree.root());
 
-    const rebuilt = nodeRecorder(source.nodeBatches !== undefined);
-    const contents = options.leafContents !== false;
+    // Stored nodes are compared on a full verification only; a resumed one still proves consistency below.
+    const rebuilt = nodeRecorder(!resume && source.nodeBatches !== undefined);
     // The leaves, in order.
-    let expected = 0;
-    let prevTs = -Infinity;
-    for (const batch of source.leafBatches({ columns: contents })) {
+    let expected = from;
+    let prevTs = resume?.prevTs ?? -Infinity;
+    for (const batch of source.leafBatches({ columns: contents, from })) {
       for (const row of batch) {
         if (row.seq !== expected) {
           if (row.seq > expected) add(expected, 'missing-leaf', `leaves ${expected}${row.seq - 1 > expected ? `–${row.seq - 1}` : ''} are missing (the next stored leaf is ${row.seq})`);
@@ -304,7 +348,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     const size = tree.size;
     const range = tree.range();
     // The stored nodes serve proofs to the witness and the console: each must equal the rebuilt one.
-    if (source.nodeBatches && problems.length === 0) {
+    if (!resume && source.nodeBatches && problems.length === 0) {
       const wrong = rebuilt.firstMismatch(source.nodeBatches());
       if (wrong) add(wrong.seq, 'nodes-damaged', `the stored tree node at level ${wrong.level}, index ${wrong.idx} (leaves from ${wrong.seq}) is wrong or missing: proofs served from it would fail`);
     }
@@ -313,8 +357,8 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     }
 
     // Stored checkpoints: signature (above), root, order, consistency.
-    let lastGood = 0;
-    let previous: Checkpoint | null = null;
+    let lastGood = resume?.lastGood ?? 0;
+    let previous: Checkpoint | null = resume?.previous ?? null;
     for (const s of stored) {
       const cp = s.checkpoint;
       if (!cp) continue;
@@ -342,7 +386,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
     // construction; what remains to check is that the stored nodes (which serve proofs to the witness)
     // prove it too: one proof from the earliest good checkpoint to the whole log covers every level.
     const good = stored.filter((s) => s.checkpoint && s.checkpoint.size > 0 && s.checkpoint.size <= size && bytesEqual(roots.get(s.checkpoint.size)!, s.checkpoint.rootHash));
-    const earliest = good[0]?.checkpoint;
+    const earliest = resume?.earliestGood ?? good[0]?.checkpoint ?? null;
     // Only on an otherwise clean log: over damaged leaves the nodes disagree for the reason already reported.
     if (problems.length === 0 && source.nodes && earliest && earliest.size < size) {
       try {
@@ -381,16 +425,33 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
       }
     }
     const last = stored.filter((s) => s.checkpoint).at(-1);
-    return report(size, range, {
-      checkpoints: stored.length,
-      lastCheckpoint: last ? { size: last.row.size, ts: last.row.ts } : null,
-      external: externalResults,
-    });
+    const lastCheckpoint = last ? { size: last.row.size, ts: last.row.ts } : (resume?.lastCheckpoint ?? null);
+    const checkpoints = (resume?.checkpoints ?? 0) + stored.length;
+    const done = report(size, range, { checkpoints, lastCheckpoint, external: externalResults });
+    if (!done.ok) return noState(done);
+    roots.set(size, compactRangeRoot(range));
+    return {
+      report: done,
+      state: {
+        workstationId,
+        devicePublicKey: publicKey,
+        leafContents: contents,
+        range,
+        prevTs,
+        roots,
+        lastCheckpointId: rows.at(-1)?.id ?? resume?.lastCheckpointId ?? 0,
+        previous,
+        lastGood,
+        earliestGood: earliest,
+        checkpoints,
+        lastCheckpoint,
+      },
+    };
   } catch (error) {
     // A page that fails SQLCipher's HMAC, a missing table, a malformed file: all damage, never a crash.
     const detail = isRwError(error) ? error.message : error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
     add(tree.size, 'database-damaged', `the audit database is damaged (${detail})`);
-    return report(tree.size, tree.range());
+    return noState(report(tree.size, tree.range()));
   }
 }
 
@@ -423,9 +484,9 @@ export function databaseLogSource(db: Database): LogSource {
         idx = Number(last['idx']);
       }
     },
-    *leafBatches({ columns }) {
+    *leafBatches({ columns, from }) {
       const page = columns ? withColumns : leavesOnly;
-      let after = Number.MIN_SAFE_INTEGER;
+      let after = from === undefined ? Number.MIN_SAFE_INTEGER : from - 1;
       for (;;) {
         const rows = page.all([after, BATCH]);
         if (rows.length === 0) return;
@@ -483,13 +544,21 @@ export function witnessedCheckpoints(db: Database): (ExternalCheckpoint & { size
 }
 
 export function verifyAccessLog(db: Database, options: VerifyAccessLogOptions = {}): VerifyReport {
+  return verifyAccessLogFrom(db, options).report;
+}
+
+/**
+ * verifyAccessLog, resumable as verifyLogFrom is. A resumed run skips the page-HMAC pass: pages written
+ * since were written by this process, and the full run at the start of the session read every page.
+ */
+export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): { report: VerifyReport; state: VerifiedState | null } {
   let source: LogSource;
   let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
   try {
     if (options.witnessed !== false) external = [...external, ...witnessedCheckpoints(db).map(({ label, note }) => ({ label, note }))];
     // SQLCipher checks each page's HMAC only when the page is read; this reads them all, so a flipped
     // byte in an index page nobody queries is found too.
-    if (options.checkPages !== false) {
+    if (!resume && options.checkPages !== false) {
       const errors = db.pragma('cipher_integrity_check');
       if (errors.length > 0) throw new Error(`${errors.length} page(s) fail their HMAC`);
     }
@@ -497,15 +566,18 @@ export function verifyAccessLog(db: Database, options: VerifyAccessLogOptions = 
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
     return {
-      ok: false,
-      size: 0,
-      root: toBase64(compactRangeRoot(emptyCompactRange())),
-      verifiedSize: 0,
-      checkpoints: 0,
-      lastCheckpoint: null,
-      external: [],
-      problems: [{ seq: 0, kind: 'database-damaged', message: `the audit database is damaged (${detail})` }],
+      report: {
+        ok: false,
+        size: 0,
+        root: toBase64(compactRangeRoot(emptyCompactRange())),
+        verifiedSize: 0,
+        checkpoints: 0,
+        lastCheckpoint: null,
+        external: [],
+        problems: [{ seq: 0, kind: 'database-damaged', message: `the audit database is damaged (${detail})` }],
+      },
+      state: null,
     };
   }
-  return verifyLog(source, { ...options, externalCheckpoints: external });
+  return verifyLogFrom(source, { ...options, externalCheckpoints: external }, resume);
 }

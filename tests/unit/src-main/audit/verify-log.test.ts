@@ -6,7 +6,7 @@ import { fromUtf8, utf8 } from '../../../../src-shared/encoding';
 import { leafHash } from '../../../../src-shared/merkle';
 import { ed25519NoteSigner } from '../../../../src-shared/signed-note';
 import { logOrigin } from '../../../../src-main/audit/access-log';
-import { verifyAccessLog } from '../../../../src-main/audit/verify-log';
+import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
 import { openAuditFixture, reviewer, tick, type AuditFixture } from './audit-fixture';
 
 let f: AuditFixture;
@@ -143,3 +143,74 @@ describe('verifyAccessLog finds each kind of damage', () => {
     expect(full.find((p) => p.seq === 7)!.message).toMatch(/not UTF-8 JSON/);
   });
 });
+
+describe('resumed verification (the console re-checks only what was appended)', () => {
+  /** The database source, counting the leaves it hands out. */
+  function countingSource(): { source: LogSource; read: () => number } {
+    const inner = databaseLogSource(f.db);
+    let read = 0;
+    return {
+      source: {
+        ...inner,
+        *leafBatches(options) {
+          for (const batch of inner.leafBatches(options)) {
+            read += batch.length;
+            yield batch;
+          }
+        },
+      },
+      read: () => read,
+    };
+  }
+
+  it('reads only the new leaves and answers exactly as a full verification would', () => {
+    f = openAuditFixture({ everyLeaves: 4, everyMs: Number.MAX_SAFE_INTEGER });
+    fill(10);
+    const first = verifyAccessLogFrom(f.db);
+    expect(first.report.ok).toBe(true);
+    fill(7);
+    f.log.checkpoint('lock');
+    const counted = countingSource();
+    const resumed = verifyLogFrom(counted.source, {}, first.state!);
+    expect(counted.read()).toBe(7);
+    const { root, size, checkpoints, lastCheckpoint, ok } = verifyAccessLog(f.db);
+    expect(resumed.report).toMatchObject({ ok, root, size, checkpoints, lastCheckpoint });
+    expect(resumed.state!.range.size).toBe(17);
+  });
+
+  it('pins damage in the appended part by its sequence number', () => {
+    f = openAuditFixture();
+    fill(6);
+    const first = verifyAccessLogFrom(f.db);
+    fill(4);
+    unlockTriggers();
+    rewrite(8, (leaf) => (leaf['seq'] = 3));
+    const resumed = verifyAccessLogFrom(f.db, {}, first.state!);
+    expect(resumed.report.problems[0]).toMatchObject({ seq: 8, kind: 'seq-mismatch' });
+    expect(resumed.state).toBeNull();
+  });
+
+  it('checks every external checkpoint again, and a fork below the resumed size is found', () => {
+    f = openAuditFixture();
+    fill(5);
+    const first = verifyAccessLogFrom(f.db);
+    fill(3);
+    // The device key re-signs a different history of 5 leaves: the log no longer extends that checkpoint.
+    const seed = f.db.prepare('SELECT private_key FROM device_keys').get()!['private_key'] as Uint8Array;
+    const forged = signCheckpoint({ origin: logOrigin(f.workstationId), size: 5, rootHash: randomBytes(32), extensions: [] }, [ed25519NoteSigner(logOrigin(f.workstationId), seed)]);
+    const resumed = verifyAccessLogFrom(f.db, { externalCheckpoints: [{ label: 'forked.cp', note: forged }] }, first.state!);
+    expect(resumed.report.problems.map((p) => [p.seq, p.kind])).toEqual([[0, 'fork']]);
+  });
+
+  it('starts over when the resume state was made with another device key', () => {
+    f = openAuditFixture();
+    fill(3);
+    f.log.checkpoint('test');
+    const first = verifyAccessLogFrom(f.db);
+    const counted = countingSource();
+    const report = verifyLogFrom(counted.source, { devicePublicKey: randomBytes(32) }, first.state!).report;
+    expect(counted.read()).toBe(3);
+    expect(report.problems[0]!.kind).toBe('checkpoint-signature');
+  });
+});
+
