@@ -11,7 +11,7 @@ import type { Handlers } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
 import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS, type LeafFilter } from './audit-query';
-import { verifyAccessLogFrom, witnessedCheckpoints, type VerifiedState } from './verify-log';
+import { verifyAccessLogInTurns, witnessedCheckpoints, type VerifiedState } from './verify-log';
 
 export interface AuditHandlerDeps {
   sessions: SessionManager<UnlockedVault>;
@@ -34,10 +34,11 @@ function toFilter(request: LeafFilterRequest): LeafFilter {
  * The integrity banner's answer over an open audit.db. With `resume` (the state of an earlier intact
  * check of this same database in this process) only what was appended since is verified, so the banner
  * stays cheap on a large log although every console query appends a leaf; a damaged log is re-verified
- * in full each time.
+ * in full each time. The check takes turns with other calls (a first check of a million leaves takes
+ * tens of seconds), so the window stays responsive meanwhile.
  */
-export function integrityOf(audit: Database, now: number, resume?: VerifiedState) {
-  const { report, state } = verifyAccessLogFrom(audit, {}, resume);
+export async function integrityOf(audit: Database, now: number, resume?: VerifiedState) {
+  const { report, state } = await verifyAccessLogInTurns(audit, {}, resume);
   const witnessed = witnessedCheckpoints(audit).at(-1);
   const witnessedOk = witnessed ? report.external.some((e) => e.label === witnessed.label && e.ok) : false;
   return {
@@ -68,7 +69,9 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
     },
     async 'audit.integrity'() {
       const audit = deps.sessions.require().audit;
-      const { answer, state } = integrityOf(audit, deps.clock(), verified.get(audit));
+      const { answer, state } = await integrityOf(audit, deps.clock(), verified.get(audit));
+      // Locked while the check took its turns: its database is closed, so its answer means nothing.
+      if (deps.sessions.current()?.audit !== audit) throw new RwError('VAULT_LOCKED', 'The vault was locked.');
       if (state) verified.set(audit, state);
       else verified.delete(audit);
       return answer;

@@ -238,7 +238,37 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
  * a full verification when the resume state cannot answer (another key, a checkpoint below its size
  * whose root it did not keep). The state returned is null unless the log is intact.
  */
-export function verifyLogFrom(source: LogSource, options: VerifyOptions = {}, resume?: VerifiedState): { report: VerifyReport; state: VerifiedState | null } {
+export function verifyLogFrom(source: LogSource, options: VerifyOptions = {}, resume?: VerifiedState): Verified {
+  return drain(verifySteps(source, options, resume));
+}
+
+export interface Verified {
+  report: VerifyReport;
+  state: VerifiedState | null;
+}
+
+/** Runs a verification to its end in one go (the CLI, bundles). */
+function drain(steps: Generator<void, Verified>): Verified {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * Runs a verification giving the event loop a turn after each batch of leaves, so the main process keeps
+ * answering the window (and the lock timer keeps running) while a large log is checked.
+ */
+async function drainAsync(steps: Generator<void, Verified>): Promise<Verified> {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The verification, yielding after each batch of leaves. */
+function* verifySteps(source: LogSource, options: VerifyOptions, resume?: VerifiedState): Generator<void, Verified> {
   const maxProblems = options.maxProblems ?? 100;
   const problems: Problem[] = [];
   const add = (seq: number, kind: ProblemKind, message: string) => {
@@ -308,7 +338,7 @@ export function verifyLogFrom(source: LogSource, options: VerifyOptions = {}, re
     const roots = new Map<number, Uint8Array>(resume?.roots);
     if (resume) {
       // A checkpoint inside the part already verified needs that part's root: without it, start over.
-      if ([...wanted].some((size) => size <= from && !roots.has(size))) return verifyLogFrom(source, options);
+      if ([...wanted].some((size) => size <= from && !roots.has(size))) return yield* verifySteps(source, options);
       tree = TreeBuilder.fromRange(resume.range);
     }
     if (wanted.has(0)) roots.set(0, tree.root());
@@ -344,6 +374,7 @@ export function verifyLogFrom(source: LogSource, options: VerifyOptions = {}, re
         if (wanted.has(tree.size)) roots.set(tree.size, tree.root());
         expected = row.seq + 1;
       }
+      yield;
     }
     const size = tree.size;
     const range = tree.range();
@@ -551,7 +582,16 @@ export function verifyAccessLog(db: Database, options: VerifyAccessLogOptions = 
  * verifyAccessLog, resumable as verifyLogFrom is. A resumed run skips the page-HMAC pass: pages written
  * since were written by this process, and the full run at the start of the session read every page.
  */
-export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): { report: VerifyReport; state: VerifiedState | null } {
+export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Verified {
+  return drain(accessLogSteps(db, options, resume));
+}
+
+/** verifyAccessLogFrom that lets the main process answer other calls between batches of leaves. */
+export function verifyAccessLogInTurns(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Promise<Verified> {
+  return drainAsync(accessLogSteps(db, options, resume));
+}
+
+function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?: VerifiedState): Generator<void, Verified> {
   let source: LogSource;
   let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
   try {
@@ -579,5 +619,5 @@ export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOption
       state: null,
     };
   }
-  return verifyLogFrom(source, { ...options, externalCheckpoints: external }, resume);
+  return yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
 }

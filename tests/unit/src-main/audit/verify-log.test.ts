@@ -6,7 +6,7 @@ import { fromUtf8, utf8 } from '../../../../src-shared/encoding';
 import { leafHash } from '../../../../src-shared/merkle';
 import { ed25519NoteSigner } from '../../../../src-shared/signed-note';
 import { logOrigin } from '../../../../src-main/audit/access-log';
-import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
+import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns, verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
 import { openAuditFixture, reviewer, tick, type AuditFixture } from './audit-fixture';
 
 let f: AuditFixture;
@@ -211,6 +211,22 @@ describe('resumed verification (the console re-checks only what was appended)', 
     const report = verifyLogFrom(counted.source, { devicePublicKey: randomBytes(32) }, first.state!).report;
     expect(counted.read()).toBe(3);
     expect(report.problems[0]!.kind).toBe('checkpoint-signature');
+  });
+});
+
+describe('verifyAccessLogInTurns', () => {
+  it('lets other work run between batches of leaves and answers as the one-go verification does', async () => {
+    f = openAuditFixture({ everyLeaves: 1000, everyMs: Number.MAX_SAFE_INTEGER });
+    const entry = { actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success' as const, detail: {} };
+    // More than two batches of 10 000 leaves.
+    for (let i = 0; i < 25_000; i += 5000) f.log.appendMany(Array.from({ length: 5000 }, () => entry));
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const inTurns = await verifyAccessLogInTurns(f.db);
+    clearInterval(timer);
+    expect(turns).toBeGreaterThan(0);
+    expect(inTurns.report).toEqual(verifyAccessLog(f.db));
+    expect(inTurns.report).toMatchObject({ ok: true, size: 25_000 });
   });
 });
 
