@@ -180,6 +180,14 @@ export const DWELL_BUCKETS = [
   { label: '>30min', max: Number.MAX_SAFE_INTEGER },
 ] as const;
 
+/** The bucket index of dwell_ms, from DWELL_BUCKETS (numbers only: nothing user-supplied). */
+const DWELL_BUCKET_SQL = `CASE ${DWELL_BUCKETS.slice(0, -1)
+  .map((b, i) => `WHEN dwell_ms < ${b.max} THEN ${i}`)
+  .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
+
+/** Exactly the condition of the partial index log_leaves_opens (audit-schema.ts), so SQLite can use it. */
+const OPENS = `event = 'artifact.view' AND json_extract(CAST(leaf AS TEXT), '$.detail.action') = 'open' AND object_kind = 'artifact'`;
+
 export interface AuditSummary {
   perUser: { user: string | null; role: string; events: number; denied: number; first: number; last: number }[];
   perArtifact: { artifactId: string; events: number; users: number; opens: number; dwellMs: number }[];
@@ -210,7 +218,16 @@ export class AuditQuery {
     }
     const w = where(filter);
     const total = Number(this.#db.prepare(`SELECT count(*) AS n FROM log_leaves ${w.sql}`).get(w.params)?.['n'] ?? 0);
-    const rows = this.#db.prepare(`SELECT seq, leaf FROM log_leaves ${w.sql} ORDER BY seq LIMIT ? OFFSET ?`).all([...w.params, limit, offset]);
+    let rows;
+    if (w.params.length === 0 && total === Number(this.#db.prepare('SELECT coalesce(max(seq), -1) + 1 AS n FROM log_leaves').get()?.['n'])) {
+      // Unfiltered over a log with no gaps, row k is leaf k: seek instead of stepping over `offset` rows.
+      rows = this.#db.prepare('SELECT seq, leaf FROM log_leaves WHERE seq >= ? ORDER BY seq LIMIT ?').all([offset, limit]);
+    } else {
+      // Step over `offset` matches in an index (sequence numbers only), then read just the page's leaves.
+      rows = this.#db
+        .prepare(`SELECT seq, leaf FROM log_leaves WHERE seq IN (SELECT seq FROM log_leaves ${w.sql} ORDER BY seq LIMIT ? OFFSET ?) ORDER BY seq`)
+        .all([...w.params, limit, offset]);
+    }
     return { total, offset, rows: rows.map((r) => toView(Number(r['seq']), r['leaf'])) };
   }
 
@@ -235,27 +252,31 @@ export class AuditQuery {
       .prepare(`SELECT user, role, count(*) AS n, sum(outcome = 'denied') AS denied, min(ts) AS first, max(ts) AS last FROM log_leaves ${w.sql} GROUP BY user, role ORDER BY n DESC`)
       .all(w.params)
       .map((r) => ({ user: r['user'] === null ? null : String(r['user']), role: String(r['role']), events: Number(r['n']), denied: Number(r['denied']), first: Number(r['first']), last: Number(r['last']) }));
+    // INDEXED BY: the partial index answers this without parsing a single leaf; the planner, lacking
+    // statistics, would otherwise parse every artifact.view leaf.
+    const opens = new Map(
+      this.#db
+        .prepare(`SELECT object_id, count(*) AS n FROM log_leaves INDEXED BY log_leaves_opens ${and} ${OPENS} GROUP BY object_id`)
+        .all(w.params)
+        .map((r) => [String(r['object_id']), Number(r['n'])]),
+    );
     const perArtifact = this.#db
-      .prepare(
-        `SELECT object_id, count(*) AS n, count(DISTINCT user) AS users, sum(event = 'artifact.view' AND json_extract(CAST(leaf AS TEXT), '$.detail.action') = 'open') AS opens, coalesce(sum(dwell_ms), 0) AS dwell
-         FROM log_leaves ${and} object_kind = 'artifact' GROUP BY object_id ORDER BY n DESC`,
-      )
+      .prepare(`SELECT object_id, count(*) AS n, count(DISTINCT user) AS users, coalesce(sum(dwell_ms), 0) AS dwell FROM log_leaves ${and} object_kind = 'artifact' GROUP BY object_id ORDER BY n DESC`)
       .all(w.params)
-      .map((r) => ({ artifactId: String(r['object_id']), events: Number(r['n']), users: Number(r['users']), opens: Number(r['opens'] ?? 0), dwellMs: Number(r['dwell']) }));
+      .map((r) => ({ artifactId: String(r['object_id']), events: Number(r['n']), users: Number(r['users']), opens: opens.get(String(r['object_id'])) ?? 0, dwellMs: Number(r['dwell']) }));
     const perHour = this.#db
       .prepare(`SELECT ts / 3600000 AS hour, count(*) AS n FROM log_leaves ${w.sql} GROUP BY hour ORDER BY hour`)
       .all(w.params)
       .map((r) => ({ hour: Number(r['hour']) * 3_600_000, events: Number(r['n']) }));
+    // Bucketed in SQL: a million views would otherwise cross into JavaScript one row at a time.
     const dwellRows = this.#db
-      .prepare(`SELECT object_id, dwell_ms FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL`)
+      .prepare(`SELECT object_id, ${DWELL_BUCKET_SQL} AS bucket, count(*) AS n FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL GROUP BY object_id, bucket`)
       .all(w.params);
     const dwellMap = new Map<string, number[]>();
     for (const r of dwellRows) {
       const id = String(r['object_id']);
       const buckets = dwellMap.get(id) ?? DWELL_BUCKETS.map(() => 0);
-      const ms = Number(r['dwell_ms']);
-      const i = DWELL_BUCKETS.findIndex((b) => ms < b.max);
-      buckets[i < 0 ? DWELL_BUCKETS.length - 1 : i]! += 1;
+      buckets[Number(r['bucket'])]! += Number(r['n']);
       dwellMap.set(id, buckets);
     }
     return {
