@@ -4,9 +4,10 @@
  * mean different things to different readers — are reported instead of silently resolved; the raw
  * text stays one click away. Children render only when opened, so a large document stays light.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { parseStrictJson, type JsonValue } from '../../src-shared/strict-json';
 import { TextViewer } from './text-viewer';
+import { useViewerPosition } from './viewer-position';
 
 const MAX_CHILDREN_SHOWN = 1000;
 
@@ -66,6 +67,11 @@ export function JsonViewer({ bytes, name }: { bytes: Uint8Array; name: string })
     }
   }, [bytes]);
   const [raw, setRaw] = useState(false);
+  // Line anchors point into the raw text: a note's "Go to" shows it (the text viewer then scrolls).
+  const { pending } = useViewerPosition();
+  useEffect(() => {
+    if (pending?.anchor.kind === 'line') setRaw(true);
+  }, [pending]);
   return (
     <div className="json-viewer">
       <div className="viewer-toolbar">

@@ -10,6 +10,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canvasPng, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { BundledStandardFontFactory } from './pdf-fonts';
+import { useViewerPosition } from './viewer-position';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -25,6 +26,8 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
   const canvas = useRef<HTMLCanvasElement>(null);
   const ids = useId();
   const shownAt = useRef<{ page: number; at: number } | null>(null);
+  const region = useRef<HTMLDivElement>(null);
+  const { report, pending, done } = useViewerPosition();
   const pageRef = useRef(page);
   pageRef.current = page;
   const excerpt = useMemo<ExcerptProvider>(
@@ -123,6 +126,18 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
 
   const pages = doc?.numPages ?? 0;
   const go = (n: number) => setPage(Math.min(Math.max(1, n), Math.max(1, pages)));
+
+  // The page in view is where a new note is anchored; a note's "Go to" turns to its page once the
+  // document is open (the request may come before it has loaded).
+  useEffect(() => {
+    if (doc) report({ kind: 'page', page });
+  }, [doc, page, report]);
+  useEffect(() => {
+    if (!doc || !pending || pending.anchor.kind !== 'page') return;
+    setPage(Math.min(Math.max(1, pending.anchor.page), doc.numPages));
+    region.current?.focus();
+    done(pending.seq);
+  }, [doc, pending, done]);
   const onKeyDown = (e: KeyboardEvent) => {
     const keys: Record<string, () => void> = {
       PageDown: () => go(page + 1),
@@ -181,6 +196,7 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
         </button>
       </div>
       <div
+        ref={region}
         className="pdf-page"
         tabIndex={0}
         role="region"

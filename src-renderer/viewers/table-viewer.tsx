@@ -4,10 +4,11 @@
  * technology the true size although most rows are not rendered.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { parseDelimited, parseJsonLines, type Table } from './delimited';
 import { decodeForDisplay } from './text-decode';
+import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 26;
 
@@ -30,6 +31,25 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
     [table],
   );
   useRegisterExcerpt(table.rows.length > 0 ? excerpt : null);
+  const { report, pending, done } = useViewerPosition();
+  const [target, setTarget] = useState<number | null>(null);
+  // The selected row, else the first row in view, is where a new note is anchored.
+  const reportPosition = useCallback(() => {
+    const root = scroller.current;
+    if (!root || table.rows.length === 0) return;
+    const selected = numberAround(selectionInside(root)?.anchorNode ?? null, 'row');
+    report({ kind: 'row', row: selected ?? Math.min(table.rows.length, Math.floor(root.scrollTop / ROW_HEIGHT) + 1) });
+  }, [table, report]);
+  useEffect(reportPosition, [reportPosition]);
+  useSelectionInside(scroller, reportPosition);
+  useEffect(() => {
+    if (!pending || pending.anchor.kind !== 'row') return;
+    const row = Math.min(pending.anchor.row, Math.max(1, table.rows.length));
+    virtualizer.scrollToIndex(row - 1, { align: 'start' });
+    setTarget(row);
+    scroller.current?.focus({ preventScroll: true });
+    done(pending.seq);
+  }, [pending, table, virtualizer, done]);
   const captionId = `table-caption-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   return (
     <div className="table-wrap">
@@ -54,6 +74,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
         aria-describedby={captionId}
         aria-rowcount={table.rows.length + 1}
         aria-colcount={table.columns.length + 1}
+        onScroll={reportPosition}
       >
         <div role="rowgroup" className="table-head-group">
           <div role="row" className="table-head" aria-rowindex={1}>
@@ -71,7 +92,14 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
           {items.map((item) => {
             const row = table.rows[item.index] ?? [];
             return (
-              <div role="row" key={item.key} aria-rowindex={item.index + 2} className="table-row" style={{ transform: `translateY(${item.start}px)` }}>
+              <div
+                role="row"
+                key={item.key}
+                data-row={item.index + 1}
+                aria-rowindex={item.index + 2}
+                className={target === item.index + 1 ? 'table-row is-target' : 'table-row'}
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
                 <span role="rowheader" className="row-number">
                   {item.index + 1}
                 </span>

@@ -1,29 +1,88 @@
-/** The reviewer's notes on a case: write, attach to the open artifact, edit (revision-checked), delete. */
-import { useId, useState, type FormEvent } from 'react';
+/**
+ * The reviewer's notes on a case: write, attach to the open artifact and anchor to a place in it (page,
+ * lines, row, section) with a quoted excerpt, edit (revision-checked), delete, and go back to the place.
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
-import type { Note } from '../../src-shared/ipc/channels-workspace';
+import type { Anchor, Note } from '../../src-shared/ipc/channels-workspace';
+import { useArtifacts } from '../api/hooks';
 import { useCreateNote, useDeleteNote, useEditNote, useNotes } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { useViewerPositionStore } from '../state/viewer-position-store';
+import { useWorkspaceStore } from '../state/workspace-store';
+import { viewerKind } from '../viewers/viewer-kind';
+import { AnchorFields, ExcerptField } from './note-anchor-fields';
+import { anchorFromDraft, anchorInWords, anchorKindFor, draftFromAnchor, excerptValue, type AnchorDraft, type AnchorKind } from './note-anchor';
 
 function when(ms: number): string {
   return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** The anchor kind a note on this artifact takes (its viewer's), or the kind it already has. */
+function kindFor(artifact: ArtifactSummary | undefined, existing: Anchor | null): AnchorKind | null {
+  return (artifact ? anchorKindFor(viewerKind(artifact.mediaType, artifact.path)) : null) ?? existing?.kind ?? null;
+}
+
+/** Where the open viewer is, if it shows this artifact. */
+function useLivePosition(artifactId: string | null): Anchor | null {
+  return useViewerPositionStore((s) => (artifactId !== null && s.current?.artifactId === artifactId ? s.current.anchor : null));
+}
+
+/** A form-side refusal (a bad page number, say), shown like the router's errors. */
+function FieldError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      <strong className="alert-label">Error:</strong> {message}
+    </div>
+  );
+}
+
 export function NotesPanel({ caseId, artifact }: { caseId: string; artifact: ArtifactSummary | null }) {
   const notes = useNotes(caseId);
+  const artifacts = useArtifacts(caseId);
   const create = useCreateNote(caseId);
   const ids = useId();
   const [body, setBody] = useState('');
   const [attach, setAttach] = useState(true);
+  const live = useLivePosition(artifact?.id ?? null);
+  // null: follow the viewer; set once the reviewer edits the anchor.
+  const [manual, setManual] = useState<AnchorDraft | null>(null);
+  const [excerpt, setExcerpt] = useState('');
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const kind = artifact ? kindFor(artifact, null) : null;
+  const draft = manual ?? draftFromAnchor(live && live.kind === kind ? live : null);
+  const artifactId = artifact?.id ?? null;
+
+  useEffect(() => {
+    setManual(null);
+    setExcerpt('');
+    setInvalid(null);
+  }, [artifactId]);
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
     if (body.trim().length === 0) return;
+    const about = attach && artifact ? artifact.id : null;
+    const anchor = about && kind ? anchorFromDraft(draft) : ({ ok: true, anchor: null } as const);
+    if (!anchor.ok) {
+      setInvalid(anchor.message);
+      return;
+    }
+    setInvalid(null);
     create.mutate(
-      { caseId, body, artifactId: attach && artifact ? artifact.id : null },
-      { onSuccess: () => setBody('') },
+      { caseId, body, artifactId: about, ...(about ? { anchor: anchor.anchor, excerpt: excerptValue(excerpt) } : {}) },
+      {
+        onSuccess: () => {
+          setBody('');
+          setManual(null);
+          setExcerpt('');
+        },
+      },
     );
   };
+
+  const pathOf = (id: string | null) => (id ? artifacts.data?.find((a) => a.id === id) : undefined);
 
   return (
     <div>
@@ -36,6 +95,13 @@ export function NotesPanel({ caseId, artifact }: { caseId: string; artifact: Art
             <input type="checkbox" checked={attach} onChange={(e) => setAttach(e.target.checked)} /> About {artifact.path}
           </label>
         ) : null}
+        {artifact && attach ? (
+          <>
+            {kind ? <AnchorFields kind={kind} draft={draft} onChange={setManual} live={live} /> : null}
+            <ExcerptField artifactId={artifact.id} value={excerpt} onChange={setExcerpt} />
+          </>
+        ) : null}
+        <FieldError message={invalid} />
         <ErrorAlert error={create.error} />
         <button type="submit" className="primary" disabled={create.isPending || body.trim().length === 0}>
           Save note
@@ -50,7 +116,7 @@ export function NotesPanel({ caseId, artifact }: { caseId: string; artifact: Art
       ) : (
         <ul className="item-list" aria-label="Notes">
           {notes.data.map((note) => (
-            <NoteItem key={note.id} note={note} caseId={caseId} />
+            <NoteItem key={note.id} note={note} caseId={caseId} artifact={pathOf(note.artifactId)} />
           ))}
         </ul>
       )}
@@ -58,24 +124,63 @@ export function NotesPanel({ caseId, artifact }: { caseId: string; artifact: Art
   );
 }
 
-function NoteItem({ note, caseId }: { note: Note; caseId: string }) {
+function NoteItem({ note, caseId, artifact }: { note: Note; caseId: string; artifact: ArtifactSummary | undefined }) {
   const edit = useEditNote(caseId);
   const remove = useDeleteNote(caseId);
+  const openArtifact = useWorkspaceStore((s) => s.openArtifact);
+  const requestGoTo = useViewerPositionStore((s) => s.requestGoTo);
+  const live = useLivePosition(note.artifactId);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(note.body);
+  const [anchorDraft, setAnchorDraft] = useState(() => draftFromAnchor(note.anchor));
+  const [excerpt, setExcerpt] = useState(note.excerpt ?? '');
+  const [invalid, setInvalid] = useState<string | null>(null);
   const ids = useId();
+  const kind = note.artifactId ? kindFor(artifact, note.anchor) : null;
+  const where = note.anchor ? anchorInWords(note.anchor) : null;
+  const name = artifact?.path ?? 'the artifact';
+
+  const startEditing = () => {
+    setDraft(note.body);
+    setAnchorDraft(draftFromAnchor(note.anchor));
+    setExcerpt(note.excerpt ?? '');
+    setInvalid(null);
+    setEditing(true);
+  };
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    // Notes on the case itself carry no anchor: send the body alone.
+    if (!note.artifactId) {
+      edit.mutate({ id: note.id, revision: note.revision, body: draft }, { onSuccess: () => setEditing(false) });
+      return;
+    }
+    const anchor = kind ? anchorFromDraft(anchorDraft) : ({ ok: true, anchor: note.anchor } as const);
+    if (!anchor.ok) {
+      setInvalid(anchor.message);
+      return;
+    }
+    setInvalid(null);
+    edit.mutate({ id: note.id, revision: note.revision, body: draft, anchor: anchor.anchor, excerpt: excerptValue(excerpt) }, { onSuccess: () => setEditing(false) });
+  };
+  const goTo = () => {
+    if (!note.artifactId) return;
+    openArtifact(note.artifactId);
+    if (note.anchor) requestGoTo(note.artifactId, note.anchor);
+  };
+
   return (
     <li>
       {editing ? (
-        <form
-          className="panel-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            edit.mutate({ id: note.id, revision: note.revision, body: draft }, { onSuccess: () => setEditing(false) });
-          }}
-        >
+        <form className="panel-form" onSubmit={onSubmit}>
           <label htmlFor={`${ids}-edit`}>Edit note</label>
           <textarea id={`${ids}-edit`} value={draft} onChange={(e) => setDraft(e.target.value)} />
+          {note.artifactId ? (
+            <>
+              {kind ? <AnchorFields kind={kind} draft={anchorDraft} onChange={setAnchorDraft} live={live} /> : null}
+              <ExcerptField artifactId={note.artifactId} value={excerpt} onChange={setExcerpt} />
+            </>
+          ) : null}
+          <FieldError message={invalid} />
           <div className="row-actions">
             <button type="submit" className="primary" disabled={edit.isPending || draft.trim().length === 0}>
               Save changes
@@ -86,23 +191,29 @@ function NoteItem({ note, caseId }: { note: Note; caseId: string }) {
           </div>
         </form>
       ) : (
-        <p className="note-body">{note.body}</p>
+        <>
+          {note.artifactId ? (
+            <p className="note-anchor">
+              About {name}
+              {where ? ` · ${where}` : ''}
+            </p>
+          ) : null}
+          {note.excerpt ? <blockquote className="note-excerpt">{note.excerpt}</blockquote> : null}
+          <p className="note-body">{note.body}</p>
+        </>
       )}
       <p className="item-meta">
         {note.author} · {when(note.updatedAt)} · revision {note.revision}
-        {note.artifactId ? ' · about an artifact' : ''}
       </p>
       <ErrorAlert error={edit.error ?? remove.error} />
       {!editing ? (
         <div className="row-actions">
-          <button
-            type="button"
-            onClick={() => {
-              setDraft(note.body);
-              setEditing(true);
-            }}
-            aria-label={`Edit note: ${note.body.slice(0, 40)}`}
-          >
+          {note.artifactId ? (
+            <button type="button" onClick={goTo} disabled={!artifact} aria-label={`Go to ${where ? `${where} of ` : ''}${name}`}>
+              Go to
+            </button>
+          ) : null}
+          <button type="button" onClick={startEditing} aria-label={`Edit note: ${note.body.slice(0, 40)}`}>
             Edit
           </button>
           <button type="button" onClick={() => remove.mutate({ id: note.id, revision: note.revision })} aria-label={`Delete note: ${note.body.slice(0, 40)}`}>
