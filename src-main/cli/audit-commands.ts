@@ -1,22 +1,29 @@
 /**
- * rwctl audit verify | checkpoint | list | export | verify-bundle | device-key (issue 4). Reviewers and
- * auditors may run them: an auditor's slot opens audit.db only. verify and list only read; checkpoint and
- * export write a leaf for what they do, then sign a checkpoint that covers it.
+ * rwctl audit verify | checkpoint | list | export | verify-bundle | device-key | resolve-watermark
+ * (issue 4, issue 6 §3). Reviewers and auditors may run them (resolve-watermark: whom the app's
+ * `audit.resolveWatermark` channel allows): an auditor's slot opens audit.db only. Every command that
+ * opens the vault writes one leaf, reads included, so auditors' own reads are on the record; checkpoint
+ * and export then sign a checkpoint that covers it.
  *
  * Exit codes: 0 intact, 1 damage found (the first bad sequence number and the kind of damage are
- * printed), as for every rwctl command.
+ * printed), as for every rwctl command; resolve-watermark: 0 found, 1 not in the log.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ed25519PublicKey, ed25519RawFromPublicKey, parsePublicKeyPem, publicKeyToPem } from '../../src-shared/crypto';
 import { RwError, isRwError } from '../../src-shared/errors';
+import { devicePublicKey } from '../attest/own-keys';
 import { createAuditBundle, verifyAuditBundle } from '../audit/audit-bundle';
 import { AuditQuery, type LeafFilter } from '../audit/audit-query';
 import { verifyAccessLog, type ExternalCheckpoint, type VerifyReport } from '../audit/verify-log';
 import type { AccessLog } from '../audit/access-log';
+import type { LeafDetail } from '../audit/log-leaf';
+import { resolveWatermarkCode } from '../controls/watermark-resolve';
+import { auditChannels } from '../../src-shared/ipc/channels-audit';
+import { controlsChannels } from '../../src-shared/ipc/channels-controls';
 import type { UnlockedVault } from '../vault/vault';
 import { pathOption } from './args';
-import { openCliAccessLog as cliLog, passphraseFileOption as passphraseFile, unlockFromArgs, userOption, vaultOption } from './cli-vault';
+import { appendCliLeaf, openCliAccessLog as cliLog, passphraseFileOption as passphraseFile, runLoggedRead, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 
 const outOption = { kind: 'string', description: 'Output file', required: true } as const;
@@ -103,6 +110,23 @@ function damagedDatabase(error: unknown): VerifyReport | null {
   };
 }
 
+/**
+ * The check's own leaf, written after verification so the verdict covers the log as it was. A damaged
+ * log may refuse the write; that is said on stderr and never changes or hides the verdict.
+ */
+function recordVerification(vault: UnlockedVault, io: CliIo, report: VerifyReport): void {
+  try {
+    const log = cliLog(vault, io);
+    try {
+      appendCliLeaf(log, vault, { event: auditChannels['audit.integrity'].event, outcome: 'success', detail: { ok: report.ok, size: report.size, verifiedSize: report.verifiedSize } });
+    } finally {
+      log.close();
+    }
+  } catch {
+    io.stderr('rwctl: this check could not be written to the access log (the verdict stands).\n');
+  }
+}
+
 function parseSince(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
@@ -137,6 +161,7 @@ export function createAuditCommands(): Command[] {
         }
         try {
           const report = verifyAccessLog(vault.audit, { externalCheckpoints: external, ...(pinned ? { devicePublicKey: pinned } : {}) });
+          recordVerification(vault, io, report);
           return printReport(report, io, args.booleans['json'] === true);
         } finally {
           vault.close();
@@ -179,20 +204,29 @@ export function createAuditCommands(): Command[] {
         if (args.strings['event']) filter.event = args.strings['event'];
         if (args.strings['log-user']) filter.user = args.strings['log-user'];
         if (args.strings['object']) filter.objectId = args.strings['object'];
-        const vault = await unlock(args, io);
-        try {
+        const detail: LeafDetail = {};
+        if (since !== undefined) detail['from'] = since;
+        for (const name of ['event', 'log-user', 'object'] as const) if (args.strings[name]) detail[name] = args.strings[name];
+        // The leaf is written before the scan streams out (a large log is not held in memory), and is
+        // not among the leaves listed: the scan stops at the size the log had when the command began.
+        return runLoggedRead(args, io, { event: auditChannels['audit.query'].event }, (vault) => {
           const query = new AuditQuery(vault.audit);
-          for (const leaf of query.scan(filter)) {
-            if (args.booleans['json']) io.stdout(`${JSON.stringify(leaf)}\n`);
-            else
-              io.stdout(
-                `${String(leaf.seq).padStart(7)} ${new Date(leaf.ts).toISOString()} ${leaf.event.padEnd(18)} ${leaf.outcome.padEnd(7)} ${leaf.actor.user ?? `(${leaf.actor.role})`}${leaf.object ? ` ${leaf.object.kind}:${leaf.object.id}` : ''}\n`,
-              );
-          }
-        } finally {
-          vault.close();
-        }
-        return EXIT.ok;
+          const before = query.query({}, 0, 1).total;
+          return {
+            detail,
+            print() {
+              for (const leaf of query.scan(filter)) {
+                if (leaf.seq >= before) break;
+                if (args.booleans['json']) io.stdout(`${JSON.stringify(leaf)}\n`);
+                else
+                  io.stdout(
+                    `${String(leaf.seq).padStart(7)} ${new Date(leaf.ts).toISOString()} ${leaf.event.padEnd(18)} ${leaf.outcome.padEnd(7)} ${leaf.actor.user ?? `(${leaf.actor.role})`}${leaf.object ? ` ${leaf.object.kind}:${leaf.object.id}` : ''}\n`,
+                  );
+              }
+              return EXIT.ok;
+            },
+          };
+        });
       },
     },
     {
@@ -235,16 +269,45 @@ export function createAuditCommands(): Command[] {
       options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, out: outOption },
       async run(args, io) {
         const out = pathArg(args, io, 'out');
-        const vault = await unlock(args, io);
-        try {
-          const row = vault.audit.prepare('SELECT public_key FROM device_keys ORDER BY id DESC LIMIT 1').get();
-          if (!(row?.['public_key'] instanceof Uint8Array)) throw new RwError('VAULT_DAMAGED', 'The device signing key is missing.');
-          writeFileSync(out, publicKeyToPem(ed25519PublicKey(new Uint8Array(row['public_key']))));
-          io.stdout(`Device public key written to ${args.strings['out']}.\n`);
-        } finally {
-          vault.close();
-        }
-        return EXIT.ok;
+        return runLoggedRead(args, io, { event: 'audit.device-key' }, (vault) => {
+          const pem = publicKeyToPem(ed25519PublicKey(devicePublicKey(vault.audit)));
+          return {
+            print() {
+              writeFileSync(out, pem);
+              io.stdout(`Device public key written to ${args.strings['out']}.\n`);
+              return EXIT.ok;
+            },
+          };
+        });
+      },
+    },
+    {
+      path: ['audit', 'resolve-watermark'],
+      summary: 'Map a session code (from rwctl watermark decode) to its user, workstation, session and time; exit 1 when unknown',
+      positionals: [{ name: 'CODE', description: 'Session code, 12 hex digits', required: true }],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile, json: { kind: 'boolean', description: 'Print JSON' } },
+      async run(args, io) {
+        // The app's channel is the one definition of a valid code, who may ask and how the ask is logged.
+        const channel = controlsChannels['audit.resolveWatermark'];
+        const request = channel.request.safeParse({ code: args.positionals[0] });
+        if (!request.success) throw new RwError('USAGE', 'CODE must be 12 hexadecimal digits (a session code as `rwctl watermark decode` prints it).');
+        return runLoggedRead(args, io, { event: channel.event, roles: channel.roles }, (vault) => {
+          const found = resolveWatermarkCode(new AuditQuery(vault.audit), request.data.code);
+          return {
+            object: { kind: 'watermark', id: found.code },
+            detail: { found: found.found },
+            print() {
+              if (args.booleans['json']) io.stdout(`${JSON.stringify(found)}\n`);
+              else if (!found.found) io.stdout(`No session with code ${found.code} in this vault's access log.\n`);
+              else {
+                const when = (ms: number | null) => (ms === null ? '?' : new Date(ms).toISOString());
+                io.stdout(`Session code ${found.code}: user ${found.user ?? '?'}, workstation ${found.workstation ?? '?'}, session ${found.session ?? '?'}\n`);
+                io.stdout(`  on screen from ${when(found.from)} to ${when(found.to)} (access-log leaf ${found.seq}).\n`);
+              }
+              return found.found ? EXIT.ok : EXIT.refused;
+            },
+          };
+        });
       },
     },
   ];

@@ -3,9 +3,11 @@
  * the vault folder and user from the options, the passphrase from its safe sources (never argv),
  * the remaining attempts told on failure, and the access log opened as this app.
  */
-import { RwError } from '../../src-shared/errors';
+import { isRwError, RwError, type ErrorCode } from '../../src-shared/errors';
+import type { Role } from '../../src-shared/ipc/roles';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
-import { openAccessLog, type AccessLog } from '../audit/access-log';
+import { openAccessLog, type AccessLog, type AccessLogEntry, type AppendResult } from '../audit/access-log';
+import type { LeafDetail, LeafOutcome } from '../audit/log-leaf';
 import { unlockVault, type UnlockedVault } from '../vault/vault';
 import { pathOption } from './args';
 import type { CliIo, ParsedArgs } from './command';
@@ -58,4 +60,74 @@ export async function unlockFromArgs(args: ParsedArgs, io: CliIo): Promise<CliUn
 export function openCliAccessLog(vault: UnlockedVault, io: CliIo): AccessLog {
   const start = io.clock();
   return openAccessLog(vault.audit, { app: RWCTL_APP, clock: io.clock, monotonic: () => io.clock() - start });
+}
+
+/** What one rwctl action puts on the record: the router's leaf fields, with the error code (never the message: it may quote input). */
+export interface CliLeaf {
+  event: string;
+  outcome: LeafOutcome;
+  object?: AccessLogEntry['object'];
+  detail?: LeafDetail;
+  errorCode?: ErrorCode;
+}
+
+/** One leaf as the signed-in user, shaped as the router writes its calls (audit-hook.ts entryFromRecord). */
+export function appendCliLeaf(log: AccessLog, vault: UnlockedVault, leaf: CliLeaf): AppendResult {
+  const detail: LeafDetail = { ...(leaf.detail ?? {}) };
+  if (leaf.errorCode) detail['error'] = leaf.errorCode;
+  return log.append({ actor: { user: vault.user, role: vault.role }, session: null, event: leaf.event, object: leaf.object ?? null, outcome: leaf.outcome, detail });
+}
+
+/** A role refusal is `denied`, anything else that went wrong `failure`, as the router records them. */
+export function refusalLeaf(event: string, error: unknown, detail: LeafDetail = {}): CliLeaf {
+  const code: ErrorCode = isRwError(error) ? error.code : 'INTERNAL';
+  return { event, outcome: code === 'DENIED' ? 'denied' : 'failure', detail, errorCode: code };
+}
+
+/** A read's answer, held back until its leaf is written. */
+export interface CliRead {
+  object?: AccessLogEntry['object'];
+  detail?: LeafDetail;
+  /** Prints the answer and returns the exit code. */
+  print(): number;
+}
+
+export interface ReadSpec {
+  /** The leaf's event: the IPC channel's event where the app has the same read, so both land under one name. */
+  event: string;
+  /** Roles allowed (the IPC channel's where there is one); others are refused and logged as denied. */
+  roles?: readonly Role[];
+}
+
+/**
+ * Reads are on the record too (auditors' own reads included), as the router logs every call: the leaf
+ * is written after the read, with its true outcome, and before anything is shown, so no answer leaves
+ * that the log does not hold. A refused read is logged, then refused.
+ */
+export function recordRead(log: AccessLog, vault: UnlockedVault, spec: ReadSpec, read: () => CliRead): number {
+  let answer: CliRead;
+  try {
+    if (spec.roles && !spec.roles.includes(vault.role)) throw new RwError('DENIED', 'Your role does not allow this operation.');
+    answer = read();
+  } catch (error) {
+    appendCliLeaf(log, vault, refusalLeaf(spec.event, error));
+    throw error;
+  }
+  appendCliLeaf(log, vault, { event: spec.event, outcome: 'success', object: answer.object ?? null, detail: answer.detail ?? {} });
+  return answer.print();
+}
+
+/** Signs in, runs a read through recordRead, and closes the log and the vault. */
+export async function runLoggedRead(args: ParsedArgs, io: CliIo, spec: ReadSpec, read: (vault: UnlockedVault) => CliRead): Promise<number> {
+  const { vault } = await unlockFromArgs(args, io);
+  try {
+    const log = openCliAccessLog(vault, io);
+    try {
+      return recordRead(log, vault, spec, () => read(vault));
+    } finally {
+      log.close();
+    }
+  } finally {
+    vault.close();
+  }
 }

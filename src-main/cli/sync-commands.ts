@@ -14,6 +14,8 @@ import { randomBytes } from '../../src-shared/crypto';
 import { listOutbox } from '../attest/outbox';
 import { EXIT, type Command } from './command';
 import { newOutPath, openCliSession, pathOf, vaultOptions, writeNewFile } from './attest-commands';
+import { recordRead } from './cli-vault';
+import { attestChannels } from '../../src-shared/ipc/channels-attest';
 
 export interface SyncCommandOptions {
   /** Defaults to the platform fetch (Node 20 undici). */
@@ -104,15 +106,23 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
       async run(args, io) {
         const session = await openCliSession(args, io);
         try {
-          const items = listOutbox(session.vault.audit, session.keys);
-          if (args.booleans['json']) {
-            io.stdout(`${JSON.stringify(items.map((i) => ({ envelopeSha256: i.envelopeSha256, label: i.label, state: i.state, attempts: i.attempts, lastError: i.lastError, logIndex: i.receipt?.logIndex ?? null })), null, 2)}\n`);
-          } else if (items.length === 0) {
-            io.stdout('The outbox is empty.\n');
-          } else {
-            for (const i of items) io.stdout(`${i.state.padEnd(9)} ${i.envelopeSha256.slice(0, 16)}  ${i.label}${i.receipt ? `  (server log index ${i.receipt.logIndex})` : ''}\n`);
-          }
-          return EXIT.ok;
+          // The app's outbox read names the leaf, so both land under one event.
+          return recordRead(session.log, session.vault, { event: attestChannels['outbox.list'].event }, () => {
+            const items = listOutbox(session.vault.audit, session.keys);
+            return {
+              detail: { results: items.length },
+              print() {
+                if (args.booleans['json']) {
+                  io.stdout(`${JSON.stringify(items.map((i) => ({ envelopeSha256: i.envelopeSha256, label: i.label, state: i.state, attempts: i.attempts, lastError: i.lastError, logIndex: i.receipt?.logIndex ?? null })), null, 2)}\n`);
+                } else if (items.length === 0) {
+                  io.stdout('The outbox is empty.\n');
+                } else {
+                  for (const i of items) io.stdout(`${i.state.padEnd(9)} ${i.envelopeSha256.slice(0, 16)}  ${i.label}${i.receipt ? `  (server log index ${i.receipt.logIndex})` : ''}\n`);
+                }
+                return EXIT.ok;
+              },
+            };
+          });
         } finally {
           session.close();
         }
@@ -127,11 +137,18 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
         const out = newOutPath(args, io);
         const session = await openCliSession(args, io);
         try {
-          const latest = listWitnessedCheckpoints(session.vault.audit)[0];
-          if (!latest) throw new RwError('NOT_FOUND', 'No checkpoint of this workstation has been witnessed yet.');
-          writeNewFile(out, latest.cosignedNote);
-          io.stdout(`Witnessed checkpoint at size ${latest.size} written to ${args.strings['out']}.\n`);
-          return EXIT.ok;
+          return recordRead(session.log, session.vault, { event: 'sync.witnessed' }, () => {
+            const latest = listWitnessedCheckpoints(session.vault.audit)[0];
+            if (!latest) throw new RwError('NOT_FOUND', 'No checkpoint of this workstation has been witnessed yet.');
+            return {
+              detail: { size: latest.size },
+              print() {
+                writeNewFile(out, latest.cosignedNote);
+                io.stdout(`Witnessed checkpoint at size ${latest.size} written to ${args.strings['out']}.\n`);
+                return EXIT.ok;
+              },
+            };
+          });
         } finally {
           session.close();
         }

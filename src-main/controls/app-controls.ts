@@ -15,7 +15,7 @@ import type { SessionManager } from '../session/session-manager';
 import { openDeviceAudit, unlockSigningKey, vaultExists, type UnlockedVault } from '../vault/vault';
 import { rendererClipboardWriter, type ClipboardWriter } from './clipboard-gate';
 import { controlsHandlers, type ControlsHandlers } from './controls-handlers';
-import { enrollmentPolicyRecord, policyDigest, PolicyStore, type VerifiedPolicy } from './signed-policy';
+import { enrollmentPolicyRecord, policyDigest, policyLogObject, PolicyStore, type VerifiedPolicy } from './signed-policy';
 import { overlayPayloadFor, watermarkSessionRecord, WatermarkSessions } from './watermark-session';
 
 export interface AppControlsDeps {
@@ -74,7 +74,7 @@ export function createAppControls(deps: AppControlsDeps): AppControls {
     event: 'policy.change',
     actor,
     outcome: 'success',
-    object: { kind: 'policy', id: String(policy.version), digest: `sha256:${policyDigest(policy)}` },
+    object: policyLogObject(policy),
     detail: { source, version: policy.version },
   });
 

@@ -45,6 +45,11 @@ export function policyDigest(policy: Policy): string {
   return toHex(sha256(canonicalBytes(policy)));
 }
 
+/** How the access log names a policy in `policy.change` leaves, the app's and rwctl's alike. */
+export function policyLogObject(policy: Policy): { kind: 'policy'; id: string; digest: string } {
+  return { kind: 'policy', id: String(policy.version), digest: `sha256:${policyDigest(policy)}` };
+}
+
 /**
  * Verify a signed policy file against the pinned policy key and the installed policy.
  * Refusals (all RwError, the installed policy untouched):
