@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fromUtf8 } from '../../../../src-shared/encoding';
+import { AuditQuery, DWELL_BUCKETS, findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
+import { openAuditFixture, tick, type AuditFixture } from './audit-fixture';
 
 function views(times: number[], pages?: number[], session = 's1'): PageView[] {
   return times.map((ts, i) => ({ seq: i, ts, user: 'alice', session, artifactId: 'art', page: pages?.[i] ?? i + 1 }));
@@ -37,5 +39,67 @@ describe('off-hours', () => {
     ['Tuesday 22:30 UTC seen from UTC-5 (17:30)', tuesday(22), { utcOffsetMinutes: -300 }, false],
   ] as const)('%s', (_name, ts, override, expected) => {
     expect(isOffHours(ts, { startHour: 7, endHour: 19, utcOffsetMinutes: 0, weekendsOff: true, ...override })).toBe(expected);
+  });
+});
+
+describe('AuditQuery over a real audit.db', () => {
+  let f: AuditFixture | undefined;
+  afterEach(() => f?.close());
+
+  /** A log of page views with pseudo-random sessions, artifacts, pages and gaps (seeded, repeatable). */
+  function viewLog(count: number, seed: number): void {
+    f = openAuditFixture({ everyLeaves: 1000, everyMs: Number.MAX_SAFE_INTEGER });
+    let x = seed;
+    const next = (n: number) => (x = (x * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let i = 0; i < count; i++) {
+      const session = `s${next(2)}`;
+      f.log.append({
+        actor: { user: `u-${session}`, role: 'reviewer' },
+        session,
+        event: next(10) === 0 ? 'artifact.close' : 'artifact.view',
+        object: { kind: 'artifact', id: `a${next(2)}` },
+        outcome: 'success',
+        detail: { action: next(8) === 0 ? 'open' : 'view', page: 1 + next(12), dwellMs: [500, 3000, 20_000, 90_000][next(4)]! },
+      });
+      tick(f, [300, 500, 900, 1500, 1900, 2500, 6000][next(7)]!);
+    }
+  }
+
+  function allViews(): PageView[] {
+    return f!.db
+      .prepare("SELECT seq, ts, user, session, object_id, page FROM log_leaves WHERE event = 'artifact.view' AND page IS NOT NULL ORDER BY seq")
+      .all()
+      .map((r) => ({ seq: Number(r['seq']), ts: Number(r['ts']), user: String(r['user']), session: String(r['session']), artifactId: String(r['object_id']), page: Number(r['page']) }));
+  }
+
+  it.each([1, 2, 3, 4, 5])('flags from the database exactly the runs findFastPaging finds in the page views (seed %i)', (seed) => {
+    viewLog(250, seed);
+    const expected = findFastPaging(allViews());
+    expect(expected.length).toBeGreaterThan(0);
+    expect(new AuditQuery(f!.db).fastPaging({})).toEqual(expected);
+    expect(new AuditQuery(f!.db).fastPaging({}, { minMsPerPage: 1000, minPages: 3 })).toEqual(findFastPaging(allViews(), { minMsPerPage: 1000, minPages: 3 }));
+  });
+
+  it('counts opens and dwell buckets as the leaves say', () => {
+    viewLog(300, 9);
+    const leaves = f!.db.prepare('SELECT leaf FROM log_leaves').all().map((r) => JSON.parse(fromUtf8(r['leaf'] as Uint8Array)) as { event: string; object: { id: string } | null; detail: { action?: string; dwellMs?: number } });
+    const summary = new AuditQuery(f!.db).summary({});
+    for (const artifact of summary.perArtifact) {
+      const views = leaves.filter((l) => l.event === 'artifact.view' && l.object?.id === artifact.artifactId);
+      expect(artifact.opens).toBe(views.filter((l) => l.detail.action === 'open').length);
+      const buckets = DWELL_BUCKETS.map((b, i) => views.filter((l) => l.detail.dwellMs! < b.max && (i === 0 || l.detail.dwellMs! >= DWELL_BUCKETS[i - 1]!.max)).length);
+      expect(summary.dwell.find((d) => d.artifactId === artifact.artifactId)!.buckets).toEqual(buckets);
+    }
+  });
+
+  it('pages by position, also when a leaf is missing and when filtered', () => {
+    viewLog(40, 3);
+    const q = new AuditQuery(f!.db);
+    expect(q.query({}, 5, 3).rows.map((r) => r.seq)).toEqual([5, 6, 7]);
+    const session = q.query({ session: 's1' }, 0, 1000).rows.map((r) => r.seq);
+    expect(q.query({ session: 's1' }, 4, 3).rows.map((r) => r.seq)).toEqual(session.slice(4, 7));
+    f!.db.exec('DROP TRIGGER log_leaves_no_delete');
+    f!.db.exec('DELETE FROM log_leaves WHERE seq = 2');
+    expect(q.query({}, 5, 3)).toMatchObject({ total: 39, rows: [{ seq: 6 }, { seq: 7 }, { seq: 8 }] });
   });
 });
