@@ -9,6 +9,7 @@
  *    (the ratio the issue sets a goal for), then with every leaf's contents checked as well.
  * 3. End to end from audit.db (verifyAccessLog, as `rwctl audit verify` runs it), against reading the
  *    same rows and hashing them, with and without the contents and the page-HMAC pass.
+ * 4. The auditor console's queries over the same log.
  * Figures only; nothing here asserts a time.
  */
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import { createSha256, ed25519PublicFromSeed, randomBytes, sha256Binary } from '
 import { AUDIT_MIGRATIONS } from '../src-main/audit/audit-schema';
 import { logOrigin, openAccessLog, type AccessLog, type AccessLogEntry } from '../src-main/audit/access-log';
 import { TreeBuilder } from '../src-main/audit/tree-builder';
+import { AuditQuery } from '../src-main/audit/audit-query';
 import { openCheckpoint } from '../src-shared/checkpoint';
 import { ed25519NoteVerifier } from '../src-shared/signed-note';
 import { databaseLogSource, verifyAccessLog, verifyLog, type LeafRow, type LogSource } from '../src-main/audit/verify-log';
@@ -46,7 +48,7 @@ function entry(i: number): AccessLogEntry {
     event: 'artifact.view',
     object: { kind: 'artifact', id: `art-${(i % 40).toString(16).padStart(32, '0')}`, name: 'evals/report.pdf', digest: `sha256:${'ab'.repeat(32)}` },
     outcome: 'success',
-    detail: { action: 'view', page: (i % 300) + 1, dwellMs: 1000 + (i % 5000), channel: 'artifact.view' },
+    detail: { action: i % 50 === 0 ? 'open' : 'view', page: (i % 300) + 1, dwellMs: 1000 + (i % 5000), channel: 'artifact.view' },
   };
 }
 
@@ -177,6 +179,27 @@ try {
         `  verifyAccessLog${leafContents ? ' with leaf contents' : ''}${checkPages ? ' + page HMAC pass' : ''} (also every stored tree node): ${run.s.toFixed(2)} s, ${Math.round(N / run.s)} leaves/s, ratio ${(run.s / read).toFixed(2)} to that read plus raw SHA-256`,
       );
     }
+  }
+
+  // 4. The auditor console's questions over the same leaves (each blocks the main process while it runs).
+  {
+    const q = new AuditQuery(db);
+    const artifact = entry(3).object!.id;
+    const day = Date.UTC(2026, 10, 24);
+    const count = timed(() => db.prepare('SELECT count(*) AS n FROM log_leaves').get()).s;
+    console.log(`auditor console over ${N} leaves (for scale: count(*) over the smallest index takes ${(count * 1000).toFixed(0)} ms):`);
+    const questions: [string, () => unknown][] = [
+      ['first page of 100, no filter', () => q.query({}, 0, 100)],
+      ['last page of 100, no filter', () => q.query({}, N - 100, 100)],
+      ['page 100 of one artifact', () => q.query({ objectId: artifact }, 9_900, 100)],
+      ['one page of one artifact, all who saw it', () => q.query({ objectId: artifact, page: 4 }, 0, 100)],
+      ['who saw page 4 of one artifact in a day', () => q.whoSaw(artifact, 4, day, day + 86_400_000)],
+      ['summaries and charts, whole log', () => q.summary({})],
+      ['summaries and charts, one day', () => q.summary({ from: day, to: day + 86_400_000 })],
+      ['off-hours and fast paging, whole log', () => [q.offHours({}), q.fastPaging({})]],
+      ['off-hours and fast paging, one artifact', () => [q.offHours({ objectId: artifact }), q.fastPaging({ objectId: artifact })]],
+    ];
+    for (const [name, ask] of questions) console.log(`  ${name}: ${(timed(ask).s * 1000).toFixed(0)} ms`);
   }
   log.close();
   db.close();
