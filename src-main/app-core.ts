@@ -58,7 +58,8 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const policy = (): Policy => controls?.policy() ?? DEFAULT_POLICY;
   const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy }));
   // The tamper-evident access log (src-main/audit) records every router decision; fail closed.
-  const accessLog = createAppAccessLog({ dataDir: options.dataDir, sessions, clock: options.clock, monotonic: options.monotonic ?? (() => performance.now()) });
+  const monotonic = options.monotonic ?? (() => performance.now());
+  const accessLog = createAppAccessLog({ dataDir: options.dataDir, sessions, clock: options.clock, monotonic });
   accessLog.start();
   const audit: AuditHook = {
     async record(entry) {
@@ -84,7 +85,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
       ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock }),
       ...appControls.handlers,
-      ...caseHandlers({ contentDb, clock: options.clock, demo: () => bundledDemo(assetsDir) }),
+      ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
       ...auditHandlers({ sessions, clock: options.clock }),
     },

@@ -11,7 +11,8 @@ import { RwError } from '../../src-shared/errors';
 import type { caseChannels } from '../../src-shared/ipc/channels-cases';
 import type { Handler } from '../ipc/router';
 import { getArtifact, getCase, listArtifacts, listCaseSummaries, readArtifactChunk } from './case-queries';
-import { importPackageDetailed, type ImportProgress } from './import-package';
+import { importPackageDetailed, type ImportResult } from './import-package';
+import { createImportProgressReporter } from './import-progress-reporter';
 
 type CaseChannels = typeof caseChannels;
 export type CaseHandlers = { [K in keyof CaseChannels]: Handler<CaseChannels[K]> };
@@ -28,8 +29,8 @@ export interface CaseHandlerDeps {
   contentDb(): Database;
   clock(): number;
   demo(): DemoPackage;
-  /** Where import progress goes (the shell forwards it to the window). */
-  onImportProgress?(progress: ImportProgress): void;
+  /** Monotonic milliseconds for throttling import progress; defaults to performance.now. */
+  monotonic?(): number;
 }
 
 export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
@@ -59,13 +60,24 @@ export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
     },
     'cases.importDemo': async (_request, ctx) => {
       const demo = deps.demo();
-      const result = await importPackageDetailed({
-        contentDb: deps.contentDb(),
-        source: demo.dir,
-        trustedKeys: [demo.trustedKey],
-        clock: deps.clock,
-        onProgress: deps.onImportProgress,
-      });
+      const contentDb = deps.contentDb();
+      // Progress goes to the calling window only (ctx.emit), throttled, and always ends done or failed.
+      const reporter = createImportProgressReporter((event) => ctx.emit('import.progress', event), deps.monotonic ?? (() => performance.now()));
+      reporter.start();
+      let result: ImportResult;
+      try {
+        result = await importPackageDetailed({
+          contentDb,
+          source: demo.dir,
+          trustedKeys: [demo.trustedKey],
+          clock: deps.clock,
+          onProgress: (p) => reporter.progress(p),
+        });
+      } catch (error) {
+        reporter.failed();
+        throw error;
+      }
+      reporter.done(result.totalBytes);
       ctx.describe({ kind: 'case', id: result.caseId, digest: result.packageDigest }, { artifacts: result.artifactCount, bytes: result.totalBytes, demo: true });
       return { caseId: result.caseId, artifactCount: result.artifactCount, totalBytes: result.totalBytes };
     },

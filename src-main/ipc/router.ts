@@ -8,6 +8,7 @@
 import type { z } from 'zod';
 import { RwError, toErrorPayload, type ErrorPayload } from '../../src-shared/errors';
 import type { ChannelSpec } from '../../src-shared/ipc/channel';
+import { EVENTS, type EventSink } from '../../src-shared/ipc/events';
 import type { Role } from '../../src-shared/ipc/roles';
 import type { IpcResult } from '../../src-shared/ipc/result';
 
@@ -45,6 +46,11 @@ export interface CallContext {
   session: CallerSession;
   /** Lets a service name the object it touched and add details to the access-log entry. */
   describe(object: AuditRecord['object'], detail?: AuditRecord['detail']): void;
+  /**
+   * Pushes an event to the window that made this call, and to no other. Not logged: the call itself
+   * is the access-log entry. Payloads are checked against the event contract; one that fails is dropped.
+   */
+  emit: EventSink;
 }
 
 export type Handler<C extends ChannelSpec> = (request: z.output<C['request']>, ctx: CallContext) => Promise<z.input<C['response']>>;
@@ -61,7 +67,8 @@ export interface RouterOptions<K extends Record<string, ChannelSpec>> {
 }
 
 export interface Router {
-  handle(channel: string, payload: unknown, sender: SenderInfo): Promise<IpcResult<unknown>>;
+  /** `events` reaches the calling window only (Electron: its webContents; harness: its page). */
+  handle(channel: string, payload: unknown, sender: SenderInfo, events?: EventSink): Promise<IpcResult<unknown>>;
 }
 
 function originOf(url: string): string | null {
@@ -82,7 +89,7 @@ export function createRouter<K extends Record<string, ChannelSpec>>(options: Rou
   }
 
   return {
-    async handle(channel, payload, sender) {
+    async handle(channel, payload, sender, events) {
       const actor = options.session();
       const spec = Object.hasOwn(options.contract, channel) ? options.contract[channel] : undefined;
       const event = spec?.event ?? 'ipc.unknown';
@@ -122,6 +129,11 @@ export function createRouter<K extends Record<string, ChannelSpec>>(options: Rou
         describe(o, d) {
           object = o;
           detail = d;
+        },
+        emit(name, body) {
+          if (!events) return;
+          const checked = EVENTS[name].safeParse(body);
+          if (checked.success) events(name, checked.data);
         },
       };
       let value: unknown;

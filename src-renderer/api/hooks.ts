@@ -71,14 +71,6 @@ export function useArtifacts(caseId: string) {
   });
 }
 
-export function useImportDemo() {
-  const client = useQueryClient();
-  return useMutation<{ caseId: string; artifactCount: number; totalBytes: number }, RwCallError, void>({
-    mutationFn: () => rwCall('cases.importDemo', {}),
-    onSuccess: () => client.invalidateQueries({ queryKey: ['cases.list'] }),
-  });
-}
-
 /** The renderer refuses to assemble more than this in memory for one viewer. */
 export const MAX_VIEWABLE_BYTES = 512 * 1024 * 1024;
 

@@ -7,6 +7,7 @@ import type { RwApi } from '../../src-preload/create-api';
 import type { RequestOf, ResponseOf } from '../../src-shared/ipc/channel';
 import type { ChannelName, Contract } from '../../src-shared/ipc/contract';
 import type { ErrorCode } from '../../src-shared/errors';
+import type { EventName, EventPayload } from '../../src-shared/ipc/events';
 
 export class RwCallError extends Error {
   readonly code: ErrorCode;
@@ -47,6 +48,16 @@ export async function rwCall<K extends ChannelName>(channel: K, request: Request
   const message = typeof error?.message === 'string' ? error.message : 'The operation failed.';
   const detail = error?.detail && typeof error.detail === 'object' ? (error.detail as Record<string, string | number>) : {};
   throw new RwCallError(code, message, detail);
+}
+
+/**
+ * Subscribes to a main → renderer event (payloads already schema-checked by createApi); returns the
+ * remover. Without the API (a window without the preload) there is nothing to hear: a no-op remover.
+ */
+export function rwSubscribe<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void {
+  const rw = (globalThis as { rw?: Partial<RwApi> }).rw;
+  if (typeof rw?.subscribe !== 'function') return () => undefined;
+  return rw.subscribe(event, handler);
 }
 
 /** Whether the running contract offers a channel (channels land one issue at a time). */

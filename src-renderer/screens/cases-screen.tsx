@@ -1,6 +1,8 @@
 /** The reviewer's submissions, with a clear empty state and the demo import (with its progress). */
-import { useCases, useImportDemo } from '../api/hooks';
+import { useCases } from '../api/hooks';
+import { useImportDemo } from '../api/import-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { ImportAnnouncement, ImportProgress } from '../components/import-progress';
 import { DeadlineBadge } from '../components/deadline-badge';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { formatBytes } from '../viewers/viewer-kind';
@@ -15,18 +17,9 @@ export function CasesScreen() {
       <button type="button" className="primary" onClick={() => importDemo.mutate()} disabled={importDemo.isPending}>
         {importDemo.isPending ? 'Importing…' : 'Import the demo submission'}
       </button>
-      {importDemo.isPending ? (
-        <div className="import-progress">
-          {/* The import verifies the signature and every file digest before anything is stored; the
-              main process reports no intermediate steps over IPC, so the bar is indeterminate. */}
-          <label>
-            Verifying and importing the demo submission…
-            <progress />
-          </label>
-        </div>
-      ) : null}
+      <ImportProgress />
       {importDemo.isSuccess ? (
-        <p role="status" className="success-note">
+        <p className="success-note">
           <strong>Imported:</strong> {importDemo.data.artifactCount} files ({formatBytes(importDemo.data.totalBytes)}), signature and digests verified.
         </p>
       ) : null}
@@ -37,6 +30,7 @@ export function CasesScreen() {
   return (
     <main id="main" className="cases-screen" tabIndex={-1}>
       <h1>Submissions</h1>
+      <ImportAnnouncement />
       {cases.isPending ? (
         <p className="loading">Loading submissions…</p>
       ) : cases.isError ? (

@@ -154,15 +154,21 @@ async function serveApp(route: Route, url: URL): Promise<void> {
   await route.fulfill({ status: response.status, headers, body: Buffer.from(await response.arrayBuffer()) });
 }
 
-/** Wires a context: binding to the router, the createApi bridge in every frame, in-process routing. */
+/** Wires a context: binding to the router (events back to the calling frame), the createApi bridge in every frame, in-process routing. */
 export async function installShell(context: BrowserContext, options: ShellOptions): Promise<ShellHandle> {
   const handle: ShellHandle = { requests: [], refused: [] };
   await context.exposeBinding('rwInvoke', async (source, channel: unknown, request: unknown) => {
     const frame = source.frame;
-    return options.router.handle(typeof channel === 'string' ? channel : '', request, {
-      url: frame.url(),
-      isTopFrame: frame.parentFrame() === null,
-    });
+    return options.router.handle(
+      typeof channel === 'string' ? channel : '',
+      request,
+      { url: frame.url(), isTopFrame: frame.parentFrame() === null },
+      // Like webContents.send in Electron: events reach only the frame that made the call (page-bridge.ts).
+      (name, payload) =>
+        void frame
+          .evaluate(([n, p]) => (globalThis as { __rwDeliverEvent?: (n: string, p: unknown) => void }).__rwDeliverEvent?.(n, p), [name, payload] as const)
+          .catch(() => undefined),
+    );
   });
   await context.addInitScript({ content: options.bridgeScript });
   context.on('request', (request) => {

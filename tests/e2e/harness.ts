@@ -45,6 +45,8 @@ export interface HarnessOptions {
   dataDir?: string;
   extraRoute?: (url: URL) => ExtraRoute | null;
   colorScheme?: 'light' | 'dark';
+  /** The app's bundled assets (e.g. a tampered copy of the demo); ./assets otherwise. */
+  assetsDir?: string;
 }
 
 export interface Harness {
@@ -119,6 +121,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     preview: options.preview ?? true,
     appOrigin: HARNESS_ORIGIN,
     audit: { record: (entry) => void audit.push(entry) },
+    ...(options.assetsDir ? { assetsDir: options.assetsDir } : {}),
   });
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: CHROMIUM_ARGS });
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: options.colorScheme ?? 'light', serviceWorkers: 'block' });

@@ -25,7 +25,7 @@ const PASSPHRASE = 'correct horse battery staple 42';
 const JUSTIFY: Policy = { ...DEFAULT_POLICY, version: 2, printExportMode: 'justify', copyMode: 'fingerprint', classification: 'CUI // TEST' };
 const ARTIFACT = `art-${'cd'.repeat(16)}`;
 
-const ctx: CallContext = { session: { role: 'reviewer', user: USER }, describe: () => undefined };
+const ctx: CallContext = { session: { role: 'reviewer', user: USER }, describe: () => undefined, emit: () => undefined };
 
 describe('app controls on a real vault', () => {
   let dir: string;

@@ -132,3 +132,56 @@ describe('IPC router', () => {
     expect(await router.handle('broken.answer', {}, TOP)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
   });
 });
+
+describe('IPC router: events back to the caller', () => {
+  const eventContract = {
+    'work.run': defineChannel({ request: z.object({ payload: z.unknown() }).strict(), response: z.object({}), roles: ['reviewer'], event: 'work.run' }),
+  };
+
+  function eventSetup() {
+    const log: AuditRecord[] = [];
+    const router = createRouter({
+      contract: eventContract,
+      handlers: {
+        'work.run': async ({ payload }, ctx) => {
+          // A service bug could emit anything; the router must hold it to the event contract.
+          (ctx.emit as (name: string, body: unknown) => void)('import.progress', payload);
+          return {};
+        },
+      },
+      session: () => ({ role: 'reviewer', user: 'ada' }),
+      audit: { record: (entry) => void log.push(entry) },
+      appOrigin: 'app://rw',
+    });
+    return { router, log };
+  }
+
+  it("delivers a valid event through the caller's sink, and logs the call once (events are not logged)", async () => {
+    const { router, log } = eventSetup();
+    const caller: unknown[][] = [];
+    const payload = { bytesDone: 5, bytesTotal: 10, phase: 'storing' };
+    await router.handle('work.run', { payload }, TOP, (...args) => void caller.push(args));
+    expect(caller).toEqual([['import.progress', payload]]);
+    expect(log.map((e) => e.event)).toEqual(['work.run']);
+  });
+
+  it.each([
+    ['an extra field (a path)', { bytesDone: 5, bytesTotal: 10, phase: 'storing', entry: '/home/ada/pkg' }],
+    ['more done than the total', { bytesDone: 11, bytesTotal: 10, phase: 'storing' }],
+    ['an unknown phase', { bytesDone: 5, bytesTotal: 10, phase: 'paused' }],
+  ])('drops an event that breaks the event contract: %s', async (_name, payload) => {
+    const { router } = eventSetup();
+    const caller: unknown[][] = [];
+    expect(await router.handle('work.run', { payload }, TOP, (...args) => void caller.push(args))).toEqual({ ok: true, value: {} });
+    expect(caller).toEqual([]);
+  });
+
+  it('emits nothing when the caller gave no way back, and nothing for a refused caller', async () => {
+    const { router } = eventSetup();
+    const payload = { bytesDone: 1, bytesTotal: 1, phase: 'done' };
+    expect(await router.handle('work.run', { payload }, TOP)).toEqual({ ok: true, value: {} });
+    const frame: unknown[][] = [];
+    await router.handle('work.run', { payload }, { url: 'https://evil.example/', isTopFrame: false }, (...args) => void frame.push(args));
+    expect(frame).toEqual([]);
+  });
+});
