@@ -11,6 +11,7 @@ import type { Handlers } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
 import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS, type LeafFilter } from './audit-query';
+import { runInTurns } from './in-turns';
 import { verifyAccessLogInTurns, witnessedCheckpoints, type VerifiedState } from './verify-log';
 
 export interface AuditHandlerDeps {
@@ -58,6 +59,21 @@ export async function integrityOf(audit: Database, now: number, resume?: Verifie
 
 export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChannels> {
   const query = () => new AuditQuery(deps.sessions.require().audit);
+  /**
+   * Runs work that takes turns with other calls. If the vault locked meanwhile, its database was closed
+   * under the work: whatever it answered or threw means nothing, and the caller hears VAULT_LOCKED.
+   */
+  const whileOpen = async <T>(audit: Database, work: () => Promise<T>): Promise<T> => {
+    const locked = () => deps.sessions.current()?.audit !== audit;
+    try {
+      const result = await work();
+      if (locked()) throw new RwError('VAULT_LOCKED', 'The vault was locked.');
+      return result;
+    } catch (error) {
+      if (locked()) throw new RwError('VAULT_LOCKED', 'The vault was locked.');
+      throw error;
+    }
+  };
   // Per open audit.db, so a new sign-in (a new connection) always starts with a full verification.
   const verified = new WeakMap<Database, VerifiedState>();
   return {
@@ -69,9 +85,7 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
     },
     async 'audit.integrity'() {
       const audit = deps.sessions.require().audit;
-      const { answer, state } = await integrityOf(audit, deps.clock(), verified.get(audit));
-      // Locked while the check took its turns: its database is closed, so its answer means nothing.
-      if (deps.sessions.current()?.audit !== audit) throw new RwError('VAULT_LOCKED', 'The vault was locked.');
+      const { answer, state } = await whileOpen(audit, () => integrityOf(audit, deps.clock(), verified.get(audit)));
       if (state) verified.set(audit, state);
       else verified.delete(audit);
       return answer;
@@ -82,8 +96,13 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
     },
     async 'audit.flags'(request) {
       const filter = toFilter(request.filter);
-      const q = query();
-      return { offHours: q.offHours(filter, request.hours ?? DEFAULT_WORKING_HOURS), fastPaging: q.fastPaging(filter, request.pace ?? DEFAULT_PACE_RULE) };
+      const audit = deps.sessions.require().audit;
+      const q = new AuditQuery(audit);
+      // Both read every matching leaf: over a large log they take turns with other calls.
+      return whileOpen(audit, async () => ({
+        offHours: await runInTurns(q.offHoursSteps(filter, request.hours ?? DEFAULT_WORKING_HOURS)),
+        fastPaging: await runInTurns(q.fastPagingSteps(filter, request.pace ?? DEFAULT_PACE_RULE)),
+      }));
     },
     async 'artifact.view'(request, ctx) {
       const content = deps.sessions.require().content;

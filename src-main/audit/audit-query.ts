@@ -10,6 +10,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
+import { runAll, type Steps } from './in-turns';
 import { parseLeaf, type AccessLogLeaf } from './log-leaf';
 
 export interface LeafFilter {
@@ -122,10 +123,11 @@ export interface FastPagingFlag {
 }
 
 /**
- * Pure: runs of page views in one session and artifact where each new page followed the previous one in
- * under `minMsPerPage`, at least `minPages` pages long. Views must be in log order.
+ * Runs of page views in one session and artifact where each new page followed the previous one in under
+ * `minMsPerPage`, at least `minPages` pages long, fed one view at a time in log order (so a million views
+ * can be read in batches). `finish` returns the flags in log order.
  */
-export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
+export function fastPagingDetector(rule: PaceRule = DEFAULT_PACE_RULE): { push(view: PageView): void; finish(): FastPagingFlag[] } {
   const flags: FastPagingFlag[] = [];
   const runs = new Map<string, PageView[]>();
   const close = (run: PageView[]) => {
@@ -145,20 +147,32 @@ export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFA
       });
     }
   };
-  for (const view of views) {
-    const key = `${view.session ?? ''}\u0000${view.artifactId}`;
-    const run = runs.get(key);
-    const previous = run?.[run.length - 1];
-    if (previous && view.page === previous.page) continue; // the same page reported again is not a turn
-    if (run && previous && view.ts - previous.ts < rule.minMsPerPage) {
-      run.push(view);
-    } else {
-      if (run) close(run);
-      runs.set(key, [view]);
-    }
-  }
-  for (const run of runs.values()) close(run);
-  return flags.sort((a, b) => a.fromSeq - b.fromSeq);
+  return {
+    push(view) {
+      const key = `${view.session ?? ''}\u0000${view.artifactId}`;
+      const run = runs.get(key);
+      const previous = run?.[run.length - 1];
+      if (previous && view.page === previous.page) return; // the same page reported again is not a turn
+      if (run && previous && view.ts - previous.ts < rule.minMsPerPage) {
+        run.push(view);
+      } else {
+        if (run) close(run);
+        runs.set(key, [view]);
+      }
+    },
+    finish() {
+      for (const run of runs.values()) close(run);
+      runs.clear();
+      return flags.sort((a, b) => a.fromSeq - b.fromSeq);
+    },
+  };
+}
+
+/** Pure: the fast-paging flags over views in log order. */
+export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
+  const detector = fastPagingDetector(rule);
+  for (const view of views) detector.push(view);
+  return detector.finish();
 }
 
 /** Pure: whether a moment falls outside working hours. */
@@ -186,7 +200,7 @@ const DWELL_BUCKET_SQL = `CASE ${DWELL_BUCKETS.slice(0, -1)
   .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
 
 /** Exactly the condition of the partial index log_leaves_opens (audit-schema.ts), so SQLite can use it. */
-const OPENS = `event = 'artifact.view' AND json_extract(CAST(leaf AS TEXT), '$.detail.action') = 'open' AND object_kind = 'artifact'`;
+const OPENS = `event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEXT)) THEN json_extract(CAST(leaf AS TEXT), '$.detail.action') END = 'open' AND object_kind = 'artifact'`;
 
 export interface AuditSummary {
   perUser: { user: string | null; role: string; events: number; denied: number; first: number; last: number }[];
@@ -194,6 +208,14 @@ export interface AuditSummary {
   perHour: { hour: number; events: number }[];
   dwell: { artifactId: string; buckets: number[] }[];
   dwellBuckets: string[];
+}
+
+export interface OffHoursLeaf {
+  seq: number;
+  ts: number;
+  user: string | null;
+  event: string;
+  objectId: string | null;
 }
 
 export interface WhoSaw {
@@ -305,15 +327,14 @@ export class AuditQuery {
   }
 
   /** Signed-in activity outside working hours (unlocks and artifact views), at most `limit` leaves. */
-  offHours(filter: LeafFilter, hours: WorkingHours = DEFAULT_WORKING_HOURS, limit = 1000): { seq: number; ts: number; user: string | null; event: string; objectId: string | null }[] {
-    const w = where(filter);
-    const and = w.sql ? `${w.sql} AND` : 'WHERE';
-    const out: { seq: number; ts: number; user: string | null; event: string; objectId: string | null }[] = [];
-    const stmt = this.#db.prepare(`SELECT seq, ts, user, event, object_id FROM log_leaves ${and} role IN ('reviewer', 'auditor') AND seq > ? ORDER BY seq LIMIT 5000`);
-    let after = -1;
-    for (;;) {
-      const rows = stmt.all([...w.params, after]);
-      if (rows.length === 0) break;
+  offHours(filter: LeafFilter, hours: WorkingHours = DEFAULT_WORKING_HOURS, limit = 1000): OffHoursLeaf[] {
+    return runAll(this.offHoursSteps(filter, hours, limit));
+  }
+
+  /** offHours, yielding after each batch of leaves it reads. */
+  *offHoursSteps(filter: LeafFilter, hours: WorkingHours = DEFAULT_WORKING_HOURS, limit = 1000): Steps<OffHoursLeaf[]> {
+    const out: OffHoursLeaf[] = [];
+    for (const rows of this.#batches(filter, "role IN ('reviewer', 'auditor')", 'seq, ts, user, event, object_id')) {
       for (const r of rows) {
         const ts = Number(r['ts']);
         if (isOffHours(ts, hours)) {
@@ -321,24 +342,44 @@ export class AuditQuery {
           if (out.length >= limit) return out;
         }
       }
-      after = Number(rows[rows.length - 1]!['seq']);
+      yield;
     }
     return out;
   }
 
   fastPaging(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
-    const w = where({ ...filter, event: 'artifact.view' });
-    const views = this.#db
-      .prepare(`SELECT seq, ts, user, session, object_id, page FROM log_leaves ${w.sql} AND page IS NOT NULL ORDER BY seq`)
-      .all(w.params)
-      .map((r) => ({
-        seq: Number(r['seq']),
-        ts: Number(r['ts']),
-        user: r['user'] === null ? null : String(r['user']),
-        session: r['session'] === null ? null : String(r['session']),
-        artifactId: String(r['object_id']),
-        page: Number(r['page']),
-      }));
-    return findFastPaging(views, rule);
+    return runAll(this.fastPagingSteps(filter, rule));
+  }
+
+  /** fastPaging, yielding after each batch of page views it reads. */
+  *fastPagingSteps(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): Steps<FastPagingFlag[]> {
+    const detector = fastPagingDetector(rule);
+    for (const rows of this.#batches({ ...filter, event: 'artifact.view' }, 'page IS NOT NULL', 'seq, ts, user, session, object_id, page')) {
+      for (const r of rows) {
+        detector.push({
+          seq: Number(r['seq']),
+          ts: Number(r['ts']),
+          user: r['user'] === null ? null : String(r['user']),
+          session: r['session'] === null ? null : String(r['session']),
+          artifactId: String(r['object_id']),
+          page: Number(r['page']),
+        });
+      }
+      yield;
+    }
+    return detector.finish();
+  }
+
+  /** The filtered leaves' `columns` in log order, 5 000 rows at a time. */
+  *#batches(filter: LeafFilter, condition: string, columns: string): Iterable<Record<string, unknown>[]> {
+    const w = where(filter);
+    const stmt = this.#db.prepare(`SELECT ${columns} FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} ${condition} AND seq > ? ORDER BY seq LIMIT 5000`);
+    let after = -1;
+    for (;;) {
+      const rows = stmt.all([...w.params, after]);
+      if (rows.length === 0) return;
+      yield rows;
+      after = Number(rows[rows.length - 1]!['seq']);
+    }
   }
 }

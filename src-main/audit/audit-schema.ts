@@ -76,12 +76,13 @@ export const AUDIT_MIGRATIONS: Migration[] = [
     // table (every page holds leaf bytes, so it decrypts the whole log) and looks rows up one by one:
     // seconds per question at a few hundred thousand leaves. Each index holds every column its queries
     // read, so they scan small index pages only. Opens are counted through a partial index over the
-    // leaf's detail.action, which has no column of its own.
+    // leaf's detail.action, which has no column of its own; json_valid first, so that a damaged leaf (in a
+    // bundle being opened, or written behind the app's back) is indexed as no open instead of failing.
     up: `
       CREATE INDEX log_leaves_user_cover ON log_leaves(user, role, outcome, ts);
       CREATE INDEX log_leaves_object_cover ON log_leaves(object_id, page, event, object_kind, user, session, dwell_ms, ts);
       CREATE INDEX log_leaves_event_cover ON log_leaves(event, object_id, dwell_ms);
-      CREATE INDEX log_leaves_opens ON log_leaves(object_kind, object_id) WHERE event = 'artifact.view' AND json_extract(CAST(leaf AS TEXT), '$.detail.action') = 'open';
+      CREATE INDEX log_leaves_opens ON log_leaves(object_kind, object_id) WHERE event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEXT)) THEN json_extract(CAST(leaf AS TEXT), '$.detail.action') END = 'open';
     `,
   },
 ];

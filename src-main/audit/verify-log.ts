@@ -23,6 +23,7 @@ import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/signed-note';
 import { logOrigin, storedNodeSource } from './access-log';
 import { leafColumns, parseLeaf, readLeafTail, type LeafColumns } from './log-leaf';
+import { runAll, runInTurns, type Steps } from './in-turns';
 import { TreeBuilder } from './tree-builder';
 
 export const PROBLEM_KINDS = [
@@ -239,7 +240,7 @@ export function verifyLog(source: LogSource, options: VerifyOptions = {}): Verif
  * whose root it did not keep). The state returned is null unless the log is intact.
  */
 export function verifyLogFrom(source: LogSource, options: VerifyOptions = {}, resume?: VerifiedState): Verified {
-  return drain(verifySteps(source, options, resume));
+  return runAll(verifySteps(source, options, resume));
 }
 
 export interface Verified {
@@ -247,28 +248,8 @@ export interface Verified {
   state: VerifiedState | null;
 }
 
-/** Runs a verification to its end in one go (the CLI, bundles). */
-function drain(steps: Generator<void, Verified>): Verified {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-/**
- * Runs a verification giving the event loop a turn after each batch of leaves, so the main process keeps
- * answering the window (and the lock timer keeps running) while a large log is checked.
- */
-async function drainAsync(steps: Generator<void, Verified>): Promise<Verified> {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 /** The verification, yielding after each batch of leaves. */
-function* verifySteps(source: LogSource, options: VerifyOptions, resume?: VerifiedState): Generator<void, Verified> {
+function* verifySteps(source: LogSource, options: VerifyOptions, resume?: VerifiedState): Steps<Verified> {
   const maxProblems = options.maxProblems ?? 100;
   const problems: Problem[] = [];
   const add = (seq: number, kind: ProblemKind, message: string) => {
@@ -583,15 +564,15 @@ export function verifyAccessLog(db: Database, options: VerifyAccessLogOptions = 
  * since were written by this process, and the full run at the start of the session read every page.
  */
 export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Verified {
-  return drain(accessLogSteps(db, options, resume));
+  return runAll(accessLogSteps(db, options, resume));
 }
 
 /** verifyAccessLogFrom that lets the main process answer other calls between batches of leaves. */
 export function verifyAccessLogInTurns(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Promise<Verified> {
-  return drainAsync(accessLogSteps(db, options, resume));
+  return runInTurns(accessLogSteps(db, options, resume));
 }
 
-function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?: VerifiedState): Generator<void, Verified> {
+function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?: VerifiedState): Steps<Verified> {
   let source: LogSource;
   let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
   try {

@@ -113,6 +113,21 @@ describe('audit bundle', () => {
     }
   });
 
+  it('opens a bundle with a leaf that is not JSON, showing that leaf as damaged in its place', () => {
+    const variant = writeVariant('garbled.json', (bundle) => {
+      bundle.leaves[3] = '{"event":"artifact.view","detail":{"action":"open"';
+    });
+    const opened = openAuditBundle(new Uint8Array(fs.readFileSync(variant)), fs.readFileSync(keyFile, 'utf8'));
+    try {
+      expect(opened.report.ok).toBe(false);
+      expect(opened.report.problems).toContainEqual(expect.objectContaining({ seq: 3, kind: 'malformed-leaf' }));
+      expect(opened.query.query({}, 3, 1).rows).toEqual([expect.objectContaining({ seq: 3, damaged: true })]);
+      expect(opened.query.summary({}).perArtifact.length).toBeGreaterThan(0);
+    } finally {
+      opened.close();
+    }
+  });
+
   it('rwctl audit list prints the leaves as JSON lines, filtered by event and time', async () => {
     const run = await rwctl(['audit', 'list', '--vault', vaultDir, '--user', 'alice', '--json', '--event', 'search', '--since', new Date(start + 10_500).toISOString()]);
     expect(run.code).toBe(0);
