@@ -16,12 +16,9 @@ import { PNG } from 'pngjs';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateEd25519 } from '../../src-shared/crypto';
-import { toBase64 } from '../../src-shared/encoding';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
 import { decodeWatermark } from '../../src-shared/watermark/decoder';
 import { extractTextFingerprint } from '../../src-shared/watermark/text-fingerprint';
-import { installApproval, signPolicy } from '../../src-main/attest/enrollment';
-import { devicePublicKey } from '../../src-main/attest/own-keys';
 import { enrollmentPolicyRecord } from '../../src-main/controls/signed-policy';
 import { handleAppRequest } from '../../src-main/window/app-protocol';
 import { APP_ORIGIN } from '../../src-main/window/app-origin';
@@ -29,6 +26,7 @@ import { overlayUrl } from '../../src-main/window/overlay-window';
 import { HARNESS_ORIGIN, RENDERER_DIR } from './browser-shell';
 import { createVaultThroughUi, openArtifact, unlockThroughUi } from './flows';
 import { SCREENSHOT_DIR, startHarness, type Harness } from './harness';
+import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 
 /** A page outside the app origin used only to read and seed the clipboard (the app's Permissions-Policy refuses clipboard-read). */
 const READER_ORIGIN = 'https://clipboard-reader.invalid';
@@ -216,24 +214,7 @@ describe('insider-risk controls', () => {
     // Enrollment installs the signed policy; the next unlock reads it.
     const vault = h.core.sessions.require();
     const policyKey = generateEd25519();
-    installApproval(
-      vault.audit,
-      {
-        approval: {
-          workstationId: vault.workstationId,
-          devicePublicKey: toBase64(devicePublicKey(vault.audit)),
-          serverPublicKey: toBase64(generateEd25519().publicKey),
-          serverName: 'central.example',
-          policyEnvelope: signPolicy(FINGERPRINT_POLICY, policyKey.privateKey) as never,
-          policyPublicKey: toBase64(policyKey.publicKey),
-          trustedSubmitterKeys: [],
-          approvedAt: Date.now(),
-        },
-        policy: FINGERPRINT_POLICY,
-        submitterKeys: [],
-      },
-      () => Date.now(),
-    );
+    enrollWithSignedPolicy(vault.audit, vault.workstationId, FINGERPRINT_POLICY, policyKey, Date.now());
     expect(enrollmentPolicyRecord(vault.audit).installed()).toEqual(FINGERPRINT_POLICY);
     await h.page.keyboard.press('Control+L');
     await unlockThroughUi(h.page);

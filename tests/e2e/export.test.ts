@@ -4,13 +4,11 @@
  * justification and the reviewer's passphrase (step-up), and each decision is in the access log.
  */
 import { generateEd25519 } from '../../src-shared/crypto';
-import { toBase64 } from '../../src-shared/encoding';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
-import { installApproval, signPolicy } from '../../src-main/attest/enrollment';
-import { devicePublicKey } from '../../src-main/attest/own-keys';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PASSPHRASE, createVaultThroughUi, openArtifact, unlockThroughUi } from './flows';
 import { startHarness, type Harness } from './harness';
+import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 
 const JUSTIFY_POLICY: Policy = { ...DEFAULT_POLICY, version: 2, printExportMode: 'justify' };
 const WHY = 'Figure 4 goes to the interagency panel for the bio-uplift question.';
@@ -36,24 +34,7 @@ describe('excerpt export', () => {
   test('under a signed justify policy a PDF page exports only with a justification and the passphrase', async () => {
     const vault = h.core.sessions.require();
     const policyKey = generateEd25519();
-    installApproval(
-      vault.audit,
-      {
-        approval: {
-          workstationId: vault.workstationId,
-          devicePublicKey: toBase64(devicePublicKey(vault.audit)),
-          serverPublicKey: toBase64(generateEd25519().publicKey),
-          serverName: 'central.example',
-          policyEnvelope: signPolicy(JUSTIFY_POLICY, policyKey.privateKey) as never,
-          policyPublicKey: toBase64(policyKey.publicKey),
-          trustedSubmitterKeys: [],
-          approvedAt: Date.now(),
-        },
-        policy: JUSTIFY_POLICY,
-        submitterKeys: [],
-      },
-      () => Date.now(),
-    );
+    enrollWithSignedPolicy(vault.audit, vault.workstationId, JUSTIFY_POLICY, policyKey, Date.now());
     const page = h.page;
     await page.keyboard.press('Control+L');
     await unlockThroughUi(page);

@@ -13,8 +13,7 @@ import { ed25519Sign, generateEd25519, randomBytes } from '../../src-shared/cryp
 import { signEnvelope } from '../../src-shared/dsse';
 import { fromBase64, toBase64, utf8 } from '../../src-shared/encoding';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
-import { installApproval, readEnrollment, signPolicy } from '../../src-main/attest/enrollment';
-import { devicePublicKey } from '../../src-main/attest/own-keys';
+import { readEnrollment, signPolicy } from '../../src-main/attest/enrollment';
 import { publicKeyId } from '../../src-main/attest/review-attestation';
 import { openAccessLog } from '../../src-main/audit/access-log';
 import { AuditQuery, type LeafView } from '../../src-main/audit/audit-query';
@@ -25,6 +24,7 @@ import { watermarkSessionRecord, WatermarkSessions } from '../../src-main/contro
 import { MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
 import { addUser, initVault, unlockVault } from '../../src-main/vault/vault';
 import { tempDir } from '../unit/src-main/artifacts/package-fixtures';
+import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 
 const PASS = 'correct horse battery staple';
 const AUDITOR_PASS = 'auditor passphrase 42';
@@ -107,24 +107,7 @@ beforeAll(async () => {
   const vault = await unlockVault(vaultDir, 'alice', PASS, { clock: () => clock.now });
   try {
     // Enrolled as the app and `rwctl enroll import` enroll: the policy key is pinned, V2 is in force.
-    installApproval(
-      vault.audit,
-      {
-        approval: {
-          workstationId: vault.workstationId,
-          devicePublicKey: toBase64(devicePublicKey(vault.audit)),
-          serverPublicKey: toBase64(generateEd25519().publicKey),
-          serverName: 'central.example',
-          policyEnvelope: signPolicy(V2, policyKey.privateKey) as never,
-          policyPublicKey: toBase64(policyKey.publicKey),
-          trustedSubmitterKeys: [],
-          approvedAt: 1,
-        },
-        policy: V2,
-        submitterKeys: [],
-      },
-      () => clock.now,
-    );
+    enrollWithSignedPolicy(vault.audit, vault.workstationId, V2, policyKey, 1, () => clock.now);
     // Alice's unlock session in the app: the watermark.session leaf the app writes at every unlock.
     const session = new WatermarkSessions({ random: randomBytes, clock: () => clock.now }).begin({ user: 'alice', role: 'reviewer', workstationId: vault.workstationId });
     sessionCode = session.codeHex;

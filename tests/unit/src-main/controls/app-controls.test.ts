@@ -8,10 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateEd25519, randomBytes } from '../../../../src-shared/crypto';
-import { toBase64 } from '../../../../src-shared/encoding';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
-import { installApproval, signPolicy } from '../../../../src-main/attest/enrollment';
-import { devicePublicKey } from '../../../../src-main/attest/own-keys';
+import { signPolicy } from '../../../../src-main/attest/enrollment';
 import { createAppControls, type AppControls } from '../../../../src-main/controls/app-controls';
 import { encodePng } from '../../../../src-main/controls/watermark-files';
 import type { AuditRecord, CallContext } from '../../../../src-main/ipc/router';
@@ -19,6 +17,7 @@ import { SessionManager } from '../../../../src-main/session/session-manager';
 import { createVaultOps } from '../../../../src-main/session/vault-ops';
 import { MIN_KDF_PARAMS } from '../../../../src-main/vault/kdf';
 import { initVault, type UnlockedVault } from '../../../../src-main/vault/vault';
+import { enrollWithSignedPolicy } from '../../../helpers/enroll-signed-policy';
 
 const USER = 'avery.reviewer';
 const PASSPHRASE = 'correct horse battery staple 42';
@@ -92,24 +91,7 @@ describe('app controls on a real vault', () => {
   it('reads the enrolled signed policy at start through the device slot, and steps up on the real passphrase for export', async () => {
     const open = await sessions.unlock(USER, PASSPHRASE);
     const policyKey = generateEd25519();
-    installApproval(
-      open.audit,
-      {
-        approval: {
-          workstationId: open.workstationId,
-          devicePublicKey: toBase64(devicePublicKey(open.audit)),
-          serverPublicKey: toBase64(generateEd25519().publicKey),
-          serverName: 'central.example',
-          policyEnvelope: signPolicy(JUSTIFY, policyKey.privateKey) as never,
-          policyPublicKey: toBase64(policyKey.publicKey),
-          trustedSubmitterKeys: [],
-          approvedAt: 1,
-        },
-        policy: JUSTIFY,
-        submitterKeys: [],
-      },
-      () => 2,
-    );
+    enrollWithSignedPolicy(open.audit, open.workstationId, JUSTIFY, policyKey, 1, () => 2);
     sessions.lock('manual');
     compose();
     // Before anyone signs in: the lock screen already runs under the signed policy.

@@ -5,9 +5,10 @@ import { signEnvelope } from '../../../../src-shared/dsse';
 import { fromBase64, toBase64, utf8 } from '../../../../src-shared/encoding';
 import { RwError } from '../../../../src-shared/errors';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
-import { installApproval, readEnrollment, signPolicy } from '../../../../src-main/attest/enrollment';
+import { readEnrollment } from '../../../../src-main/attest/enrollment';
 import { enrollmentPolicyRecord, MAX_POLICY_BYTES, PolicyStore, verifySignedPolicy, type PolicyRecord, type VerifiedPolicy } from '../../../../src-main/controls/signed-policy';
 import { openAuditFixture } from '../audit/audit-fixture';
+import { enrollWithSignedPolicy } from '../../../helpers/enroll-signed-policy';
 
 const policyKey = generateEd25519();
 const otherKey = generateEd25519();
@@ -126,25 +127,7 @@ describe('enrollmentPolicyRecord on a real audit.db', () => {
   it('reads the policy the enrollment installed, replaces it with a newer signed one, and re-verifies it on read', () => {
     const f = openAuditFixture();
     try {
-      const server = generateEd25519();
-      installApproval(
-        f.db,
-        {
-          approval: {
-            workstationId: f.workstationId,
-            devicePublicKey: toBase64(f.devicePublicKey),
-            serverPublicKey: toBase64(server.publicKey),
-            serverName: 'central.example',
-            policyEnvelope: signPolicy(v2, policyKey.privateKey) as never,
-            policyPublicKey: toBase64(policyKey.publicKey),
-            trustedSubmitterKeys: [],
-            approvedAt: 1,
-          },
-          policy: v2,
-          submitterKeys: [],
-        },
-        () => 2,
-      );
+      enrollWithSignedPolicy(f.db, f.workstationId, v2, policyKey, 1, () => 2);
       const store = new PolicyStore();
       const record = enrollmentPolicyRecord(f.db);
       expect(store.load(record)).toEqual(v2);
