@@ -106,6 +106,11 @@ export interface VerifyOptions {
    * and time order; the auditor console's integrity banner uses that.
    */
   leafContents?: boolean;
+  /**
+   * Stop before this sequence number: a verification that takes turns with the app covers the log as it
+   * stood when it began, while the app goes on appending (the next resumed check covers the rest).
+   */
+  upToSeq?: number;
 }
 
 export interface VerifyReport {
@@ -329,8 +334,9 @@ function* verifySteps(source: LogSource, options: VerifyOptions, resume?: Verifi
     // The leaves, in order.
     let expected = from;
     let prevTs = resume?.prevTs ?? -Infinity;
-    for (const batch of source.leafBatches({ columns: contents, from })) {
+    leaves: for (const batch of source.leafBatches({ columns: contents, from })) {
       for (const row of batch) {
+        if (options.upToSeq !== undefined && row.seq >= options.upToSeq) break leaves;
         if (row.seq !== expected) {
           if (row.seq > expected) add(expected, 'missing-leaf', `leaves ${expected}${row.seq - 1 > expected ? `–${row.seq - 1}` : ''} are missing (the next stored leaf is ${row.seq})`);
           else add(row.seq, 'missing-leaf', `leaf ${row.seq} is out of order`);
@@ -567,9 +573,22 @@ export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOption
   return runAll(accessLogSteps(db, options, resume));
 }
 
-/** verifyAccessLogFrom that lets the main process answer other calls between batches of leaves. */
+/**
+ * verifyAccessLogFrom that lets the main process answer other calls between batches of leaves. It covers
+ * the leaves the log's state counted when it began; leaves appended meanwhile wait for the next check.
+ */
 export function verifyAccessLogInTurns(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Promise<Verified> {
-  return runInTurns(accessLogSteps(db, options, resume));
+  return runInTurns(accessLogSteps(db, { ...options, upToSeq: options.upToSeq ?? logStateSize(db) }, resume));
+}
+
+/** The size log_state records, or undefined when it cannot be read (verification then reports why). */
+function logStateSize(db: Database): number | undefined {
+  try {
+    const size = db.prepare('SELECT size FROM log_state WHERE id = 1').get()?.['size'];
+    return typeof size === 'number' ? size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?: VerifiedState): Steps<Verified> {

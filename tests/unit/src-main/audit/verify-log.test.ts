@@ -144,25 +144,26 @@ describe('verifyAccessLog finds each kind of damage', () => {
   });
 });
 
-describe('resumed verification (the console re-checks only what was appended)', () => {
-  /** The database source, counting the leaves it hands out. */
-  function countingSource(): { source: LogSource; read: () => number } {
-    const inner = databaseLogSource(f.db);
-    let read = 0;
-    return {
-      source: {
-        ...inner,
-        *leafBatches(options) {
-          for (const batch of inner.leafBatches(options)) {
-            read += batch.length;
-            yield batch;
-          }
-        },
+/** The database source, counting the leaves it hands out. */
+function countingSource(): { source: LogSource; read: () => number } {
+  const inner = databaseLogSource(f.db);
+  let read = 0;
+  return {
+    source: {
+      ...inner,
+      *leafBatches(options) {
+        for (const batch of inner.leafBatches(options)) {
+          read += batch.length;
+          yield batch;
+        }
       },
-      read: () => read,
-    };
-  }
+    },
+    read: () => read,
+  };
+}
 
+
+describe('resumed verification (the console re-checks only what was appended)', () => {
   it('reads only the new leaves and answers exactly as a full verification would', () => {
     f = openAuditFixture({ everyLeaves: 4, everyMs: Number.MAX_SAFE_INTEGER });
     fill(10);
@@ -227,6 +228,24 @@ describe('verifyAccessLogInTurns', () => {
     expect(turns).toBeGreaterThan(0);
     expect(inTurns.report).toEqual(verifyAccessLog(f.db));
     expect(inTurns.report).toMatchObject({ ok: true, size: 25_000 });
+  });
+
+  it('covers the log as it stood when it began while the app appends, and the next check resumes there', async () => {
+    f = openAuditFixture({ everyLeaves: 1000, everyMs: Number.MAX_SAFE_INTEGER });
+    const entry = { actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success' as const, detail: {} };
+    f.log.appendMany(Array.from({ length: 25_000 }, () => entry));
+    const running = verifyAccessLogInTurns(f.db);
+    // The app goes on: leaves and a checkpoint arrive between the check's turns.
+    setImmediate(() => {
+      f.log.appendMany(Array.from({ length: 1500 }, () => entry));
+      f.log.checkpoint('lock');
+    });
+    const first = await running;
+    expect(first.report).toMatchObject({ ok: true, size: 25_000 });
+    const counted = countingSource();
+    const next = verifyLogFrom(counted.source, {}, first.state!);
+    expect(counted.read()).toBe(1500);
+    expect(next.report).toMatchObject({ ok: true, size: 26_500, checkpoints: f.log.checkpoints().length });
   });
 });
 
