@@ -5,9 +5,10 @@
  */
 import { isRwError, RwError, type ErrorCode } from '../../src-shared/errors';
 import type { Role } from '../../src-shared/ipc/roles';
-import { DEFAULT_POLICY } from '../../src-shared/policy';
+import type { Policy } from '../../src-shared/policy';
 import { openAccessLog, type AccessLog, type AccessLogEntry, type AppendResult } from '../audit/access-log';
 import type { LeafDetail, LeafOutcome } from '../audit/log-leaf';
+import { loadPolicyBeforeSignIn, PolicyStore } from '../controls/signed-policy';
 import { unlockVault, type UnlockedVault } from '../vault/vault';
 import { pathOption } from './args';
 import type { CliIo, ParsedArgs } from './command';
@@ -47,12 +48,17 @@ export interface CliUnlock {
   passphrase: string;
 }
 
+/** The installed signed policy's lockout thresholds, as the app counts failed unlocks (the default before enrollment). */
+export function lockoutInForce(dir: string, io: CliIo): Policy['lockout'] {
+  return loadPolicyBeforeSignIn(new PolicyStore(), dir, io.clock).lockout;
+}
+
 /** Unlocks the vault named by --vault as --user. */
 export async function unlockFromArgs(args: ParsedArgs, io: CliIo): Promise<CliUnlock> {
   const dir = vaultDir(args, io);
   const user = args.strings['user'] as string;
   const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
-  const vault = await withAttemptsLeft(unlockVault(dir, user, passphrase, { clock: io.clock, policy: DEFAULT_POLICY.lockout }));
+  const vault = await withAttemptsLeft(unlockVault(dir, user, passphrase, { clock: io.clock, policy: lockoutInForce(dir, io) }));
   return { dir, vault, passphrase };
 }
 

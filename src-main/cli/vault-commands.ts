@@ -6,11 +6,10 @@
  */
 import { randomBytes } from '../../src-shared/crypto';
 import { RwError } from '../../src-shared/errors';
-import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { calibrateKdf, type KdfParams } from '../vault/kdf';
 import { addUser, changePassphrase, initVault, type VaultDeps } from '../vault/vault';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { passphraseFileOption as passphraseFile, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
+import { lockoutInForce, passphraseFileOption as passphraseFile, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
 import { readPassphrase } from './passphrase';
 
 export interface VaultCommandOptions {
@@ -18,9 +17,9 @@ export interface VaultCommandOptions {
   kdf?: (io: CliIo) => Promise<KdfParams>;
 }
 
-export async function cliVaultDeps(io: CliIo, options: VaultCommandOptions): Promise<VaultDeps> {
+export async function cliVaultDeps(io: CliIo, options: VaultCommandOptions, dir: string): Promise<VaultDeps> {
   const kdf = options.kdf ? await options.kdf(io) : await calibrateKdf({ clock: io.clock });
-  return { clock: io.clock, random: randomBytes, kdf, policy: DEFAULT_POLICY.lockout };
+  return { clock: io.clock, random: randomBytes, kdf, policy: lockoutInForce(dir, io) };
 }
 
 /** A new passphrase, typed twice on a terminal so a typo does not lock the user out of their own slot. */
@@ -47,7 +46,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         const dir = vaultDir(args, io);
         const user = args.strings['user'] as string;
         const passphrase = await readNewPassphrase(args, io, 'RW_PASSPHRASE', `New passphrase for ${user}: `);
-        const deps = await cliVaultDeps(io, options);
+        const deps = await cliVaultDeps(io, options, dir);
         const result = await initVault(dir, user, passphrase, deps);
         io.stdout(
           `Vault created for reviewer ${user}.\n` +
@@ -77,7 +76,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         const asUser = args.strings['as'] as string;
         const asPassphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${asUser}: `);
         const newPassphrase = await readNewPassphrase(args, io, 'RW_NEW_PASSPHRASE', `New passphrase for ${user}: `);
-        const deps = await cliVaultDeps(io, options);
+        const deps = await cliVaultDeps(io, options, dir);
         await withAttemptsLeft(addUser(dir, { user, role, newPassphrase }, { asUser, asPassphrase }, deps));
         io.stdout(`Added ${role} ${user}.${role === 'auditor' ? ' (audit store only; no key for case content)' : ''}\n`);
         return EXIT.ok;
@@ -93,7 +92,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         const user = args.strings['user'] as string;
         const current = await readPassphrase(args, io, 'RW_PASSPHRASE', `Current passphrase for ${user}: `);
         const next = await readNewPassphrase(args, io, 'RW_NEW_PASSPHRASE', 'New passphrase: ');
-        await withAttemptsLeft(changePassphrase(dir, user, current, next, await cliVaultDeps(io, options)));
+        await withAttemptsLeft(changePassphrase(dir, user, current, next, await cliVaultDeps(io, options, dir)));
         io.stdout(`Passphrase changed for ${user}.\n`);
         return EXIT.ok;
       },

@@ -12,10 +12,10 @@ import type { Policy } from '../../src-shared/policy';
 import { AuditQuery } from '../audit/audit-query';
 import type { AuditHook, AuditRecord } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
-import { openDeviceAudit, unlockSigningKey, vaultExists, type UnlockedVault } from '../vault/vault';
+import { unlockSigningKey, type UnlockedVault } from '../vault/vault';
 import { rendererClipboardWriter, type ClipboardWriter } from './clipboard-gate';
 import { controlsHandlers, type ControlsHandlers } from './controls-handlers';
-import { enrollmentPolicyRecord, policyDigest, policyLogObject, PolicyStore, type VerifiedPolicy } from './signed-policy';
+import { enrollmentPolicyRecord, loadPolicyBeforeSignIn, policyDigest, policyLogObject, PolicyStore, type VerifiedPolicy } from './signed-policy';
 import { overlayPayloadFor, watermarkSessionRecord, WatermarkSessions } from './watermark-session';
 
 export interface AppControlsDeps {
@@ -54,20 +54,7 @@ export function createAppControls(deps: AppControlsDeps): AppControls {
   const watermarks = new WatermarkSessions({ random: deps.random ?? randomBytes, clock: deps.clock });
   const exportDir = deps.exportDir ?? join(deps.dataDir, 'exports');
 
-  // Before anyone signs in, the lock screen already shows the installed policy's banner and lockout
-  // thresholds: read them through the device slot. A failure keeps the conservative default.
-  if (vaultExists(deps.dataDir)) {
-    try {
-      const device = openDeviceAudit(deps.dataDir, { clock: deps.clock });
-      try {
-        policies.load(enrollmentPolicyRecord(device.audit));
-      } finally {
-        device.close();
-      }
-    } catch {
-      // DEFAULT_POLICY stays: nothing may leave, which is the safe direction.
-    }
-  }
+  loadPolicyBeforeSignIn(policies, deps.dataDir, deps.clock);
 
   const policyChangeRecord = (actor: { role: 'reviewer' | 'auditor'; user: string }, policy: Policy, source: string): AuditRecord => ({
     channel: 'controls',

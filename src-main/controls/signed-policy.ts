@@ -20,6 +20,7 @@ import { DEFAULT_POLICY, policySchema, type Policy } from '../../src-shared/poli
 import { parseStrictJson } from '../../src-shared/strict-json';
 import { ed25519PublicKey } from '../../src-shared/crypto';
 import { readEnrollment } from '../attest/enrollment';
+import { openDeviceAudit, vaultExists } from '../vault/vault';
 
 /** A policy file is small; anything larger is not one. */
 export const MAX_POLICY_BYTES = 256 * 1024;
@@ -175,5 +176,26 @@ export class PolicyStore {
     this.#policy = policy;
     this.#source = source;
     if (changed) for (const listener of this.#listeners) listener(policy, source);
+  }
+}
+
+/**
+ * Loads into `store` the policy in force before anyone signs in: the installed signed policy, read and
+ * re-verified through the device slot. The app does this at start (the lock screen shows its banner and
+ * counts failed unlocks against its lockout thresholds) and rwctl before every unlock, so that the CLI
+ * gives no more guesses than the app. Without a vault, or when it cannot be read, the default stays.
+ */
+export function loadPolicyBeforeSignIn(store: PolicyStore, dataDir: string, clock: () => number): Policy {
+  if (!vaultExists(dataDir)) return store.current();
+  try {
+    const device = openDeviceAudit(dataDir, { clock });
+    try {
+      return store.load(enrollmentPolicyRecord(device.audit));
+    } finally {
+      device.close();
+    }
+  } catch {
+    // DEFAULT_POLICY stays: nothing may leave, which is the safe direction.
+    return store.current();
   }
 }

@@ -11,6 +11,9 @@ import { allCommands, runCli } from '../../../../src-main/cli/main';
 import { createVaultCommands } from '../../../../src-main/cli/vault-commands';
 import { MIN_KDF_PARAMS } from '../../../../src-main/vault/kdf';
 import { unlockVault } from '../../../../src-main/vault/vault';
+import { generateEd25519 } from '../../../../src-shared/crypto';
+import { DEFAULT_POLICY } from '../../../../src-shared/policy';
+import { enrollWithSignedPolicy } from '../../../helpers/enroll-signed-policy';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const ALICE_PW = 'alice passphrase 1';
@@ -118,6 +121,23 @@ describe('rwctl vault and cases (in process)', () => {
     const unknown = await run(['cases', 'list', '--vault', 'v', '--user', 'zed'], { RW_PASSPHRASE: ALICE_PW });
     expect(wrong.stderr).toContain('9 attempts left');
     expect(unknown.stderr).toBe(wrong.stderr.replace('9 attempts', '8 attempts'));
+  });
+
+  it("counts failed unlocks against the installed signed policy's lockout, as the app does", async () => {
+    await initWithAuditor();
+    const vault = await unlockVault(path.join(root, 'v'), 'alice', ALICE_PW, { clock: () => Date.now(), policy: DEFAULT_POLICY.lockout });
+    try {
+      enrollWithSignedPolicy(vault.audit, vault.workstationId, { ...DEFAULT_POLICY, version: 2, lockout: { delayAfter: 2, lockAfter: 4 } }, generateEd25519(), Date.now());
+    } finally {
+      vault.close();
+    }
+    const wrong = await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    expect(wrong.stderr).toContain('3 attempts left');
+    await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    // Locked after four, as the policy says (the default would allow ten): the right passphrase is refused too.
+    expect((await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW })).code).not.toBe(0);
   });
 });
 
