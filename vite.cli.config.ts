@@ -12,7 +12,7 @@ export default defineConfig({
     sourcemap: false,
     minify: false,
     rollupOptions: {
-      input: { rwctl: 'src-main/cli/entry.ts' },
+      input: { rwctl: 'src-cli/entry.ts' },
       output: { format: 'es', entryFileNames: '[name].js' },
       external: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), /^[^./]/],
     },

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateKeyPair, publicKeyOf, randomBytes } from '../src-shared/crypto';
+import { generateKeyPair, publicKeyOf, randomBytes } from '../src-shared/node/crypto';
 import { CHUNK_BYTES, importPackageDetailed } from '../src-main/artifacts/import-package';
 import { signPackage } from '../src-main/artifacts/sign-package';
 import { openEncryptedDb } from '../src-main/vault/encrypted-db';

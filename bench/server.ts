@@ -12,7 +12,7 @@ import pg from 'pg';
 import { initDataDir } from '../src-server/server-config';
 import { openServerStore } from '../src-server/open-store';
 import { enrollKeys } from '../src-server/enrollment';
-import { ed25519PublicFromSeed, ed25519Sign, ed25519Verify, randomBytes } from '../src-shared/crypto';
+import { ed25519PublicFromSeed, ed25519Sign, ed25519Verify, randomBytes } from '../src-shared/node/crypto';
 import { toHex, utf8 } from '../src-shared/encoding';
 import { enrollmentRequest, reviewAttestation, testWorkstation } from '../tests/integration/server-fixtures';
 import { request, startServerProcess } from '../tests/integration/server-process';

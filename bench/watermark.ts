@@ -21,7 +21,7 @@ import { renderWatermarkTile } from '../src-shared/watermark/pattern';
 import { mulberry32 } from '../src-shared/watermark/tile-layout';
 import { sessionCodeToHex } from '../src-shared/watermark/session-code';
 import { decodeImageBytes, encodeJpeg } from '../src-main/controls/watermark-files';
-import { compositeOver, crop, resizeBilinear } from '../tests/unit/src-shared/watermark/image-helpers';
+import { compositeOver, crop, resizeBilinear } from '../tests/helpers/image-helpers';
 import type { RgbaImage } from '../src-shared/watermark/pattern';
 
 const WIDTH = 1000;

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PNG } from 'pngjs';
-import { generateKeyPair, parsePrivateKeyPem, privateKeyToPem, publicKeyOf, publicKeyToPem } from '../src-shared/crypto';
+import { generateKeyPair, parsePrivateKeyPem, privateKeyToPem, publicKeyOf, publicKeyToPem } from '../src-shared/node/crypto';
 import { signPackage } from '../src-main/artifacts/sign-package';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run preview — the browser preview of Reviewer Workstation (development only; never packaged).
- * Loads the TypeScript sources through tsx and hands over to tests/e2e/preview-app.ts, which runs the
+ * Loads the TypeScript sources through tsx and hands over to src-preview/preview-app.ts, which runs the
  * same app core and the same built renderer in the system Chromium with no network listener.
  *
  *   node scripts/preview.mjs [--no-build] [--screenshot <file.png>] [--exit-after-screenshot]
@@ -45,7 +45,7 @@ if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND
 
 const { register } = await import('tsx/esm/api');
 register();
-const { runPreview, previewDataDir } = await import('../tests/e2e/preview-app.ts');
+const { runPreview, previewDataDir } = await import('../src-preview/preview-app.ts');
 const log = (line) => console.log(`[preview] ${line}`);
 try {
   await runPreview({ dataDir: previewDataDir(), screenshot, exitAfterShot, build, log });

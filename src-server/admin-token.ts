@@ -2,7 +2,7 @@
  * The administrator's bearer token. Generated at `rwctl server init` and printed once; only its SHA-256
  * is stored, so a copy of server.json does not grant admin access. There are no default credentials.
  */
-import { randomBytes, sha256, timingSafeEqual } from '../src-shared/crypto';
+import { randomBytes, sha256, timingSafeEqual } from '../src-shared/node/crypto';
 import { fromHex, toBase64Url, toHex, utf8 } from '../src-shared/encoding';
 
 export const ADMIN_TOKEN_PREFIX = 'rwadm_';

@@ -9,8 +9,8 @@
  * transaction); a refusal inside the batch (stale sequence, key revoked meanwhile) writes nothing for that
  * envelope; a failed transaction rejects every request of the batch and stores none of them.
  */
-import { appendLeaf, compactRangeRoot } from '../src-shared/compact-range';
-import { inclusionProofFrom, leafHash } from '../src-shared/merkle';
+import { appendLeaf, compactRangeRoot } from '../src-shared/node/compact-range';
+import { inclusionProofFrom, leafHash } from '../src-shared/node/merkle';
 import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
 import type { Receipt } from '../src-shared/attestation-types';

@@ -8,13 +8,13 @@
  *   (append-batcher.ts: concurrent accepted requests share a transaction and a checkpoint).
  * Nothing is parsed from the payload before its signature verified, and nothing is stored on refusal.
  */
-import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/dsse';
+import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
-import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/crypto';
+import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/node/crypto';
 import { fromBase64, fromBase64Any, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
-import { openCheckpoint } from '../src-shared/checkpoint';
-import { ed25519NoteVerifier } from '../src-shared/signed-note';
+import { openCheckpoint } from '../src-shared/node/checkpoint';
+import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
 import {
   attestationLeafData,
   AUDIT_CHECKPOINT_PREDICATE_TYPE,

@@ -11,7 +11,7 @@
 import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEDIA_BUNDLE_FILES, RECEIPTS_BUNDLE_FILES, type Receipt } from '../src-shared/attestation-types';
-import { formatConflictBody } from '../src-shared/tlog-witness';
+import { formatConflictBody } from '../src-shared/node/tlog-witness';
 import { RwError } from '../src-shared/errors';
 import { canonicalize } from '../src-shared/canonical-json';
 import { acceptAttestation, type IntakeContext } from './attestation-intake';

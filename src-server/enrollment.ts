@@ -9,13 +9,13 @@
  * that is safe only because the caller is already the authenticated administrator, and the signature
  * still proves the requester holds the device key (no enrolling someone else's public key by mistake).
  */
-import { ed25519PublicKey, ed25519Sign } from '../src-shared/crypto';
+import { ed25519PublicKey, ed25519Sign } from '../src-shared/node/crypto';
 import { canonicalBytes } from '../src-shared/canonical-json';
 import { fromBase64, fromBase64Any, toBase64 } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
-import { parseEnvelopeBytes, signEnvelope, verifyEnvelope, type DsseEnvelope } from '../src-shared/dsse';
+import { parseEnvelopeBytes, signEnvelope, verifyEnvelope, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson } from '../src-shared/strict-json';
-import { parsePublicKeyPem } from '../src-shared/crypto';
+import { parsePublicKeyPem } from '../src-shared/node/crypto';
 import type { Policy } from '../src-shared/policy';
 import {
   ENROLLMENT_APPROVAL_PAYLOAD_TYPE,

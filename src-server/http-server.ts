@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { formatConflictBody } from '../src-shared/tlog-witness';
+import { formatConflictBody } from '../src-shared/node/tlog-witness';
 import { utf8 } from '../src-shared/encoding';
 import { parseStrictJson } from '../src-shared/strict-json';
 import { acceptAttestation } from './attestation-intake';

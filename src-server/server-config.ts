@@ -7,10 +7,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ed25519PublicFromSeed, randomBytes } from '../src-shared/crypto';
+import { ed25519PublicFromSeed, randomBytes } from '../src-shared/node/crypto';
 import { toBase64, toHex } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
-import { isValidKeyName } from '../src-shared/signed-note';
+import { isValidKeyName } from '../src-shared/node/signed-note';
 import { ATTESTATION_MAX_BYTES } from '../src-shared/attestation-types';
 import { DEFAULT_POLICY, policySchema, type Policy } from '../src-shared/policy';
 import { parseStrictJson } from '../src-shared/strict-json';

@@ -5,9 +5,9 @@
  * nodes it needs, then against those nodes fetched in one query. The second pass is exact; a missing node
  * means the stored log is damaged and is reported as such, never papered over.
  */
-import { signCheckpoint } from '../src-shared/checkpoint';
-import { ed25519NoteSigner } from '../src-shared/signed-note';
-import { emptyRoot, consistencyProofFrom, inclusionProofFrom, type MerkleNodeSource } from '../src-shared/merkle';
+import { signCheckpoint } from '../src-shared/node/checkpoint';
+import { ed25519NoteSigner } from '../src-shared/node/signed-note';
+import { emptyRoot, consistencyProofFrom, inclusionProofFrom, type MerkleNodeSource } from '../src-shared/node/merkle';
 import { RwError } from '../src-shared/errors';
 import { toBase64 } from '../src-shared/encoding';
 import { nodeId, type NodeKey, type ServerStore } from './server-store';

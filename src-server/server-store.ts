@@ -9,7 +9,7 @@
  * - the log head row is read FOR UPDATE (PostgreSQL) / under BEGIN IMMEDIATE (SQLite) before an index is
  *   assigned, so indexes are dense and never duplicated; `attestations.log_index` is UNIQUE as a backstop.
  */
-import { parseCompactRange, serializeCompactRange, type CompactRange } from '../src-shared/compact-range';
+import { parseCompactRange, serializeCompactRange, type CompactRange } from '../src-shared/node/compact-range';
 import { canonicalize } from '../src-shared/canonical-json';
 import { receiptSchema, type Receipt } from '../src-shared/attestation-types';
 import { parseStrictJson } from '../src-shared/strict-json';

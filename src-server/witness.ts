@@ -7,13 +7,13 @@
  * consistency proof does not verify. The check of the old size and the update are one transaction under
  * the device key's row lock, so two racing requests cannot roll the recorded size back (spec's race).
  */
-import { openCheckpoint, type Checkpoint } from '../src-shared/checkpoint';
-import { cosignatureSigner } from '../src-shared/cosignature';
+import { openCheckpoint, type Checkpoint } from '../src-shared/node/checkpoint';
+import { cosignatureSigner } from '../src-shared/node/cosignature';
 import { utf8, bytesEqual } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
-import { verifyConsistency } from '../src-shared/merkle';
-import { ed25519NoteVerifier, formatSignatureLine, parseNote } from '../src-shared/signed-note';
-import { parseAddCheckpointRequest, type AddCheckpointRequest } from '../src-shared/tlog-witness';
+import { verifyConsistency } from '../src-shared/node/merkle';
+import { ed25519NoteVerifier, formatSignatureLine, parseNote } from '../src-shared/node/signed-note';
+import { parseAddCheckpointRequest, type AddCheckpointRequest } from '../src-shared/node/tlog-witness';
 import { refuse } from './refusal';
 import type { ServerStore } from './server-store';
 

@@ -12,7 +12,7 @@ import { RwError } from './errors';
 import { canonicalBytes } from './canonical-json';
 import { parseStrictJson } from './strict-json';
 import { toHex } from './encoding';
-import type { VerifiedEnvelope } from './dsse';
+import type { VerifiedEnvelope } from './node/dsse';
 
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
-import { parsePublicKeyPem, type PublicKey } from '../../src-shared/crypto';
+import { parsePublicKeyPem, type PublicKey } from '../../src-shared/node/crypto';
 import { RwError } from '../../src-shared/errors';
 import type { caseChannels } from '../../src-shared/ipc/channels-cases';
 import type { Handler } from '../ipc/router';

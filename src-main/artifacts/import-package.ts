@@ -7,7 +7,7 @@
  * Memory stays bounded by one chunk buffer whatever the package size.
  */
 import type { Database, Statement } from '@signalapp/sqlcipher';
-import { randomBytes, sha256, type PublicKey } from '../../src-shared/crypto';
+import { randomBytes, sha256, type PublicKey } from '../../src-shared/node/crypto';
 import { canonicalize } from '../../src-shared/canonical-json';
 import { concatBytes, toHex } from '../../src-shared/encoding';
 import { isRwError, RwError } from '../../src-shared/errors';

@@ -20,8 +20,8 @@
 import { z } from 'zod';
 import { parseStrictJson } from '../../src-shared/strict-json';
 import { fromHex, toHex, utf8 } from '../../src-shared/encoding';
-import { publicKeyOf, publicKeyToPem, sha256, signWith, type PrivateKey, type PublicKey } from '../../src-shared/crypto';
-import { signEnvelope, verifyEnvelope } from '../../src-shared/dsse';
+import { publicKeyOf, publicKeyToPem, sha256, signWith, type PrivateKey, type PublicKey } from '../../src-shared/node/crypto';
+import { signEnvelope, verifyEnvelope } from '../../src-shared/node/dsse';
 import { isRwError } from '../../src-shared/errors';
 import { packageRefused } from './package-refusal';
 

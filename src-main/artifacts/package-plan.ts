@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSha256, type PublicKey } from '../../src-shared/crypto';
+import { createSha256, type PublicKey } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 import { openDirectorySource } from './directory-source';
 import { MAX_SIGNATURE_BYTES, SIGNATURE_FILE, verifySignatureBundle, type SignedManifest } from './oms-signature';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createSha256, type PrivateKey } from '../../src-shared/crypto';
+import { createSha256, type PrivateKey } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 import { openDirectorySource } from './directory-source';
 import { buildSignatureBundle, DEFAULT_IGNORE_PATHS, SIGNATURE_FILE, type SignedResource } from './oms-signature';

@@ -5,7 +5,7 @@
  * signing leaf's index can go into the predicate.
  */
 import { join } from 'node:path';
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { fromUtf8, toHex } from '../../src-shared/encoding';
 import type { attestChannels } from '../../src-shared/ipc/channels-attest';
 import type { Policy } from '../../src-shared/policy';

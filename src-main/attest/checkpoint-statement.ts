@@ -14,12 +14,12 @@ import {
   statementSchema,
   type Statement,
 } from '../../src-shared/attestation-types';
-import { openCheckpoint } from '../../src-shared/checkpoint';
+import { openCheckpoint } from '../../src-shared/node/checkpoint';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { ed25519Sign } from '../../src-shared/crypto';
-import { signEnvelope, type DsseEnvelope } from '../../src-shared/dsse';
+import { ed25519Sign } from '../../src-shared/node/crypto';
+import { signEnvelope, type DsseEnvelope } from '../../src-shared/node/dsse';
 import { toBase64, zeroize } from '../../src-shared/encoding';
-import { ed25519NoteVerifier } from '../../src-shared/signed-note';
+import { ed25519NoteVerifier } from '../../src-shared/node/signed-note';
 import { readDeviceSigningKey } from '../vault/vault';
 import { publicKeyId } from './review-attestation';
 import { allocateSequence } from './signing-sequence';

@@ -22,8 +22,8 @@ import {
   type EnrollmentRequest,
 } from '../../src-shared/attestation-types';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { ed25519PublicKey, ed25519Sign, parsePublicKeyPem, type PublicKey } from '../../src-shared/crypto';
-import { signEnvelope, verifyEnvelope, type DsseEnvelope } from '../../src-shared/dsse';
+import { ed25519PublicKey, ed25519Sign, parsePublicKeyPem, type PublicKey } from '../../src-shared/node/crypto';
+import { signEnvelope, verifyEnvelope, type DsseEnvelope } from '../../src-shared/node/dsse';
 import { bytesEqual, fromBase64, toBase64, utf8, zeroize } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { DEFAULT_POLICY, policySchema, type Policy } from '../../src-shared/policy';

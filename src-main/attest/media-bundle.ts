@@ -23,14 +23,14 @@ import {
   type BundleManifest,
 } from '../../src-shared/attestation-types';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { parseCheckpoint } from '../../src-shared/checkpoint';
-import { ed25519PublicKey, ed25519Sign, sha256 } from '../../src-shared/crypto';
-import { signEnvelope, verifyEnvelope } from '../../src-shared/dsse';
+import { parseCheckpoint } from '../../src-shared/node/checkpoint';
+import { ed25519PublicKey, ed25519Sign, sha256 } from '../../src-shared/node/crypto';
+import { signEnvelope, verifyEnvelope } from '../../src-shared/node/dsse';
 import { fromUtf8, toHex, utf8, zeroize } from '../../src-shared/encoding';
 import { isRwError, RwError } from '../../src-shared/errors';
-import { parseNote } from '../../src-shared/signed-note';
+import { parseNote } from '../../src-shared/node/signed-note';
 import { parseStrictJson } from '../../src-shared/strict-json';
-import { formatAddCheckpointRequest, parseAddCheckpointResponse, parseConflictBody } from '../../src-shared/tlog-witness';
+import { formatAddCheckpointRequest, parseAddCheckpointResponse, parseConflictBody } from '../../src-shared/node/tlog-witness';
 import { readDeviceSigningKey } from '../vault/vault';
 import type { AccessLogPort } from './access-log-port';
 import { signCheckpointStatement } from './checkpoint-statement';

@@ -11,8 +11,8 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { AUDIT_CHECKPOINT_PREDICATE_TYPE, receiptSchema, REVIEW_OUTCOME_PREDICATE_TYPE, type Receipt } from '../../src-shared/attestation-types';
-import { ed25519PublicKey, ed25519RawFromPublicKey, type PublicKey } from '../../src-shared/crypto';
-import type { DsseEnvelope } from '../../src-shared/dsse';
+import { ed25519PublicKey, ed25519RawFromPublicKey, type PublicKey } from '../../src-shared/node/crypto';
+import type { DsseEnvelope } from '../../src-shared/node/dsse';
 import { bytesEqual } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { parseStrictJson } from '../../src-shared/strict-json';

@@ -9,12 +9,12 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { attestationLeafData, receiptSchema, type Receipt } from '../../src-shared/attestation-types';
-import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/checkpoint';
-import { cosignatureVerifier } from '../../src-shared/cosignature';
+import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/node/checkpoint';
+import { cosignatureVerifier } from '../../src-shared/node/cosignature';
 import { fromBase64 } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
-import { leafHash, verifyInclusion } from '../../src-shared/merkle';
-import { ed25519NoteVerifier, formatSignatureLine, openNote, parseNote, type NoteSignature } from '../../src-shared/signed-note';
+import { leafHash, verifyInclusion } from '../../src-shared/node/merkle';
+import { ed25519NoteVerifier, formatSignatureLine, openNote, parseNote, type NoteSignature } from '../../src-shared/node/signed-note';
 import { parseStrictJson } from '../../src-shared/strict-json';
 import type { Enrollment } from './enrollment';
 import type { OutboxItem } from './outbox';

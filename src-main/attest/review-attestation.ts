@@ -23,8 +23,8 @@ import {
   VERDICTS,
 } from '../../src-shared/attestation-types';
 import { canonicalBytes, isWellFormedUtf16 } from '../../src-shared/canonical-json';
-import { ed25519Sign, sha256 } from '../../src-shared/crypto';
-import { signEnvelope, type DsseEnvelope } from '../../src-shared/dsse';
+import { ed25519Sign, sha256 } from '../../src-shared/node/crypto';
+import { signEnvelope, type DsseEnvelope } from '../../src-shared/node/dsse';
 import { toHex, zeroize } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import type { Policy } from '../../src-shared/policy';

@@ -19,8 +19,8 @@ import {
   type ReviewOutcomePredicate,
   type Statement,
 } from '../../src-shared/attestation-types';
-import { sha256, type PublicKey } from '../../src-shared/crypto';
-import { parseEnvelope, verifyEnvelope, type DsseEnvelope } from '../../src-shared/dsse';
+import { sha256, type PublicKey } from '../../src-shared/node/crypto';
+import { parseEnvelope, verifyEnvelope, type DsseEnvelope } from '../../src-shared/node/dsse';
 import { toHex } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { parseStrictJson } from '../../src-shared/strict-json';

@@ -15,7 +15,7 @@ import { SERVER_PATHS } from '../../src-shared/attestation-types';
 import { toBase64, utf8 } from '../../src-shared/encoding';
 import { isRwError, RwError } from '../../src-shared/errors';
 import type { Policy } from '../../src-shared/policy';
-import { parseAddCheckpointResponse, parseConflictBody } from '../../src-shared/tlog-witness';
+import { parseAddCheckpointResponse, parseConflictBody } from '../../src-shared/node/tlog-witness';
 import type { AccessLogPort } from './access-log-port';
 import { DEFAULT_BACKOFF, nextAttemptAt, type BackoffPolicy } from './backoff';
 import type { Enrollment } from './enrollment';

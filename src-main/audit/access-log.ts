@@ -9,12 +9,12 @@
  * re-read inside every transaction for the same reason: nothing about the tree is cached in memory.
  */
 import type { Database } from '@signalapp/sqlcipher';
-import { formatCheckpoint, signCheckpoint, type Checkpoint } from '../../src-shared/checkpoint';
-import { appendLeaf, compactRangeRoot, parseCompactRange, serializeCompactRange, type CompactRange } from '../../src-shared/compact-range';
+import { formatCheckpoint, signCheckpoint, type Checkpoint } from '../../src-shared/node/checkpoint';
+import { appendLeaf, compactRangeRoot, parseCompactRange, serializeCompactRange, type CompactRange } from '../../src-shared/node/compact-range';
 import { RwError } from '../../src-shared/errors';
 import { zeroize } from '../../src-shared/encoding';
-import { consistencyProofFrom, inclusionProofFrom, leafHash, rootFrom, type MerkleNodeSource } from '../../src-shared/merkle';
-import { ed25519NoteSigner, ed25519NoteVerifier, type NoteSigner, type NoteVerifier } from '../../src-shared/signed-note';
+import { consistencyProofFrom, inclusionProofFrom, leafHash, rootFrom, type MerkleNodeSource } from '../../src-shared/node/merkle';
+import { ed25519NoteSigner, ed25519NoteVerifier, type NoteSigner, type NoteVerifier } from '../../src-shared/node/signed-note';
 import { readDeviceSigningKey } from '../vault/vault';
 import { checkpointDue, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint-policy';
 import { encodeLeaf, leafColumns, LEAF_VERSION, type AccessLogLeaf, type LeafDetail, type LeafOutcome, type LeafRole } from './log-leaf';

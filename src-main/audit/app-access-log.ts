@@ -3,7 +3,7 @@
  * slot while nobody is signed in), a random id per unlock session, clock-jump checks before each leaf,
  * and app start/stop. Kept here so app-core.ts stays a list of wires.
  */
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 import type { AuditHook } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';

@@ -10,8 +10,8 @@
 import { Database } from '@signalapp/sqlcipher';
 import { z } from 'zod';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { ed25519PublicKey, ed25519RawFromPublicKey, ed25519Sign, parsePublicKeyPem, publicKeyToPem, sha256, type PublicKey } from '../../src-shared/crypto';
-import { signEnvelope, verifyEnvelope, dsseEnvelopeSchema } from '../../src-shared/dsse';
+import { ed25519PublicKey, ed25519RawFromPublicKey, ed25519Sign, parsePublicKeyPem, publicKeyToPem, sha256, type PublicKey } from '../../src-shared/node/crypto';
+import { signEnvelope, verifyEnvelope, dsseEnvelopeSchema } from '../../src-shared/node/dsse';
 import { fromUtf8, toBase64, toHex, utf8 } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { parseStrictJson } from '../../src-shared/strict-json';

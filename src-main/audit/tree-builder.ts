@@ -5,10 +5,10 @@
  * compact range: over a million leaves those per-call costs, not the hashing, are what verification pays
  * beyond raw SHA-256 (bench/audit.ts). Hashes here are latin1 strings, one character per byte.
  */
-import { sha256Binary } from '../../src-shared/crypto';
+import { sha256Binary } from '../../src-shared/node/crypto';
 import { bytesFromBinary } from '../../src-shared/encoding';
-import { emptyRoot } from '../../src-shared/merkle';
-import type { CompactRange } from '../../src-shared/compact-range';
+import { emptyRoot } from '../../src-shared/node/merkle';
+import type { CompactRange } from '../../src-shared/node/compact-range';
 
 /** Called for each interior node a push completes (level >= 1), with its hash as a latin1 string. */
 export type BinaryNodeVisitor = (level: number, index: number, hash: string) => void;

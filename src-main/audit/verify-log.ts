@@ -15,12 +15,12 @@
  * damage, and a database that cannot be read is itself a problem ("the audit database is damaged").
  */
 import type { Database } from '@signalapp/sqlcipher';
-import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/checkpoint';
-import { compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/compact-range';
+import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/node/checkpoint';
+import { compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/node/compact-range';
 import { binaryEqualsBytes, bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
 import { isRwError } from '../../src-shared/errors';
-import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/merkle';
-import { ed25519NoteVerifier, parseNote } from '../../src-shared/signed-note';
+import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/node/merkle';
+import { ed25519NoteVerifier, parseNote } from '../../src-shared/node/signed-note';
 import { logOrigin, storedNodeSource } from './access-log';
 import { leafColumns, parseLeaf, readLeafTail, type LeafColumns } from './log-leaf';
 import { runAll, runInTurns, type Steps } from './in-turns';

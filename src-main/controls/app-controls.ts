@@ -5,7 +5,7 @@
  * router handlers for copy, print, export and the watermark lookup.
  */
 import { join } from 'node:path';
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { zeroize } from '../../src-shared/encoding';
 import type { OverlayPayload } from '../../src-shared/overlay-payload';
 import type { Policy } from '../../src-shared/policy';

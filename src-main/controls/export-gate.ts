@@ -11,7 +11,7 @@
  */
 import { constants, mkdirSync, openSync, writeSync, closeSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256 } from '../../src-shared/crypto';
+import { sha256 } from '../../src-shared/node/crypto';
 import { toHex, utf8 } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import type { ExportRequest, ExportResult } from '../../src-shared/ipc/channels-controls';

@@ -12,13 +12,13 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { POLICY_PAYLOAD_TYPE } from '../../src-shared/attestation-types';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { sha256 } from '../../src-shared/crypto';
-import { verifyEnvelope, type DsseEnvelope } from '../../src-shared/dsse';
+import { sha256 } from '../../src-shared/node/crypto';
+import { verifyEnvelope, type DsseEnvelope } from '../../src-shared/node/dsse';
 import { bytesEqual, toHex } from '../../src-shared/encoding';
 import { isRwError, RwError } from '../../src-shared/errors';
 import { DEFAULT_POLICY, policySchema, type Policy } from '../../src-shared/policy';
 import { parseStrictJson } from '../../src-shared/strict-json';
-import { ed25519PublicKey } from '../../src-shared/crypto';
+import { ed25519PublicKey } from '../../src-shared/node/crypto';
 import { readEnrollment } from '../attest/enrollment';
 import { openDeviceAudit, vaultExists } from '../vault/vault';
 

@@ -1,5 +1,5 @@
 /** Binds the session manager to the vault on disk, with the lockout policy in force. */
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import type { Policy } from '../../src-shared/policy';
 import { calibrateKdf, type KdfParams } from '../vault/kdf';
 import { initVault, unlockVault, vaultExists, type UnlockedVault } from '../vault/vault';

@@ -9,7 +9,7 @@
  * without the tag failing.
  */
 import { z } from 'zod';
-import { aesGcmOpen, aesGcmSeal, type Sealed } from '../../src-shared/crypto';
+import { aesGcmOpen, aesGcmSeal, type Sealed } from '../../src-shared/node/crypto';
 import { fromBase64, toBase64, utf8 } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { kdfParamsSchema, MIN_SALT_BYTES } from './kdf';

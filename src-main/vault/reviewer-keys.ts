@@ -5,7 +5,7 @@
  * passphrase change rewraps the slot without touching this table.
  */
 import type { Database } from '@signalapp/sqlcipher';
-import { aesGcmOpen, aesGcmSeal, ed25519PublicFromSeed, type Ed25519KeyPair } from '../../src-shared/crypto';
+import { aesGcmOpen, aesGcmSeal, ed25519PublicFromSeed, type Ed25519KeyPair } from '../../src-shared/node/crypto';
 import { concatBytes, utf8, zeroize } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 

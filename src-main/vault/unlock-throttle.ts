@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { hmacSha256, timingSafeEqual } from '../../src-shared/crypto';
+import { hmacSha256, timingSafeEqual } from '../../src-shared/node/crypto';
 import { fromHex, toHex } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { readFileOrNull, writePrivateFileAtomic } from './vault-files';

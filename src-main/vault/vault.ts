@@ -14,7 +14,7 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import type { Database } from '@signalapp/sqlcipher';
 import { AUDIT_MIGRATIONS } from '../audit/audit-schema';
-import { ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/crypto';
+import { ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/node/crypto';
 import { fromBase64, toBase64, toHex, zeroize } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
 import { CONTENT_MIGRATIONS } from './content-schema';

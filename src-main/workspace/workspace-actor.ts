@@ -2,7 +2,7 @@
  * Who is changing the workspace and with which clock and id source: passed in so services stay pure
  * over the database and tests drive time and ids.
  */
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 import { isWellFormedUtf16 } from '../../src-shared/canonical-json';
 import { RwError } from '../../src-shared/errors';

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { pae, signEnvelope, verifyEnvelope } from '../../src-shared/dsse';
-import { ed25519PublicFromSeed, ed25519PublicKey, ed25519RawFromPublicKey, ed25519Sign, parsePublicKeyPem, publicKeyFromJwk } from '../../src-shared/crypto';
+import { pae, signEnvelope, verifyEnvelope } from '../../src-shared/node/dsse';
+import { ed25519PublicFromSeed, ed25519PublicKey, ed25519RawFromPublicKey, ed25519Sign, parsePublicKeyPem, publicKeyFromJwk } from '../../src-shared/node/crypto';
 import { fromBase64, fromHex, toBase64, toBase64Url, toHex, utf8 } from '../../src-shared/encoding';
 import { conformancePresent, conformanceRoot, readConformanceJson } from './conformance-root';
 import * as fs from 'node:fs';

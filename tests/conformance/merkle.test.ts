@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { verifyConsistency, verifyInclusion } from '../../src-shared/merkle';
+import { verifyConsistency, verifyInclusion } from '../../src-shared/node/merkle';
 import { fromBase64 } from '../../src-shared/encoding';
 import { conformancePresent, conformanceRoot } from './conformance-root';
 

@@ -6,13 +6,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair, parsePublicKeyPem, publicKeyOf } from '../../src-shared/crypto';
+import { generateKeyPair, parsePublicKeyPem, publicKeyOf } from '../../src-shared/node/crypto';
 import { fromBase64, toBase64 } from '../../src-shared/encoding';
 import { OMS_PREDICATE_V1, verifySignatureBundle } from '../../src-main/artifacts/oms-signature';
 import { verifyPackage, verifySingleFileModel } from '../../src-main/artifacts/package-plan';
 import { isPackageRefusal } from '../../src-main/artifacts/package-refusal';
 import { conformancePresent, conformanceRoot } from './conformance-root';
-import { tempDir } from '../unit/src-main/artifacts/package-fixtures';
+import { tempDir } from '../helpers/package-fixtures';
 
 const present = conformancePresent('model-signing', 'model-signing');
 const root = path.join(conformanceRoot, 'model-signing');

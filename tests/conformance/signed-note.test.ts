@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openNote, parseSignerKey, parseVerifierKey, signNote } from '../../src-shared/signed-note';
-import { emptyRoot, leafHash, nodeHash, rootOf } from '../../src-shared/merkle';
+import { openNote, parseSignerKey, parseVerifierKey, signNote } from '../../src-shared/node/signed-note';
+import { emptyRoot, leafHash, nodeHash, rootOf } from '../../src-shared/node/merkle';
 import { fromHex, toHex, utf8 } from '../../src-shared/encoding';
 import { conformancePresent, readConformanceJson } from './conformance-root';
 

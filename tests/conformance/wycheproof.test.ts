@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ed25519Verify, publicKeyFromSpki, verifySignature, type PublicKey, type SignatureEncoding } from '../../src-shared/crypto';
+import { ed25519Verify, publicKeyFromSpki, verifySignature, type PublicKey, type SignatureEncoding } from '../../src-shared/node/crypto';
 import { fromHex } from '../../src-shared/encoding';
 import { conformancePresent, readConformanceJson } from './conformance-root';
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
 import { addUser } from '../../src-main/vault/vault';
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { PASSPHRASE, REVIEWER, createVaultThroughUi } from './flows';
 import { startHarness, type Harness } from './harness';
 

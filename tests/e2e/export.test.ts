@@ -3,7 +3,7 @@
  * signed `justify` policy, a PDF page (PNG) and the table rows in view (CSV) leave only with a
  * justification and the reviewer's passphrase (step-up), and each decision is in the access log.
  */
-import { generateEd25519 } from '../../src-shared/crypto';
+import { generateEd25519 } from '../../src-shared/node/crypto';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PASSPHRASE, createVaultThroughUi, openArtifact, unlockThroughUi } from './flows';

@@ -10,7 +10,7 @@ import { PNG } from 'pngjs';
 import { importPackageDetailed } from '../../src-main/artifacts/import-package';
 import { signPackage } from '../../src-main/artifacts/sign-package';
 import type { AppCore } from '../../src-main/app-core';
-import { generateKeyPair, publicKeyOf } from '../../src-shared/crypto';
+import { generateKeyPair, publicKeyOf } from '../../src-shared/node/crypto';
 
 export const BIG_CSV_ROWS = 100_000;
 export const TEXT_LINES = 5_000;

@@ -22,7 +22,7 @@ import {
   installShell,
   type ExtraRoute,
   type RequestRecord,
-} from './browser-shell';
+} from '../../src-preview/browser-shell';
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-output/screenshots');
 

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { REPO_ROOT } from './browser-shell';
+import { REPO_ROOT } from '../../src-preview/browser-shell';
 import { createVaultThroughUi, unlockThroughUi } from './flows';
 import { startHarness, type Harness } from './harness';
 

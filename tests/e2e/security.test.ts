@@ -5,7 +5,7 @@
  * and axe in this harness does detect a violation (so a clean screen means something).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { HARNESS_ENTRY_URL, HARNESS_ORIGIN } from './browser-shell';
+import { HARNESS_ENTRY_URL, HARNESS_ORIGIN } from '../../src-preview/browser-shell';
 import { startHarness, type Harness } from './harness';
 
 const OTHER_ORIGIN = 'https://other.invalid';

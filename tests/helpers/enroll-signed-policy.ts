@@ -2,7 +2,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { installApproval, signPolicy } from '../../src-main/attest/enrollment';
 import { devicePublicKey } from '../../src-main/attest/own-keys';
-import { generateEd25519, type Ed25519KeyPair } from '../../src-shared/crypto';
+import { generateEd25519, type Ed25519KeyPair } from '../../src-shared/node/crypto';
 import { toBase64 } from '../../src-shared/encoding';
 import type { Policy } from '../../src-shared/policy';
 

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import pg from 'pg';
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 
 export type TestPostgres =

@@ -5,12 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { generateKeyPair, privateKeyToPem, publicKeyOf, publicKeyToPem, randomBytes } from '../../src-shared/crypto';
-import { allCommands, runCli } from '../../src-main/cli/main';
-import type { CliIo } from '../../src-main/cli/command';
+import { generateKeyPair, privateKeyToPem, publicKeyOf, publicKeyToPem, randomBytes } from '../../src-shared/node/crypto';
+import { allCommands, runCli } from '../../src-cli/main';
+import type { CliIo } from '../../src-cli/command';
 import { initVault } from '../../src-main/vault/vault';
 import { MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
-import { submissionBytes, tempDir, writeFiles } from '../unit/src-main/artifacts/package-fixtures';
+import { submissionBytes, tempDir, writeFiles } from '../helpers/package-fixtures';
 
 export const PASS = 'correct horse battery staple';
 

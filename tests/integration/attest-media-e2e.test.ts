@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicKeyToPem, ed25519PublicKey, sha256 } from '../../src-shared/crypto';
+import { publicKeyToPem, ed25519PublicKey, sha256 } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 import { MEDIA_BUNDLE_FILES, RECEIPTS_BUNDLE_FILES } from '../../src-shared/attestation-types';
-import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/compact-range';
+import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 import { openDeviceAudit, unlockVault } from '../../src-main/vault/vault';
 import { workstationWithCase, PASS, type Harness } from './attest-cli-harness';
 

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomBytes } from '../../src-shared/crypto';
+import { randomBytes } from '../../src-shared/node/crypto';
 import { CONTRACT } from '../../src-shared/ipc/contract';
 import { createAppCore, type AppCore } from '../../src-main/app-core';
 import { verifyAccessLog } from '../../src-main/audit/verify-log';

@@ -7,12 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateEd25519, ed25519PublicKey, publicKeyToPem, randomBytes } from '../../src-shared/crypto';
+import { generateEd25519, ed25519PublicKey, publicKeyToPem, randomBytes } from '../../src-shared/node/crypto';
 import { openAccessLog } from '../../src-main/audit/access-log';
 import { openAuditBundle } from '../../src-main/audit/audit-bundle';
-import { createAuditCommands } from '../../src-main/cli/audit-commands';
-import type { CliIo } from '../../src-main/cli/command';
-import { runCli } from '../../src-main/cli/main';
+import { createAuditCommands } from '../../src-cli/audit-commands';
+import type { CliIo } from '../../src-cli/command';
+import { runCli } from '../../src-cli/main';
 import type { KdfParams } from '../../src-main/vault/kdf';
 import { initVault, unlockVault } from '../../src-main/vault/vault';
 

@@ -14,18 +14,18 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { Database } from '@signalapp/sqlcipher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCheckpoint } from '../../src-shared/checkpoint';
-import { randomBytes } from '../../src-shared/crypto';
-import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/compact-range';
+import { parseCheckpoint } from '../../src-shared/node/checkpoint';
+import { randomBytes } from '../../src-shared/node/crypto';
+import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 import { fromUtf8, utf8 } from '../../src-shared/encoding';
-import { leafHash } from '../../src-shared/merkle';
-import { parseNote } from '../../src-shared/signed-note';
+import { leafHash } from '../../src-shared/node/merkle';
+import { parseNote } from '../../src-shared/node/signed-note';
 import { canonicalize } from '../../src-shared/canonical-json';
 import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
 import { leafColumns, parseLeaf } from '../../src-main/audit/log-leaf';
-import { createAuditCommands } from '../../src-main/cli/audit-commands';
-import type { CliIo } from '../../src-main/cli/command';
-import { runCli } from '../../src-main/cli/main';
+import { createAuditCommands } from '../../src-cli/audit-commands';
+import type { CliIo } from '../../src-cli/command';
+import { runCli } from '../../src-cli/main';
 import { addUser, initVault, openDeviceAudit, unlockVault, type VaultDeps } from '../../src-main/vault/vault';
 import type { KdfParams } from '../../src-main/vault/kdf';
 
@@ -58,7 +58,7 @@ async function rwctl(argv: string[], env: Record<string, string> = { RW_PASSPHRA
 
 function rwctlChild(argv: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src-main/cli/entry.ts', ...argv], { cwd: repoRoot, env: { ...process.env, RW_PASSPHRASE: PASS } });
+    const child = spawn('npx', ['tsx', 'src-cli/entry.ts', ...argv], { cwd: repoRoot, env: { ...process.env, RW_PASSPHRASE: PASS } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -3,15 +3,15 @@
  * review-outcome and audit-checkpoint attestations in DSSE envelopes, and witness requests, all built
  * with the shared wire types so the tests speak exactly what the workstation side sends.
  */
-import { ed25519PublicFromSeed, ed25519Sign, randomBytes, sha256 } from '../../src-shared/crypto';
+import { ed25519PublicFromSeed, ed25519Sign, randomBytes, sha256 } from '../../src-shared/node/crypto';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { signEnvelope, type DsseEnvelope } from '../../src-shared/dsse';
+import { signEnvelope, type DsseEnvelope } from '../../src-shared/node/dsse';
 import { toBase64, toHex, utf8 } from '../../src-shared/encoding';
-import { signCheckpoint } from '../../src-shared/checkpoint';
-import { ed25519NoteSigner } from '../../src-shared/signed-note';
-import { compactRangeFromLeaves, compactRangeRoot } from '../../src-shared/compact-range';
-import { consistencyProof, leafHash } from '../../src-shared/merkle';
-import { formatAddCheckpointRequest } from '../../src-shared/tlog-witness';
+import { signCheckpoint } from '../../src-shared/node/checkpoint';
+import { ed25519NoteSigner } from '../../src-shared/node/signed-note';
+import { compactRangeFromLeaves, compactRangeRoot } from '../../src-shared/node/compact-range';
+import { consistencyProof, leafHash } from '../../src-shared/node/merkle';
+import { formatAddCheckpointRequest } from '../../src-shared/node/tlog-witness';
 import {
   AUDIT_CHECKPOINT_PREDICATE_TYPE,
   auditCheckpointSubject,

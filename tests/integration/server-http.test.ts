@@ -11,16 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initDataDir } from '../../src-server/server-config';
 import { openServerStore } from '../../src-server/open-store';
 import type { ServerStore, StoreCounts } from '../../src-server/server-store';
-import { signEnvelope, verifyEnvelope } from '../../src-shared/dsse';
+import { signEnvelope, verifyEnvelope } from '../../src-shared/node/dsse';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { ed25519PublicKey, sha256 } from '../../src-shared/crypto';
+import { ed25519PublicKey, sha256 } from '../../src-shared/node/crypto';
 import { fromBase64, toBase64, toHex, utf8 } from '../../src-shared/encoding';
-import { openCheckpoint } from '../../src-shared/checkpoint';
-import { ed25519NoteVerifier, ed25519NoteSigner } from '../../src-shared/signed-note';
-import { cosignatureVerifier } from '../../src-shared/cosignature';
-import { leafHash, verifyInclusion, verifyConsistency } from '../../src-shared/merkle';
-import { parseConflictBody, formatAddCheckpointRequest } from '../../src-shared/tlog-witness';
-import { signCheckpoint } from '../../src-shared/checkpoint';
+import { openCheckpoint } from '../../src-shared/node/checkpoint';
+import { ed25519NoteVerifier, ed25519NoteSigner } from '../../src-shared/node/signed-note';
+import { cosignatureVerifier } from '../../src-shared/node/cosignature';
+import { leafHash, verifyInclusion, verifyConsistency } from '../../src-shared/node/merkle';
+import { parseConflictBody, formatAddCheckpointRequest } from '../../src-shared/node/tlog-witness';
+import { signCheckpoint } from '../../src-shared/node/checkpoint';
 import { parseStrictJson } from '../../src-shared/strict-json';
 import {
   approvalBundleSchema,

@@ -11,11 +11,11 @@ import { createRateLimiter } from '../../src-server/rate-limiter';
 import { serverCheckpointSigner } from '../../src-server/server-log';
 import { enrollKeys } from '../../src-server/enrollment';
 import { viewOf } from '../../src-server/refusal';
-import { compactRangeFromLeaves, compactRangeRoot } from '../../src-shared/compact-range';
-import { openCheckpoint } from '../../src-shared/checkpoint';
-import { ed25519NoteVerifier } from '../../src-shared/signed-note';
+import { compactRangeFromLeaves, compactRangeRoot } from '../../src-shared/node/compact-range';
+import { openCheckpoint } from '../../src-shared/node/checkpoint';
+import { ed25519NoteVerifier } from '../../src-shared/node/signed-note';
 import { bytesEqual } from '../../src-shared/encoding';
-import { ed25519PublicFromSeed, randomBytes } from '../../src-shared/crypto';
+import { ed25519PublicFromSeed, randomBytes } from '../../src-shared/node/crypto';
 import { enrollmentRequest, reviewAttestation, testWorkstation } from './server-fixtures';
 import { releaseTestPostgres, testPostgres } from '../helpers/postgres';
 

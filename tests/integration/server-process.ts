@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = resolve(ROOT, 'src-main/cli/entry.ts');
+const ENTRY = resolve(ROOT, 'src-cli/entry.ts');
 
 export interface ServerProcess {
   url: string;

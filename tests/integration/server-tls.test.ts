@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import https from 'node:https';
 import { afterAll, describe, expect, it } from 'vitest';
 import { initDataDir } from '../../src-server/server-config';
-import { openCheckpoint } from '../../src-shared/checkpoint';
-import { ed25519NoteVerifier } from '../../src-shared/signed-note';
+import { openCheckpoint } from '../../src-shared/node/checkpoint';
+import { ed25519NoteVerifier } from '../../src-shared/node/signed-note';
 import { fromBase64 } from '../../src-shared/encoding';
 import { request, startServerProcess, type ServerProcess } from './server-process';
 

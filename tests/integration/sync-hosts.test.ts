@@ -8,8 +8,8 @@ import http from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IN_TOTO_PAYLOAD_TYPE, type Receipt } from '../../src-shared/attestation-types';
 import { canonicalBytes } from '../../src-shared/canonical-json';
-import { ed25519Sign, ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/crypto';
-import { signEnvelope } from '../../src-shared/dsse';
+import { ed25519Sign, ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/node/crypto';
+import { signEnvelope } from '../../src-shared/node/dsse';
 import { toBase64 } from '../../src-shared/encoding';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
 import { backoffDelay } from '../../src-main/attest/backoff';
@@ -19,7 +19,7 @@ import { buildReviewStatement, gatherReviewFacts, policyDigest } from '../../src
 import { endpoint, platformFetch, serverTarget, syncNow, type FetchFn } from '../../src-main/attest/sync-client';
 import { unlockSigningKey } from '../../src-main/vault/vault';
 import { defaultRubric } from '../../src-main/workspace/rubric';
-import { codeOf, insertCase, openVaultFixture, PASS, type VaultFixture } from '../unit/src-main/attest/attest-fixture';
+import { codeOf, insertCase, openVaultFixture, PASS, type VaultFixture } from '../helpers/attest-fixture';
 
 let f: VaultFixture;
 let reviewer: Ed25519KeyPair;

@@ -4,7 +4,7 @@
  * at a known point mid-import.
  */
 import { fromHex } from '../../../src-shared/encoding';
-import { parsePublicKeyPem } from '../../../src-shared/crypto';
+import { parsePublicKeyPem } from '../../../src-shared/node/crypto';
 import { importPackage } from '../../../src-main/artifacts/import-package';
 import { openEncryptedDb } from '../../../src-main/vault/encrypted-db';
 

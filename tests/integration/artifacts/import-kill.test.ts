@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair, publicKeyOf, publicKeyToPem } from '../../../src-shared/crypto';
+import { generateKeyPair, publicKeyOf, publicKeyToPem } from '../../../src-shared/node/crypto';
 import { toHex } from '../../../src-shared/encoding';
 import { importPackage } from '../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../src-main/artifacts/sign-package';
-import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles } from '../../unit/src-main/artifacts/package-fixtures';
+import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles } from '../../helpers/package-fixtures';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const MiB = 1024 * 1024;

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { IpcMain } from 'electron';
-import { generateKeyPair, parsePublicKeyPem, publicKeyOf, type PublicKey } from '../../../src-shared/crypto';
+import { generateKeyPair, parsePublicKeyPem, publicKeyOf, type PublicKey } from '../../../src-shared/node/crypto';
 import { RwError } from '../../../src-shared/errors';
 import { caseChannels } from '../../../src-shared/ipc/channels-cases';
 import { caseHandlers } from '../../../src-main/artifacts/case-handlers';
@@ -18,7 +18,7 @@ import { signPackage } from '../../../src-main/artifacts/sign-package';
 import { bindRouterToIpc } from '../../../src-main/ipc/electron-ipc';
 import { createRouter } from '../../../src-main/ipc/router';
 import { FakeIpcMain } from '../../helpers/fake-electron';
-import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../../unit/src-main/artifacts/package-fixtures';
+import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../../helpers/package-fixtures';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const demo = {

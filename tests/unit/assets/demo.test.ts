@@ -3,11 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { parsePrivateKeyPem, parsePublicKeyPem, publicKeyOf } from '../../../src-shared/crypto';
+import { parsePrivateKeyPem, parsePublicKeyPem, publicKeyOf } from '../../../src-shared/node/crypto';
 import { bytesEqual } from '../../../src-shared/encoding';
 import { verifyPackage } from '../../../src-main/artifacts/package-plan';
 import { parseSubmission } from '../../../src-main/artifacts/submission';
-import { listFilesRecursive } from '../src-main/artifacts/package-fixtures';
+import { listFilesRecursive } from '../../helpers/package-fixtures';
 
 const demo = path.resolve(import.meta.dirname, '../../../assets/demo');
 const pkg = path.join(demo, 'package');

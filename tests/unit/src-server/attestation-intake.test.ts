@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptAttestation } from '../../../src-server/attestation-intake';
 import { viewOf } from '../../../src-server/refusal';
-import { signEnvelope } from '../../../src-shared/dsse';
-import { openCheckpoint } from '../../../src-shared/checkpoint';
-import { ed25519NoteVerifier } from '../../../src-shared/signed-note';
-import { leafHash, verifyInclusion } from '../../../src-shared/merkle';
+import { signEnvelope } from '../../../src-shared/node/dsse';
+import { openCheckpoint } from '../../../src-shared/node/checkpoint';
+import { ed25519NoteVerifier } from '../../../src-shared/node/signed-note';
+import { leafHash, verifyInclusion } from '../../../src-shared/node/merkle';
 import { fromBase64, toBase64 } from '../../../src-shared/encoding';
 import { parseStrictJson } from '../../../src-shared/strict-json';
 import { attestationLeafData, AUDIT_CHECKPOINT_PREDICATE_TYPE, auditCheckpointSubject, IN_TOTO_PAYLOAD_TYPE, REVIEW_OUTCOME_PREDICATE_TYPE } from '../../../src-shared/attestation-types';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RwError } from '../../../../src-shared/errors';
-import { parsePublicKeyPem, sha256 } from '../../../../src-shared/crypto';
+import { parsePublicKeyPem, sha256 } from '../../../../src-shared/node/crypto';
 import { toHex } from '../../../../src-shared/encoding';
 import { caseChannels } from '../../../../src-shared/ipc/channels-cases';
 import type { Role } from '../../../../src-shared/ipc/roles';
@@ -10,8 +10,8 @@ import { createRouter, type AuditRecord } from '../../../../src-main/ipc/router'
 import { bundledDemo, caseHandlers } from '../../../../src-main/artifacts/case-handlers';
 import { CHUNK_BYTES, importPackage } from '../../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
-import { generateKeyPair, publicKeyOf } from '../../../../src-shared/crypto';
-import { openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from './package-fixtures';
+import { generateKeyPair, publicKeyOf } from '../../../../src-shared/node/crypto';
+import { openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../../../helpers/package-fixtures';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../../..');
 const demoDir = path.join(repoRoot, 'assets/demo/package');

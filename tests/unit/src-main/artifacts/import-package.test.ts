@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import * as yazl from 'yazl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyPair, publicKeyOf, sha256, type PrivateKey } from '../../../../src-shared/crypto';
+import { generateKeyPair, publicKeyOf, sha256, type PrivateKey } from '../../../../src-shared/node/crypto';
 import { toHex, utf8 } from '../../../../src-shared/encoding';
 import { CHUNK_BYTES, importPackage, importPackageDetailed, submitterKeyId, type ImportProgress } from '../../../../src-main/artifacts/import-package';
 import { isPackageRefusal, type RefusalReason } from '../../../../src-main/artifacts/package-refusal';
@@ -23,7 +23,7 @@ import {
   type FileMap,
   type HandEntry,
   type TestContentDb,
-} from './package-fixtures';
+} from '../../../helpers/package-fixtures';
 
 const MARKER = 'KESTREL-MARKER-7f3a9c1e';
 const key: PrivateKey = generateKeyPair('ecdsa-p384');

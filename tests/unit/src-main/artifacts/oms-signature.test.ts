@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateKeyPair, publicKeyOf, publicKeyToPem, sha256, signWith, type PrivateKey } from '../../../../src-shared/crypto';
+import { generateKeyPair, publicKeyOf, publicKeyToPem, sha256, signWith, type PrivateKey } from '../../../../src-shared/node/crypto';
 import { fromBase64, fromHex, toHex, utf8 } from '../../../../src-shared/encoding';
-import { signEnvelope } from '../../../../src-shared/dsse';
+import { signEnvelope } from '../../../../src-shared/node/dsse';
 import {
   buildSignatureBundle,
   compareOmsPaths,
@@ -19,7 +19,7 @@ import {
 import { verifyPackage } from '../../../../src-main/artifacts/package-plan';
 import { isPackageRefusal, type RefusalReason } from '../../../../src-main/artifacts/package-refusal';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
-import { digestOf, submissionBytes, tempDir, writeFiles } from './package-fixtures';
+import { digestOf, submissionBytes, tempDir, writeFiles } from '../../../helpers/package-fixtures';
 
 const key = generateKeyPair('ecdsa-p384');
 const trusted = [publicKeyOf(key)];

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENROLLMENT_APPROVAL_PAYLOAD_TYPE, POLICY_PAYLOAD_TYPE, type ApprovalBundle, type EnrollmentRequest } from '../../../../src-shared/attestation-types';
 import { canonicalBytes } from '../../../../src-shared/canonical-json';
-import { ed25519Sign, generateKeyPair, publicKeyOf, publicKeyToPem, randomBytes, ed25519PublicFromSeed } from '../../../../src-shared/crypto';
-import { signEnvelope } from '../../../../src-shared/dsse';
+import { ed25519Sign, generateKeyPair, publicKeyOf, publicKeyToPem, randomBytes, ed25519PublicFromSeed } from '../../../../src-shared/node/crypto';
+import { signEnvelope } from '../../../../src-shared/node/dsse';
 import { fromBase64, toBase64, utf8 } from '../../../../src-shared/encoding';
 import { DEFAULT_POLICY } from '../../../../src-shared/policy';
 import { createEnrollmentRequest, currentPolicy, importApproval, openEnrollmentRequest, readEnrollment, trustedSubmitterKeys } from '../../../../src-main/attest/enrollment';
 import { logOrigin } from '../../../../src-main/audit/access-log';
-import { approvalFor, centralOffice, codeOf, enrollmentRequestOf, openVaultFixture, policyFor, type CentralOffice, type VaultFixture } from './attest-fixture';
+import { approvalFor, centralOffice, codeOf, enrollmentRequestOf, openVaultFixture, policyFor, type CentralOffice, type VaultFixture } from '../../../helpers/attest-fixture';
 
 let f: VaultFixture;
 let office: CentralOffice;

@@ -6,8 +6,8 @@ import {
   type Statement,
 } from '../../../../src-shared/attestation-types';
 import { canonicalBytes } from '../../../../src-shared/canonical-json';
-import { ed25519Sign, randomBytes, type Ed25519KeyPair } from '../../../../src-shared/crypto';
-import { signEnvelope, type DsseEnvelope } from '../../../../src-shared/dsse';
+import { ed25519Sign, randomBytes, type Ed25519KeyPair } from '../../../../src-shared/node/crypto';
+import { signEnvelope, type DsseEnvelope } from '../../../../src-shared/node/dsse';
 import { toBase64, utf8 } from '../../../../src-shared/encoding';
 import { admitToOutbox, listOutbox } from '../../../../src-main/attest/outbox';
 import { buildReviewStatement, gatherReviewFacts, policyDigest } from '../../../../src-main/attest/review-attestation';
@@ -15,7 +15,7 @@ import { signCheckpointStatement } from '../../../../src-main/attest/checkpoint-
 import { readDeviceSigningKey, unlockSigningKey } from '../../../../src-main/vault/vault';
 import { defaultRubric } from '../../../../src-main/workspace/rubric';
 import { DEFAULT_POLICY } from '../../../../src-shared/policy';
-import { codeOf, insertCase, openVaultFixture, PASS, type VaultFixture } from './attest-fixture';
+import { codeOf, insertCase, openVaultFixture, PASS, type VaultFixture } from '../../../helpers/attest-fixture';
 
 let f: VaultFixture;
 let reviewer: Ed25519KeyPair;

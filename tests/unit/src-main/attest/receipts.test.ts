@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attestationLeafData, IN_TOTO_PAYLOAD_TYPE, type Receipt } from '../../../../src-shared/attestation-types';
 import { canonicalBytes } from '../../../../src-shared/canonical-json';
-import { signCheckpoint } from '../../../../src-shared/checkpoint';
-import { cosignCheckpoint } from '../../../../src-shared/cosignature';
-import { ed25519PublicFromSeed, ed25519Sign, randomBytes, sha256 } from '../../../../src-shared/crypto';
-import { signEnvelope } from '../../../../src-shared/dsse';
+import { signCheckpoint } from '../../../../src-shared/node/checkpoint';
+import { cosignCheckpoint } from '../../../../src-shared/node/cosignature';
+import { ed25519PublicFromSeed, ed25519Sign, randomBytes, sha256 } from '../../../../src-shared/node/crypto';
+import { signEnvelope } from '../../../../src-shared/node/dsse';
 import { toBase64, toHex } from '../../../../src-shared/encoding';
-import { inclusionProof, leafHash, rootOf } from '../../../../src-shared/merkle';
-import { ed25519NoteSigner, parseNote, parseSignatureLines } from '../../../../src-shared/signed-note';
+import { inclusionProof, leafHash, rootOf } from '../../../../src-shared/node/merkle';
+import { ed25519NoteSigner, parseNote, parseSignatureLines } from '../../../../src-shared/node/signed-note';
 import { DEFAULT_POLICY } from '../../../../src-shared/policy';
 import { admitToOutbox, type OutboxItem } from '../../../../src-main/attest/outbox';
 import { lastWitnessedSize, listWitnessedCheckpoints, storeWitnessedCheckpoint, verifyReceipt, verifyWitnessResponse } from '../../../../src-main/attest/receipts';
 import { buildReviewStatement, gatherReviewFacts, policyDigest } from '../../../../src-main/attest/review-attestation';
 import { unlockSigningKey } from '../../../../src-main/vault/vault';
 import { defaultRubric } from '../../../../src-main/workspace/rubric';
-import { codeOf, insertCase, openVaultFixture, PASS, type VaultFixture } from './attest-fixture';
+import { codeOf, insertCase, openVaultFixture, PASS, type VaultFixture } from '../../../helpers/attest-fixture';
 
 const serverName = 'central.test/log';
 const serverSeed = randomBytes(32);

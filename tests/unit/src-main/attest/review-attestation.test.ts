@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { IN_TOTO_PAYLOAD_TYPE, REVIEW_OUTCOME_PREDICATE_TYPE, type ReviewOutcomePredicate } from '../../../../src-shared/attestation-types';
-import { ed25519PublicKey, sha256 } from '../../../../src-shared/crypto';
-import { verifyEnvelope } from '../../../../src-shared/dsse';
+import { ed25519PublicKey, sha256 } from '../../../../src-shared/node/crypto';
+import { verifyEnvelope } from '../../../../src-shared/node/dsse';
 import { fromUtf8, toHex } from '../../../../src-shared/encoding';
 import { DEFAULT_POLICY } from '../../../../src-shared/policy';
 import { listOutbox } from '../../../../src-main/attest/outbox';
@@ -9,7 +9,7 @@ import { checkReleaseSummary, packageSubjectName, policyDigest, previewReviewAtt
 import { createFinding } from '../../../../src-main/workspace/findings-service';
 import { actorFor } from '../../../../src-main/workspace/workspace-actor';
 import { defaultRubric } from '../../../../src-main/workspace/rubric';
-import { asyncCodeOf, codeOf, insertCase, openVaultFixture, PASS, type TestCase, type VaultFixture } from './attest-fixture';
+import { asyncCodeOf, codeOf, insertCase, openVaultFixture, PASS, type TestCase, type VaultFixture } from '../../../helpers/attest-fixture';
 
 let f: VaultFixture;
 let testCase: TestCase;

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openCheckpoint } from '../../../../src-shared/checkpoint';
+import { openCheckpoint } from '../../../../src-shared/node/checkpoint';
 import { bytesEqual } from '../../../../src-shared/encoding';
-import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../../src-shared/merkle';
-import { ed25519NoteVerifier } from '../../../../src-shared/signed-note';
+import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../../src-shared/node/merkle';
+import { ed25519NoteVerifier } from '../../../../src-shared/node/signed-note';
 import { logOrigin } from '../../../../src-main/audit/access-log';
 import { parseLeaf } from '../../../../src-main/audit/log-leaf';
 import { verifyAccessLog } from '../../../../src-main/audit/verify-log';
-import { openAuditFixture, reviewer, tick, type AuditFixture } from './audit-fixture';
+import { openAuditFixture, reviewer, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 let f: AuditFixture;
 afterEach(() => f?.close());

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { accessLogHook, entryFromRecord } from '../../../../src-main/audit/audit-hook';
 import { AuditQuery } from '../../../../src-main/audit/audit-query';
-import { openAuditFixture, type AuditFixture } from './audit-fixture';
+import { openAuditFixture, type AuditFixture } from '../../../helpers/audit-fixture';
 
 let f: AuditFixture | undefined;
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../../../src-shared/encoding';
 import { AuditQuery, DWELL_BUCKETS, findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
-import { openAuditFixture, tick, type AuditFixture } from './audit-fixture';
+import { openAuditFixture, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 function views(times: number[], pages?: number[], session = 's1'): PageView[] {
   return times.map((ts, i) => ({ seq: i, ts, user: 'alice', session, artifactId: 'art', page: pages?.[i] ?? i + 1 }));

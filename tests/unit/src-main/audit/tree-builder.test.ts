@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compactRangeFromLeaves } from '../../../../src-shared/compact-range';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { compactRangeFromLeaves } from '../../../../src-shared/node/compact-range';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { bytesFromBinary, fromHex, toHex } from '../../../../src-shared/encoding';
-import { emptyRoot, leafHash, rootOf } from '../../../../src-shared/merkle';
+import { emptyRoot, leafHash, rootOf } from '../../../../src-shared/node/merkle';
 import { TreeBuilder } from '../../../../src-main/audit/tree-builder';
 
 const hex = (binary: string) => toHex(bytesFromBinary(binary));

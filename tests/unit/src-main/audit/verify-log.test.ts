@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { signCheckpoint } from '../../../../src-shared/checkpoint';
+import { signCheckpoint } from '../../../../src-shared/node/checkpoint';
 import { canonicalize } from '../../../../src-shared/canonical-json';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { fromUtf8, utf8 } from '../../../../src-shared/encoding';
-import { leafHash } from '../../../../src-shared/merkle';
-import { ed25519NoteSigner } from '../../../../src-shared/signed-note';
+import { leafHash } from '../../../../src-shared/node/merkle';
+import { ed25519NoteSigner } from '../../../../src-shared/node/signed-note';
 import { logOrigin } from '../../../../src-main/audit/access-log';
 import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns, verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
-import { openAuditFixture, reviewer, tick, type AuditFixture } from './audit-fixture';
+import { openAuditFixture, reviewer, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 let f: AuditFixture;
 afterEach(() => f?.close());

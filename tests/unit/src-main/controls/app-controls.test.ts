@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateEd25519, randomBytes } from '../../../../src-shared/crypto';
+import { generateEd25519, randomBytes } from '../../../../src-shared/node/crypto';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { signPolicy } from '../../../../src-main/attest/enrollment';
 import { createAppControls, type AppControls } from '../../../../src-main/controls/app-controls';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { sessionCodeToHex } from '../../../../src-shared/watermark/session-code';
 import { extractTextFingerprint } from '../../../../src-shared/watermark/text-fingerprint';

@@ -3,7 +3,7 @@
  * the access-log entry says (never the copied text, the passphrase or the image).
  */
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { CONTRACT } from '../../../../src-shared/ipc/contract';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { rendererClipboardWriter } from '../../../../src-main/controls/clipboard-gate';

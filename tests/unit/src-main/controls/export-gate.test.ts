@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes, sha256 } from '../../../../src-shared/crypto';
+import { randomBytes, sha256 } from '../../../../src-shared/node/crypto';
 import { fromUtf8, toHex } from '../../../../src-shared/encoding';
 import { RwError } from '../../../../src-shared/errors';
 import { exportRequestSchema, type ExportRequest } from '../../../../src-shared/ipc/channels-controls';

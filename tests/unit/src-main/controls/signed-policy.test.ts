@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { POLICY_PAYLOAD_TYPE } from '../../../../src-shared/attestation-types';
-import { ed25519Sign, generateEd25519 } from '../../../../src-shared/crypto';
-import { signEnvelope } from '../../../../src-shared/dsse';
+import { ed25519Sign, generateEd25519 } from '../../../../src-shared/node/crypto';
+import { signEnvelope } from '../../../../src-shared/node/dsse';
 import { fromBase64, toBase64, utf8 } from '../../../../src-shared/encoding';
 import { RwError } from '../../../../src-shared/errors';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { readEnrollment } from '../../../../src-main/attest/enrollment';
 import { enrollmentPolicyRecord, MAX_POLICY_BYTES, PolicyStore, verifySignedPolicy, type PolicyRecord, type VerifiedPolicy } from '../../../../src-main/controls/signed-policy';
-import { openAuditFixture } from '../audit/audit-fixture';
+import { openAuditFixture } from '../../../helpers/audit-fixture';
 import { enrollWithSignedPolicy } from '../../../helpers/enroll-signed-policy';
 
 const policyKey = generateEd25519();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuditQuery } from '../../../../src-main/audit/audit-query';
 import { resolveWatermarkCode } from '../../../../src-main/controls/watermark-resolve';
-import { openAuditFixture, tick } from '../audit/audit-fixture';
+import { openAuditFixture, tick } from '../../../helpers/audit-fixture';
 
 describe('resolving a watermark code from the access log', () => {
   it('names the user, workstation, session and the time span of the session that carried the code', () => {

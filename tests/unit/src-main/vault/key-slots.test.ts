@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { toBase64 } from '../../../../src-shared/encoding';
 import { MIN_KDF_PARAMS } from '../../../../src-main/vault/kdf';
 import { slotAad, slotFileSchema, unwrapKey, wrapKey } from '../../../../src-main/vault/key-slots';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { AUDIT_MIGRATIONS } from '../../../../src-main/audit/audit-schema';
 import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { assertMayAttempt, delayFor, readUnlockState, unlockThrottle, writeUnlockState } from '../../../../src-main/vault/unlock-throttle';
 
 const policy = { delayAfter: 3, lockAfter: 10 };

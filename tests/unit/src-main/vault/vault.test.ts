@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ed25519Sign, ed25519Verify, randomBytes, sha256 } from '../../../../src-shared/crypto';
+import { ed25519Sign, ed25519Verify, randomBytes, sha256 } from '../../../../src-shared/node/crypto';
 import { toHex } from '../../../../src-shared/encoding';
 import { MIN_KDF_PARAMS } from '../../../../src-main/vault/kdf';
 import {

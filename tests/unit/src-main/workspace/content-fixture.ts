@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
 import { runMigrations } from '../../../../src-main/vault/migrations';

@@ -3,7 +3,7 @@ import { decodeWatermark } from '../../../../src-shared/watermark/decoder';
 import { renderWatermark, type RgbaImage } from '../../../../src-shared/watermark/pattern';
 import { sessionCodeToHex } from '../../../../src-shared/watermark/session-code';
 import { TILE_PX } from '../../../../src-shared/watermark/tile-layout';
-import { blankImage, compositeOver, crop, jpegRoundTrip, noiseImage, resizeBilinear, syntheticPage } from './image-helpers';
+import { blankImage, compositeOver, crop, jpegRoundTrip, noiseImage, resizeBilinear, syntheticPage } from '../../../helpers/image-helpers';
 
 const code = Uint8Array.from([0x5a, 0x17, 0xc3, 0x00, 0xfe, 0x42]);
 const hex = sessionCodeToHex(code);

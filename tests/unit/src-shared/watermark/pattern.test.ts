@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DARK_PIXEL, MAX_LUMA_STEP, renderWatermark, renderWatermarkTile } from '../../../../src-shared/watermark/pattern';
 import { TILE_PX } from '../../../../src-shared/watermark/tile-layout';
-import { blankImage, compositeOver } from './image-helpers';
+import { blankImage, compositeOver } from '../../../helpers/image-helpers';
 
 const code = Uint8Array.from([0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc]);
 const luma = (d: Uint8ClampedArray, o: number) => 0.299 * (d[o] ?? 0) + 0.587 * (d[o + 1] ?? 0) + 0.114 * (d[o + 2] ?? 0);

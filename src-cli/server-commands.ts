@@ -1,0 +1,255 @@
+/**
+ * rwctl server init | start | enroll | revoke | import-bundle: the central attestation server's
+ * administration (issue 5 §5). The admin token is printed once by init and never stored in clear; the
+ * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { RwError } from '../src-shared/errors';
+import { fromBase64 } from '../src-shared/encoding';
+import { formatVerifierKey, NOTE_ALG_ED25519 } from '../src-shared/node/signed-note';
+import { formatCosignatureVerifierKey } from '../src-shared/node/cosignature';
+import { initDataDir, loadServerConfig, DEFAULT_LISTEN, SERVER_FILES, type LoadedServer } from '../src-server/server-config';
+import { openServerStore } from '../src-server/open-store';
+import { listen, parseListen } from '../src-server/http-server';
+import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest, ENROLLMENT_REQUEST_MAX_BYTES } from '../src-server/enrollment';
+import { importBundle } from '../src-server/bundle-import';
+import { serverCheckpointSigner } from '../src-server/server-log';
+import { createRateLimiter } from '../src-server/rate-limiter';
+import { createAppendBatcher } from '../src-server/append-batcher';
+import { viewOf } from '../src-server/refusal';
+import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+
+export interface ServerCommandOptions {
+  /** Resolves when the running server should stop; defaults to SIGINT or SIGTERM. */
+  waitForStop?: () => Promise<void>;
+}
+
+const dataOption = { kind: 'string', description: 'Server data folder', required: true } as const;
+const databaseOption = { kind: 'string', description: 'postgres:// URL (default: SQLite in the data folder, or server.json "database")' } as const;
+
+function dataDir(args: ParsedArgs, io: CliIo): string {
+  return resolve(io.cwd, args.strings['data'] as string);
+}
+
+function databaseOf(args: ParsedArgs, loaded: LoadedServer): string | undefined {
+  return args.strings['database'] ?? loaded.config.database;
+}
+
+function usage(fn: () => { host: string; port: number }): { host: string; port: number } {
+  try {
+    return fn();
+  } catch (error) {
+    throw new RwError('USAGE', error instanceof Error ? error.message : 'Bad --listen value.');
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function refusalToError(error: unknown): never {
+  const view = viewOf(error);
+  if (view.status === 500) throw error;
+  throw new RwError(view.status === 401 ? 'SIGNATURE_INVALID' : 'INVALID_INPUT', `${view.message} (${view.reason})`);
+}
+
+export function createServerCommands(options: ServerCommandOptions = {}): Command[] {
+  return [
+    {
+      path: ['server', 'init'],
+      summary: 'Create a server data folder (keys, config); prints the admin token once',
+      positionals: [],
+      options: {
+        data: dataOption,
+        name: { kind: 'string', description: 'Note key name: origin of the server log and witness name (default rw-attestation-server/<key id>)' },
+        url: { kind: 'string', description: 'Public https URL of the server, written into the policy workstations receive' },
+      },
+      async run(args, io) {
+        const dir = dataDir(args, io);
+        const { adminToken, config } = initDataDir(dir, {
+          ...(args.strings['name'] ? { name: args.strings['name'] } : {}),
+          ...(args.strings['url'] ? { publicUrl: args.strings['url'] } : {}),
+        });
+        const publicKey = fromBase64(config.serverPublicKey);
+        io.stdout(
+          `Server data folder created: ${dir}\n` +
+            `  name: ${config.name}\n` +
+            `  log verifier key: ${formatVerifierKey(config.name, NOTE_ALG_ED25519, publicKey)}\n` +
+            `  witness verifier key: ${formatCosignatureVerifierKey(config.name, publicKey)}\n` +
+            `  policy public key: ${config.policyPublicKey}\n` +
+            `Admin token (shown once, store it in your password manager; only its hash is kept):\n${adminToken}\n`,
+        );
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['server', 'start'],
+      summary: 'Run the central attestation server',
+      positionals: [],
+      options: {
+        data: dataOption,
+        listen: { kind: 'string', description: `HOST:PORT (default ${DEFAULT_LISTEN}; port 0 picks a free port)` },
+        database: databaseOption,
+        'tls-cert': { kind: 'string', description: 'PEM certificate chain: serve HTTPS' },
+        'tls-key': { kind: 'string', description: 'PEM private key for --tls-cert' },
+      },
+      async run(args, io) {
+        const dir = dataDir(args, io);
+        // `npm run server` on a fresh checkout: initialise the folder first (random keys and admin token,
+        // printed once; never a default credential).
+        if (!existsSync(join(dir, SERVER_FILES.config)) && (!existsSync(dir) || readdirSync(dir).length === 0)) {
+          const { adminToken, config } = initDataDir(dir);
+          io.stdout(`rwctl server: initialised ${dir} as ${config.name}\nAdmin token (shown once; only its hash is kept):\n${adminToken}\n`);
+        }
+        const loaded = loadServerConfig(dir);
+        const where = usage(() => parseListen(args.strings['listen'] ?? loaded.config.listen ?? DEFAULT_LISTEN));
+        const certArg = args.strings['tls-cert'];
+        const keyArg = args.strings['tls-key'];
+        if ((certArg === undefined) !== (keyArg === undefined)) throw new RwError('USAGE', '--tls-cert and --tls-key go together.');
+        const tls = certArg && keyArg ? { cert: resolve(io.cwd, certArg), key: resolve(io.cwd, keyArg) } : loaded.config.tls ? { cert: resolve(dir, loaded.config.tls.cert), key: resolve(dir, loaded.config.tls.key) } : undefined;
+        const store = await openServerStore(dir, databaseOf(args, loaded));
+        let running;
+        try {
+          running = await listen({ loaded, store, clock: io.clock, log: (line) => io.stderr(`rwctl server: ${line}\n`) }, { ...where, ...(tls ? { tls } : {}) });
+        } catch (error) {
+          await store.close();
+          throw new RwError('INVALID_INPUT', `Cannot listen on ${where.host}:${where.port}: ${error instanceof Error && 'code' in error ? String(error.code) : 'failed'}.`);
+        }
+        io.stdout(`rwctl server: ${loaded.config.name} listening on ${running.url} (${store.kind})\n`);
+        await (options.waitForStop ?? waitForSignal)();
+        await running.close();
+        await store.close();
+        io.stdout('rwctl server: stopped\n');
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['server', 'enroll'],
+      summary: 'Approve a workstation enrollment request offline and write the approval bundle',
+      positionals: [{ name: 'REQUEST_FILE', description: 'DSSE-signed enrollment request from `rwctl enroll request`', required: true }],
+      options: {
+        data: dataOption,
+        out: { kind: 'string', description: 'Where to write the approval bundle (JSON)', required: true },
+        trust: { kind: 'repeatable', description: 'PEM public key of a trusted submitter (ECDSA P-256/P-384)' },
+        database: databaseOption,
+      },
+      async run(args, io) {
+        const dir = dataDir(args, io);
+        const loaded = loadServerConfig(dir);
+        const requestPath = resolve(io.cwd, args.positionals[0] as string);
+        const out = resolve(io.cwd, args.strings['out'] as string);
+        if (existsSync(out)) throw new RwError('CONFLICT', 'The --out file already exists; refusing to overwrite it.');
+        const bytes = new Uint8Array(readFileSync(requestPath));
+        if (bytes.byteLength > ENROLLMENT_REQUEST_MAX_BYTES) throw new RwError('TOO_LARGE', 'The enrollment request is too large.');
+        const trust = (args.lists['trust'] ?? []).map((p) => readFileSync(resolve(io.cwd, p), 'utf8'));
+        let request;
+        try {
+          request = verifyEnrollmentRequest(bytes);
+        } catch (error) {
+          refusalToError(error);
+        }
+        const now = io.clock();
+        const bundle = buildApprovalBundle(
+          {
+            serverName: loaded.config.name,
+            serverSeed: loaded.serverSeed,
+            serverPublicKey: loaded.serverPublicKey,
+            ...(loaded.config.publicUrl ? { serverUrl: loaded.config.publicUrl } : {}),
+            policy: loaded.policy,
+            policySeed: loaded.policySeed,
+            policyPublicKey: fromBase64(loaded.config.policyPublicKey),
+            trustedSubmitterKeys: [...loaded.config.trustedSubmitterKeys, ...trust],
+          },
+          request,
+          now,
+        );
+        const store = await openServerStore(dir, databaseOf(args, loaded));
+        let enrolled;
+        try {
+          enrolled = await enrollKeys(store, request, now);
+        } catch (error) {
+          refusalToError(error);
+        } finally {
+          await store.close();
+        }
+        writeFileSync(out, `${JSON.stringify(bundle, null, 2)}\n`, { flag: 'wx' });
+        io.stdout(`Enrolled workstation ${request.workstationId} (log origin ${request.logOrigin}):\n`);
+        for (const key of enrolled) io.stdout(`  ${key.role.padEnd(8)} ${key.subject.padEnd(24)} ${key.keyId}\n`);
+        io.stdout(`Approval bundle written to ${out}\n`);
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['server', 'revoke'],
+      summary: 'Revoke an enrolled key (its attestations and checkpoints are refused from now on)',
+      positionals: [{ name: 'KEYID', description: 'sha256 hex of the key (as printed by enroll)', required: true }],
+      options: { data: dataOption, database: databaseOption },
+      async run(args, io) {
+        const dir = dataDir(args, io);
+        const loaded = loadServerConfig(dir);
+        const store = await openServerStore(dir, databaseOf(args, loaded));
+        try {
+          const key = await revokeEnrolledKey(store, args.positionals[0] as string, io.clock());
+          io.stdout(`Revoked ${key.role} key ${key.keyId} (${key.subject}).\n`);
+        } catch (error) {
+          refusalToError(error);
+        } finally {
+          await store.close();
+        }
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['server', 'import-bundle'],
+      summary: 'Validate a media bundle from an air-gapped workstation and write its receipts',
+      positionals: [{ name: 'DIR', description: 'The media bundle folder (`rwctl sync export`)', required: true }],
+      options: {
+        data: dataOption,
+        out: { kind: 'string', description: 'Receipts folder (default DIR/receipts)' },
+        database: databaseOption,
+      },
+      async run(args, io) {
+        const dir = dataDir(args, io);
+        const loaded = loadServerConfig(dir);
+        const bundle = resolve(io.cwd, args.positionals[0] as string);
+        const out = args.strings['out'] ? resolve(io.cwd, args.strings['out']) : join(bundle, 'receipts');
+        const store = await openServerStore(dir, databaseOf(args, loaded));
+        const limits = loaded.config.limits;
+        try {
+          const outcome = await importBundle(
+            bundle,
+            out,
+            {
+              store,
+              appender: createAppendBatcher(store, serverCheckpointSigner(loaded.config.name, loaded.serverSeed)),
+              // Media arrive in batches the administrator chose to carry: the per-key rate limit is for the network.
+              limiter: createRateLimiter({ ratePerMinute: Number.MAX_SAFE_INTEGER, burst: Number.MAX_SAFE_INTEGER }, io.clock),
+              clock: io.clock,
+              maxBytes: limits.maxAttestationBytes,
+            },
+            { store, name: loaded.config.name, seed: loaded.serverSeed, clock: io.clock, maxBytes: limits.maxOtherBytes },
+          );
+          io.stdout(`Attestations: ${outcome.accepted} accepted, ${outcome.replayed} already in the log, ${outcome.refused.length} refused.\n`);
+          for (const r of outcome.refused) io.stdout(`  line ${r.line}: ${r.status} ${r.code}: ${r.message}\n`);
+          io.stdout(`Witness: ${outcome.witness.status}${outcome.witness.size !== undefined ? ` (size ${outcome.witness.size})` : ''}${outcome.witness.message ? `: ${outcome.witness.message}` : ''}\n`);
+          io.stdout(`Receipts written to ${outcome.receiptsDir}\n`);
+          return outcome.refused.length > 0 || outcome.witness.status === 'refused' ? EXIT.refused : EXIT.ok;
+        } finally {
+          await store.close();
+        }
+      },
+    },
+  ];
+}
+
+export const SERVER_COMMANDS: Command[] = createServerCommands();
+

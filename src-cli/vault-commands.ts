@@ -1,0 +1,103 @@
+/**
+ * rwctl vault init | add-user | change-passphrase. Passphrases never come from argv (visible in /proc):
+ * the acting user's from RW_PASSPHRASE or --passphrase-file or a prompt; a new user's or new
+ * passphrase from RW_NEW_PASSPHRASE or a prompt. Argon2id parameters are calibrated on this machine
+ * each time a slot is written (DESIGN §4: about 0.5 s, at least 64 MiB).
+ */
+import { randomBytes } from '../src-shared/node/crypto';
+import { RwError } from '../src-shared/errors';
+import { calibrateKdf, type KdfParams } from '../src-main/vault/kdf';
+import { addUser, changePassphrase, initVault, type VaultDeps } from '../src-main/vault/vault';
+import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { lockoutInForce, passphraseFileOption as passphraseFile, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
+import { readPassphrase } from './passphrase';
+
+export interface VaultCommandOptions {
+  /** Argon2id parameters for new slots; defaults to calibrating on this machine. Tests calibrate once and pass them in. */
+  kdf?: (io: CliIo) => Promise<KdfParams>;
+}
+
+export async function cliVaultDeps(io: CliIo, options: VaultCommandOptions, dir: string): Promise<VaultDeps> {
+  const kdf = options.kdf ? await options.kdf(io) : await calibrateKdf({ clock: io.clock });
+  return { clock: io.clock, random: randomBytes, kdf, policy: lockoutInForce(dir, io) };
+}
+
+/** A new passphrase, typed twice on a terminal so a typo does not lock the user out of their own slot. */
+async function readNewPassphrase(args: ParsedArgs, io: CliIo, envName: string, prompt: string): Promise<string> {
+  const first = await readPassphrase(args, io, envName, prompt);
+  const fromEnv = io.env[envName] !== undefined && io.env[envName] !== '';
+  const fromFile = envName === 'RW_PASSPHRASE' && args.strings['passphrase-file'] !== undefined;
+  if (!fromEnv && !fromFile) {
+    const again = await readPassphrase(args, io, envName, 'Repeat: ');
+    if (again !== first) throw new RwError('INVALID_INPUT', 'The two passphrases differ.');
+  }
+  return first;
+}
+
+
+export function createVaultCommands(options: VaultCommandOptions = {}): Command[] {
+  return [
+    {
+      path: ['vault', 'init'],
+      summary: 'Create a vault with its first reviewer',
+      positionals: [],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile },
+      async run(args, io) {
+        const dir = vaultDir(args, io);
+        const user = args.strings['user'] as string;
+        const passphrase = await readNewPassphrase(args, io, 'RW_PASSPHRASE', `New passphrase for ${user}: `);
+        const deps = await cliVaultDeps(io, options, dir);
+        const result = await initVault(dir, user, passphrase, deps);
+        io.stdout(
+          `Vault created for reviewer ${user}.\n` +
+            `  workstation id: ${result.workstationId}\n` +
+            `  device key store: ${result.deviceKeyStore}\n` +
+            `  Argon2id: ${deps.kdf.memoryKiB / 1024} MiB, t=${deps.kdf.iterations}, p=${deps.kdf.parallelism}\n`,
+        );
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['vault', 'add-user'],
+      summary: 'Add a reviewer or auditor (authorised by a reviewer)',
+      positionals: [],
+      options: {
+        vault: vaultOption,
+        user: { kind: 'string', description: 'Name of the new user', required: true },
+        role: { kind: 'string', description: 'reviewer or auditor', required: true },
+        as: { kind: 'string', description: 'Authorising reviewer', required: true },
+        'passphrase-file': { kind: 'string', description: "The authorising reviewer's passphrase file (else RW_PASSPHRASE or a prompt)" },
+      },
+      async run(args, io) {
+        const dir = vaultDir(args, io);
+        const user = args.strings['user'] as string;
+        const role = args.strings['role'];
+        if (role !== 'reviewer' && role !== 'auditor') throw new RwError('USAGE', '--role must be reviewer or auditor.');
+        const asUser = args.strings['as'] as string;
+        const asPassphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${asUser}: `);
+        const newPassphrase = await readNewPassphrase(args, io, 'RW_NEW_PASSPHRASE', `New passphrase for ${user}: `);
+        const deps = await cliVaultDeps(io, options, dir);
+        await withAttemptsLeft(addUser(dir, { user, role, newPassphrase }, { asUser, asPassphrase }, deps));
+        io.stdout(`Added ${role} ${user}.${role === 'auditor' ? ' (audit store only; no key for case content)' : ''}\n`);
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['vault', 'change-passphrase'],
+      summary: "Change a user's passphrase (rewraps the key slot; nothing is re-encrypted)",
+      positionals: [],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile },
+      async run(args, io) {
+        const dir = vaultDir(args, io);
+        const user = args.strings['user'] as string;
+        const current = await readPassphrase(args, io, 'RW_PASSPHRASE', `Current passphrase for ${user}: `);
+        const next = await readNewPassphrase(args, io, 'RW_NEW_PASSPHRASE', 'New passphrase: ');
+        await withAttemptsLeft(changePassphrase(dir, user, current, next, await cliVaultDeps(io, options, dir)));
+        io.stdout(`Passphrase changed for ${user}.\n`);
+        return EXIT.ok;
+      },
+    },
+  ];
+}
+
+export const VAULT_COMMANDS: Command[] = createVaultCommands();

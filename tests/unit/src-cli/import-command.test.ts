@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair, privateKeyToPem, publicKeyOf, publicKeyToPem, randomBytes } from '../../../src-shared/node/crypto';
+import { runCli } from '../../../src-cli/main';
+import { IMPORT_COMMANDS } from '../../../src-cli/import-command';
+import { PACKAGE_COMMANDS } from '../../../src-cli/package-commands';
+import type { CliIo } from '../../../src-cli/command';
+import { initVault, unlockVault } from '../../../src-main/vault/vault';
+import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
+import { countRows, signatureFor, submissionBytes, tempDir, writeFiles } from '../../helpers/package-fixtures';
+
+const PASS = 'correct horse battery staple';
+const commands = [...PACKAGE_COMMANDS, ...IMPORT_COMMANDS];
+
+function io(cwd: string) {
+  const out = { stdout: '', stderr: '' };
+  const value: CliIo = {
+    stdout: (t) => void (out.stdout += t),
+    stderr: (t) => void (out.stderr += t),
+    env: { RW_PASSPHRASE: PASS },
+    stdin: Readable.from([]),
+    cwd,
+    clock: () => Date.parse('2026-11-28T10:00:00Z'),
+  };
+  return { io: value, out };
+}
+
+async function setup() {
+  const work = tempDir();
+  const vaultDir = path.join(work, 'vault');
+  await initVault(vaultDir, 'alice', PASS, { clock: () => 0, random: randomBytes, kdf: MIN_KDF_PARAMS });
+  const key = generateKeyPair('ecdsa-p256');
+  fs.writeFileSync(path.join(work, 'key.pem'), privateKeyToPem(key));
+  fs.writeFileSync(path.join(work, 'pub.pem'), publicKeyToPem(publicKeyOf(key)));
+  return { work, vaultDir, key };
+}
+
+async function cases(vaultDir: string): Promise<number> {
+  const vault = await unlockVault(vaultDir, 'alice', PASS, { clock: () => 0 });
+  try {
+    return countRows(vault.content!, 'cases');
+  } finally {
+    vault.close();
+  }
+}
+
+describe('rwctl import', () => {
+  it('imports a signed package and prints the new case id', async () => {
+    const { work, vaultDir } = await setup();
+    writeFiles(path.join(work, 'pkg'), { 'submission.json': submissionBytes(), 'card.md': '# card\n' });
+    await runCli(['package', 'sign', 'pkg', '--key', 'key.pem'], io(work).io, commands);
+    const run = io(work);
+    expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], run.io, commands)).toBe(0);
+    expect(run.out.stdout).toMatch(/^case-[0-9a-f]{32}\n$/);
+    expect(await cases(vaultDir)).toBe(1);
+  });
+
+  it('refuses a hostile package with one line (entry and reason), exit 1, and no case', async () => {
+    const { work, vaultDir, key } = await setup();
+    const files = { 'submission.json': submissionBytes(), 'a\\..\\b.txt': 'x' };
+    writeFiles(path.join(work, 'pkg'), files);
+    fs.writeFileSync(path.join(work, 'pkg/model.sig'), signatureFor(files, key));
+    const run = io(work);
+    expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], run.io, commands)).toBe(1);
+    expect(run.out.stderr).toBe('rwctl: Package refused: "a\\\\..\\\\b.txt": backslashes are not allowed in names.\n');
+    expect(run.out.stdout).toBe('');
+    expect(await cases(vaultDir)).toBe(0);
+  });
+
+  it('needs at least one --trust key (usage, exit 2)', async () => {
+    const { work } = await setup();
+    const run = io(work);
+    expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice'], run.io, commands)).toBe(2);
+    expect(run.out.stderr).toMatch(/--trust/);
+  });
+
+  it('fails authentication with a wrong passphrase (exit 3)', async () => {
+    const { work } = await setup();
+    writeFiles(path.join(work, 'pkg'), { 'submission.json': submissionBytes() });
+    const run = io(work);
+    run.io.env = { RW_PASSPHRASE: 'wrong passphrase here' };
+    expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], run.io, commands)).toBe(3);
+  });
+});

@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CASES_COMMANDS } from '../../../src-cli/cases-commands';
+import type { CliIo } from '../../../src-cli/command';
+import { allCommands, runCli } from '../../../src-cli/main';
+import { createVaultCommands } from '../../../src-cli/vault-commands';
+import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
+import { unlockVault } from '../../../src-main/vault/vault';
+import { generateEd25519 } from '../../../src-shared/node/crypto';
+import { DEFAULT_POLICY } from '../../../src-shared/policy';
+import { enrollWithSignedPolicy } from '../../helpers/enroll-signed-policy';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const ALICE_PW = 'alice passphrase 1';
+const AUDREY_PW = 'audrey passphrase 3';
+
+// The fast profile (64 MiB floor, one pass) stands in for calibration in the in-process tests.
+const commands = [...createVaultCommands({ kdf: async () => MIN_KDF_PARAMS }), ...CASES_COMMANDS];
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-cli-'));
+});
+afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function fakeIo(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: (t) => void out.push(t),
+    stderr: (t) => void err.push(t),
+    env,
+    stdin: Readable.from([]),
+    cwd: root,
+    clock: () => Date.now(),
+  };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+async function run(argv: string[], env: Record<string, string> = {}) {
+  const f = fakeIo(env);
+  const code = await runCli(argv, f.io, commands);
+  return { code, stdout: f.out(), stderr: f.err() };
+}
+
+async function initWithAuditor() {
+  expect((await run(['vault', 'init', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW })).code).toBe(0);
+  const added = await run(['vault', 'add-user', '--vault', 'v', '--user', 'audrey', '--role', 'auditor', '--as', 'alice'], { RW_PASSPHRASE: ALICE_PW, RW_NEW_PASSPHRASE: AUDREY_PW });
+  expect(added).toMatchObject({ code: 0, stdout: expect.stringContaining('Added auditor audrey') });
+}
+
+describe('rwctl vault and cases (in process)', () => {
+  it('registers its commands with the real runner', () => {
+    const paths = allCommands().map((c) => c.path.join(' '));
+    expect(paths).toEqual(expect.arrayContaining(['vault init', 'vault add-user', 'vault change-passphrase', 'cases list']));
+  });
+
+  it('initialises, adds an auditor and lists cases as JSON for a reviewer', async () => {
+    await initWithAuditor();
+    const vault = await unlockVault(path.join(root, 'v'), 'alice', ALICE_PW, { clock: () => Date.now() });
+    vault.content?.prepare("INSERT INTO cases VALUES ('case-1', 'Model X', 'Dev Co', '1.0', '2026-11-01', '2026-12-15', '2026-12-01', 'sha256:ab', 'k', 5, '{}')").run();
+    vault.close();
+    const listed = await run(['cases', 'list', '--vault', 'v', '--user', 'alice', '--json'], { RW_PASSPHRASE: ALICE_PW });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({
+      cases: [{ id: 'case-1', model: 'Model X', developer: 'Dev Co', version: '1.0', releaseDate: '2026-12-15', reviewDeadline: '2026-12-01', packageDigest: 'sha256:ab', importedAt: 5, artifactCount: 0 }],
+    });
+    const table = await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW });
+    expect(table.stdout).toMatch(/^ID\s+MODEL.*\ncase-1\s+Model X\s+1\.0\s+Dev Co/);
+  });
+
+  it('reads the authorising passphrase from --passphrase-file', async () => {
+    fs.writeFileSync(path.join(root, 'pw.txt'), `${ALICE_PW}\n`);
+    expect((await run(['vault', 'init', '--vault', 'v', '--user', 'alice', '--passphrase-file', 'pw.txt'])).code).toBe(0);
+    expect((await run(['cases', 'list', '--vault', 'v', '--user', 'alice', '--passphrase-file', 'pw.txt'])).code).toBe(0);
+  });
+
+  it('changes a passphrase', async () => {
+    await initWithAuditor();
+    expect((await run(['vault', 'change-passphrase', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW, RW_NEW_PASSPHRASE: 'another long passphrase' })).code).toBe(0);
+    expect((await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW })).code).toBe(3);
+    expect((await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'another long passphrase' })).code).toBe(0);
+  });
+
+  it.each([
+    ['a missing --vault', ['vault', 'init', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW }, 2],
+    ['an unknown option', ['vault', 'init', '--vault', 'v', '--user', 'alice', '--passphrase', 'x'], { RW_PASSPHRASE: ALICE_PW }, 2],
+    ['no passphrase source and no terminal', ['vault', 'init', '--vault', 'v', '--user', 'alice'], {}, 2],
+    ['a short passphrase', ['vault', 'init', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'short' }, 1],
+    ['a bad user name', ['vault', 'init', '--vault', 'v', '--user', '../alice'], { RW_PASSPHRASE: ALICE_PW }, 1],
+    ['cases in a folder without a vault', ['cases', 'list', '--vault', 'nowhere', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW }, 1],
+  ])('exits with the contract code for %s', async (_name, argv, env, code) => {
+    expect((await run(argv, env)).code).toBe(code);
+  });
+
+  it.each([
+    ['a second init', ['vault', 'init', '--vault', 'v', '--user', 'bob'], { RW_PASSPHRASE: ALICE_PW }, 1],
+    ['a role that does not exist', ['vault', 'add-user', '--vault', 'v', '--user', 'x', '--role', 'admin', '--as', 'alice'], { RW_PASSPHRASE: ALICE_PW, RW_NEW_PASSPHRASE: AUDREY_PW }, 2],
+    ['an add-user authorised by an auditor', ['vault', 'add-user', '--vault', 'v', '--user', 'x', '--role', 'reviewer', '--as', 'audrey'], { RW_PASSPHRASE: AUDREY_PW, RW_NEW_PASSPHRASE: AUDREY_PW }, 1],
+    ['an add-user with a wrong authorising passphrase', ['vault', 'add-user', '--vault', 'v', '--user', 'x', '--role', 'auditor', '--as', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!', RW_NEW_PASSPHRASE: AUDREY_PW }, 3],
+    ['an add-user of an existing name', ['vault', 'add-user', '--vault', 'v', '--user', 'AUDREY', '--role', 'auditor', '--as', 'alice'], { RW_PASSPHRASE: ALICE_PW, RW_NEW_PASSPHRASE: AUDREY_PW }, 1],
+    ['a wrong passphrase', ['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' }, 3],
+    ['an unknown user', ['cases', 'list', '--vault', 'v', '--user', 'zed'], { RW_PASSPHRASE: ALICE_PW }, 3],
+    ['an auditor listing case content', ['cases', 'list', '--vault', 'v', '--user', 'audrey'], { RW_PASSPHRASE: AUDREY_PW }, 1],
+  ])('exits with the contract code for %s on an existing vault', async (_name, argv, env, code) => {
+    await initWithAuditor();
+    const r = await run(argv, env);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(/^rwctl: /);
+    expect(r.stderr).not.toContain(root);
+  });
+
+  it('prints the same refusal for an unknown user and a wrong passphrase, with the attempts left', async () => {
+    await initWithAuditor();
+    const wrong = await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    const unknown = await run(['cases', 'list', '--vault', 'v', '--user', 'zed'], { RW_PASSPHRASE: ALICE_PW });
+    expect(wrong.stderr).toContain('9 attempts left');
+    expect(unknown.stderr).toBe(wrong.stderr.replace('9 attempts', '8 attempts'));
+  });
+
+  it("counts failed unlocks against the installed signed policy's lockout, as the app does", async () => {
+    await initWithAuditor();
+    const vault = await unlockVault(path.join(root, 'v'), 'alice', ALICE_PW, { clock: () => Date.now(), policy: DEFAULT_POLICY.lockout });
+    try {
+      enrollWithSignedPolicy(vault.audit, vault.workstationId, { ...DEFAULT_POLICY, version: 2, lockout: { delayAfter: 2, lockAfter: 4 } }, generateEd25519(), Date.now());
+    } finally {
+      vault.close();
+    }
+    const wrong = await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    expect(wrong.stderr).toContain('3 attempts left');
+    await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: 'wrong passphrase!' });
+    // Locked after four, as the policy says (the default would allow ten): the right passphrase is refused too.
+    expect((await run(['cases', 'list', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW })).code).not.toBe(0);
+  });
+});
+
+describe('rwctl as a real child process', () => {
+  const rwctl = (args: string[], env: Record<string, string>) =>
+    spawnSync('npx', ['tsx', 'src-cli/entry.ts', ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, RW_PASSPHRASE: '', RW_NEW_PASSPHRASE: '', ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('initialises with a calibrated KDF and counts failed unlocks across separate processes', () => {
+    const v = path.join(root, 'v');
+    const init = rwctl(['vault', 'init', '--vault', v, '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW });
+    expect(init.stderr).toBe('');
+    expect(init.status).toBe(0);
+    expect(init.stdout).toMatch(/Argon2id: \d+ MiB, t=\d+/);
+    const slot = JSON.parse(fs.readFileSync(path.join(root, 'v', 'slots.json'), 'utf8')).slots[0];
+    expect(slot.kdf.memoryKiB).toBeGreaterThanOrEqual(65536);
+
+    // Each failure is recorded by a separate process; the next process continues the count.
+    for (let i = 0; i < 3; i++) {
+      const r = rwctl(['cases', 'list', '--vault', v, '--user', i === 1 ? 'nobody' : 'alice'], { RW_PASSPHRASE: `wrong passphrase ${i}` });
+      expect(r.status).toBe(3);
+      expect(r.stderr).toContain(`not correct. ${9 - i} attempt`);
+    }
+    expect(JSON.parse(fs.readFileSync(path.join(v, 'unlock-state.json'), 'utf8')).failures).toBe(3);
+  });
+});
