@@ -3,17 +3,18 @@
  * administration (issue 5 §5). The admin token is printed once by init and never stored in clear; the
  * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RwError } from '../src-shared/errors';
 import { fromBase64 } from '../src-shared/encoding';
 import { formatVerifierKey, NOTE_ALG_ED25519 } from '../src-shared/node/signed-note';
 import { formatCosignatureVerifierKey } from '../src-shared/node/cosignature';
-import { initDataDir, loadServerConfig, DEFAULT_LISTEN, SERVER_FILES, type LoadedServer } from '../src-server/server-config';
+import { initDataDir, loadServerConfig, DEFAULT_LISTEN, type LoadedServer } from '../src-server/server-config';
 import { openServerStore } from '../src-server/open-store';
-import { listen, parseListen } from '../src-server/http-server';
-import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest, ENROLLMENT_REQUEST_MAX_BYTES } from '../src-server/enrollment';
+import { enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest, ENROLLMENT_REQUEST_MAX_BYTES } from '../src-server/enrollment';
 import { importBundle } from '../src-server/bundle-import';
+import { approvalFromServer } from '../src-server/approval-bundle';
+import { startServer } from '../src-server/main';
 import { serverCheckpointSigner } from '../src-server/server-log';
 import { createRateLimiter } from '../src-server/rate-limiter';
 import { createAppendBatcher } from '../src-server/append-batcher';
@@ -34,14 +35,6 @@ function dataDir(args: ParsedArgs, io: CliIo): string {
 
 function databaseOf(args: ParsedArgs, loaded: LoadedServer): string | undefined {
   return args.strings['database'] ?? loaded.config.database;
-}
-
-function usage(fn: () => { host: string; port: number }): { host: string; port: number } {
-  try {
-    return fn();
-  } catch (error) {
-    throw new RwError('USAGE', error instanceof Error ? error.message : 'Bad --listen value.');
-  }
 }
 
 function waitForSignal(): Promise<void> {
@@ -103,31 +96,22 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
         'tls-key': { kind: 'string', description: 'PEM private key for --tls-cert' },
       },
       async run(args, io) {
-        const dir = dataDir(args, io);
-        // `npm run server` on a fresh checkout: initialise the folder first (random keys and admin token,
-        // printed once; never a default credential).
-        if (!existsSync(join(dir, SERVER_FILES.config)) && (!existsSync(dir) || readdirSync(dir).length === 0)) {
-          const { adminToken, config } = initDataDir(dir);
-          io.stdout(`rwctl server: initialised ${dir} as ${config.name}\nAdmin token (shown once; only its hash is kept):\n${adminToken}\n`);
-        }
-        const loaded = loadServerConfig(dir);
-        const where = usage(() => parseListen(args.strings['listen'] ?? loaded.config.listen ?? DEFAULT_LISTEN));
         const certArg = args.strings['tls-cert'];
         const keyArg = args.strings['tls-key'];
         if ((certArg === undefined) !== (keyArg === undefined)) throw new RwError('USAGE', '--tls-cert and --tls-key go together.');
-        const tls = certArg && keyArg ? { cert: resolve(io.cwd, certArg), key: resolve(io.cwd, keyArg) } : loaded.config.tls ? { cert: resolve(dir, loaded.config.tls.cert), key: resolve(dir, loaded.config.tls.key) } : undefined;
-        const store = await openServerStore(dir, databaseOf(args, loaded));
-        let running;
-        try {
-          running = await listen({ loaded, store, clock: io.clock, log: (line) => io.stderr(`rwctl server: ${line}\n`) }, { ...where, ...(tls ? { tls } : {}) });
-        } catch (error) {
-          await store.close();
-          throw new RwError('INVALID_INPUT', `Cannot listen on ${where.host}:${where.port}: ${error instanceof Error && 'code' in error ? String(error.code) : 'failed'}.`);
-        }
-        io.stdout(`rwctl server: ${loaded.config.name} listening on ${running.url} (${store.kind})\n`);
+        const dir = dataDir(args, io);
+        const server = await startServer({
+          dataDir: dir,
+          ...(args.strings['listen'] ? { listen: args.strings['listen'] } : {}),
+          ...(args.strings['database'] ? { database: args.strings['database'] } : {}),
+          ...(certArg && keyArg ? { tls: { cert: resolve(io.cwd, certArg), key: resolve(io.cwd, keyArg) } } : {}),
+          clock: io.clock,
+          log: (line) => io.stderr(`rwctl server: ${line}\n`),
+        });
+        if (server.newAdminToken) io.stdout(`rwctl server: initialised ${dir} as ${server.name}\nAdmin token (shown once; only its hash is kept):\n${server.newAdminToken}\n`);
+        io.stdout(`rwctl server: ${server.name} listening on ${server.url} (${server.storeKind})\n`);
         await (options.waitForStop ?? waitForSignal)();
-        await running.close();
-        await store.close();
+        await server.stop();
         io.stdout('rwctl server: stopped\n');
         return EXIT.ok;
       },
@@ -158,20 +142,7 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
           refusalToError(error);
         }
         const now = io.clock();
-        const bundle = buildApprovalBundle(
-          {
-            serverName: loaded.config.name,
-            serverSeed: loaded.serverSeed,
-            serverPublicKey: loaded.serverPublicKey,
-            ...(loaded.config.publicUrl ? { serverUrl: loaded.config.publicUrl } : {}),
-            policy: loaded.policy,
-            policySeed: loaded.policySeed,
-            policyPublicKey: fromBase64(loaded.config.policyPublicKey),
-            trustedSubmitterKeys: [...loaded.config.trustedSubmitterKeys, ...trust],
-          },
-          request,
-          now,
-        );
+        const bundle = approvalFromServer(loaded, request, now, trust);
         const store = await openServerStore(dir, databaseOf(args, loaded));
         let enrolled;
         try {

@@ -11,16 +11,17 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { formatConflictBody } from '../src-shared/node/tlog-witness';
 import { utf8 } from '../src-shared/encoding';
+import { z } from 'zod';
 import { parseStrictJson } from '../src-shared/strict-json';
 import { acceptAttestation } from './attestation-intake';
 import { checkAdminAuthorization } from './admin-token';
-import { buildApprovalBundle, enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest } from './enrollment';
+import { enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest } from './enrollment';
 import { refuse, viewOf } from './refusal';
 import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverCheckpointSigner } from './server-log';
 import { createRateLimiter } from './rate-limiter';
 import { createAppendBatcher } from './append-batcher';
 import { addCheckpoint } from './witness';
-import { fromBase64 } from '../src-shared/encoding';
+import { approvalFromServer } from './approval-bundle';
 import type { LoadedServer } from './server-config';
 import type { ServerStore } from './server-store';
 
@@ -44,6 +45,21 @@ function send(res: http.ServerResponse, status: number, contentType: string, bod
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
   send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`, extra);
+}
+
+/** POST /v1/admin/revoke body: exactly `{"keyId": "<64 hex>"}`; anything else is refused before the store is touched. */
+const RevokeBody = z.object({ keyId: z.string().regex(/^[0-9a-f]{64}$/, 'A key id is 64 lowercase hex digits.') }).strict();
+
+function parseRevokeBody(bytes: Uint8Array): z.infer<typeof RevokeBody> {
+  let json: unknown;
+  try {
+    json = parseStrictJson(bytes);
+  } catch {
+    refuse('malformed-json', 'The body must be JSON {"keyId": "<hex>"}.');
+  }
+  const parsed = RevokeBody.safeParse(json);
+  if (!parsed.success) refuse('bad-request', `The body must be JSON {"keyId": "<hex>"}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
 }
 
 /** Reads at most `limit` bytes; refuses (413) on the declared length before reading, or once the count passes it. */
@@ -140,32 +156,12 @@ export function createHandler(app: ServerApp): Handler {
       const request = verifyEnrollmentRequest(await readBody(req, limits.maxOtherBytes));
       const now = clock();
       const enrolled = await enrollKeys(store, request, now);
-      const approval = buildApprovalBundle(
-        {
-          serverName: loaded.config.name,
-          serverSeed: loaded.serverSeed,
-          serverPublicKey: loaded.serverPublicKey,
-          ...(loaded.config.publicUrl ? { serverUrl: loaded.config.publicUrl } : {}),
-          policy: loaded.policy,
-          policySeed: loaded.policySeed,
-          policyPublicKey: fromBase64(loaded.config.policyPublicKey),
-          trustedSubmitterKeys: loaded.config.trustedSubmitterKeys,
-        },
-        request,
-        now,
-      );
+      const approval = approvalFromServer(loaded, request, now);
       sendJson(res, 201, { enrolled: enrolled.map((k) => ({ keyId: k.keyId, role: k.role, subject: k.subject })), approval });
     },
     'POST /v1/admin/revoke': async (req, res) => {
       requireAdmin(app, req);
-      let keyId: unknown;
-      try {
-        keyId = (parseStrictJson(await readBody(req, limits.maxOtherBytes)) as { keyId?: unknown } | null)?.keyId;
-      } catch (error) {
-        if (viewOf(error).reason === 'body-too-large') throw error;
-        refuse('malformed-json', 'The body must be JSON {"keyId": "<hex>"}.');
-      }
-      if (typeof keyId !== 'string') refuse('bad-request', 'The body must be JSON {"keyId": "<hex>"}.');
+      const { keyId } = parseRevokeBody(await readBody(req, limits.maxOtherBytes));
       const key = await revokeEnrolledKey(store, keyId, clock());
       sendJson(res, 200, { keyId: key.keyId, revokedAt: key.revokedAt });
     },

@@ -354,4 +354,23 @@ describe('admin endpoints', () => {
     const reenroll = await request(`${server.url}/v1/admin/enroll`, 'POST', enrollmentRequestBytes(newcomer), auth);
     expect(reenroll.status).toBe(409);
   });
+
+  it('refuses a revoke body that is not exactly {"keyId": "<64 hex>"} and revokes nothing', async () => {
+    const auth = { Authorization: `Bearer ${adminToken}` };
+    const cases: Array<[string, string, string]> = [
+      ['not JSON', '{keyId:', 'malformed-json'],
+      ['an array', '[]', 'bad-request'],
+      ['keyId missing', '{}', 'bad-request'],
+      ['keyId a number', '{"keyId": 7}', 'bad-request'],
+      ['keyId upper-case hex', JSON.stringify({ keyId: reviewer.keyId.toUpperCase() }), 'bad-request'],
+      ['an extra field', JSON.stringify({ keyId: reviewer.keyId, force: true }), 'bad-request'],
+    ];
+    for (const [name, body, code] of cases) {
+      const revoke = await request(`${server.url}/v1/admin/revoke`, 'POST', body, auth);
+      expect(revoke.status, name).toBe(400);
+      expect(errorOf(revoke.body).code, name).toBe(code);
+    }
+    const unknown = await request(`${server.url}/v1/admin/revoke`, 'POST', JSON.stringify({ keyId: 'ab'.repeat(32) }), auth);
+    expect(unknown.status).toBe(404);
+  });
 });
