@@ -32,7 +32,7 @@ function vitestCounts(file) {
 }
 
 stage('typecheck', () => {
-  const r = sh('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit', '--pretty', 'false'], { capture: true });
+  const r = sh('node', ['scripts/typecheck.mjs'], { capture: true });
   const errors = (r.stdout.match(/error TS\d+/g) ?? []).length;
   return { ok: r.code === 0, summary: `${errors} type errors, ${r.seconds}s`, failed: r.code === 0 ? 0 : 1 };
 });

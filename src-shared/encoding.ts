@@ -5,34 +5,58 @@ const HEX_RE = /^(?:[0-9a-f]{2})*$/i;
 const B64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const B64URL_RE = /^[A-Za-z0-9_-]*$/;
 
+// Pure JavaScript (no Buffer): this module also runs in the sandboxed renderer and overlay, where Node's
+// globals do not exist (see ARCHITECTURE: layers).
+const HEX_DIGITS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX_DIGITS[bytes[i]!];
+  return out;
 }
 
 export function fromHex(text: string): Uint8Array {
   if (!HEX_RE.test(text)) throw new RwError('INVALID_INPUT', 'Not valid hexadecimal.');
-  return new Uint8Array(Buffer.from(text, 'hex'));
+  const out = new Uint8Array(text.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+const BASE64_CHUNK = 0x8000;
+
+function binaryOf(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += BASE64_CHUNK) out += String.fromCharCode(...bytes.subarray(i, i + BASE64_CHUNK));
+  return out;
 }
 
 export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return btoa(binaryOf(bytes));
 }
 
-/** Standard alphabet with padding (RFC 4648 §4); anything else is refused. */
+/**
+ * Standard alphabet with padding (RFC 4648 §4); anything else is refused, and so is a non-canonical
+ * encoding (set bits in the padding, RFC 4648 §3.5): two spellings of one value would let a relay make
+ * a second, "different" copy of signed bytes.
+ */
 export function fromBase64(text: string): Uint8Array {
   if (!B64_RE.test(text)) throw new RwError('INVALID_INPUT', 'Not valid base64.');
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  const bytes = bytesFromBinary(atob(text));
+  if (toBase64(bytes) !== text) throw new RwError('INVALID_INPUT', 'Not canonical base64 (padding bits set).');
+  return bytes;
 }
 
 export function toBase64Url(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url');
+  return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-/** URL-safe alphabet (RFC 4648 §5), padding optional. */
+/** URL-safe alphabet (RFC 4648 §5), padding optional; non-canonical encodings refused as for fromBase64. */
 export function fromBase64Url(text: string): Uint8Array {
   const unpadded = text.replace(/={0,2}$/, '');
   if (!B64URL_RE.test(unpadded) || unpadded.length % 4 === 1) throw new RwError('INVALID_INPUT', 'Not valid base64url.');
-  return new Uint8Array(Buffer.from(unpadded, 'base64url'));
+  const bytes = bytesFromBinary(atob(unpadded.replace(/-/g, '+').replace(/_/g, '/')));
+  if (toBase64Url(bytes) !== unpadded) throw new RwError('INVALID_INPUT', 'Not canonical base64url (padding bits set).');
+  return bytes;
 }
 
 /** DSSE allows either alphabet for payload and sig (DSSE envelope.md); accept both, strictly. */

@@ -25,3 +25,26 @@ describe('encoding', () => {
     expect(utf8('é').byteLength).toBe(2);
   });
 });
+
+describe('pure encoders (no Buffer: they also run in the renderer)', () => {
+  it('agree with Node for every length 0..299 in both directions', () => {
+    for (let n = 0; n < 300; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 131 + n * 7) & 0xff);
+      const node = Buffer.from(bytes);
+      expect(toHex(bytes)).toBe(node.toString('hex'));
+      expect(toBase64(bytes)).toBe(node.toString('base64'));
+      expect(toBase64Url(bytes)).toBe(node.toString('base64url'));
+      expect(fromHex(node.toString('hex'))).toEqual(bytes);
+      expect(fromBase64(node.toString('base64'))).toEqual(bytes);
+      expect(fromBase64Url(node.toString('base64url'))).toEqual(bytes);
+    }
+  });
+
+  it.each([
+    ['base64 with set padding bits (one byte)', () => fromBase64('QR==')],
+    ['base64 with set padding bits (two bytes)', () => fromBase64('QUJ=')],
+    ['base64url with set padding bits', () => fromBase64Url('QR')],
+  ])('refuses non-canonical %s', (_name, decode) => {
+    expect(decode).toThrow(/canonical/);
+  });
+});

@@ -8,11 +8,11 @@
  * top-level and subject members are dropped (the spec tells consumers to ignore them).
  */
 import { z } from 'zod';
-import { RwError } from './errors';
-import { canonicalBytes } from './canonical-json';
-import { parseStrictJson } from './strict-json';
-import { toHex } from './encoding';
-import type { VerifiedEnvelope } from './node/dsse';
+import { RwError } from '../errors';
+import { canonicalBytes } from '../canonical-json';
+import { parseStrictJson } from '../strict-json';
+import { toHex } from '../encoding';
+import type { VerifiedEnvelope } from './dsse';
 
 export const IN_TOTO_STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildStatement, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, parseStatement, parseVerifiedStatement, statementBytes } from '../../../src-shared/in-toto';
-import { signEnvelope, verifyEnvelope } from '../../../src-shared/node/dsse';
-import { ed25519PublicKey, ed25519Sign, generateEd25519, sha256 } from '../../../src-shared/node/crypto';
-import { fromUtf8, toHex, utf8 } from '../../../src-shared/encoding';
+import { buildStatement, IN_TOTO_PAYLOAD_TYPE, IN_TOTO_STATEMENT_V1, parseStatement, parseVerifiedStatement, statementBytes } from '../../../../src-shared/node/in-toto';
+import { signEnvelope, verifyEnvelope } from '../../../../src-shared/node/dsse';
+import { ed25519PublicKey, ed25519Sign, generateEd25519, sha256 } from '../../../../src-shared/node/crypto';
+import { fromUtf8, toHex, utf8 } from '../../../../src-shared/encoding';
 
 const digest = sha256(utf8('model card'));
 const PREDICATE = 'https://rw.example/review-outcome/v1';
