@@ -23,7 +23,8 @@ import { TreeBuilder } from '../src-main/audit/tree-builder';
 import { AuditQuery } from '../src-main/audit/audit-query';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
-import { databaseLogSource, verifyAccessLog, verifyLog, type LeafRow, type LogSource } from '../src-main/audit/verify-log';
+import { verifyLog, type LeafRow, type LogSource } from '../src-main/audit/verify-log';
+import { databaseLogSource, verifyAccessLog } from '../src-main/audit/verify-access-log';
 import { openEncryptedDb } from '../src-main/vault/encrypted-db';
 import { runMigrations } from '../src-main/vault/migrations';
 

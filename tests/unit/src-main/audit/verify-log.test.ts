@@ -6,7 +6,8 @@ import { fromUtf8, utf8 } from '../../../../src-shared/encoding';
 import { leafHash } from '../../../../src-shared/node/merkle';
 import { ed25519NoteSigner } from '../../../../src-shared/node/signed-note';
 import { logOrigin } from '../../../../src-main/audit/access-log';
-import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns, verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
+import { verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
+import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns } from '../../../../src-main/audit/verify-access-log';
 import { openAuditFixture, reviewer, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 let f: AuditFixture;
