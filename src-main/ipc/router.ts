@@ -37,7 +37,7 @@ export interface AuditRecord {
   detail?: Record<string, string | number | boolean>;
 }
 
-/** The access log as the router sees it. Writing must succeed before the service runs (fail closed). */
+/** The access log as the router sees it. Written after the service answers and before the answer is released: if writing fails, nothing is released (fail closed). */
 export interface AuditHook {
   record(entry: AuditRecord): Promise<void> | void;
 }
