@@ -27,7 +27,7 @@ function isWs(c: number): boolean {
 
 function makeNonce(text: string): string {
   for (let i = 0; ; i++) {
-    const nonce = `\u0001rw-nan-${Math.random().toString(36).slice(2)}-${i}`;
+    const nonce = `~rw-nan-${Math.random().toString(36).slice(2)}-${i}`;
     if (!text.includes(nonce)) return nonce;
   }
 }
