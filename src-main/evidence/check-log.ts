@@ -355,7 +355,8 @@ function toRow(
   }
   const first = scores ? obj(Object.values(scores)[0]) : null;
   const output = obj(sample.output);
-  const answer = str(output?.completion) ?? str(first?.answer) ?? '';
+  const completion = str(output?.completion);
+  const answer = completion || (str(first?.answer) ?? '');
   return {
     id,
     epoch,

@@ -139,6 +139,17 @@ function eventSummary(e: Json): string {
   return s.length > EVENT_SUMMARY ? `${s.slice(0, EVENT_SUMMARY - 1)}…` : s;
 }
 
+/** ModelOutput.completion, or the text of its first choice when the writer left completion out. */
+function outputText(output: Json | null): string {
+  if (!output) return '';
+  if (typeof output.completion === 'string' && output.completion !== '') return output.completion;
+  const first = Array.isArray(output.choices) ? obj(output.choices[0]) : null;
+  return parts(obj(first?.message)?.content)
+    .filter((p) => p.kind === 'text')
+    .map((p) => p.text)
+    .join('\n');
+}
+
 /** A resolved sample as a transcript (call resolveSample first). */
 export function toTranscript(sample: Json): Transcript {
   const input = typeof sample.input === 'string' ? [{ role: 'user', parts: [{ kind: 'text' as const, text: sample.input }], toolCalls: [], toolCallId: null, error: null }] : Array.isArray(sample.input) ? sample.input.map(message) : [];
@@ -155,7 +166,7 @@ export function toTranscript(sample: Json): Transcript {
     input,
     target: Array.isArray(sample.target) ? sample.target.map(text).join(' | ') : text(sample.target),
     messages: Array.isArray(sample.messages) ? sample.messages.map(message) : [],
-    output: text(obj(sample.output)?.completion),
+    output: outputText(obj(sample.output)),
     scores,
     error: obj(sample.error) ? text(obj(sample.error)!.message) : null,
     events: allEvents.map((e) => ({ event: text(e.event), timestamp: typeof e.timestamp === 'string' ? e.timestamp : null, summary: eventSummary(e) })),
