@@ -19,6 +19,8 @@ export interface ZipInput {
   method?: Method;
   /** Written instead of the true CRC-32 (damage). */
   crc?: number;
+  /** Already compressed with `method` (batch compression). */
+  compressed?: Uint8Array;
 }
 
 export function zstdCompress(data: Uint8Array, level = 3): Uint8Array {
@@ -37,7 +39,8 @@ export function buildZip(entries: ZipInput[], defaultMethod: Method = 'deflate')
   let offset = 0;
   for (const e of entries) {
     const name = Buffer.from(e.name, 'utf8');
-    const { code, bytes } = compress(e.data, e.method ?? defaultMethod);
+    const method = e.method ?? defaultMethod;
+    const { code, bytes } = e.compressed ? { code: method === 'zstd' ? 93 : method === 'deflate' ? 8 : 0, bytes: e.compressed } : compress(e.data, method);
     const crc = e.crc ?? zlib.crc32(e.data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
