@@ -112,9 +112,9 @@ function LogReview({ artifactId, path, others }: { artifactId: string; path: str
         {others.length === 0 ? (
           <p>The case has no other evaluation log to compare with.</p>
         ) : (
-          <label>
-            Other run{' '}
-            <select value={compareWith ?? ''} onChange={(e) => setCompareWith(e.target.value || null)}>
+          <p>
+            <label htmlFor="compare-with">Other run</label>{' '}
+            <select id="compare-with" value={compareWith ?? ''} onChange={(e) => setCompareWith(e.target.value || null)}>
               <option value="">Choose a log…</option>
               {others.map((o) => (
                 <option key={o.artifactId} value={o.artifactId}>
@@ -122,7 +122,7 @@ function LogReview({ artifactId, path, others }: { artifactId: string; path: str
                 </option>
               ))}
             </select>
-          </label>
+          </p>
         )}
         {compareWith ? <Comparison a={artifactId} b={compareWith} /> : null}
       </section>
