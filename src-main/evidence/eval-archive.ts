@@ -52,12 +52,14 @@ const SIG_ZIP64_EOCD = 0x06064b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_LOCAL = 0x04034b50;
 const LOCAL_HEADER_MIN = 30;
+const LOCAL_EXTRA_SLACK = 64;
 
 export function archiveError(message: string, entry?: string): RwError {
   return new RwError('INVALID_INPUT', entry ? `${entry}: ${message}` : message, entry ? { entry } : {});
 }
 
 const names = new TextDecoder('utf-8', { fatal: false });
+const utf8 = new TextEncoder();
 
 function u16(b: Uint8Array, o: number): number {
   return b[o]! | (b[o + 1]! << 8);
@@ -76,11 +78,15 @@ export function isZip(head: Uint8Array): boolean {
 }
 
 export class EvalArchive {
+  private readonly nameLengths = new Map<string, number>();
+
   private constructor(
     private readonly source: LogSource,
     readonly entries: ReadonlyMap<string, ArchiveEntry>,
     private readonly limits: EvalArchiveLimits,
-  ) {}
+  ) {
+    for (const name of entries.keys()) this.nameLengths.set(name, utf8.encode(name).length);
+  }
 
   static async open(source: LogSource, limits: EvalArchiveLimits = DEFAULT_EVAL_LIMITS): Promise<EvalArchive> {
     const tailLength = Math.min(source.size, 22 + 0xffff);
@@ -175,15 +181,19 @@ export class EvalArchive {
   async read(name: string): Promise<Uint8Array> {
     const entry = this.entries.get(name);
     if (!entry) throw archiveError('no such entry', name);
-    const local = await this.source.read(entry.localHeaderOffset, LOCAL_HEADER_MIN);
-    if (local.length < LOCAL_HEADER_MIN || u32(local, 0) !== SIG_LOCAL) throw archiveError('the local header is damaged', name);
-    const nameLength = u16(local, 26);
-    const extraLength = u16(local, 28);
-    if (u16(local, 8) !== entry.method || (u16(local, 6) & 0x41) !== 0) throw archiveError('the local header disagrees with the central directory', name);
-    const localName = await this.source.read(entry.localHeaderOffset + LOCAL_HEADER_MIN, nameLength);
-    if (names.decode(localName) !== name) throw archiveError('the local header names another file', name);
-    const dataAt = entry.localHeaderOffset + LOCAL_HEADER_MIN + nameLength + extraLength;
-    const compressed = await this.source.read(dataAt, entry.compressedSize);
+    // One read for the local header, its name and the data (plus room for a usual extra field): on a
+    // file each read is a round trip through the thread pool, and logs have tens of thousands of entries.
+    const nameBytes = this.nameLengths.get(name) ?? 0;
+    const guess = LOCAL_HEADER_MIN + nameBytes + LOCAL_EXTRA_SLACK + entry.compressedSize;
+    let block = await this.source.read(entry.localHeaderOffset, guess);
+    if (block.length < LOCAL_HEADER_MIN || u32(block, 0) !== SIG_LOCAL) throw archiveError('the local header is damaged', name);
+    const nameLength = u16(block, 26);
+    const extraLength = u16(block, 28);
+    if (u16(block, 8) !== entry.method || (u16(block, 6) & 0x41) !== 0) throw archiveError('the local header disagrees with the central directory', name);
+    const dataAt = LOCAL_HEADER_MIN + nameLength + extraLength;
+    if (dataAt + entry.compressedSize > block.length) block = await this.source.read(entry.localHeaderOffset, dataAt + entry.compressedSize);
+    if (names.decode(block.subarray(LOCAL_HEADER_MIN, LOCAL_HEADER_MIN + nameLength)) !== name) throw archiveError('the local header names another file', name);
+    const compressed = block.subarray(dataAt, dataAt + entry.compressedSize);
     if (compressed.length !== entry.compressedSize) throw archiveError('the entry is cut short (truncated archive)', name);
     const data = decompressEntry(entry, compressed);
     if (zlib.crc32(data) !== entry.crc32) throw archiveError('CRC-32 mismatch: the entry is damaged', name);

@@ -119,7 +119,7 @@ async function openJson(source: LogSource, options: OpenLogOptions): Promise<Ins
     const range = index.members.get(key);
     if (!range) return undefined;
     if (range.length > max) throw archiveError(`the member is ${range.length} bytes (limit ${max})`, key);
-    return parse(Uint8Array.from(await source.read(range.offset, range.length)), key);
+    return parse(await source.read(range.offset, range.length), key);
   };
   const doc: JsonObject = {};
   for (const key of ['version', 'status', 'eval', 'plan', 'results', 'stats', 'error']) doc[key] = await member(key);
@@ -136,7 +136,7 @@ async function openJson(source: LogSource, options: OpenLogOptions): Promise<Ins
       if (ref.kind !== 'range' || !known.has(ref.offset)) throw new RwError('INVALID_INPUT', 'Not a sample of this log.');
       const what = `sample at byte ${ref.offset}`;
       if (ref.length > max) throw archiveError(`the sample is ${ref.length} bytes (limit ${max})`, what);
-      return asObject(parse(Uint8Array.from(await source.read(ref.offset, ref.length)), what), what);
+      return asObject(parse(await source.read(ref.offset, ref.length), what), what);
     },
     verifyRest: async () => undefined,
     close: () => source.close(),
