@@ -177,3 +177,76 @@ describe.skipIf(!present)('.json logs', () => {
     expect(Math.max(...reads)).toBe(Math.ceil(bytes.length / 1000) - 1);
   });
 });
+
+describe('recomputation from a hand-built .json log', () => {
+  const sample = (id: number, epoch: number, value: unknown) => ({ id, epoch, input: 'q', target: 't', messages: [], scores: { grader: { value } } });
+  const log = (scores: unknown[], samples: unknown[], extra: Record<string, unknown> = {}) =>
+    new TextEncoder().encode(
+      JSON.stringify({
+        version: 2,
+        status: 'success',
+        eval: { task: 't', model: 'm', dataset: { samples: 2 }, config: { epochs: 2 } },
+        results: { total_samples: samples.length, completed_samples: samples.length, scores },
+        samples,
+        ...extra,
+      }),
+    );
+  const metrics = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { name, value, params: {} }]));
+
+  it('dictionary-valued scores are recomputed per key', async () => {
+    const samples = [sample(1, 1, { helpful: 1, harmless: 0 }), sample(1, 2, { helpful: 1, harmless: 1 }), sample(2, 1, { helpful: 0, harmless: 1 }), sample(2, 2, { helpful: 0, harmless: 1 })];
+    const report = await check(
+      log(
+        [
+          { name: 'helpful', scorer: 'grader', metrics: metrics({ mean: 0.5 }) },
+          { name: 'harmless', scorer: 'grader', metrics: metrics({ mean: 0.75 }) },
+        ],
+        samples,
+      ),
+      'dict.json',
+    );
+    expect(report.scores.map((s) => [s.name, s.metric, s.recomputed, s.verdict])).toEqual([
+      ['helpful', 'mean', 0.5, 'match'],
+      ['harmless', 'mean', 0.75, 'match'],
+    ]);
+    expect(report.status).toBe('clean');
+  });
+
+  it("uses the scorer's reducer across epochs (max, at_least_2, pass_at_1)", async () => {
+    const samples = [sample(1, 1, 'C'), sample(1, 2, 'I'), sample(2, 1, 'I'), sample(2, 2, 'I')];
+    const report = await check(
+      log(
+        [
+          { name: 'grader', scorer: 'grader', reducer: 'max', metrics: metrics({ accuracy: 0.5 }) },
+          { name: 'grader', scorer: 'grader', reducer: 'at_least_2', metrics: metrics({ accuracy: 0 }) },
+          { name: 'grader', scorer: 'grader', reducer: 'pass_at_1', metrics: metrics({ accuracy: 0.25 }) },
+        ],
+        samples,
+      ),
+      'reducers.json',
+    );
+    expect(report.scores.map((s) => [s.reducer, s.recomputed, s.verdict])).toEqual([
+      ['max', 0.5, 'match'],
+      ['at_least_2', 0, 'match'],
+      ['pass_at_1', 0.25, 'match'],
+    ]);
+  });
+
+  it('a metric or reducer it cannot recompute is "not verified", never a mismatch', async () => {
+    const samples = [sample(1, 1, 'C'), sample(2, 1, 'I')];
+    const report = await check(
+      log(
+        [
+          { name: 'grader', scorer: 'grader', metrics: metrics({ bootstrap_stderr: 0.3 }) },
+          { name: 'grader', scorer: 'grader', reducer: 'my_reducer', metrics: metrics({ accuracy: 0.9 }) },
+        ],
+        samples,
+        { eval: { task: 't', model: 'm', dataset: { samples: 2 }, config: { epochs: 1 } } },
+      ),
+      'unknown.json',
+    );
+    expect(report.scores.map((s) => s.verdict)).toEqual(['not-verified', 'not-verified']);
+    expect(report.flags).toEqual([]);
+    expect(report.status).toBe('clean');
+  });
+});
