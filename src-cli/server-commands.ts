@@ -207,7 +207,7 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
               clock: io.clock,
               maxBytes: limits.maxAttestationBytes,
             },
-            { store, name: loaded.config.name, seed: loaded.serverSeed, clock: io.clock, maxBytes: limits.maxOtherBytes },
+            { store, name: loaded.config.name, seed: loaded.serverSeed, clock: io.clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth },
           );
           io.stdout(`Attestations: ${outcome.accepted} accepted, ${outcome.replayed} already in the log, ${outcome.refused.length} refused.\n`);
           for (const r of outcome.refused) io.stdout(`  line ${r.line}: ${r.status} ${r.code}: ${r.message}\n`);
