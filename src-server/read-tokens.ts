@@ -59,3 +59,15 @@ export function mayRead(access: ReadAccess | null, what: 'log' | 'witness'): boo
   if (access === null) return false;
   return what === 'log' ? true : access === 'auditor' || access === 'admin';
 }
+
+/** Issues a token for `role`: only its digest is stored; the token itself is returned once. */
+export async function createReadToken(
+  store: { transaction<T>(fn: (tx: { insertReadToken(sha: string, role: string, at: number): Promise<void> }) => Promise<T>): Promise<T> },
+  role: ReadTokenRole,
+  at: number,
+  random: (n: number) => Uint8Array = randomBytes,
+): Promise<string> {
+  const { token, sha256: digest } = generateReadToken(random);
+  await store.transaction((tx) => tx.insertReadToken(digest, role, at));
+  return token;
+}
