@@ -10,6 +10,9 @@ import { policyDigest } from '../src-main/attest/review-attestation';
 import { createEnrollmentRequest, importApproval, readEnrollment } from '../src-main/attest/enrollment';
 import { reviewerPublicKeys } from '../src-main/attest/own-keys';
 import { toBase64 } from '../src-shared/encoding';
+import { recordWitnessSize } from '../src-main/attest/media-bundle';
+import { parseCheckpoint } from '../src-shared/node/checkpoint';
+import { parseNote } from '../src-shared/node/signed-note';
 import { EXIT, type Command } from './command';
 import { newOutPath, openCliSession, readInputFile, vaultOptions, writeNewFile } from './attest-commands';
 
@@ -27,12 +30,16 @@ export function createEnrollCommands(): Command[] {
         const session = await openCliSession(args, io);
         try {
           const reviewers = reviewerPublicKeys(session.vault.content);
+          const checkpoint = await session.port.signedCheckpoint();
           const envelope = createEnrollmentRequest(session.vault.audit, {
             workstationId: session.vault.workstationId,
             logOrigin: logOrigin(session.vault.workstationId),
             reviewers,
+            checkpoint,
             clock: io.clock,
           });
+          // The witness will hold this size once the request is approved: the first sync starts there.
+          recordWitnessSize(session.vault.audit, parseCheckpoint(parseNote(checkpoint).text).size);
           writeNewFile(out, `${JSON.stringify(envelope, null, 2)}\n`);
           await session.port.logEvent({ event: 'enroll.request', object: { kind: 'workstation', id: session.vault.workstationId }, outcome: 'success', detail: { reviewers: reviewers.length } });
           io.stdout(`Enrollment request for workstation ${session.vault.workstationId} (${reviewers.length} reviewer key(s)) written to ${args.strings['out']}.\n`);
