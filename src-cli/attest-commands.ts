@@ -13,7 +13,7 @@ import { parseStrictJson } from '../src-shared/strict-json';
 import type { AccessLog } from '../src-main/audit/access-log';
 import { accessLogPort } from '../src-main/attest/access-log-adapter';
 import type { AccessLogPort } from '../src-main/attest/access-log-port';
-import { currentPolicy } from '../src-main/attest/enrollment';
+import { policyInForce } from '../src-main/controls/signed-policy';
 import { readOwnKeys } from '../src-main/attest/own-keys';
 import type { OwnKeys } from '../src-main/attest/outbox';
 import { signReviewAttestation } from '../src-main/attest/review-attestation';
@@ -130,8 +130,8 @@ export function createAttestCommands(): Command[] {
               vaultDir: session.dir,
               vault: session.vault,
               rubric: defaultRubric(),
-              policy: currentPolicy(session.vault.audit),
-              unlockDeps: { clock: io.clock, policy: currentPolicy(session.vault.audit).lockout },
+              policy: policyInForce(session.vault.audit),
+              unlockDeps: { clock: io.clock, policy: policyInForce(session.vault.audit).lockout },
               logEvent: session.port.logEvent,
               clock: io.clock,
             },

@@ -49,8 +49,8 @@ export interface CliUnlock {
 }
 
 /** The installed signed policy's lockout thresholds, as the app counts failed unlocks (the default before enrollment). */
-export function lockoutInForce(dir: string, io: CliIo): Policy['lockout'] {
-  return loadPolicyBeforeSignIn(new PolicyStore(), dir, io.clock).lockout;
+export function lockoutInForce(dir: string, _io?: CliIo): Policy['lockout'] {
+  return loadPolicyBeforeSignIn(new PolicyStore(), dir).lockout;
 }
 
 /** Unlocks the vault named by --vault as --user. */

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { RwError } from '../src-shared/errors';
 import { exportMediaBundle, importReceipts } from '../src-main/attest/media-bundle';
 import { listWitnessedCheckpoints } from '../src-main/attest/receipts';
-import { currentPolicy, readEnrollment } from '../src-main/attest/enrollment';
+import { readEnrollment } from '../src-main/attest/enrollment';
+import { policyInForce } from '../src-main/controls/signed-policy';
 import { platformFetch, syncNow, type FetchFn } from '../src-main/attest/sync-client';
 import { randomBytes } from '../src-shared/node/crypto';
 import { listOutbox } from '../src-main/attest/outbox';
@@ -40,7 +41,7 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
           const result = await syncNow({
             audit: session.vault.audit,
             keys: session.keys,
-            policy: currentPolicy(session.vault.audit),
+            policy: policyInForce(session.vault.audit),
             enrollment: readEnrollment(session.vault.audit),
             fetch: options.fetch ?? platformFetch,
             clock: io.clock,

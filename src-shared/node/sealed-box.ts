@@ -8,7 +8,7 @@
  * and the caller's associated data binds each box to its place (journal id, sequence number).
  */
 import * as nodeCrypto from 'node:crypto';
-import { aesGcmOpen, aesGcmSeal, type Bytes } from '../crypto';
+import { aesGcmOpen, aesGcmSeal, type Bytes } from './crypto';
 import { concatBytes, utf8, zeroize } from '../encoding';
 import { RwError } from '../errors';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { drainJournal, openJournal, appendJournal, resetJournal, type JournalEntry, type JournalMeta } from '../../../../src-main/audit/pre-sign-in-journal';
 import type { AccessLogEntry } from '../../../../src-main/audit/access-log';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { generateX25519 } from '../../../../src-shared/node/sealed-box';
 
 let dir: string;
