@@ -7,6 +7,7 @@ import { isRwError, RwError, type ErrorCode } from '../src-shared/errors';
 import type { Role } from '../src-shared/ipc/roles';
 import type { Policy } from '../src-shared/policy';
 import { openAccessLog, type AccessLog, type AccessLogEntry, type AppendResult } from '../src-main/audit/access-log';
+import { catchUpAtSignIn } from '../src-main/audit/app-access-log';
 import type { LeafDetail, LeafOutcome } from '../src-main/audit/log-leaf';
 import { loadPolicyBeforeSignIn, PolicyStore } from '../src-main/controls/signed-policy';
 import { unlockVault, type UnlockedVault } from '../src-main/vault/vault';
@@ -59,6 +60,18 @@ export async function unlockFromArgs(args: ParsedArgs, io: CliIo): Promise<CliUn
   const user = args.strings['user'] as string;
   const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
   const vault = await withAttemptsLeft(unlockVault(dir, user, passphrase, { clock: io.clock, policy: lockoutInForce(dir, io) }));
+  try {
+    // As the app does at every sign-in: the pre-sign-in journal into the log before this command's leaves.
+    const log = openCliAccessLog(vault, io);
+    try {
+      catchUpAtSignIn(dir, vault, log, null);
+    } finally {
+      log.close();
+    }
+  } catch (error) {
+    vault.close();
+    throw error;
+  }
   return { dir, vault, passphrase };
 }
 

@@ -11,7 +11,7 @@
  *  - drop or reorder records in the middle, edit a record → `journal.gap` / `journal.unreadable` (each
  *    record is bound by AEAD associated data to the journal id and its sequence number);
  *  - append records of their own (the public key is not secret) → they can only claim pre-sign-in
- *    events (actor `anonymous` or `system`); anything else is refused as `journal.forged`, and every
+ *    events (actor `anonymous` or `system`, or a `lock`); anything else is refused as `journal.forged`, and every
  *    journaled leaf carries `detail.journal: true` so no one mistakes it for an authenticated event;
  *  - cut records off the end: not detectable from the folder alone (nothing there is secret); the
  *    unlock-attempt counter, MACed under the OS keystore where one exists, still counts the failures.
@@ -178,13 +178,22 @@ export function openJournal(path: string, privateKey: Uint8Array, expected: { id
       continue;
     }
     const entry = entrySchema.safeParse(safeJson(plain));
-    if (!entry.success || !(JOURNAL_ROLES as readonly string[]).includes(entry.data.actor.role)) {
+    if (!entry.success || !mayBeJournaled(entry.data)) {
       problems.push({ kind: 'forged', seq: parsed.seq });
       continue;
     }
     records.push({ seq: parsed.seq, entry: entry.data });
   }
   return { id: raw.id, records, problems, alreadyAppended: false };
+}
+
+/**
+ * Nobody is signed in while the journal is written, so a record may only claim `anonymous` or `system`;
+ * the one exception is the manual `lock`, whose leaf the router writes just after the handles closed,
+ * naming who locked.
+ */
+function mayBeJournaled(entry: JournalEntry): boolean {
+  return (JOURNAL_ROLES as readonly string[]).includes(entry.actor.role) || entry.event === 'lock';
 }
 
 function safeJson(bytes: Uint8Array): unknown {
