@@ -192,9 +192,10 @@ async function authenticate(paths: VaultPaths, file: SlotFile | LegacySlotFile, 
     const kdfSource = slot ?? decoy;
     if (!kdfSource) throw new RwError('VAULT_DAMAGED', 'The key-slot file has no users.');
     const { salt, ...params } = kdfSource.kdf;
-    const kek = await deriveKey(passphrase, fromBase64(salt), params);
+    // Argon2id refuses an empty password; an empty guess still costs one KDF run and fails like any other.
+    const kek = await deriveKey(passphrase.length > 0 ? passphrase : '\0', fromBase64(salt), params);
     let keys: SlotKeys | null = null;
-    if (slot) {
+    if (slot && passphrase.length > 0) {
       const subject = { kind: 'passphrase', user: slot.user, role: slot.role } as const;
       const audit = unwrapKey(kek, slot.keys.audit, slotAad(subject, 'audit'));
       const content = slot.keys.content ? unwrapKey(kek, slot.keys.content, slotAad(subject, 'content')) : null;
