@@ -22,7 +22,7 @@ import type { UnlockedVault } from '../src-main/vault/vault';
 import { defaultRubric } from '../src-main/workspace/rubric';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 import { pathOption } from './args';
-import { openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
+import { cliTrustRoot, openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 const MAX_ATTESTATION_FILE_BYTES = 1024 * 1024;
 
 export const vaultOptions = { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFileOption } as const;
@@ -130,8 +130,8 @@ export function createAttestCommands(): Command[] {
               vaultDir: session.dir,
               vault: session.vault,
               rubric: defaultRubric(),
-              policy: policyInForce(session.vault.audit),
-              unlockDeps: { clock: io.clock, policy: policyInForce(session.vault.audit).lockout },
+              policy: policyInForce(session.vault.audit, cliTrustRoot(io)),
+              unlockDeps: { clock: io.clock, policy: policyInForce(session.vault.audit, cliTrustRoot(io)).lockout },
               logEvent: session.port.logEvent,
               clock: io.clock,
             },

@@ -10,6 +10,7 @@ import { openAccessLog, type AccessLog, type AccessLogEntry, type AppendResult }
 import { catchUpAtSignIn } from '../src-main/audit/app-access-log';
 import type { LeafDetail, LeafOutcome } from '../src-main/audit/log-leaf';
 import { loadPolicyBeforeSignIn, PolicyStore } from '../src-main/controls/signed-policy';
+import { loadTrustRoot, type TrustRoot } from '../src-main/controls/trust-root';
 import { unlockVault, type UnlockedVault } from '../src-main/vault/vault';
 import { pathOption } from './args';
 import type { CliIo, ParsedArgs } from './command';
@@ -49,9 +50,14 @@ export interface CliUnlock {
   passphrase: string;
 }
 
+/** The trust root rwctl verifies policies under: RW_TRUST_ROOT from its environment, else the machine-wide file. */
+export function cliTrustRoot(io: CliIo): () => TrustRoot | null {
+  return () => loadTrustRoot({ env: io.env, platform: process.platform });
+}
+
 /** The installed signed policy's lockout thresholds, as the app counts failed unlocks (the default before enrollment). */
-export function lockoutInForce(dir: string, _io?: CliIo): Policy['lockout'] {
-  return loadPolicyBeforeSignIn(new PolicyStore(), dir).lockout;
+export function lockoutInForce(dir: string, io: CliIo): Policy['lockout'] {
+  return loadPolicyBeforeSignIn(new PolicyStore({ trustRoot: cliTrustRoot(io) }), dir).lockout;
 }
 
 /** Unlocks the vault named by --vault as --user. */

@@ -13,6 +13,7 @@ import { reviewerPublicKeys } from '../src-main/attest/own-keys';
 import { toBase64 } from '../src-shared/encoding';
 import { EXIT, type Command } from './command';
 import { newOutPath, openCliSession, readInputFile, vaultOptions, writeNewFile } from './attest-commands';
+import { cliTrustRoot } from './cli-vault';
 
 const MAX_APPROVAL_FILE_BYTES = 512 * 1024;
 
@@ -67,7 +68,7 @@ export function createEnrollCommands(): Command[] {
             detail: { from: before?.policy.version ?? 0, to: installed.policy.version, server: installed.serverName },
           });
           // The lock screen (and rwctl's own lockout count) read the signed copy before sign-in.
-          const inForce = refreshPreSignInPolicy(session.dir, session.vault.audit);
+          const inForce = refreshPreSignInPolicy(session.dir, session.vault.audit, cliTrustRoot(io));
           if (!inForce) io.stderr('Warning: the installed policy does not verify under this machine\'s trust root (RW_TRUST_ROOT or the machine-wide trust.json); the strictest defaults stay in force.\n');
           io.stdout(`Enrolled with ${installed.serverName} (server key ${toBase64(installed.serverPublicKey)}).\n`);
           io.stdout(`Policy version ${installed.policy.version} installed; ${installed.trustedSubmitterKeys.length} trusted submitter key(s); ${installed.serverUrl ? `network sync to ${installed.serverUrl}` : 'media transfer only'}.\n`);

@@ -19,7 +19,7 @@ import { sha256 } from '../src-shared/node/crypto';
 import { toHex } from '../src-shared/encoding';
 import { enrollmentPolicyRecord, MAX_POLICY_BYTES, policyLogObject, PolicyStore, writePreSignInPolicy, type VerifiedPolicy } from '../src-main/controls/signed-policy';
 import { readInputFile, vaultOptions } from './attest-commands';
-import { appendCliLeaf, openCliAccessLog, refusalLeaf, unlockFromArgs } from './cli-vault';
+import { appendCliLeaf, cliTrustRoot, openCliAccessLog, refusalLeaf, unlockFromArgs } from './cli-vault';
 import { EXIT, type Command } from './command';
 
 const EVENT = 'policy.change';
@@ -39,7 +39,7 @@ export function createPolicyCommands(): Command[] {
           const log = openCliAccessLog(vault, io);
           try {
             const record = enrollmentPolicyRecord(vault.audit);
-            const store = new PolicyStore();
+            const store = new PolicyStore({ trustRoot: cliTrustRoot(io) });
             store.load(record);
             const before = store.source() === 'signed' ? store.current() : null;
             let verified: VerifiedPolicy;

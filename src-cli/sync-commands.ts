@@ -15,7 +15,7 @@ import { randomBytes } from '../src-shared/node/crypto';
 import { listOutbox } from '../src-main/attest/outbox';
 import { EXIT, type Command } from './command';
 import { newOutPath, openCliSession, pathOf, vaultOptions, writeNewFile } from './attest-commands';
-import { recordRead } from './cli-vault';
+import { cliTrustRoot, recordRead } from './cli-vault';
 import { attestChannels } from '../src-shared/ipc/channels-attest';
 
 export interface SyncCommandOptions {
@@ -41,7 +41,7 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
           const result = await syncNow({
             audit: session.vault.audit,
             keys: session.keys,
-            policy: policyInForce(session.vault.audit),
+            policy: policyInForce(session.vault.audit, cliTrustRoot(io)),
             enrollment: readEnrollment(session.vault.audit),
             fetch: options.fetch ?? platformFetch,
             clock: io.clock,
