@@ -18,13 +18,15 @@
  */
 import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import { fromBase64, toBase64, toHex, utf8, fromUtf8 } from '../../src-shared/encoding';
+import { fromBase64, toBase64, utf8, fromUtf8 } from '../../src-shared/encoding';
 import { openSealed, sealTo } from '../../src-shared/node/sealed-box';
-import { readFileOrNull, writePrivateFileAtomic, FILE_MODE } from '../vault/vault-files';
+import { readFileOrNull, FILE_MODE } from '../vault/vault-files';
+import { JOURNAL_VERSION, newJournalId, resetJournal } from '../vault/journal-file';
+
+export { JOURNAL_VERSION, newJournalId, resetJournal };
 import type { AccessLogEntry } from './access-log';
 import { leafObjectSchema, LEAF_ROLES, OUTCOMES } from './log-leaf';
 
-export const JOURNAL_VERSION = 1;
 /** A journal larger than this is not read further (a flood cannot make sign-in slow or exhaust memory). */
 export const MAX_JOURNAL_BYTES = 16 * 1024 * 1024;
 /** Roles a pre-sign-in event may name: nobody is signed in, so no other role can be true. */
@@ -74,18 +76,6 @@ function aad(id: string, seq: number): Uint8Array {
   return utf8(['rw-journal', String(JOURNAL_VERSION), id, String(seq)].join('\0'));
 }
 
-function header(id: string): string {
-  return JSON.stringify({ v: JOURNAL_VERSION, id }) + '\n';
-}
-
-/** Starts an empty journal under `id` (at vault creation and after each sign-in empties it). */
-export function resetJournal(path: string, id: string): void {
-  writePrivateFileAtomic(path, header(id));
-}
-
-export function newJournalId(random: (n: number) => Uint8Array): string {
-  return toHex(random(16));
-}
 
 interface RawJournal {
   id: string | null;

@@ -15,7 +15,6 @@
  *  - unlockSigningKey: step-up; the reviewer's passphrase again, to sign.
  */
 import { closeSync, existsSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
 import { AUDIT_MIGRATIONS } from './audit-db-schema';
 import { ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/node/crypto';
@@ -24,7 +23,7 @@ import { RwError } from '../../src-shared/errors';
 import { CONTENT_MIGRATIONS } from './content-schema';
 import { fileDeviceKeyStore, type DeviceKeyStore } from './device-key-store';
 import { generateX25519 } from '../../src-shared/node/sealed-box';
-import { newJournalId, resetJournal } from '../audit/pre-sign-in-journal';
+import { journalPath, newJournalId, resetJournal } from './journal-file';
 import { openEncryptedDb } from './encrypted-db';
 import { checkKdfParams, deriveKey, type KdfParams } from './kdf';
 import {
@@ -48,6 +47,7 @@ import { DEFAULT_LOCKOUT, unlockThrottle, writeUnlockState, type LockoutPolicy }
 import { ensurePrivateDir, vaultPaths, type VaultPaths } from './vault-files';
 
 export type { UserRole } from './key-slots';
+export { journalPath } from './journal-file';
 export type { LockoutPolicy } from './unlock-throttle';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
@@ -117,10 +117,6 @@ export function listVaultUsers(dir: string): VaultUser[] {
 
 function deviceStore(paths: VaultPaths, deps: UnlockDeps): DeviceKeyStore {
   return deps.deviceKeys ?? fileDeviceKeyStore(paths.deviceKey);
-}
-
-export function journalPath(dir: string): string {
-  return join(dir, 'journal.jsonl');
 }
 
 function requireSlotFile(paths: VaultPaths): SlotFile | LegacySlotFile {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { AUDIT_MIGRATIONS } from '../../src-main/audit/audit-schema';
+import { AUDIT_MIGRATIONS } from '../../src-main/vault/audit-db-schema';
 import { CONTENT_MIGRATIONS } from '../../src-main/vault/content-schema';
 import { openEncryptedDb } from '../../src-main/vault/encrypted-db';
 import { deriveKey, MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
