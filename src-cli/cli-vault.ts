@@ -52,7 +52,8 @@ export interface CliUnlock {
 
 /** The trust root rwctl verifies policies under: RW_TRUST_ROOT from its environment, else the machine-wide file. */
 export function cliTrustRoot(io: CliIo): () => TrustRoot | null {
-  return () => loadTrustRoot({ env: io.env, platform: process.platform });
+  // io.env first (the command's own environment), then the process's (tests that set RW_TRUST_ROOT in-process).
+  return () => loadTrustRoot({ env: { ...process.env, ...io.env }, platform: process.platform });
 }
 
 /** The installed signed policy's lockout thresholds, as the app counts failed unlocks (the default before enrollment). */
