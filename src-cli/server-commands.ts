@@ -22,6 +22,9 @@ import { viewOf } from '../src-server/refusal';
 import { createReadToken, isReadTokenRole, READ_TOKEN_ROLES } from '../src-server/read-tokens';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 
+/** Written by `server init`: the policy key as a workstation trust root (controls/trust-root.ts format). */
+export const WORKSTATION_TRUST_FILE = 'workstation-trust.json';
+
 export interface ServerCommandOptions {
   /** Resolves when the running server should stop; defaults to SIGINT or SIGTERM. */
   waitForStop?: () => Promise<void>;
@@ -74,12 +77,17 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
           ...(args.strings['url'] ? { publicUrl: args.strings['url'] } : {}),
         });
         const publicKey = fromBase64(config.serverPublicKey);
+        // What an administrator installs on each workstation as the machine-wide trust root
+        // (/etc/reviewer-workstation/trust.json and its Windows/macOS equivalents): policies verify under it.
+        const trustFile = join(dir, WORKSTATION_TRUST_FILE);
+        writeFileSync(trustFile, JSON.stringify({ version: 1, policyKeys: [config.policyPublicKey] }, null, 2) + '\n', { mode: 0o644 });
         io.stdout(
           `Server data folder created: ${dir}\n` +
             `  name: ${config.name}\n` +
             `  log verifier key: ${formatVerifierKey(config.name, NOTE_ALG_ED25519, publicKey)}\n` +
             `  witness verifier key: ${formatCosignatureVerifierKey(config.name, publicKey)}\n` +
             `  policy public key: ${config.policyPublicKey}\n` +
+            `  workstation trust root: ${trustFile} (install as /etc/reviewer-workstation/trust.json on each workstation)\n` +
             `Admin token (shown once, store it in your password manager; only its hash is kept):\n${adminToken}\n`,
         );
         return EXIT.ok;

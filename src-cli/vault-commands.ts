@@ -51,7 +51,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         io.stdout(
           `Vault created for reviewer ${user}.\n` +
             `  workstation id: ${result.workstationId}\n` +
-            `  device key store: ${result.deviceKeyStore}\n` +
+            `  no key file: audit.db opens only with a passphrase; events before sign-in are sealed to the log's public key\n` +
             `  Argon2id: ${deps.kdf.memoryKiB / 1024} MiB, t=${deps.kdf.iterations}, p=${deps.kdf.parallelism}\n`,
         );
         return EXIT.ok;

@@ -52,7 +52,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
   }, [pending, table, virtualizer, done]);
   const captionId = `table-caption-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" data-viewer="table">
       <p id={captionId} className="hint">
         {table.rows.length.toLocaleString()} rows × {table.columns.length} columns
       </p>

@@ -13,6 +13,7 @@ import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
 import { unlockVault } from '../../../src-main/vault/vault';
 import { generateEd25519 } from '../../../src-shared/node/crypto';
 import { DEFAULT_POLICY } from '../../../src-shared/policy';
+import { refreshPreSignInPolicy } from '../../../src-main/controls/signed-policy';
 import { enrollWithSignedPolicy } from '../../helpers/enroll-signed-policy';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -128,6 +129,8 @@ describe('rwctl vault and cases (in process)', () => {
     const vault = await unlockVault(path.join(root, 'v'), 'alice', ALICE_PW, { clock: () => Date.now(), policy: DEFAULT_POLICY.lockout });
     try {
       enrollWithSignedPolicy(vault.audit, vault.workstationId, { ...DEFAULT_POLICY, version: 2, lockout: { delayAfter: 2, lockAfter: 4 } }, generateEd25519(), Date.now());
+      // As `rwctl enroll import` and the app's lock do: the signed copy the lock screen reads.
+      refreshPreSignInPolicy(path.join(root, 'v'), vault.audit);
     } finally {
       vault.close();
     }
