@@ -19,6 +19,7 @@ import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
 import { workspaceHandlers } from './workspace/workspace-handlers';
 import { requireContentDb } from './vault/vault';
+import { searchHandlers } from './search/search-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -87,6 +88,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
+      ...searchHandlers(contentDb),
       ...auditHandlers({ sessions, clock: options.clock }),
     },
     session: () => sessions.caller(),
