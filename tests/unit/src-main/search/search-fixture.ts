@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateKeyPair, publicKeyOf } from '../../../../src-shared/crypto';
+import { generateKeyPair, publicKeyOf } from '../../../../src-shared/node/crypto';
 import { importPackageDetailed, type ImportProgress } from '../../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
-import { openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../artifacts/package-fixtures';
-import { textPdf } from './text-pdf';
+import { openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../../../helpers/package-fixtures';
+import { textPdf } from '../../../helpers/text-pdf';
 
 /** Word → where it occurs only. */
 export const ONLY_IN = {

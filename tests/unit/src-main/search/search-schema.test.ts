@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 import { runMigrations } from '../../../../src-main/vault/migrations';
 import { search } from '../../../../src-main/search/search-service';
-import { openTestContentDb, tempDir } from '../artifacts/package-fixtures';
+import { openTestContentDb, tempDir } from '../../../helpers/package-fixtures';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import path from 'node:path';
 
 const dirs: string[] = [];
