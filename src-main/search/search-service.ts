@@ -184,8 +184,10 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
   const detail = db.prepare(
     `SELECT u.case_id, u.kind, u.source_id, u.artifact_id, u.loc_kind, u.loc, u.label, u.body, a.path FROM search_units u LEFT JOIN artifacts a ON a.id = u.artifact_id WHERE u.id = ?`,
   );
+  // CAST: the driver binds JavaScript numbers as REAL, and FTS5 then ignores a rowid = ? constraint
+  // and returns every match (each hit got the first hit's snippet); an INTEGER is honoured.
   const wordsSnippet = wordsDrive
-    ? db.prepare(`SELECT snippet(search_words, 0, char(1), char(2), '…', ${SNIPPET_TOKENS}) AS snip, highlight(search_words, 0, char(1), char(2)) AS marked FROM search_words WHERE search_words MATCH ? AND rowid = ?`)
+    ? db.prepare(`SELECT snippet(search_words, 0, char(1), char(2), '…', ${SNIPPET_TOKENS}) AS snip, highlight(search_words, 0, char(1), char(2)) AS marked FROM search_words WHERE search_words MATCH ? AND rowid = CAST(? AS INTEGER)`)
     : null;
   const identifierNeedles = positiveTexts(query.terms, 'identifier');
   const hits = page.map((row): SearchHit => {

@@ -119,6 +119,15 @@ describe('query language', () => {
     removeCase(f.db, other);
   });
 
+  it('gives each hit its own snippet and place (several hits in one PDF)', () => {
+    const hits = find('page kind:pdf').hits;
+    expect(hits.map((h) => h.where).sort()).toEqual(['page 1', 'page 2', 'page 3']);
+    const byPage = Object.fromEntries(hits.map((h) => [h.where, h.snippet]));
+    expect(byPage['page 1']).toContain('System card, **page** one');
+    expect(byPage['page 2']).toContain('Second **page**');
+    expect(byPage['page 3']).toContain('Third **page**');
+  });
+
   it('pages with a limit and says whether there is more, without counting every hit', () => {
     const first = find('line', { limit: 2 });
     expect(first.hits).toHaveLength(2);
