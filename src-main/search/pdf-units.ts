@@ -18,9 +18,9 @@ function pdfjs(): Promise<PdfJs> {
 
 export async function* pdfPages(bytes: Uint8Array): AsyncGenerator<UnitDraft> {
   const { getDocument } = await pdfjs();
-  // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
+  // pdf.js takes ownership of (detaches) the buffer it is given, and refuses a Buffer: hand it a plain copy.
   const task = getDocument({
-    data: bytes.slice(),
+    data: new Uint8Array(bytes),
     isEvalSupported: false,
     enableXfa: false,
     useSystemFonts: false,

@@ -6,7 +6,7 @@ function pdfText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\(/g, '\\(').replace(/\)/g, '\\)');
 }
 
-export function textPdf(pages: readonly (readonly string[])[]): Uint8Array {
+export function textPdf(pages: readonly (readonly string[])[]): Uint8Array<ArrayBuffer> {
   const objects: string[] = [];
   const pageIds = pages.map((_, i) => 4 + i * 2);
   objects.push('<< /Type /Catalog /Pages 2 0 R >>');
