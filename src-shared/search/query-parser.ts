@@ -34,6 +34,8 @@ export type ParseResult = { ok: true; query: ParsedQuery } | { ok: false; messag
 
 export const MAX_QUERY_LENGTH = 500;
 export const MAX_TERMS = 24;
+/** Shorter prefixes match a large part of any vocabulary (and the prefix index starts at 3). */
+export const MIN_PREFIX = 3;
 
 const HAS_TEXT = /[\p{L}\p{N}]/u;
 /** Punctuation a reviewer types around a word (a comma, a full stop, brackets) that is not part of it. */
@@ -121,6 +123,7 @@ export function parseQuery(input: string): ParseResult {
       // Words joined by other punctuation ("don't", "R&D"): the word tokenizer splits them; as a phrase they stay in order.
       terms.push({ type: 'phrase', text, exclude: token.exclude });
     } else {
+      if (prefix && text.length < MIN_PREFIX) return refuse(`A prefix search needs at least ${MIN_PREFIX} letters before the *: "${text}*" would match too much.`);
       terms.push({ type: 'word', text, prefix, exclude: token.exclude });
     }
   }

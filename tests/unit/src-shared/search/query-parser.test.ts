@@ -49,6 +49,7 @@ describe('parseQuery', () => {
     ['kind:exe word', /Unknown kind/],
     ["case:x';-- word", /takes a case id/],
     ['*ab*', /at least 3/],
+    ['ab*', /at least 3 letters/],
     ['a'.repeat(501), /too long/],
     [Array.from({ length: 30 }, (_, i) => `w${i}x`).join(' '), /Too many terms/],
   ];
