@@ -6,10 +6,11 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import type { SearchRequestInput, SearchResponse } from '../../src-shared/ipc/channels-search';
-import { rwCall, type RwCallError } from './rw-call';
+import { rwCall } from './rw-call';
+import type { RwError } from '../../src-shared/errors';
 
 export function useSearch(request: SearchRequestInput | null) {
-  return useQuery<SearchResponse, RwCallError>({
+  return useQuery<SearchResponse, RwError>({
     queryKey: ['search.query', request],
     queryFn: () => rwCall('search.query', request!),
     enabled: request !== null,
