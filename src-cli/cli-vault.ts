@@ -123,6 +123,8 @@ export interface ReadSpec {
   event: string;
   /** Roles allowed (the IPC channel's where there is one); others are refused and logged as denied. */
   roles?: readonly Role[];
+  /** Detail kept on the leaf when the read itself fails (a search's query), as the router keeps what the service described. */
+  failureDetail?: LeafDetail;
 }
 
 /**
@@ -136,7 +138,8 @@ export function recordRead(log: AccessLog, vault: UnlockedVault, spec: ReadSpec,
     if (spec.roles && !spec.roles.includes(vault.role)) throw new RwError('DENIED', 'Your role does not allow this operation.');
     answer = read();
   } catch (error) {
-    appendCliLeaf(log, vault, refusalLeaf(spec.event, error));
+    const denied = isRwError(error) && error.code === 'DENIED';
+    appendCliLeaf(log, vault, refusalLeaf(spec.event, error, denied ? {} : (spec.failureDetail ?? {})));
     throw error;
   }
   appendCliLeaf(log, vault, { event: spec.event, outcome: 'success', object: answer.object ?? null, detail: answer.detail ?? {} });

@@ -21,6 +21,7 @@ import { workspaceHandlers } from './workspace/workspace-handlers';
 import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
+import { searchHandlers } from './search/search-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -92,6 +93,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
+      ...searchHandlers(contentDb),
       ...auditHandlers({ sessions, clock: options.clock }),
       ...evidenceHandlers(evidence, contentDb, monotonic),
     },

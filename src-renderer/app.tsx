@@ -14,6 +14,8 @@ import { CasesScreen } from './screens/cases-screen';
 import { LockScreen } from './screens/lock-screen';
 import { AuditorConsole } from './auditor/auditor-console';
 import { useWorkspaceStore } from './state/workspace-store';
+import { useSearchStore } from './state/search-store';
+import { SearchScreen } from './search/search-screen';
 
 export function App() {
   useApplyTheme();
@@ -21,6 +23,9 @@ export function App() {
   const lock = useLock();
   const unlocked = status.data?.vault === 'unlocked';
   const caseId = useWorkspaceStore((s) => s.caseId);
+  const showSearch = useSearchStore((s) => s.show);
+  // Auditors hold no content key: no search over content for them (the router refuses it too).
+  const canSearch = unlocked && status.data?.role === 'reviewer';
 
   useEffect(() => {
     if (!unlocked) return;
@@ -33,6 +38,19 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [unlocked, lock]);
+
+  // Ctrl+K (Cmd+K on a Mac) opens search from anywhere, also from inside a text field.
+  useEffect(() => {
+    if (!canSearch) return;
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        showSearch();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [canSearch, showSearch]);
 
   return (
     <>
@@ -59,8 +77,9 @@ export function App() {
         </>
       ) : (
         <>
-          <AppHeader status={status.data} onLock={() => void lock('manual')} />
+          <AppHeader status={status.data} onLock={() => void lock('manual')} {...(canSearch ? { onSearch: showSearch } : {})} />
           {status.data.role === 'auditor' ? <AuditorConsole /> : caseId ? <CaseWorkspace caseId={caseId} /> : <CasesScreen />}
+          {canSearch ? <SearchScreen /> : null}
         </>
       )}
     </>

@@ -18,6 +18,8 @@ import { packageRefused } from './package-refusal';
 import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
+import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
+import { indexCaseArtifacts } from '../search/index-artifacts';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
 
 /** Artifact content is stored in chunks of this size (the last one shorter). */
@@ -26,8 +28,10 @@ export const CHUNK_BYTES = ARTIFACT_CHUNK_SIZE;
 export interface ImportProgress {
   bytesDone: number;
   bytesTotal: number;
-  /** The entry being stored. */
+  /** The entry being stored (empty while indexing). */
   entry: string;
+  /** Storing every file, then indexing the case's text for search (bytes counted again from 0). */
+  phase: 'storing' | 'indexing';
 }
 
 export interface ImportOptions {
@@ -41,6 +45,8 @@ export interface ImportOptions {
   clock: () => number;
   random?: (length: number) => Uint8Array;
   onProgress?: (progress: ImportProgress) => void;
+  /** How artifacts become search units; the built-in formats when absent (search/artifact-indexers.ts). */
+  indexers?: readonly ArtifactIndexer[];
 }
 
 export interface ImportResult {
@@ -161,7 +167,7 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     const packageDigest = `sha256:${rootDigestOf(plan.manifest.resources)}`;
     const submitterKey = submitterKeyId(plan.manifest.signerKey);
     let bytesDone = 0;
-    const progress = (entry: string) => options.onProgress?.({ bytesDone, bytesTotal: plan.totalBytes, entry });
+    const progress = (entry: string) => options.onProgress?.({ bytesDone, bytesTotal: plan.totalBytes, entry, phase: 'storing' });
 
     // IMMEDIATE: take the write lock now, so a concurrent writer fails here rather than mid-import.
     // The transaction belongs to this connection: an import already running on it refuses a second one.
@@ -207,6 +213,12 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
       writer.finish();
       progress(file.name);
     }
+    // Indexed in the same transaction: the case is searchable exactly when it exists.
+    await indexCaseArtifacts(db, caseId, {
+      indexers: options.indexers ?? createIndexers(),
+      clock: options.clock,
+      onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
+    });
     db.exec('COMMIT');
     inTransaction = false;
     return { caseId, artifactCount: plan.files.length, totalBytes: plan.totalBytes, packageDigest, submitterKey };

@@ -5,6 +5,7 @@
  */
 import { CHECKLIST_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
 import type { Migration } from './migrations';
+import { createSearchIndex } from '../search/search-schema';
 
 /** Artifact content is stored in chunks of this size (the last chunk may be shorter). */
 export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
@@ -123,5 +124,12 @@ export const CONTENT_MIGRATIONS: Migration[] = [
         FOREIGN KEY(case_id, item_id) REFERENCES checklist_items(case_id, item_id)
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 4,
+    name: 'search-index',
+    // FTS5 over artifacts, notes and findings (search/search-schema.ts); existing notes and findings
+    // are indexed here, artifacts by the importer.
+    up: createSearchIndex,
   },
 ];

@@ -1,7 +1,7 @@
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { ThemeSelect } from './theme-select';
 
-export function AppHeader({ status, onLock }: { status: SessionStatus; onLock(): void }) {
+export function AppHeader({ status, onLock, onSearch }: { status: SessionStatus; onLock(): void; onSearch?: () => void }) {
   return (
     <header className="app-header">
       <span className="app-name">Reviewer Workstation</span>
@@ -9,6 +9,11 @@ export function AppHeader({ status, onLock }: { status: SessionStatus; onLock():
         {status.classification}
       </span>
       <span className="spacer" />
+      {onSearch ? (
+        <button type="button" className="search-button" onClick={onSearch} aria-keyshortcuts="Control+K Meta+K" title="Search (Ctrl+K)">
+          Search <kbd>Ctrl+K</kbd>
+        </button>
+      ) : null}
       <span className="signed-in">
         Signed in as <strong>{status.user}</strong> ({status.role})
       </span>

@@ -14,7 +14,11 @@ export function ImportProgress() {
   const bytesTotal = useImportProgressStore((s) => s.bytesTotal);
   // A failure is shown by the error alert; nothing is running before the first import.
   if (phase === 'idle' || phase === 'failed') return null;
-  const label = phase === 'done' ? 'Demo submission imported' : phase === 'verifying' ? 'Checking the package signature…' : 'Verifying and storing every file…';
+  const label = phase === 'done' ? 'Demo submission imported' : phase === 'verifying'
+        ? 'Checking the package signature…'
+        : phase === 'indexing'
+          ? 'Indexing the text for search…'
+          : 'Verifying and storing every file…';
   const known = bytesTotal > 0;
   const text = known ? `${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` : 'Checking the signature';
   return (
@@ -32,7 +36,7 @@ export function ImportProgress() {
 export function ImportAnnouncement() {
   const phase = useImportProgressStore((s) => s.phase);
   const message =
-    phase === 'verifying' || phase === 'storing'
+    phase === 'verifying' || phase === 'storing' || phase === 'indexing'
       ? 'Importing the demo submission: checking its signature and every file digest.'
       : phase === 'done'
         ? 'The demo submission was imported and verified.'

@@ -26,7 +26,7 @@ export const useImportProgressStore = create<ImportProgressState>()((set) => ({
   ...IDLE,
   begin: () => set({ phase: 'verifying', bytesDone: 0, bytesTotal: 0 }),
   update: (event) =>
-    set((s) => (s.phase === 'verifying' || s.phase === 'storing' ? { phase: event.phase, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal } : s)),
+    set((s) => (s.phase === 'verifying' || s.phase === 'storing' || s.phase === 'indexing' ? { phase: event.phase, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal } : s)),
   succeed: (bytesTotal) => set({ phase: 'done', bytesDone: bytesTotal, bytesTotal }),
   fail: () => set({ phase: 'failed' }),
   reset: () => set(IDLE),

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { parseDelimited, parseJsonLines, type Table } from './delimited';
 import { decodeForDisplay } from './text-decode';
+import { Marked } from '../search/marked';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 26;
@@ -33,6 +34,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
   useRegisterExcerpt(table.rows.length > 0 ? excerpt : null);
   const { report, pending, done } = useViewerPosition();
   const [target, setTarget] = useState<number | null>(null);
+  const [marks, setMarks] = useState<readonly string[]>([]);
   // The selected row, else the first row in view, is where a new note is anchored.
   const reportPosition = useCallback(() => {
     const root = scroller.current;
@@ -47,6 +49,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
     const row = Math.min(pending.anchor.row, Math.max(1, table.rows.length));
     virtualizer.scrollToIndex(row - 1, { align: 'start' });
     setTarget(row);
+    setMarks(pending.marks);
     scroller.current?.focus({ preventScroll: true });
     done(pending.seq);
   }, [pending, table, virtualizer, done]);
@@ -105,7 +108,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
                 </span>
                 {table.columns.map((_, c) => (
                   <span role="cell" key={c} title={row[c] ?? ''}>
-                    {row[c] ?? ''}
+                    {marks.length > 0 ? <Marked text={row[c] ?? ''} marks={marks} /> : (row[c] ?? '')}
                   </span>
                 ))}
               </div>

@@ -9,6 +9,7 @@ import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
 import { evidenceChannels } from './channels-evidence';
+import { searchChannels } from './channels-search';
 
 export const CONTRACT = {
   ...sessionChannels,
@@ -18,6 +19,7 @@ export const CONTRACT = {
   ...controlsChannels,
   ...auditChannels,
   ...evidenceChannels,
+  ...searchChannels,
 };
 
 export type Contract = typeof CONTRACT;

@@ -8,8 +8,9 @@
 import { z } from 'zod';
 
 /** Import phases: `verifying` the package signature (total not known yet), `storing` while every
- * file streams through its digest check into content.db, then exactly one terminal `done` or `failed`. */
-export const IMPORT_PHASES = ['verifying', 'storing', 'done', 'failed'] as const;
+ * file streams through its digest check into content.db, `indexing` its text for search (bytes
+ * counted again from 0), then exactly one terminal `done` or `failed`. */
+export const IMPORT_PHASES = ['verifying', 'storing', 'indexing', 'done', 'failed'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
