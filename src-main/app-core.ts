@@ -18,6 +18,8 @@ import { createAppAccessLog } from './audit/app-access-log';
 import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
 import { workspaceHandlers } from './workspace/workspace-handlers';
+import { importHandlers, type ChooseImportSource } from './artifacts/import-handlers';
+import { trustedSubmitterKeys } from './attest/enrollment';
 import { requireContentDb } from './vault/vault';
 
 export interface AppCoreOptions {
@@ -38,6 +40,8 @@ export interface AppCoreOptions {
   assetsDir?: string;
   /** Monotonic milliseconds for access-log leaves and clock-jump checks; defaults to performance.now. */
   monotonic?(): number;
+  /** Electron: main's own open dialog for a package; absent in the preview (the page's file input is used). */
+  chooseImportSource?: ChooseImportSource;
 }
 
 export interface AppCore {
@@ -87,6 +91,13 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
+      ...importHandlers({
+        contentDb,
+        trustedKeys: () => trustedSubmitterKeys(sessions.require().audit),
+        clock: options.clock,
+        monotonic,
+        ...(options.chooseImportSource ? { choose: options.chooseImportSource } : {}),
+      }),
       ...auditHandlers({ sessions, clock: options.clock }),
     },
     session: () => sessions.caller(),

@@ -1,16 +1,18 @@
 /** The reviewer's submissions, with a clear empty state and the demo import (with its progress). */
-import { useCases } from '../api/hooks';
+import { useCases, useSessionStatus } from '../api/hooks';
 import { useImportDemo } from '../api/import-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { ImportAnnouncement, ImportProgress } from '../components/import-progress';
 import { DeadlineBadge } from '../components/deadline-badge';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { formatBytes } from '../viewers/viewer-kind';
+import { ImportPackageSection } from './import-package-section';
 
 export function CasesScreen() {
   const cases = useCases();
   const importDemo = useImportDemo();
   const openCase = useWorkspaceStore((s) => s.openCase);
+  const preview = useSessionStatus().data?.preview ?? false;
 
   const importSection = (
     <div className="import-demo">
@@ -39,6 +41,7 @@ export function CasesScreen() {
         <div className="empty-state">
           <p className="empty-title">No submissions yet</p>
           <p>Import a signed submission package, or try the workstation with the fictional demo submission.</p>
+          <ImportPackageSection preview={preview} />
           {importSection}
         </div>
       ) : (
@@ -58,6 +61,7 @@ export function CasesScreen() {
               </li>
             ))}
           </ul>
+          <ImportPackageSection preview={preview} />
           <details className="more-actions">
             <summary>More actions</summary>
             {importSection}
