@@ -5,7 +5,7 @@
  * that has not been enrolled trusts no submitter and says how to fix that.
  */
 import type { Database } from '@signalapp/sqlcipher';
-import type { PublicKey } from '../../src-shared/crypto';
+import type { PublicKey } from '../../src-shared/node/crypto';
 import { isRwError, RwError } from '../../src-shared/errors';
 import type { ImportOutcome, importChannels } from '../../src-shared/ipc/channels-import';
 import type { CallContext, Handler } from '../ipc/router';

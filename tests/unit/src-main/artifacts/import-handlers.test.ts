@@ -2,13 +2,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as yazl from 'yazl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyPair, publicKeyOf, type PublicKey } from '../../../../src-shared/crypto';
+import { generateKeyPair, publicKeyOf, type PublicKey } from '../../../../src-shared/node/crypto';
 import { importChannels } from '../../../../src-shared/ipc/channels-import';
 import type { Role } from '../../../../src-shared/ipc/roles';
 import { createRouter, type AuditRecord } from '../../../../src-main/ipc/router';
 import { importHandlers } from '../../../../src-main/artifacts/import-handlers';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
-import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles, type FileMap, type TestContentDb } from './package-fixtures';
+import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles, type FileMap, type TestContentDb } from '../../../helpers/package-fixtures';
 
 const APP = 'app://rw';
 const sender = { url: `${APP}/index.html`, isTopFrame: true };
