@@ -20,6 +20,8 @@ import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
 import { workspaceHandlers } from './workspace/workspace-handlers';
 import { importHandlers, type ChooseImportSource } from './artifacts/import-handlers';
 import { trustedSubmitterKeys } from './attest/enrollment';
+import { adminHandlers } from './admin/admin-handlers';
+import { enrollmentPolicyRecord } from './controls/signed-policy';
 import { requireContentDb } from './vault/vault';
 
 export interface AppCoreOptions {
@@ -42,6 +44,10 @@ export interface AppCoreOptions {
   monotonic?(): number;
   /** Electron: main's own open dialog for a package; absent in the preview (the page's file input is used). */
   chooseImportSource?: ChooseImportSource;
+  /** Electron: main's folder chooser for files the workstation writes (the enrollment request). */
+  chooseFolder?(title: string): Promise<string | null>;
+  /** Electron: main's file chooser for files the workstation reads (the enrollment approval). */
+  chooseFile?(title: string): Promise<string | null>;
 }
 
 export interface AppCore {
@@ -97,6 +103,17 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         clock: options.clock,
         monotonic,
         ...(options.chooseImportSource ? { choose: options.chooseImportSource } : {}),
+      }),
+      ...adminHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        clock: options.clock,
+        policy,
+        policySource: () => appControls.policies.source(),
+        reloadPolicy: () => void appControls.policies.load(enrollmentPolicyRecord(sessions.require().audit)),
+        exportDir: appControls.exportDir,
+        ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
+        ...(options.chooseFile ? { chooseFile: options.chooseFile } : {}),
       }),
       ...auditHandlers({ sessions, clock: options.clock }),
     },

@@ -14,6 +14,9 @@ import { CasesScreen } from './screens/cases-screen';
 import { LockScreen } from './screens/lock-screen';
 import { AuditorConsole } from './auditor/auditor-console';
 import { useWorkspaceStore } from './state/workspace-store';
+import { useAppNavStore } from './state/app-nav-store';
+import { AdminScreen } from './screens/admin-screen';
+import { SettingsScreen } from './screens/settings-screen';
 
 export function App() {
   useApplyTheme();
@@ -21,6 +24,7 @@ export function App() {
   const lock = useLock();
   const unlocked = status.data?.vault === 'unlocked';
   const caseId = useWorkspaceStore((s) => s.caseId);
+  const screen = useAppNavStore((s) => s.screen);
 
   useEffect(() => {
     if (!unlocked) return;
@@ -60,7 +64,17 @@ export function App() {
       ) : (
         <>
           <AppHeader status={status.data} onLock={() => void lock('manual')} />
-          {status.data.role === 'auditor' ? <AuditorConsole /> : caseId ? <CaseWorkspace caseId={caseId} /> : <CasesScreen />}
+          {screen === 'admin' ? (
+            <AdminScreen status={status.data} />
+          ) : screen === 'settings' ? (
+            <SettingsScreen status={status.data} />
+          ) : status.data.role === 'auditor' ? (
+            <AuditorConsole />
+          ) : caseId ? (
+            <CaseWorkspace caseId={caseId} />
+          ) : (
+            <CasesScreen />
+          )}
         </>
       )}
     </>

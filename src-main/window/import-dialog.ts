@@ -16,3 +16,23 @@ export function importDialog(dialog: Pick<Dialog, 'showOpenDialog'>, parent: () 
     return result.canceled ? null : (result.filePaths[0] ?? null);
   };
 }
+
+/** A folder (or removable drive) for a file main writes, such as the enrollment request. */
+export function folderDialog(dialog: Pick<Dialog, 'showOpenDialog'>, parent: () => BrowserWindow | null): (title: string) => Promise<string | null> {
+  return async (title) => {
+    const options: Electron.OpenDialogOptions = { title, properties: ['openDirectory', 'createDirectory', 'dontAddToRecent'] };
+    const window = parent();
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+}
+
+/** One file main reads, such as the enrollment approval. */
+export function fileDialog(dialog: Pick<Dialog, 'showOpenDialog'>, parent: () => BrowserWindow | null): (title: string) => Promise<string | null> {
+  return async (title) => {
+    const options: Electron.OpenDialogOptions = { title, properties: ['openFile', 'dontAddToRecent'], filters: [{ name: 'Approval bundle', extensions: ['json'] }] };
+    const window = parent();
+    const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  };
+}

@@ -33,6 +33,9 @@ export function CasesScreen() {
     <main id="main" className="cases-screen" tabIndex={-1}>
       <h1>Submissions</h1>
       <ImportAnnouncement />
+      {/* Always at this place in the tree: the first import turns the empty state into the list, and the
+          section must keep its answer (what was imported, or why not) across that change. */}
+      <ImportPackageSection preview={preview} />
       {cases.isPending ? (
         <p className="loading">Loading submissions…</p>
       ) : cases.isError ? (
@@ -41,7 +44,6 @@ export function CasesScreen() {
         <div className="empty-state">
           <p className="empty-title">No submissions yet</p>
           <p>Import a signed submission package, or try the workstation with the fictional demo submission.</p>
-          <ImportPackageSection preview={preview} />
           {importSection}
         </div>
       ) : (
@@ -61,7 +63,6 @@ export function CasesScreen() {
               </li>
             ))}
           </ul>
-          <ImportPackageSection preview={preview} />
           <details className="more-actions">
             <summary>More actions</summary>
             {importSection}

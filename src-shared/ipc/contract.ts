@@ -9,6 +9,7 @@ import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
 import { importChannels } from './channels-import';
+import { adminChannels } from './channels-admin';
 
 export const CONTRACT = {
   ...sessionChannels,
@@ -18,6 +19,7 @@ export const CONTRACT = {
   ...controlsChannels,
   ...auditChannels,
   ...importChannels,
+  ...adminChannels,
 };
 
 export type Contract = typeof CONTRACT;

@@ -1,6 +1,4 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as yazl from 'yazl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPair, publicKeyOf, type PublicKey } from '../../../../src-shared/node/crypto';
 import { importChannels } from '../../../../src-shared/ipc/channels-import';
@@ -8,6 +6,7 @@ import type { Role } from '../../../../src-shared/ipc/roles';
 import { createRouter, type AuditRecord } from '../../../../src-main/ipc/router';
 import { importHandlers } from '../../../../src-main/artifacts/import-handlers';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
+import { zipFolderBytes } from '../../../helpers/package-zip';
 import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles, type FileMap, type TestContentDb } from '../../../helpers/package-fixtures';
 
 const APP = 'app://rw';
@@ -61,22 +60,7 @@ async function signedFolder(files: FileMap): Promise<string> {
   return dir;
 }
 
-/** The signed folder as .zip bytes, as the preview's file input reads them. */
-async function zipBytes(dir: string): Promise<Uint8Array> {
-  const zip = new yazl.ZipFile();
-  const walk = (sub: string) => {
-    for (const name of fs.readdirSync(path.join(dir, sub))) {
-      const rel = sub ? `${sub}/${name}` : name;
-      if (fs.statSync(path.join(dir, rel)).isDirectory()) walk(rel);
-      else zip.addBuffer(fs.readFileSync(path.join(dir, rel)), rel);
-    }
-  };
-  walk('');
-  zip.end();
-  const parts: Buffer[] = [];
-  for await (const part of zip.outputStream) parts.push(part as Buffer);
-  return new Uint8Array(Buffer.concat(parts));
-}
+const zipBytes = zipFolderBytes;
 
 beforeEach(() => {
   vault = openTestContentDb();
