@@ -27,11 +27,13 @@ export interface RemovedUser {
   role: UserRole;
 }
 
-export async function removeUser(dir: string, target: string, auth: Authorisation, deps: UnlockDeps): Promise<RemovedUser> {
+/**
+ * Drops `target`'s slot on behalf of `by`, a reviewer whose passphrase the caller has already checked
+ * (the app asks for it again; rwctl signs in as them). Refuses the last reviewer.
+ */
+export function dropUserSlot(dir: string, target: string, by: string): RemovedUser {
   const paths = vaultPaths(dir);
-  if (!readSlotFile(paths.slots)) throw new RwError('VAULT_MISSING', 'No vault exists in this folder.');
-  const by = await authoriseReviewer(dir, auth, deps, 'remove users');
-  // Read again after the (slow) passphrase check, so a change made meanwhile is not overwritten.
+  // Read after the (slow) passphrase check, so a change made meanwhile is not overwritten.
   const file = readSlotFile(paths.slots);
   if (!file) throw new RwError('VAULT_MISSING', 'No vault exists in this folder.');
   const slot = findUserSlot(file, target);
@@ -43,4 +45,10 @@ export async function removeUser(dir: string, target: string, auth: Authorisatio
   if (userKey(slot.user) === userKey(by)) throw new RwError('DENIED', 'You cannot remove yourself; ask another reviewer.');
   writeSlotFile(paths.slots, { ...file, slots: file.slots.filter((s) => s !== slot) });
   return { user: slot.user, role: slot.role };
+}
+
+export async function removeUser(dir: string, target: string, auth: Authorisation, deps: UnlockDeps): Promise<RemovedUser> {
+  if (!readSlotFile(vaultPaths(dir).slots)) throw new RwError('VAULT_MISSING', 'No vault exists in this folder.');
+  const by = await authoriseReviewer(dir, auth, deps, 'remove users');
+  return dropUserSlot(dir, target, by);
 }
