@@ -212,3 +212,27 @@ describe('rwctl vault users, remove-user and show-key', () => {
     expect((await run(['vault', 'show-key', '--vault', 'v', '--user', 'audrey'], { RW_PASSPHRASE: AUDREY_PW })).code).toBe(1);
   });
 });
+
+describe('rwctl --passphrase-stdin', () => {
+  async function runStdin(argv: string[], stdin: string, env: Record<string, string> = {}) {
+    const f = fakeIo(env);
+    f.io.stdin = Readable.from([Buffer.from(stdin)]);
+    const code = await runCli(argv, f.io, commands);
+    return { code, stdout: f.out(), stderr: f.err() };
+  }
+
+  it('takes the passphrase from the first line of standard input, before RW_PASSPHRASE; an empty stdin is refused (exit 1)', async () => {
+    await initWithAuditor();
+    const shown = await runStdin(['vault', 'show-key', '--vault', 'v', '--user', 'alice', '--passphrase-stdin'], `${ALICE_PW}\nignored second line\n`, { RW_PASSPHRASE: 'wrong and ignored' });
+    expect(shown.code).toBe(0);
+    expect((await runStdin(['vault', 'show-key', '--vault', 'v', '--user', 'alice', '--passphrase-stdin'], '')).code).toBe(1);
+    expect((await runStdin(['vault', 'show-key', '--vault', 'v', '--user', 'alice', '--passphrase-stdin'], 'wrong passphrase\n')).code).toBe(3);
+  });
+
+  it('is offered by every command that takes --passphrase-file, and help names RW_NEW_PASSPHRASE', async () => {
+    const help = await run(['vault', 'show-key', '--help']);
+    expect(help.stdout).toContain('--passphrase-stdin');
+    expect((await run(['--help'])).stdout).toContain('RW_NEW_PASSPHRASE');
+    expect((await run(['vault', 'users', '--vault', 'v', '--passphrase-stdin'])).code).toBe(2);
+  });
+});
