@@ -118,7 +118,7 @@ function RemoveUserForm({ name, onDone }: { name: string; onDone(): void }) {
         <button type="button" onClick={onDone}>
           Cancel
         </button>
-        <ErrorAlert error={remove.error} />
+        <ErrorAlert error={remove.error} stepUp />
       </div>
     </form>
   );
@@ -197,7 +197,7 @@ function AddUserSection() {
               {added}
             </p>
           ) : null}
-          <ErrorAlert error={add.error} />
+          <ErrorAlert error={add.error} stepUp />
         </div>
       </form>
     </section>
@@ -261,7 +261,7 @@ function ChangePassphraseSection() {
               Your passphrase was changed. Use the new one from your next sign-in.
             </p>
           ) : null}
-          <ErrorAlert error={change.error} />
+          <ErrorAlert error={change.error} stepUp />
         </div>
       </form>
     </section>
