@@ -47,7 +47,7 @@ export type ChosenImport = ImportOutcome | { cancelled: true };
 export function useImportPackage() {
   const client = useQueryClient();
   useImportProgressEvents();
-  return useMutation<ChosenImport, RwCallError, { kind: 'zip' | 'folder' } | { file: File }>({
+  return useMutation<ChosenImport, RwError, { kind: 'zip' | 'folder' } | { file: File }>({
     mutationFn: async (input) => {
       if ('file' in input) {
         const data = new Uint8Array(await input.file.arrayBuffer());
@@ -72,11 +72,11 @@ export function useImportPackage() {
 }
 
 export function useCaseComparison(caseId: string) {
-  return useQuery<CaseComparisonView, RwCallError>({ queryKey: ['cases.compare', { caseId }], queryFn: () => rwCall('cases.compare', { caseId }) });
+  return useQuery<CaseComparisonView, RwError>({ queryKey: ['cases.compare', { caseId }], queryFn: () => rwCall('cases.compare', { caseId }) });
 }
 
 export function useCaseDiff(caseId: string, path: string | null) {
-  return useQuery<TextDiffView, RwCallError>({
+  return useQuery<TextDiffView, RwError>({
     queryKey: ['cases.diff', { caseId, path }],
     queryFn: () => rwCall('cases.diff', { caseId, path: path ?? '' }),
     enabled: path !== null,

@@ -12,7 +12,7 @@ describe('describeError', () => {
   });
 
   test('AUTH_FAILED at a step-up (signing, export, authorising) does not talk about a user name', () => {
-    expect(describeError(new RwCallError('AUTH_FAILED', 'x', { attemptsRemaining: 1 }), NOW, { stepUp: true })).toBe('That passphrase is not correct. 1 attempt left before a lockout.');
+    expect(describeError(new RwError('AUTH_FAILED', 'x', { attemptsRemaining: 1 }), NOW, { stepUp: true })).toBe('That passphrase is not correct. 1 attempt left before a lockout.');
   });
 
   test('LOCKED_OUT with a delay gives the wait in seconds', () => {
