@@ -18,6 +18,10 @@ import { createAppAccessLog } from './audit/app-access-log';
 import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
 import { workspaceHandlers } from './workspace/workspace-handlers';
+import { importHandlers, type ChooseImportSource } from './artifacts/import-handlers';
+import { trustedSubmitterKeys } from './attest/enrollment';
+import { adminHandlers } from './admin/admin-handlers';
+import { enrollmentPolicyRecord } from './controls/signed-policy';
 import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
@@ -41,6 +45,12 @@ export interface AppCoreOptions {
   assetsDir?: string;
   /** Monotonic milliseconds for access-log leaves and clock-jump checks; defaults to performance.now. */
   monotonic?(): number;
+  /** Electron: main's own open dialog for a package; absent in the preview (the page's file input is used). */
+  chooseImportSource?: ChooseImportSource;
+  /** Electron: main's folder chooser for files the workstation writes (the enrollment request). */
+  chooseFolder?(title: string): Promise<string | null>;
+  /** Electron: main's file chooser for files the workstation reads (the enrollment approval). */
+  chooseFile?(title: string): Promise<string | null>;
 }
 
 export interface AppCore {
@@ -94,6 +104,25 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
       ...searchHandlers(contentDb),
+      ...importHandlers({
+        contentDb,
+        trustedKeys: () => trustedSubmitterKeys(sessions.require().audit),
+        clock: options.clock,
+        monotonic,
+        ...(options.chooseImportSource ? { choose: options.chooseImportSource } : {}),
+      }),
+      ...adminHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        clock: options.clock,
+        signedCheckpoint: () => accessLog.sessionLog().log.checkpoint('sync').note,
+        policy,
+        policySource: () => appControls.policies.source(),
+        reloadPolicy: () => void appControls.policies.load(enrollmentPolicyRecord(sessions.require().audit)),
+        exportDir: appControls.exportDir,
+        ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
+        ...(options.chooseFile ? { chooseFile: options.chooseFile } : {}),
+      }),
       ...auditHandlers({ sessions, clock: options.clock }),
       ...evidenceHandlers(evidence, contentDb, monotonic),
     },

@@ -16,6 +16,9 @@ import { AuditorConsole } from './auditor/auditor-console';
 import { useWorkspaceStore } from './state/workspace-store';
 import { useSearchStore } from './state/search-store';
 import { SearchScreen } from './search/search-screen';
+import { useAppNavStore } from './state/app-nav-store';
+import { AdminScreen } from './screens/admin-screen';
+import { SettingsScreen } from './screens/settings-screen';
 
 export function App() {
   useApplyTheme();
@@ -26,6 +29,7 @@ export function App() {
   const showSearch = useSearchStore((s) => s.show);
   // Auditors hold no content key: no search over content for them (the router refuses it too).
   const canSearch = unlocked && status.data?.role === 'reviewer';
+  const screen = useAppNavStore((s) => s.screen);
 
   useEffect(() => {
     if (!unlocked) return;
@@ -78,7 +82,17 @@ export function App() {
       ) : (
         <>
           <AppHeader status={status.data} onLock={() => void lock('manual')} {...(canSearch ? { onSearch: showSearch } : {})} />
-          {status.data.role === 'auditor' ? <AuditorConsole /> : caseId ? <CaseWorkspace caseId={caseId} /> : <CasesScreen />}
+          {screen === 'admin' ? (
+            <AdminScreen status={status.data} />
+          ) : screen === 'settings' ? (
+            <SettingsScreen status={status.data} />
+          ) : status.data.role === 'auditor' ? (
+            <AuditorConsole />
+          ) : caseId ? (
+            <CaseWorkspace caseId={caseId} />
+          ) : (
+            <CasesScreen />
+          )}
           {canSearch ? <SearchScreen /> : null}
         </>
       )}

@@ -17,9 +17,11 @@ import { openPackageSource, planPackage, streamVerified, type PlannedFile } from
 import { packageRefused } from './package-refusal';
 import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
+import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
 import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
 import { indexCaseArtifacts } from '../search/index-artifacts';
+import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
 
 /** Artifact content is stored in chunks of this size (the last one shorter). */
@@ -37,8 +39,8 @@ export interface ImportProgress {
 export interface ImportOptions {
   /** An open, keyed content.db with the cases/artifacts/artifact_chunks tables. */
   contentDb: Database;
-  /** A package folder or .zip file. */
-  source: string;
+  /** A package folder or .zip file, or a .zip's bytes (the preview's file input). */
+  source: string | ZipBytes;
   trustedKeys: readonly PublicKey[];
   limits?: Partial<PackageLimits>;
   /** UTC milliseconds. */
@@ -55,6 +57,12 @@ export interface ImportResult {
   totalBytes: number;
   packageDigest: string;
   submitterKey: string;
+  /** From the signed submission.json, for the messages that say what was imported. */
+  model: string;
+  developer: string;
+  version: string;
+  /** The case this one is a new version of (same model and developer), or null for a first version. */
+  previous: CaseRef | null;
 }
 
 /** How a submitter key is named in the case row: SHA-256 of its DER SubjectPublicKeyInfo. */
@@ -166,6 +174,8 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     const caseId = newId('case-', random);
     const packageDigest = `sha256:${rootDigestOf(plan.manifest.resources)}`;
     const submitterKey = submitterKeyId(plan.manifest.signerKey);
+    // The same signed package twice is refused before any content is read (and again under the write lock).
+    refuseDuplicate(db, packageDigest);
     let bytesDone = 0;
     const progress = (entry: string) => options.onProgress?.({ bytesDone, bytesTotal: plan.totalBytes, entry, phase: 'storing' });
 
@@ -177,6 +187,7 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
       throw new RwError('CONFLICT', 'Another import or write is in progress; try again when it has finished.');
     }
     inTransaction = true;
+    refuseDuplicate(db, packageDigest);
     statements.insertCase.run({
       id: caseId,
       model: submission.model,
@@ -219,9 +230,20 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
       clock: options.clock,
       onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
     });
+    const previous = previousVersion(db, caseId);
     db.exec('COMMIT');
     inTransaction = false;
-    return { caseId, artifactCount: plan.files.length, totalBytes: plan.totalBytes, packageDigest, submitterKey };
+    return {
+      caseId,
+      artifactCount: plan.files.length,
+      totalBytes: plan.totalBytes,
+      packageDigest,
+      submitterKey,
+      model: submission.model,
+      developer: submission.developer,
+      version: submission.version,
+      previous,
+    };
   } catch (error) {
     if (inTransaction) {
       try {

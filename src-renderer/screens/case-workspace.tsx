@@ -2,7 +2,7 @@
  * One case: header (model, developer, version, release date, days to the deadline, progress), the
  * artifact list, the viewer, and the side panel (notes, findings, checklist).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { useArtifacts, useCase } from '../api/hooks';
 import { useCaseProgress } from '../api/workspace-hooks';
@@ -13,6 +13,7 @@ import { ArtifactViewer } from '../viewers/artifact-viewer';
 import { kindLabel, viewerKind } from '../viewers/viewer-kind';
 import { SidePanel } from '../workspace/side-panel';
 import { EvidenceScreen } from '../evidence/evidence-screen';
+import { VersionChanges, VersionLine } from '../workspace/version-changes';
 
 export function CaseWorkspace({ caseId }: { caseId: string }) {
   const detail = useCase(caseId);
@@ -23,6 +24,7 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
   const mode = useWorkspaceStore((s) => s.mode);
   const setMode = useWorkspaceStore((s) => s.setMode);
   const heading = useRef<HTMLHeadingElement>(null);
+  const [showChanges, setShowChanges] = useState(false);
   const selected = artifacts.data?.find((a) => a.id === artifactId) ?? null;
 
   useEffect(() => {
@@ -64,6 +66,7 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
                 </dd>
               </div>
             </dl>
+            <VersionLine caseId={caseId} model={detail.data.model} version={detail.data.version} onShowChanges={() => setShowChanges(true)} />
             <ProgressSummary caseId={caseId} />
           </>
         )}
@@ -87,12 +90,21 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
             ) : artifacts.isError ? (
               <ErrorAlert error={artifacts.error} />
             ) : (
-              <ArtifactList artifacts={artifacts.data} selectedId={artifactId} onSelect={openArtifact} />
+              <ArtifactList
+                artifacts={artifacts.data}
+                selectedId={artifactId}
+                onSelect={(id) => {
+                  setShowChanges(false);
+                  openArtifact(id);
+                }}
+              />
             )}
           </nav>
           {/* Focusable so the keyboard can scroll a long document that has no links or controls inside. */}
           <div className="viewer-area" tabIndex={0} role="region" aria-label={selected ? `Viewer: ${selected.path}` : 'Viewer'}>
-            {selected && artifacts.data ? (
+            {showChanges ? (
+              <VersionChanges caseId={caseId} onClose={() => setShowChanges(false)} />
+            ) : selected && artifacts.data ? (
               <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
             ) : (
               <div className="empty-state">

@@ -71,7 +71,7 @@ export function ExportExcerpt({ artifactId, provider }: { artifactId: string; pr
           </p>
           <label htmlFor={`${ids}-pass`}>Your passphrase (confirms it is you)</label>
           <input id={`${ids}-pass`} type="password" autoComplete="current-password" ref={pass} required />
-          <ErrorAlert error={exporter.error} />
+          <ErrorAlert error={exporter.error} stepUp />
           {exporter.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Exported:</strong> {exporter.data.fileName} ({exporter.data.bytes} bytes, sha256 {exporter.data.sha256.slice(0, 16)}…)

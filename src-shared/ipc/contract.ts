@@ -10,6 +10,8 @@ import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
 import { evidenceChannels } from './channels-evidence';
 import { searchChannels } from './channels-search';
+import { importChannels } from './channels-import';
+import { adminChannels } from './channels-admin';
 
 export const CONTRACT = {
   ...sessionChannels,
@@ -20,6 +22,8 @@ export const CONTRACT = {
   ...auditChannels,
   ...evidenceChannels,
   ...searchChannels,
+  ...importChannels,
+  ...adminChannels,
 };
 
 export type Contract = typeof CONTRACT;

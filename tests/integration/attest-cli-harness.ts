@@ -56,5 +56,5 @@ export async function workstationWithCase(): Promise<Harness> {
   if (signed.code !== 0) throw new Error(`package sign: ${signed.err}`);
   const imported = await rwctl(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'submitter.pub.pem']);
   if (imported.code !== 0) throw new Error(`import: ${imported.err}`);
-  return { work, clock, rwctl, ws: ['--vault', 'vault', '--user', 'alice'], caseId: imported.out.trim() };
+  return { work, clock, rwctl, ws: ['--vault', 'vault', '--user', 'alice'], caseId: /case-[0-9a-f]{32}/.exec(imported.out)?.[0] ?? '' };
 }
