@@ -113,7 +113,7 @@ const FLAT_NOISE_FACTOR = 2.5;
 /** Residuals beyond this fraction of the flatness threshold are content, not overlay plus noise. */
 const OUTLIER_FRACTION = 0.6;
 /** Normalised residuals are clipped here (in local RMS units): one bright speck must not outvote a cell. */
-const NORMALISED_CLIP = 2.5;
+const NORMALISED_CLIP = 2;
 const BACKGROUND_RADIUS = 12;
 const RMS_RADIUS = 24;
 
