@@ -4,7 +4,8 @@
  * ae-cvss-calculator, a maintained implementation of the FIRST MacroVector algorithm whose results
  * the tests compare with the FIRST calculator on the specification's examples.
  */
-import { Cvss4P0 } from 'ae-cvss-calculator';
+// A webpack CommonJS bundle: Node's ESM loader sees only its default export.
+import aeCvss from 'ae-cvss-calculator';
 import { checkCvss4Vector } from '../workspace/cvss4-vector';
 
 export type Cvss4Severity = 'none' | 'low' | 'medium' | 'high' | 'critical';
@@ -28,7 +29,14 @@ export function cvss4Severity(score: number): Cvss4Severity {
 /** Throws INVALID_INPUT with the reason when the vector is malformed. */
 export function scoreCvss4(vector: string): Cvss4Score {
   checkCvss4Vector(vector);
-  const score = new Cvss4P0(vector).calculateScores().overall;
+  const score = new aeCvss.Cvss4P0(vector).calculateScores().overall;
   if (typeof score !== 'number' || !Number.isFinite(score)) throw new Error('CVSS calculator returned no score');
   return { vector, score, severity: cvss4Severity(score) };
+}
+
+/** FIRST's CVSS v4.0 JSON representation (cvss-v4.0.json) of a checked vector. */
+export function cvss4Json(vector: string): Record<string, unknown> {
+  checkCvss4Vector(vector);
+  const json = new aeCvss.Cvss4P0(vector).createJsonSchema() as Record<string, unknown>;
+  return { ...json, version: '4.0', vectorString: vector };
 }
