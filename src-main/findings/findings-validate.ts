@@ -4,6 +4,8 @@
  * standard), CSAF 2.1 with the library's 2.1 strict schema and 2.1 mandatory tests, OpenVEX with our
  * schema of v0.2.0. A failure names the test and the place in the document.
  */
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the library ships no types; each layer tsconfig must see the declarations beside this file
+/// <reference path="./csaf-validator-lib.d.ts" />
 import validate from '@secvisogram/csaf-validator-lib/validate.js';
 import validateStrict from '@secvisogram/csaf-validator-lib/validateStrict.js';
 import * as mandatory20 from '@secvisogram/csaf-validator-lib/mandatoryTests.js';
