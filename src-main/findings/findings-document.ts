@@ -154,13 +154,13 @@ export function buildOpenVex(findings: readonly ExportableFinding[], ctx: Findin
     role: 'Pre-release model reviewer',
     timestamp: now,
     version: 1,
-    tooling: `${TOOL} · ${ctx.watermarkText}`,
+    tooling: `${TOOL} · ${ctx.watermarkLine}`,
     statements: findings.map((f) => ({
       vulnerability: { '@id': `urn:reviewer-workstation:finding:${f.id}`, name: `RW-FINDING-${f.id}`, description: `${f.title}: ${f.description}`.slice(0, 4000) },
       timestamp: isoSeconds(f.updatedAt),
       products: [{ '@id': modelPurl(ctx), identifiers: { purl: modelPurl(ctx) } }],
       status: 'affected',
-      status_notes: `CVSS v4.0: ${cvssText(f.cvss)}. Evidence: ${f.evidence.join('; ') || 'none linked'}.`,
+      status_notes: `CVSS v4.0: ${cvssText(f.cvss)}. Evidence: ${f.evidence.join('; ') || 'none linked'}. Exported: ${ctx.watermarkText}`,
       action_statement: 'To be addressed by the developer before public release.',
     })),
   };
