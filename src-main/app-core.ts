@@ -19,6 +19,8 @@ import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
 import { workspaceHandlers } from './workspace/workspace-handlers';
 import { requireContentDb } from './vault/vault';
+import { EvidenceService } from './evidence/evidence-service';
+import { evidenceHandlers } from './evidence/evidence-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -79,6 +81,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const assetsDir = options.assetsDir ?? resolve('assets');
   // Content services ask for content.db per call: a locked vault or an auditor's session has none.
   const contentDb = () => requireContentDb(sessions.require());
+  // Checked evaluation logs (their sample rows) live in memory for one unlocked session only.
+  const evidence = new EvidenceService(contentDb);
+  sessions.onLock(() => evidence.clear());
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
@@ -88,6 +93,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
       ...auditHandlers({ sessions, clock: options.clock }),
+      ...evidenceHandlers(evidence, contentDb, monotonic),
     },
     session: () => sessions.caller(),
     audit,

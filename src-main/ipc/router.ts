@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { RwError, toErrorPayload, type ErrorPayload } from '../../src-shared/errors';
 import type { ChannelSpec } from '../../src-shared/ipc/channel';
-import { EVENTS, type EventSink } from '../../src-shared/ipc/events';
+import { EVENTS, type EventPayload, type EventSink } from '../../src-shared/ipc/events';
 import type { Role } from '../../src-shared/ipc/roles';
 import type { IpcResult } from '../../src-shared/ipc/result';
 
@@ -133,7 +133,8 @@ export function createRouter<K extends Record<string, ChannelSpec>>(options: Rou
         emit(name, body) {
           if (!events) return;
           const checked = EVENTS[name].safeParse(body);
-          if (checked.success) events(name, checked.data);
+          // safeParse of a union-indexed schema loses the tie between name and payload; the parse restores it.
+          if (checked.success) events(name, checked.data as EventPayload<typeof name>);
         },
       };
       let value: unknown;

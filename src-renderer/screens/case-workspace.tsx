@@ -12,6 +12,7 @@ import { useWorkspaceStore } from '../state/workspace-store';
 import { ArtifactViewer } from '../viewers/artifact-viewer';
 import { kindLabel, viewerKind } from '../viewers/viewer-kind';
 import { SidePanel } from '../workspace/side-panel';
+import { EvidenceScreen } from '../evidence/evidence-screen';
 
 export function CaseWorkspace({ caseId }: { caseId: string }) {
   const detail = useCase(caseId);
@@ -19,6 +20,8 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
   const artifactId = useWorkspaceStore((s) => s.artifactId);
   const openArtifact = useWorkspaceStore((s) => s.openArtifact);
   const closeCase = useWorkspaceStore((s) => s.closeCase);
+  const mode = useWorkspaceStore((s) => s.mode);
+  const setMode = useWorkspaceStore((s) => s.setMode);
   const heading = useRef<HTMLHeadingElement>(null);
   const selected = artifacts.data?.find((a) => a.id === artifactId) ?? null;
 
@@ -64,29 +67,43 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
             <ProgressSummary caseId={caseId} />
           </>
         )}
+        <div className="mode-switch" role="group" aria-label="Workspace view">
+          <button type="button" aria-pressed={mode === 'documents'} onClick={() => setMode('documents')}>
+            Documents
+          </button>
+          <button type="button" aria-pressed={mode === 'evidence'} onClick={() => setMode('evidence')}>
+            Evidence review
+          </button>
+        </div>
       </div>
-      <nav className="artifact-nav" aria-label="Artifacts">
-        <h2>Artifacts</h2>
-        {artifacts.isPending ? (
-          <p className="loading">Loading…</p>
-        ) : artifacts.isError ? (
-          <ErrorAlert error={artifacts.error} />
-        ) : (
-          <ArtifactList artifacts={artifacts.data} selectedId={artifactId} onSelect={openArtifact} />
-        )}
-      </nav>
-      {/* Focusable so the keyboard can scroll a long document that has no links or controls inside. */}
-      <div className="viewer-area" tabIndex={0} role="region" aria-label={selected ? `Viewer: ${selected.path}` : 'Viewer'}>
-        {selected && artifacts.data ? (
-          <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
-        ) : (
-          <div className="empty-state">
-            <p className="empty-title">Choose an artifact</p>
-            <p>Pick a file from the list to read it here. Every opening is recorded in the access log.</p>
+      {mode === 'evidence' ? (
+        <EvidenceScreen caseId={caseId} />
+      ) : (
+        <>
+          <nav className="artifact-nav" aria-label="Artifacts">
+            <h2>Artifacts</h2>
+            {artifacts.isPending ? (
+              <p className="loading">Loading…</p>
+            ) : artifacts.isError ? (
+              <ErrorAlert error={artifacts.error} />
+            ) : (
+              <ArtifactList artifacts={artifacts.data} selectedId={artifactId} onSelect={openArtifact} />
+            )}
+          </nav>
+          {/* Focusable so the keyboard can scroll a long document that has no links or controls inside. */}
+          <div className="viewer-area" tabIndex={0} role="region" aria-label={selected ? `Viewer: ${selected.path}` : 'Viewer'}>
+            {selected && artifacts.data ? (
+              <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
+            ) : (
+              <div className="empty-state">
+                <p className="empty-title">Choose an artifact</p>
+                <p>Pick a file from the list to read it here. Every opening is recorded in the access log.</p>
+              </div>
+            )}
           </div>
-        )}
-      </div>
-      <SidePanel caseId={caseId} artifact={selected} />
+        </>
+      )}
+      <SidePanel caseId={caseId} artifact={mode === 'evidence' ? null : selected} />
     </main>
   );
 }

@@ -8,6 +8,7 @@ import { caseChannels } from './channels-cases';
 import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
+import { evidenceChannels } from './channels-evidence';
 
 export const CONTRACT = {
   ...sessionChannels,
@@ -16,6 +17,7 @@ export const CONTRACT = {
   ...workspaceChannels,
   ...controlsChannels,
   ...auditChannels,
+  ...evidenceChannels,
 };
 
 export type Contract = typeof CONTRACT;

@@ -20,8 +20,16 @@ export const importProgressSchema = z
   .refine((p) => p.bytesDone <= p.bytesTotal, { message: 'bytesDone exceeds bytesTotal' });
 export type ImportProgressEvent = z.infer<typeof importProgressSchema>;
 
+/** Reading an evaluation log: sample records read of those in the log, then one terminal `done`. */
+export const evidenceProgressSchema = z
+  .object({ samplesDone: byteCount, samplesTotal: byteCount, phase: z.enum(['reading', 'done']) })
+  .strict()
+  .refine((p) => p.samplesDone <= p.samplesTotal, { message: 'samplesDone exceeds samplesTotal' });
+export type EvidenceProgressEvent = z.infer<typeof evidenceProgressSchema>;
+
 export const EVENTS = {
   'import.progress': importProgressSchema,
+  'evidence.progress': evidenceProgressSchema,
 };
 
 export type Events = typeof EVENTS;
