@@ -1,5 +1,5 @@
 /**
- * Access-log benchmark (issue 4): `npx tsx bench/audit.ts [leaves]` (default 1 000 000).
+ * Access-log benchmark (see ARCHITECTURE: access log): `npx tsx bench/audit.ts [leaves]` (default 1 000 000).
  *
  * 1. Append rate on a real SQLCipher audit.db in WAL mode with synchronous=FULL (every commit is
  *    fsynced): one transaction per leaf, as the router writes them, and batched (one transaction per
@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
 import { createSha256, ed25519PublicFromSeed, randomBytes, sha256Binary } from '../src-shared/node/crypto';
-import { AUDIT_MIGRATIONS } from '../src-main/audit/audit-schema';
+import { AUDIT_MIGRATIONS } from '../src-main/vault/audit-db-schema';
 import { logOrigin, openAccessLog, type AccessLog, type AccessLogEntry } from '../src-main/audit/access-log';
 import { TreeBuilder } from '../src-main/audit/tree-builder';
 import { AuditQuery } from '../src-main/audit/audit-query';

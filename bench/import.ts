@@ -1,5 +1,5 @@
 /**
- * Import throughput and memory (issue 3, point 8). Run: npx tsx bench/import.ts [--mib 1024]
+ * Import throughput and memory . Run: npx tsx bench/import.ts [--mib 1024]
  *
  * Generates a package in a temp folder (one 512 MiB file plus many small files; 1 GiB in total by
  * default) with the OS random generator, signs it, imports it into a fresh SQLCipher content.db, then measures the

@@ -1,5 +1,5 @@
 /**
- * Forensic watermark benchmark (issue 6; DESIGN.md §7 lists the prototype's figures to beat).
+ * Forensic watermark benchmark (DESIGN.md §7 lists the prototype's figures to beat).
  *
  *   npx tsx bench/watermark.ts [--samples N] [--negatives M] [--workers K] [--pages P] [--codes C]
  *

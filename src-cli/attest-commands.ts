@@ -1,5 +1,5 @@
 /**
- * rwctl attest create | verify (issue 5 §2): sign a review attestation for a case (the passphrase is
+ * rwctl attest create | verify (see ARCHITECTURE: attestations and sync): sign a review attestation for a case (the passphrase is
  * checked again to unseal the signing key: step-up), and verify an attestation file against a public key
  * (exit 0 valid, 1 invalid). The helpers at the top are shared by enroll-commands and sync-commands.
  */

@@ -1,6 +1,6 @@
 /**
  * rwctl audit verify | checkpoint | list | export | verify-bundle | device-key | resolve-watermark
- * (issue 4, issue 6 §3). Reviewers and auditors may run them (resolve-watermark: whom the app's
+ * (see ARCHITECTURE: access log; insider-risk controls). Reviewers and auditors may run them (resolve-watermark: whom the app's
  * `audit.resolveWatermark` channel allows): an auditor's slot opens audit.db only. Every command that
  * opens the vault writes one leaf, reads included, so auditors' own reads are on the record; checkpoint
  * and export then sign a checkpoint that covers it.

@@ -1,5 +1,5 @@
 /**
- * rwctl enroll request | import (issue 5 §1). `request` writes the DSSE-signed enrollment request (the
+ * rwctl enroll request | import (see ARCHITECTURE: attestations and sync). `request` writes the DSSE-signed enrollment request (the
  * device key signs; device and reviewer public keys, the log origin) for the administrator to carry to
  * the central office; `import` verifies the approval bundle that comes back and installs it: nothing
  * unsigned, nothing for another workstation, no older policy.

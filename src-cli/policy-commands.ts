@@ -1,5 +1,5 @@
 /**
- * rwctl policy install FILE (issue 6 §1): a policy-only update from the central office (a DSSE file),
+ * rwctl policy install FILE (see ARCHITECTURE: insider-risk controls): a policy-only update from the central office (a DSSE file),
  * installed exactly as the app installs it (controls/signed-policy.ts PolicyStore.install over audit.db's
  * enrollment row): verified on its exact bytes under the policy key pinned at enrollment, never older
  * than the installed version, never a different policy under the same version. A refusal leaves the

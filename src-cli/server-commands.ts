@@ -1,6 +1,6 @@
 /**
  * rwctl server init | start | enroll | revoke | import-bundle: the central attestation server's
- * administration (issue 5 §5). The admin token is printed once by init and never stored in clear; the
+ * administration (see ARCHITECTURE: attestations and sync). The admin token is printed once by init and never stored in clear; the
  * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

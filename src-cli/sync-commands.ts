@@ -1,5 +1,5 @@
 /**
- * rwctl sync export | import-receipts | status (issue 5 §4): the removable-media path. export writes the
+ * rwctl sync export | import-receipts | status (see ARCHITECTURE: attestations and sync): the removable-media path. export writes the
  * pending outbox (signed Statements only), the witness request and a device-signed manifest to an empty
  * folder; import-receipts takes the server's answer back, verifying every receipt and the witness
  * cosignature against the key pinned at enrollment before anything is marked delivered.

@@ -47,7 +47,7 @@ export interface AppCore {
   sessions: SessionManager<UnlockedVault>;
   /** The policy in force (signed once enrolled, the built-in default before). */
   policy(): Policy;
-  /** Insider-risk controls: signed-policy store, watermark session and overlay payload (issue 6). */
+  /** Insider-risk controls: signed-policy store, watermark session and overlay payload (see ARCHITECTURE: insider-risk controls). */
   controls: AppControls;
   /** Records a refusal by the Electron shell (navigation, permission, request) in the access log. */
   recordShellRefusal(kind: string, target: string): Promise<void>;
@@ -88,7 +88,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
-      ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock }),
+      ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock, sessionLog: () => accessLog.sessionLog() }),
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),

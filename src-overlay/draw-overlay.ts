@@ -1,5 +1,5 @@
 /**
- * What the overlay paints (issue 6 §2-3): the visible watermark — tiled diagonal text naming reviewer,
+ * What the overlay paints (see ARCHITECTURE: insider-risk controls): the visible watermark — tiled diagonal text naming reviewer,
  * workstation, session code, UTC time and classification — and, over it, the forensic pattern of the
  * session code (src-shared/watermark/pattern.ts) tiled 1:1 in device pixels from the window's top-left
  * corner, so a screenshot holds exactly the pixels `rwctl watermark render` writes and

@@ -1,5 +1,5 @@
 /**
- * The watermark overlay's renderer entry (issue 6 §2): a separate, sandboxed, preload-less page in
+ * The watermark overlay's renderer entry (see ARCHITECTURE: insider-risk controls): a separate, sandboxed, preload-less page in
  * main's own transparent, click-through, always-on-top window over the app. Its only input is its own
  * URL fragment, which only the main process sets (loadURL); it exposes nothing, listens to no message,
  * storage or channel, and the content renderer holds no reference to it — so the content cannot reach,

@@ -1,5 +1,5 @@
 /**
- * Enrollment (issue 5 §1): a workstation's DSSE-signed request (device key, reviewer keys, log origin),
+ * Enrollment (see ARCHITECTURE: attestations and sync): a workstation's DSSE-signed request (device key, reviewer keys, log origin),
  * approved by the administrator offline (`rwctl server enroll`) or over HTTP (`POST /v1/admin/enroll`
  * with the admin token). Approval records the keys and answers with an approval bundle: the server's
  * public key and name, the policy signed by the policy key, the trusted submitter keys, all DSSE-signed

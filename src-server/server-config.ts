@@ -29,7 +29,7 @@ export const DEFAULT_LISTEN = '127.0.0.1:8787';
 
 export const serverLimitsSchema = z
   .object({
-    /** POST /v1/attestations body limit (issue 5: 256 KiB). */
+    /** POST /v1/attestations body limit (256 KiB). */
     maxAttestationBytes: z.number().int().min(1024).max(ATTESTATION_MAX_BYTES),
     /** Admin and witness bodies are small text or JSON. */
     maxOtherBytes: z.number().int().min(1024).max(1024 * 1024),

@@ -1,5 +1,5 @@
 /**
- * The wire types the workstation and the central server agree on (DESIGN §5, issue 5): in-toto Statement
+ * The wire types the workstation and the central server agree on (DESIGN §5; ARCHITECTURE: attestations and sync): in-toto Statement
  * v1 (github.com/in-toto/attestation spec/v1/statement.md) with our two predicate types, the enrollment
  * request and approval, the media-bundle manifest and the receipts the server answers with.
  *

@@ -1,5 +1,5 @@
 /**
- * What the main process tells its watermark overlay (issue 6 §2-3): the visible text fields and the
+ * What the main process tells its watermark overlay (see ARCHITECTURE: insider-risk controls): the visible text fields and the
  * forensic session code. Main encodes it into the overlay page's URL fragment; the overlay parses it
  * with this schema and nothing else (src-overlay has no preload, no IPC and no other input).
  *

@@ -143,11 +143,7 @@ async function readSubmission(source: PackageSource, file: PlannedFile): Promise
 }
 
 /** Import a package; resolves to the new case id (see importPackageDetailed for the figures). */
-export async function importPackage(options: ImportOptions): Promise<string> {
-  return (await importPackageDetailed(options)).caseId;
-}
-
-/** importPackage, resolving to the case id together with what was stored and who signed it. */
+/** Imports a package as one new case, resolving to the case id together with what was stored and who signed it. */
 export async function importPackageDetailed(options: ImportOptions): Promise<ImportResult> {
   const random = options.random ?? randomBytes;
   const db = options.contentDb;

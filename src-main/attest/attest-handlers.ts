@@ -9,8 +9,7 @@ import { randomBytes } from '../../src-shared/node/crypto';
 import { fromUtf8, toHex } from '../../src-shared/encoding';
 import type { attestChannels } from '../../src-shared/ipc/channels-attest';
 import type { Policy } from '../../src-shared/policy';
-import { APP_LOG_NAME } from '../audit/app-access-log';
-import { openAccessLog } from '../audit/access-log';
+import type { LogTarget } from '../audit/audit-hook';
 import type { Handlers } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
@@ -30,7 +29,8 @@ export interface AttestHandlerDeps {
   sessions: SessionManager<UnlockedVault>;
   policy(): Policy;
   clock(): number;
-  monotonic?(): number;
+  /** The signed-in session's access log (the app's own, see audit/app-access-log.ts). */
+  sessionLog(): LogTarget;
   /** Main-chosen folder for media bundles; default `exports` in the vault folder. */
   exportDir?: string;
   fetch?: FetchFn;
@@ -44,14 +44,9 @@ function stamp(ms: number): string {
 
 export function attestHandlers(deps: AttestHandlerDeps): Handlers<typeof attestChannels> {
   const rubric = deps.rubric ?? defaultRubric();
-  const monotonic = deps.monotonic ?? (() => performance.now());
   const withLog = async <T>(vault: UnlockedVault, fn: (port: AccessLogPort, size: () => number) => Promise<T>): Promise<T> => {
-    const log = openAccessLog(vault.audit, { app: APP_LOG_NAME, clock: deps.clock, monotonic });
-    try {
-      return await fn(accessLogPort(log, { user: vault.user, role: vault.role }), () => log.size());
-    } finally {
-      log.close();
-    }
+    const { log, session } = deps.sessionLog();
+    return fn(accessLogPort(log, { user: vault.user, role: vault.role }, session), () => log.size());
   };
   const jitter = deps.random ?? (() => randomBytes(1)[0]! / 256);
 

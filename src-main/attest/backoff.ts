@@ -1,5 +1,5 @@
 /**
- * Retry schedule for network sync (issue 5 §6): exponential backoff with a cap and jitter, pure so
+ * Retry schedule for network sync (see ARCHITECTURE: attestations and sync): exponential backoff with a cap and jitter, pure so
  * tests drive it with fixed numbers. Offline is the normal state of these laptops, so the cap is long
  * and a failure is not an error to show, only a time to try again.
  */

@@ -1,5 +1,5 @@
 /**
- * Audit checkpoints leave as Statements of their own predicate type (issue 5 §3): subject = the log's
+ * Audit checkpoints leave as Statements of their own predicate type (see ARCHITECTURE: attestations and sync): subject = the log's
  * origin with the root hash as digest, predicate = origin, size, root, the device-signed checkpoint
  * note verbatim, and the device key's next sequence. Signed by the device key. This keeps one gate for
  * everything that leaves: the outbox holds Statements and nothing else.

@@ -1,5 +1,5 @@
 /**
- * Enrollment (issue 5 §1, DESIGN §4): the workstation asks the central office to enroll its device and
+ * Enrollment (DESIGN §4; ARCHITECTURE: attestations and sync): the workstation asks the central office to enroll its device and
  * reviewer keys, and installs what the office answers: the server key to pin, the signed policy and the
  * key that signs policies, and the trusted submitter keys.
  *

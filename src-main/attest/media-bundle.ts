@@ -1,5 +1,5 @@
 /**
- * The removable-media path (DESIGN §5 "Media bundle", issue 5 §4), for laptops that never see a network:
+ * The removable-media path (DESIGN §5 "Media bundle"; ARCHITECTURE: attestations and sync), for laptops that never see a network:
  *
  *   export:  attestations.intoto.jsonl  every pending outbox item, one DSSE envelope per line
  *            witness-request.txt         C2SP tlog-witness add-checkpoint body: old size, consistency

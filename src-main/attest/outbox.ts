@@ -1,5 +1,5 @@
 /**
- * The outbox (issue 5 §3): the only place from which anything leaves the workstation, and it holds only
+ * The outbox (see ARCHITECTURE: attestations and sync): the only place from which anything leaves the workstation, and it holds only
  * DSSE envelopes of in-toto Statements of an allowed predicate type, signed by one of this workstation's
  * own keys (review outcomes by a reviewer key, audit checkpoints by the device key).
  *

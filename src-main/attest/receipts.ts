@@ -1,5 +1,5 @@
 /**
- * Checking what the central server answers (issue 5 §4-5), offline and with the server key pinned at
+ * Checking what the central server answers (see ARCHITECTURE: attestations and sync), offline and with the server key pinned at
  * enrollment only:
  *  - a receipt: the server-signed checkpoint verifies under the pinned key (origin = the server's name),
  *    its size is the receipt's tree size, and the inclusion proof leads from our envelope's leaf to its

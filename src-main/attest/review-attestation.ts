@@ -1,5 +1,5 @@
 /**
- * The review attestation (DESIGN §5, issue 5 §2): an in-toto Statement v1 whose subjects are the case's
+ * The review attestation (DESIGN §5; ARCHITECTURE: attestations and sync): an in-toto Statement v1 whose subjects are the case's
  * artifacts (name + sha256) and the package's root digest, with the review-outcome predicate, in a DSSE
  * envelope signed by the reviewer's key over PAE.
  *

@@ -1,5 +1,5 @@
 /**
- * Network sync (issue 5 §6): push the outbox to the central server, keep the receipts, get the access
+ * Network sync (see ARCHITECTURE: attestations and sync): push the outbox to the central server, keep the receipts, get the access
  * log's checkpoint witnessed. Only when the signed policy names a server and that server's key is the
  * one pinned at enrollment; the base URL comes from the policy and nowhere else, so no other host is
  * ever contacted (threat: a compromised or misconfigured network steering attestations, or anything

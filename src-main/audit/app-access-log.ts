@@ -5,6 +5,7 @@
  */
 import { randomBytes } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
+import { RwError } from '../../src-shared/errors';
 import type { AuditHook } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import { openDeviceAudit, vaultExists, type UnlockedVault } from '../vault/vault';
@@ -28,6 +29,12 @@ export interface AppAccessLog {
   start(): void;
   /** Log app.stop (and thereby sign a checkpoint). */
   stop(reason: string): void;
+  /**
+   * The signed-in session's log, for services that append events of their own (attestation signing,
+   * sync): the same AccessLog the router hook writes, so one connection's tree state stays the only one.
+   * VAULT_LOCKED when nobody is signed in.
+   */
+  sessionLog(): LogTarget;
 }
 
 export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
@@ -108,6 +115,11 @@ export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
     },
     stop(reason) {
       writeThroughDevice((log) => logAppStop(log, reason));
+    },
+    sessionLog() {
+      const target = current();
+      if (!target) throw new RwError('VAULT_LOCKED', 'The vault is locked.');
+      return withClockCheck(target);
     },
   };
 }

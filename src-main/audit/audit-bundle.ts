@@ -1,5 +1,5 @@
 /**
- * The audit bundle (issue 4 §6): everything an auditor needs to check a workstation's log on another
+ * The audit bundle (see ARCHITECTURE: access log): everything an auditor needs to check a workstation's log on another
  * machine: the leaf bytes, the signed checkpoints, the device public key, and a DSSE manifest signed by
  * the device key that binds them (tree size and root over the leaves, a digest of the checkpoints).
  *
@@ -18,7 +18,7 @@ import { parseStrictJson } from '../../src-shared/strict-json';
 import { readDeviceSigningKey } from '../vault/vault';
 import { runMigrations } from '../vault/migrations';
 import { logOrigin, type AccessLog } from './access-log';
-import { AUDIT_MIGRATIONS } from './audit-schema';
+import { AUDIT_MIGRATIONS } from '../vault/audit-db-schema';
 import { AuditQuery } from './audit-query';
 import { leafColumns, parseLeaf } from './log-leaf';
 import { verifyLog, type ExternalCheckpoint, type LogSource, type VerifyReport } from './verify-log';

@@ -1,5 +1,5 @@
 /**
- * IPC handlers for the auditor console and the viewers' `artifact.view` reports (issue 4 §5). The auditor
+ * IPC handlers for the auditor console and the viewers' `artifact.view` reports (see ARCHITECTURE: access log). The auditor
  * handlers read the signed-in user's audit.db only; `artifact.view` writes nothing itself: the router's
  * access-log entry for the call is the record, so the handler only names the artifact (from content.db,
  * which proves it exists and adds its name and digest) and what was in view.

@@ -1,5 +1,5 @@
 /**
- * What an auditor asks of the access log (issue 4 §5): filtered pages of leaves (offset + limit, so the
+ * What an auditor asks of the access log (see ARCHITECTURE: access log): filtered pages of leaves (offset + limit, so the
  * console can virtualise over a million rows), summaries per user and per artifact, events per hour,
  * dwell-time distributions, "who saw page X of artifact Y between T1 and T2", and the highlights: access
  * outside working hours and pages turned faster than a person reads.
@@ -93,9 +93,9 @@ export interface WorkingHours {
 export const DEFAULT_WORKING_HOURS: WorkingHours = { startHour: 7, endHour: 19, utcOffsetMinutes: 0, weekendsOff: true };
 
 export interface PaceRule {
-  /** A page shown for less than this was not read (issue 4: 2 s). */
+  /** A page shown for less than this was not read (2 s). */
   minMsPerPage: number;
-  /** How many fast pages in a row make a flag (issue 4: 5). */
+  /** How many fast pages in a row make a flag (5). */
   minPages: number;
 }
 

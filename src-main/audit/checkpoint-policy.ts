@@ -1,5 +1,5 @@
 /**
- * When the access log signs a checkpoint (DESIGN §5, issue 4): after security-relevant events (so the
+ * When the access log signs a checkpoint (DESIGN §5; ARCHITECTURE: access log): after security-relevant events (so the
  * moment that matters is pinned by a signature before anything else happens), at lock, and otherwise
  * every N leaves or M minutes so the unsigned tail an attacker could rewrite stays short.
  */

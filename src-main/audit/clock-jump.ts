@@ -5,7 +5,7 @@
  * back-dated or forward-dated stretch of the log is itself on the record.
  */
 
-/** DESIGN/issue 4: drift over two minutes is a jump. */
+/** Drift over two minutes is a jump (ARCHITECTURE: access log). */
 export const CLOCK_JUMP_TOLERANCE_MS = 2 * 60 * 1000;
 
 export interface ClockSample {

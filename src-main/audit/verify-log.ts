@@ -1,5 +1,5 @@
 /**
- * Verification of the access log (issue 4 §3), for the CLI, the auditor console and bundles alike.
+ * Verification of the access log (see ARCHITECTURE: access log), for the CLI, the auditor console and bundles alike.
  *
  * The tree is rebuilt from the leaf bytes alone (nothing stored about the tree is trusted). Every leaf is
  * checked for sequence continuity, its stored hash, its own seq and non-decreasing timestamps (a decrease
@@ -551,7 +551,7 @@ export interface VerifyAccessLogOptions extends VerifyOptions {
   witnessed?: boolean;
 }
 
-/** Checkpoints the central witness cosigned (issue 5 stores them in witnessed_checkpoints). */
+/** Checkpoints the central witness cosigned (the sync client stores them in witnessed_checkpoints). */
 export function witnessedCheckpoints(db: Database): (ExternalCheckpoint & { size: number; ts: number })[] {
   const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'witnessed_checkpoints'").get();
   if (!exists) return [];

@@ -1,5 +1,5 @@
 /**
- * The insider-risk controls as the app composes them (issue 6), so app-core.ts stays a list of wires:
+ * The insider-risk controls as the app composes them (see ARCHITECTURE: insider-risk controls), so app-core.ts stays a list of wires:
  * the signed-policy store (loaded at start through the device slot and at every unlock), the watermark
  * session drawn and logged at every unlock and ended at every lock, the overlay payload, and the
  * router handlers for copy, print, export and the watermark lookup.

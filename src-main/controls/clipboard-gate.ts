@@ -1,5 +1,5 @@
 /**
- * Copy out of a viewer (issue 6 §4): under policy copyMode 'deny' nothing is copied and the attempt is
+ * Copy out of a viewer (see ARCHITECTURE: insider-risk controls): under policy copyMode 'deny' nothing is copied and the attempt is
  * logged with its length; under 'fingerprint' main marks the text with the session code
  * (embedTextFingerprint: zero-width frames plus space/homoglyph variants, each channel sufficient on its
  * own), logs length, artifact and decision, and places it on the clipboard. The renderer never writes

@@ -1,5 +1,5 @@
 /**
- * Export of an excerpt (issue 6 §5): the only way content leaves the app as a file. The gate, in order:
+ * Export of an excerpt (see ARCHITECTURE: insider-risk controls): the only way content leaves the app as a file. The gate, in order:
  * policy printExportMode must be 'justify'; an active watermark session; a justification (schema: at
  * least 20 characters); the passphrase again (step-up through the vault's throttle, so a walk-up
  * attacker at an unlocked screen cannot export); then main — never the renderer — burns the visible and

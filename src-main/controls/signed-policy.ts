@@ -1,5 +1,5 @@
 /**
- * The signed policy (issue 6 §1, DESIGN §4 "policy key (Ed25519, signs the policy)"): a policy update
+ * The signed policy (DESIGN §4 "policy key (Ed25519, signs the policy)"; ARCHITECTURE: insider-risk controls): a policy update
  * is a DSSE envelope (POLICY_PAYLOAD_TYPE) that must verify under the policy key pinned at enrollment
  * (src-main/attest/enrollment.ts installs the first one with the approval and re-verifies it on every
  * read). This module adds what a later, policy-only update needs, and the store the app reads.

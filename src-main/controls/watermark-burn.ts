@@ -1,5 +1,5 @@
 /**
- * Burns the visible and the forensic watermark into an exported excerpt image (issue 6 §5), in main,
+ * Burns the visible and the forensic watermark into an exported excerpt image (see ARCHITECTURE: insider-risk controls), in main,
  * so a renderer cannot export an unmarked page. The forensic layer is the very pattern the overlay
  * draws (src-shared/watermark/pattern.ts), composited source-over exactly as Chromium composites the
  * overlay canvas (premultiplied, rounded), so `rwctl watermark decode` reads an export like a screenshot.

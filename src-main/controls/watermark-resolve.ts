@@ -1,5 +1,5 @@
 /**
- * The auditor's question after a leak (issue 6 §3): which user, workstation and unlock session showed
+ * The auditor's question after a leak (see ARCHITECTURE: insider-risk controls): which user, workstation and unlock session showed
  * this session code, and when. The answer comes from the access log: the `watermark.session` leaf
  * written at unlock (object id = the code) names user, workstation and session; the session's last
  * leaf bounds the time it was on screen. Answers are as good as the log's integrity check says.

@@ -1,5 +1,5 @@
 /**
- * The forensic watermark's session (issue 6 §2-3, DESIGN §7): at every unlock a fresh random 48-bit
+ * The forensic watermark's session (DESIGN §7; ARCHITECTURE: insider-risk controls): at every unlock a fresh random 48-bit
  * session code is drawn and recorded in the access log (`watermark.session`, object = the code), so a
  * code decoded from a leaked screenshot or copied text resolves to user, workstation, session and
  * times (watermark-resolve.ts). A lock ends it: the next unlock gets a new code.

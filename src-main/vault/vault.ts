@@ -6,14 +6,14 @@
  *  - initVault: the first reviewer. Creates both databases, the reviewer's signing key, the device
  *    signing key, a workstation id, the device slot and the unlock-attempt record.
  *  - addUser: a reviewer authorises a new reviewer (content + audit keys) or auditor (audit key only).
- *  - unlockVault / lockVault: open and close; failures are throttled and locked out.
+ *  - unlockVault: open (close() on the result closes); failures are throttled and locked out.
  *  - changePassphrase: rewraps one slot; nothing is re-encrypted.
  *  - openDeviceAudit: audit.db through the device slot, so a failed unlock can be logged.
  *  - unlockSigningKey: step-up; the reviewer's passphrase again, to sign.
  */
 import { existsSync, unlinkSync } from 'node:fs';
 import type { Database } from '@signalapp/sqlcipher';
-import { AUDIT_MIGRATIONS } from '../audit/audit-schema';
+import { AUDIT_MIGRATIONS } from './audit-db-schema';
 import { ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/node/crypto';
 import { fromBase64, toBase64, toHex, zeroize } from '../../src-shared/encoding';
 import { RwError } from '../../src-shared/errors';
@@ -379,10 +379,6 @@ export function requireContentDb(vault: UnlockedVault): Database {
   const content = vault.content;
   if (content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
   return content;
-}
-
-export function lockVault(vault: UnlockedVault): void {
-  vault.close();
 }
 
 /** Rewraps the user's slot under a new passphrase (and the current KDF parameters); no data is re-encrypted. */

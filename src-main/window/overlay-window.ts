@@ -1,5 +1,5 @@
 /**
- * The watermark overlay window (issue 6 §2-3): main's own transparent, click-through, always-on-top,
+ * The watermark overlay window (see ARCHITECTURE: insider-risk controls): main's own transparent, click-through, always-on-top,
  * unfocusable, content-protected child window laid exactly over the main window's content area. It
  * runs the small overlay page (src-renderer/overlay.html + src-overlay/) in a sandbox with no preload,
  * so the content renderer — which cannot open windows, holds no reference to this one and shares no

@@ -1,11 +1,12 @@
 /**
- * Hooks for the auditor channels (issue 4): pages of access-log leaves, summaries, integrity, flags.
+ * Hooks for the auditor channels (see ARCHITECTURE: access log): pages of access-log leaves, summaries, integrity, flags.
  * Part of the api module (with hooks.ts, the only code that reaches window.rw, through rwCall).
  */
 import { useQueries, useQuery } from '@tanstack/react-query';
 import type { AuditFlagsDto, AuditIntegrityDto, AuditSummaryDto, LeafViewDto } from '../../src-shared/ipc/channels-audit';
 import type { AuditFilter } from '../state/audit-filter-store';
-import { rwCall, type RwCallError } from './rw-call';
+import { rwCall } from './rw-call';
+import type { RwError } from '../../src-shared/errors';
 
 export const AUDIT_PAGE_SIZE = 500;
 
@@ -31,19 +32,19 @@ export function useLeafPages(filter: AuditFilter, visiblePages: number[]) {
         if (r.data) byPage.set(pages[i]!, r.data);
       });
       const first = results[0];
-      return { total: first?.data?.total ?? null, byPage, error: (results.find((r) => r.error)?.error as RwCallError | undefined) ?? null, pending: first?.isPending ?? true };
+      return { total: first?.data?.total ?? null, byPage, error: (results.find((r) => r.error)?.error as RwError | undefined) ?? null, pending: first?.isPending ?? true };
     },
   });
 }
 
 export function useAuditSummary(filter: AuditFilter) {
-  return useQuery<AuditSummaryDto, RwCallError>({ queryKey: ['audit.summary', { filter }], queryFn: () => rwCall('audit.summary', { filter }) });
+  return useQuery<AuditSummaryDto, RwError>({ queryKey: ['audit.summary', { filter }], queryFn: () => rwCall('audit.summary', { filter }) });
 }
 
 export function useAuditIntegrity() {
-  return useQuery<AuditIntegrityDto, RwCallError>({ queryKey: ['audit.integrity', {}], queryFn: () => rwCall('audit.integrity', {}) });
+  return useQuery<AuditIntegrityDto, RwError>({ queryKey: ['audit.integrity', {}], queryFn: () => rwCall('audit.integrity', {}) });
 }
 
 export function useAuditFlags(filter: AuditFilter) {
-  return useQuery<AuditFlagsDto, RwCallError>({ queryKey: ['audit.flags', { filter }], queryFn: () => rwCall('audit.flags', { filter }) });
+  return useQuery<AuditFlagsDto, RwError>({ queryKey: ['audit.flags', { filter }], queryFn: () => rwCall('audit.flags', { filter }) });
 }

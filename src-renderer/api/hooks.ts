@@ -8,10 +8,11 @@ import type { ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useLoadProgressStore } from '../state/load-progress-store';
 import { SESSION_STATUS_KEY, forgetSessionData } from './query-client';
-import { RwCallError, rwCall } from './rw-call';
+import { rwCall } from './rw-call';
+import { RwError } from '../../src-shared/errors';
 
-export function useSessionStatus(): UseQueryResult<SessionStatus, RwCallError> {
-  return useQuery<SessionStatus, RwCallError>({
+export function useSessionStatus(): UseQueryResult<SessionStatus, RwError> {
+  return useQuery<SessionStatus, RwError>({
     queryKey: SESSION_STATUS_KEY,
     queryFn: () => rwCall('session.status', {}),
     staleTime: 0,
@@ -20,7 +21,7 @@ export function useSessionStatus(): UseQueryResult<SessionStatus, RwCallError> {
 
 export function useCreateVault() {
   const client = useQueryClient();
-  return useMutation<SessionStatus, RwCallError, { user: string; passphrase: string }>({
+  return useMutation<SessionStatus, RwError, { user: string; passphrase: string }>({
     mutationFn: (input) => rwCall('vault.create', input),
     onSuccess: (status) => client.setQueryData(SESSION_STATUS_KEY, status),
   });
@@ -28,7 +29,7 @@ export function useCreateVault() {
 
 export function useUnlock() {
   const client = useQueryClient();
-  return useMutation<SessionStatus, RwCallError, { user: string; passphrase: string }>({
+  return useMutation<SessionStatus, RwError, { user: string; passphrase: string }>({
     mutationFn: (input) => rwCall('session.unlock', input),
     onSuccess: (status) => client.setQueryData(SESSION_STATUS_KEY, status),
   });
@@ -57,15 +58,15 @@ export function useLock(): (reason?: 'manual' | 'idle' | 'os') => Promise<void> 
 // ---- cases and artifacts ------------------------------------------------------------------------
 
 export function useCases() {
-  return useQuery<CaseSummary[], RwCallError>({ queryKey: ['cases.list', {}], queryFn: () => rwCall('cases.list', {}) });
+  return useQuery<CaseSummary[], RwError>({ queryKey: ['cases.list', {}], queryFn: () => rwCall('cases.list', {}) });
 }
 
 export function useCase(caseId: string) {
-  return useQuery<CaseDetail, RwCallError>({ queryKey: ['cases.get', { caseId }], queryFn: () => rwCall('cases.get', { caseId }) });
+  return useQuery<CaseDetail, RwError>({ queryKey: ['cases.get', { caseId }], queryFn: () => rwCall('cases.get', { caseId }) });
 }
 
 export function useArtifacts(caseId: string) {
-  return useQuery<ArtifactSummary[], RwCallError>({
+  return useQuery<ArtifactSummary[], RwError>({
     queryKey: ['artifacts.list', { caseId }],
     queryFn: () => rwCall('artifacts.list', { caseId }),
   });
@@ -81,7 +82,7 @@ export const MAX_VIEWABLE_BYTES = 512 * 1024 * 1024;
 async function readArtifact(artifactId: string, onProgress: (loaded: number, total: number) => void): Promise<Uint8Array> {
   const summary = await rwCall('artifacts.open', { artifactId });
   if (summary.size > MAX_VIEWABLE_BYTES) {
-    throw new RwCallError('TOO_LARGE', `This artifact is ${summary.size} bytes; the viewer opens at most ${MAX_VIEWABLE_BYTES} bytes.`);
+    throw new RwError('TOO_LARGE', `This artifact is ${summary.size} bytes; the viewer opens at most ${MAX_VIEWABLE_BYTES} bytes.`);
   }
   const bytes = new Uint8Array(summary.size);
   let offset = 0;
@@ -89,13 +90,13 @@ async function readArtifact(artifactId: string, onProgress: (loaded: number, tot
   for (let chunk = 0; chunk < summary.chunkCount; chunk += 1) {
     const part = await rwCall('artifacts.read', { artifactId, chunk });
     if (part.chunk !== chunk || offset + part.data.byteLength > bytes.byteLength) {
-      throw new RwCallError('INTERNAL', 'The artifact arrived out of order or longer than announced.');
+      throw new RwError('INTERNAL', 'The artifact arrived out of order or longer than announced.');
     }
     bytes.set(part.data, offset);
     offset += part.data.byteLength;
     onProgress(chunk + 1, summary.chunkCount);
   }
-  if (offset !== bytes.byteLength) throw new RwCallError('INTERNAL', 'The artifact arrived shorter than announced.');
+  if (offset !== bytes.byteLength) throw new RwError('INTERNAL', 'The artifact arrived shorter than announced.');
   return bytes;
 }
 
@@ -109,17 +110,17 @@ function artifactQuery(artifactId: string) {
 }
 
 export function useArtifactBytes(artifactId: string, enabled = true) {
-  return useQuery<Uint8Array, RwCallError>({ ...artifactQuery(artifactId), enabled });
+  return useQuery<Uint8Array, RwError>({ ...artifactQuery(artifactId), enabled });
 }
 
 /** For viewers that pull in a sibling artifact (a Markdown image): same cache, same access log. */
 export function useArtifactLoader(): (artifactId: string) => Promise<Uint8Array> {
   const client = useQueryClient();
-  return (artifactId) => client.fetchQuery<Uint8Array, RwCallError>(artifactQuery(artifactId));
+  return (artifactId) => client.fetchQuery<Uint8Array, RwError>(artifactQuery(artifactId));
 }
 
 /**
- * The viewers' report of what is in view (issue 4): `open` when content is shown, `view` for a PDF
+ * The viewers' report of what is in view (see ARCHITECTURE: access log): `open` when content is shown, `view` for a PDF
  * page with the time the previous page was in view, `close` with the dwell time. Best effort: a
  * report that fails (the session just locked) must not disturb reading; the lock itself is logged.
  */

@@ -5,7 +5,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useImportProgressStore } from '../state/import-progress-store';
-import { RwCallError, rwCall, rwSubscribe } from './rw-call';
+import { rwCall, rwSubscribe } from './rw-call';
+import { RwError } from '../../src-shared/errors';
 
 /**
  * Forwards `import.progress` events into the store while the calling component is mounted. Unmounting
@@ -24,7 +25,7 @@ export function useImportProgressEvents(): void {
 export function useImportDemo() {
   const client = useQueryClient();
   useImportProgressEvents();
-  return useMutation<{ caseId: string; artifactCount: number; totalBytes: number }, RwCallError, void>({
+  return useMutation<{ caseId: string; artifactCount: number; totalBytes: number }, RwError, void>({
     mutationFn: () => rwCall('cases.importDemo', {}),
     onMutate: () => useImportProgressStore.getState().begin(),
     onSuccess: (result) => {

@@ -5,13 +5,13 @@
  */
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { resetAllStores } from '../state/store-reset';
-import { isRwCallError } from './rw-call';
+import { isRwError } from '../../src-shared/errors';
 
 export const SESSION_STATUS_KEY = ['session.status', {}] as const;
 
 export function createRwQueryClient(): QueryClient {
   const onError = (error: unknown): void => {
-    if (isRwCallError(error) && error.code === 'VAULT_LOCKED') wipeSession(client);
+    if (isRwError(error) && error.code === 'VAULT_LOCKED') wipeSession(client);
   };
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),

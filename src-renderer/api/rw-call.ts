@@ -1,37 +1,21 @@
 /**
  * The one place that reaches `window.rw` (built by the preload, or by the harness/preview bridge with
- * the same createApi). Every call is unwrapped here: a value, or a thrown RwCallError carrying the
+ * the same createApi). Every call is unwrapped here: a value, or a thrown RwError carrying the
  * router's code, so hooks and screens switch on codes instead of parsing messages.
  */
 import type { RwApi } from '../../src-preload/create-api';
 import type { RequestOf, ResponseOf } from '../../src-shared/ipc/channel';
 import type { ChannelName, Contract } from '../../src-shared/ipc/contract';
-import type { ErrorCode } from '../../src-shared/errors';
+import { RwError, type ErrorCode } from '../../src-shared/errors';
 import type { EventName, EventPayload } from '../../src-shared/ipc/events';
-
-export class RwCallError extends Error {
-  readonly code: ErrorCode;
-  readonly detail: Readonly<Record<string, string | number>>;
-
-  constructor(code: ErrorCode, message: string, detail: Record<string, string | number> = {}) {
-    super(message);
-    this.name = 'RwCallError';
-    this.code = code;
-    this.detail = detail;
-  }
-}
-
-export function isRwCallError(value: unknown): value is RwCallError {
-  return value instanceof RwCallError;
-}
 
 function api(): RwApi {
   const rw = (globalThis as { rw?: RwApi }).rw;
-  if (!rw) throw new RwCallError('INTERNAL', 'The workstation API is not available in this window.');
+  if (!rw) throw new RwError('INTERNAL', 'The workstation API is not available in this window.');
   return rw;
 }
 
-/** Calls one channel; resolves with its value or throws RwCallError (never a raw bridge error). */
+/** Calls one channel; resolves with its value or throws RwError (never a raw bridge error). */
 export async function rwCall<K extends ChannelName>(channel: K, request: RequestOf<Contract[K]>): Promise<ResponseOf<Contract[K]>> {
   const fn = api()[channel] as (req: RequestOf<Contract[K]>) => Promise<unknown>;
   let result: unknown;
@@ -39,7 +23,7 @@ export async function rwCall<K extends ChannelName>(channel: K, request: Request
     result = await fn(request);
   } catch {
     // A bridge failure (closed window, serialisation) carries no code; the user sees a plain message.
-    throw new RwCallError('INTERNAL', 'The workstation did not answer. Try again.');
+    throw new RwError('INTERNAL', 'The workstation did not answer. Try again.');
   }
   const r = result as { ok?: unknown; value?: unknown; error?: { code?: unknown; message?: unknown; detail?: unknown } } | null;
   if (r && r.ok === true) return r.value as ResponseOf<Contract[K]>;
@@ -47,7 +31,7 @@ export async function rwCall<K extends ChannelName>(channel: K, request: Request
   const code = typeof error?.code === 'string' ? (error.code as ErrorCode) : 'INTERNAL';
   const message = typeof error?.message === 'string' ? error.message : 'The operation failed.';
   const detail = error?.detail && typeof error.detail === 'object' ? (error.detail as Record<string, string | number>) : {};
-  throw new RwCallError(code, message, detail);
+  throw new RwError(code, message, detail);
 }
 
 /**
@@ -58,10 +42,4 @@ export function rwSubscribe<E extends EventName>(event: E, handler: (payload: Ev
   const rw = (globalThis as { rw?: Partial<RwApi> }).rw;
   if (typeof rw?.subscribe !== 'function') return () => undefined;
   return rw.subscribe(event, handler);
-}
-
-/** Whether the running contract offers a channel (channels land one issue at a time). */
-export function hasChannel(channel: string): boolean {
-  const rw = (globalThis as { rw?: Record<string, unknown> }).rw;
-  return typeof rw?.[channel] === 'function';
 }

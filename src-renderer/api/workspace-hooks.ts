@@ -14,7 +14,8 @@ import type {
   NoteCreate,
   NoteEdit,
 } from '../../src-shared/ipc/channels-workspace';
-import { rwCall, type RwCallError } from './rw-call';
+import { rwCall } from './rw-call';
+import type { RwError } from '../../src-shared/errors';
 
 // ---- workspace: notes, findings, checklist ------------------------------------------------------
 
@@ -28,11 +29,11 @@ function useInvalidateCase(caseId: string) {
 }
 
 export function useCaseProgress(caseId: string) {
-  return useQuery<CaseProgress, RwCallError>({ queryKey: ['case.progress', { caseId }], queryFn: () => rwCall('case.progress', { caseId }) });
+  return useQuery<CaseProgress, RwError>({ queryKey: ['case.progress', { caseId }], queryFn: () => rwCall('case.progress', { caseId }) });
 }
 
 export function useNotes(caseId: string) {
-  return useQuery<Note[], RwCallError>({
+  return useQuery<Note[], RwError>({
     queryKey: ['notes.list', { caseId }],
     queryFn: async () => (await rwCall('notes.list', { caseId })).notes,
   });
@@ -40,7 +41,7 @@ export function useNotes(caseId: string) {
 
 export function useCreateNote(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<Note, RwCallError, NoteCreate>({
+  return useMutation<Note, RwError, NoteCreate>({
     mutationFn: (input) => rwCall('notes.create', input),
     onSuccess: () => invalidate('notes.list'),
   });
@@ -48,7 +49,7 @@ export function useCreateNote(caseId: string) {
 
 export function useEditNote(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<Note, RwCallError, NoteEdit>({
+  return useMutation<Note, RwError, NoteEdit>({
     mutationFn: (input) => rwCall('notes.edit', input),
     onSuccess: () => invalidate('notes.list'),
   });
@@ -56,14 +57,14 @@ export function useEditNote(caseId: string) {
 
 export function useDeleteNote(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<Note, RwCallError, { id: string; revision: number }>({
+  return useMutation<Note, RwError, { id: string; revision: number }>({
     mutationFn: (input) => rwCall('notes.delete', input),
     onSuccess: () => invalidate('notes.list'),
   });
 }
 
 export function useFindings(caseId: string) {
-  return useQuery<Finding[], RwCallError>({
+  return useQuery<Finding[], RwError>({
     queryKey: ['findings.list', { caseId }],
     queryFn: async () => (await rwCall('findings.list', { caseId })).findings,
   });
@@ -71,7 +72,7 @@ export function useFindings(caseId: string) {
 
 export function useCreateFinding(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<Finding, RwCallError, FindingCreate>({
+  return useMutation<Finding, RwError, FindingCreate>({
     mutationFn: (input) => rwCall('findings.create', input),
     onSuccess: () => invalidate('findings.list'),
   });
@@ -79,19 +80,19 @@ export function useCreateFinding(caseId: string) {
 
 export function useDeleteFinding(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<Finding, RwCallError, { id: string; revision: number }>({
+  return useMutation<Finding, RwError, { id: string; revision: number }>({
     mutationFn: (input) => rwCall('findings.delete', input),
     onSuccess: () => invalidate('findings.list'),
   });
 }
 
 export function useChecklist(caseId: string) {
-  return useQuery<Checklist, RwCallError>({ queryKey: ['checklist.get', { caseId }], queryFn: () => rwCall('checklist.get', { caseId }) });
+  return useQuery<Checklist, RwError>({ queryKey: ['checklist.get', { caseId }], queryFn: () => rwCall('checklist.get', { caseId }) });
 }
 
 export function useSetChecklistItem(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<ChecklistItemState, RwCallError, ChecklistSet>({
+  return useMutation<ChecklistItemState, RwError, ChecklistSet>({
     mutationFn: (input) => rwCall('checklist.set', input),
     onSuccess: () => invalidate('checklist.get'),
   });

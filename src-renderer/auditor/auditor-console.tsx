@@ -1,5 +1,5 @@
 /**
- * The auditor's screen (issue 4): integrity first, then filters, the summaries and charts, the flags,
+ * The auditor's screen (see ARCHITECTURE: access log): integrity first, then filters, the summaries and charts, the flags,
  * and every matching access-log entry. Auditors hold no content key: nothing here can open an artifact.
  */
 import { useAuditFlags, useAuditSummary } from '../api/audit-hooks';

@@ -1,5 +1,5 @@
 /**
- * From a leaked screenshot or text to a session (issue 6): the auditor enters the 12-hex-digit code
+ * From a leaked screenshot or text to a session (see ARCHITECTURE: insider-risk controls): the auditor enters the 12-hex-digit code
  * the decoder (`rwctl watermark decode`) recovered, and the access log says who, on which workstation,
  * in which session and when.
  */

@@ -1,5 +1,5 @@
 /** Turns a router error into a sentence a reviewer can act on. Codes decide; messages fill in. */
-import type { RwCallError } from '../api/rw-call';
+import type { RwError } from '../../src-shared/errors';
 
 function retryAtMs(detail: Readonly<Record<string, string | number>>, now: number): number | null {
   const num = (key: string): number | null => {
@@ -23,7 +23,7 @@ function formatWait(ms: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
-export function describeError(error: RwCallError, now: number): string {
+export function describeError(error: RwError, now: number): string {
   switch (error.code) {
     case 'AUTH_FAILED': {
       const left = error.detail['attemptsRemaining'];

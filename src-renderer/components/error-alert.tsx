@@ -1,8 +1,8 @@
-import type { RwCallError } from '../api/rw-call';
+import type { RwError } from '../../src-shared/errors';
 import { describeError } from './describe-error';
 
 /** An error the user must notice: role=alert, an icon word ("Error") so colour is not the only signal. */
-export function ErrorAlert({ error, id }: { error: RwCallError | null; id?: string }) {
+export function ErrorAlert({ error, id }: { error: RwError | null; id?: string }) {
   if (!error) return null;
   return (
     <div className="alert alert-error" role="alert" id={id}>

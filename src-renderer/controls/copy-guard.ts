@@ -1,5 +1,5 @@
 /**
- * Copy and cut out of a viewer (issue 6 §4). The native copy of a viewer selection is always cancelled:
+ * Copy and cut out of a viewer (see ARCHITECTURE: insider-risk controls). The native copy of a viewer selection is always cancelled:
  * the renderer never puts unmarked artifact text on the clipboard. Then, by policy (asked of main once
  * per session): 'deny' reports the attempt with its length (`controls.copyAttempt`, no text); 'fingerprint'
  * sends the selection to main (`controls.copy`), which marks it with the session's text fingerprint, logs

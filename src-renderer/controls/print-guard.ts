@@ -1,5 +1,5 @@
 /**
- * Printing is blocked in every frame of the renderer (issue 6 §5): content leaves only through the gated
+ * Printing is blocked in every frame of the renderer (see ARCHITECTURE: insider-risk controls): content leaves only through the gated
  * export flow, which burns the watermark in. Layers, because each alone has a gap:
  * - window.print is replaced, non-configurably, in the top frame at startup;
  * - every iframe's window is patched as soon as it can be reached: when the frame is added (a

@@ -1,5 +1,5 @@
 /**
- * How a viewer offers an excerpt for the gated export (issue 6): the PDF viewer its current page as a
+ * How a viewer offers an excerpt for the gated export (see ARCHITECTURE: insider-risk controls): the PDF viewer its current page as a
  * PNG, the image viewer the image, the table viewer the rows in view as CSV. The viewer registers a
  * provider; the export dialog asks it for the bytes only when the reviewer confirms.
  */

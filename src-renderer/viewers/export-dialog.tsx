@@ -1,5 +1,5 @@
 /**
- * The gated excerpt export (issue 6 §5): only when the signed policy says `justify`. The reviewer
+ * The gated excerpt export (see ARCHITECTURE: insider-risk controls): only when the signed policy says `justify`. The reviewer
  * states why (at least 20 characters) and re-enters the passphrase (step-up); main decodes and
  * re-encodes the excerpt, burns in the watermark, writes it to its own export folder and logs it.
  * The renderer never chooses a path and never sees the file.

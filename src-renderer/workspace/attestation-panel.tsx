@@ -1,5 +1,5 @@
 /**
- * The attestation tab (issue 5 §2-6): the reviewer picks a verdict and writes the release summary,
+ * The attestation tab (see ARCHITECTURE: attestations and sync): the reviewer picks a verdict and writes the release summary,
  * sees the exact Statement JSON that would leave, and signs with the passphrase again (step-up).
  * Below, what awaits transfer: offline is the normal state, so each item says in words whether it is
  * pending or delivered, and removable media is offered alongside (not instead of) the network.

@@ -1,5 +1,5 @@
 /**
- * The "Anchor to" and "Quoted excerpt" parts of the note forms (issue 3): the anchor follows the open
+ * The "Anchor to" and "Quoted excerpt" parts of the note forms (see ARCHITECTURE: artifacts and review): the anchor follows the open
  * viewer until the reviewer edits it; the excerpt is typed or taken from the text selected in the viewer.
  */
 import { useEffect, useId, useState } from 'react';

@@ -1,5 +1,5 @@
 /**
- * Note anchors (issue 3) as the reviewer reads and types them: an anchor in words for the notes list,
+ * Note anchors (see ARCHITECTURE: artifacts and review) as the reviewer reads and types them: an anchor in words for the notes list,
  * the anchor kinds each viewer can point at, and the form's text fields parsed back into an anchor.
  * Pure, so the wording and the checks are unit-tested apart from React.
  */

@@ -1,5 +1,5 @@
 /**
- * The attestation screen and the outbox over IPC (issue 5 §2-6). The renderer never names a file path:
+ * The attestation screen and the outbox over IPC (see ARCHITECTURE: attestations and sync). The renderer never names a file path:
  * `sync.exportMedia` writes into a folder main chooses, and `sync.now` contacts only the server the
  * signed policy names. Signing carries the passphrase again (step-up). Reviewer-only; `content` where
  * the call reads content.db (case facts, reviewers' keys).

@@ -1,5 +1,5 @@
 /**
- * The access log over IPC (issue 4 §5). Auditor channels read audit.db only (an auditor's slot opens
+ * The access log over IPC (see ARCHITECTURE: access log). Auditor channels read audit.db only (an auditor's slot opens
  * nothing else); the integrity banner is open to reviewers too (anyone signed in may know whether the log
  * is intact). `artifact.view` is the viewers' report of what is in view (open, the page or region shown,
  * close with the dwell time): a reviewer-only content channel whose every call is itself the leaf.

@@ -1,5 +1,5 @@
 /**
- * Insider-risk controls over IPC (issue 6, DESIGN §2 "curious or malicious reviewer"): what the renderer
+ * Insider-risk controls over IPC (DESIGN §2 "curious or malicious reviewer"; ARCHITECTURE: insider-risk controls): what the renderer
  * may ask about copy, print and export, and the auditor's lookup of a forensic session code. Every
  * decision is taken in main against the policy in force; the renderer only reports attempts and asks.
  */
@@ -11,7 +11,7 @@ const artifactId = z.string().regex(/^art-[0-9a-f]{32}$/, 'Not a valid artifact 
 
 /** Largest selection that may be copied at once (characters). Larger copies are bulk exfiltration. */
 export const MAX_COPY_CHARS = 200_000;
-/** Justification bounds for an export (issue 6 §5: "justification"; 20 characters forces a sentence). */
+/** Justification bounds for an export ("justification"; 20 characters forces a sentence). */
 export const MIN_JUSTIFICATION_CHARS = 20;
 export const MAX_JUSTIFICATION_CHARS = 2000;
 /** Largest excerpt image accepted from the renderer (PNG bytes) and largest CSV excerpt (characters). */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
 import { ed25519PublicFromSeed, randomBytes } from '../../src-shared/node/crypto';
-import { AUDIT_MIGRATIONS } from '../../src-main/audit/audit-schema';
+import { AUDIT_MIGRATIONS } from '../../src-main/vault/audit-db-schema';
 import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
 import type { CheckpointPolicy } from '../../src-main/audit/checkpoint-policy';
 import { openEncryptedDb } from '../../src-main/vault/encrypted-db';

@@ -5,7 +5,7 @@
  */
 import { fromHex } from '../../../src-shared/encoding';
 import { parsePublicKeyPem } from '../../../src-shared/node/crypto';
-import { importPackage } from '../../../src-main/artifacts/import-package';
+import { importPackageDetailed } from '../../../src-main/artifacts/import-package';
 import { openEncryptedDb } from '../../../src-main/vault/encrypted-db';
 
 const [dbFile, keyHex, source, publicPem, threshold] = process.argv.slice(2) as [string, string, string, string, string];
@@ -14,7 +14,7 @@ const db = openEncryptedDb(dbFile, fromHex(keyHex));
 // default cache size: the kill then provably lands after uncommitted pages reached the disk.
 db.exec('PRAGMA cache_size = -2048');
 let signalled = false;
-await importPackage({
+await importPackageDetailed({
   contentDb: db,
   source,
   trustedKeys: [parsePublicKeyPem(publicPem)],

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, publicKeyOf, publicKeyToPem } from '../../../src-shared/node/crypto';
 import { toHex } from '../../../src-shared/encoding';
-import { importPackage } from '../../../src-main/artifacts/import-package';
+import { importPackageDetailed } from '../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../src-main/artifacts/sign-package';
 import { countRows, openTestContentDb, submissionBytes, tempDir, writeFiles } from '../../helpers/package-fixtures';
 
@@ -25,7 +25,7 @@ describe('import interrupted by SIGKILL', () => {
     const small = tempDir();
     writeFiles(small, { 'submission.json': submissionBytes({ model: 'Earlier' }), 'card.md': '# earlier\n' });
     await signPackage(small, key);
-    await importPackage({ contentDb: vault.db, source: small, trustedKeys: trusted, clock: () => 1 });
+    await importPackageDetailed({ contentDb: vault.db, source: small, trustedKeys: trusted, clock: () => 1 });
     vault.db.close();
 
     const big = tempDir();

@@ -8,7 +8,7 @@ import { caseChannels } from '../../../../src-shared/ipc/channels-cases';
 import type { Role } from '../../../../src-shared/ipc/roles';
 import { createRouter, type AuditRecord } from '../../../../src-main/ipc/router';
 import { bundledDemo, caseHandlers } from '../../../../src-main/artifacts/case-handlers';
-import { CHUNK_BYTES, importPackage } from '../../../../src-main/artifacts/import-package';
+import { CHUNK_BYTES, importPackageDetailed } from '../../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
 import { generateKeyPair, publicKeyOf } from '../../../../src-shared/node/crypto';
 import { openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../../../helpers/package-fixtures';
@@ -96,7 +96,7 @@ describe('case channels', () => {
     const big = new Uint8Array(CHUNK_BYTES + 1000).map((_, i) => i % 251);
     writeFiles(dir, { 'submission.json': submissionBytes(), 'big.bin': big });
     await signPackage(dir, key);
-    const caseId = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => NOW });
+    const { caseId } = await importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => NOW });
     const list = await call<{ id: string; path: string; chunkCount: number }[]>('artifacts.list', { caseId });
     const art = list.find((a) => a.path === 'big.bin')!;
     expect(art.chunkCount).toBe(2);
@@ -112,7 +112,7 @@ describe('case channels', () => {
     const dir = tempDir();
     writeFiles(dir, { 'submission.json': submissionBytes({ review_deadline: '2026-11-30T17:00:00Z' }) });
     await signPackage(dir, key);
-    await importPackage({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => NOW });
+    await importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => NOW });
     const [c] = await call<{ daysLeft: number; overdue: boolean }[]>('cases.list', {});
     expect(c).toMatchObject({ daysLeft: -1, overdue: true });
   });

@@ -6,7 +6,7 @@ import * as yazl from 'yazl';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateKeyPair, publicKeyOf, sha256, type PrivateKey } from '../../../../src-shared/node/crypto';
 import { toHex, utf8 } from '../../../../src-shared/encoding';
-import { CHUNK_BYTES, importPackage, importPackageDetailed, submitterKeyId, type ImportProgress } from '../../../../src-main/artifacts/import-package';
+import { CHUNK_BYTES, importPackageDetailed, submitterKeyId, type ImportProgress } from '../../../../src-main/artifacts/import-package';
 import { isPackageRefusal, type RefusalReason } from '../../../../src-main/artifacts/package-refusal';
 import type { PackageLimits } from '../../../../src-main/artifacts/package-limits';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
@@ -90,7 +90,7 @@ describe('importPackage: a sound package', () => {
     writeFiles(dir, { ...baseFiles(), 'logs/big.bin': big });
     await signPackage(dir, key);
     const progress: ImportProgress[] = [];
-    const caseId = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock, onProgress: (p) => progress.push(p) });
+    const { caseId } = await importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock, onProgress: (p) => progress.push(p) });
     expect(caseId).toMatch(/^case-[0-9a-f]{32}$/);
 
     const row = vault.db.prepare('SELECT * FROM cases WHERE id = ?').get([caseId]);

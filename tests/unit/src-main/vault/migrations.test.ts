@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from '../../../../src-shared/node/crypto';
-import { AUDIT_MIGRATIONS } from '../../../../src-main/audit/audit-schema';
+import { AUDIT_MIGRATIONS } from '../../../../src-main/vault/audit-db-schema';
 import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
 import { currentSchemaVersion, runMigrations, type Migration } from '../../../../src-main/vault/migrations';

@@ -10,7 +10,6 @@ import {
   changePassphrase,
   initVault,
   listVaultUsers,
-  lockVault,
   openDeviceAudit,
   readDeviceSigningKey,
   requireContentDb,
@@ -73,7 +72,7 @@ describe('vault init, unlock and lock', () => {
     const device = readDeviceSigningKey(vault.audit);
     expect(ed25519Verify(device.publicKey, new Uint8Array([1]), ed25519Sign(device.privateKey, new Uint8Array([1])))).toBe(true);
     expect(requireContentDb(vault)).toBe(vault.content);
-    lockVault(vault);
+    vault.close();
     expect(vault.closed).toBe(true);
     expect(() => requireContentDb(vault)).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }));
     expect(() => vault.content).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }));

@@ -2,7 +2,7 @@
  * audit.db schema (DESIGN §4): the device signing key and vault facts first; the access log appends
  * its own migrations (leaves, checkpoints) to this list. Append only, never edit a shipped migration.
  */
-import type { Migration } from '../vault/migrations';
+import type { Migration } from './migrations';
 
 export const AUDIT_MIGRATIONS: Migration[] = [
   {
@@ -16,7 +16,7 @@ export const AUDIT_MIGRATIONS: Migration[] = [
   {
     version: 2,
     name: 'enrollment-outbox-receipts',
-    // Issue 5 (src-main/attest): what the approval pinned (server key, signed policy, submitter keys), the
+    // Attestations and sync (src-main/attest): what the approval pinned (server key, signed policy, submitter keys), the
     // outbox of signed Statements awaiting transfer with their receipts, the per-key sequence counters
     // (replay protection at the server) and the checkpoints the central witness cosigned. In audit.db:
     // what leaves the machine is an audit fact, visible to auditors.
