@@ -7,7 +7,8 @@ import { useEffect } from 'react';
 import type { RequestOf, ResponseOf } from '../../src-shared/ipc/channel';
 import type { Contract } from '../../src-shared/ipc/contract';
 import { useEvidenceStore } from '../state/evidence-store';
-import { RwCallError, rwCall, rwSubscribe } from './rw-call';
+import { rwCall, rwSubscribe } from './rw-call';
+import type { RwError } from '../../src-shared/errors';
 
 export type EvidenceReportView = ResponseOf<Contract['evidence.check']>;
 export type SamplePage = ResponseOf<Contract['evidence.samples']>;
@@ -18,7 +19,7 @@ export type ComparisonView = ResponseOf<Contract['evidence.compare']>;
 export const SAMPLE_PAGE = 200;
 
 export function useEvidenceLogs(caseId: string) {
-  return useQuery<ResponseOf<Contract['evidence.list']>, RwCallError>({ queryKey: ['evidence.list', { caseId }], queryFn: () => rwCall('evidence.list', { caseId }) });
+  return useQuery<ResponseOf<Contract['evidence.list']>, RwError>({ queryKey: ['evidence.list', { caseId }], queryFn: () => rwCall('evidence.list', { caseId }) });
 }
 
 /** Forwards `evidence.progress` into the store while mounted. */
@@ -34,7 +35,7 @@ export function useEvidenceProgressEvents(): void {
 
 export function useEvidenceCheck(artifactId: string | null) {
   const client = useQueryClient();
-  return useQuery<EvidenceReportView, RwCallError>({
+  return useQuery<EvidenceReportView, RwError>({
     queryKey: ['evidence.check', { artifactId }],
     queryFn: async () => {
       const report = await rwCall('evidence.check', { artifactId: artifactId! });
@@ -61,7 +62,7 @@ export function useSamplePages(artifactId: string, query: SampleQuery, pages: nu
 }
 
 export function useTranscript(artifactId: string | null, sampleId: string | null, epoch: number | null) {
-  return useQuery<TranscriptView, RwCallError>({
+  return useQuery<TranscriptView, RwError>({
     queryKey: ['evidence.sample', { artifactId, sampleId, epoch }],
     queryFn: () => rwCall('evidence.sample', { artifactId: artifactId!, sampleId: sampleId!, epoch: epoch! }),
     enabled: artifactId !== null && sampleId !== null && epoch !== null,
@@ -71,7 +72,7 @@ export function useTranscript(artifactId: string | null, sampleId: string | null
 }
 
 export function useComparison(a: string | null, b: string | null, score: string | null) {
-  return useQuery<ComparisonView, RwCallError>({
+  return useQuery<ComparisonView, RwError>({
     queryKey: ['evidence.compare', { a, b, score }],
     queryFn: () => rwCall('evidence.compare', { a: a!, b: b!, ...(score ? { score } : {}) }),
     enabled: a !== null && b !== null,

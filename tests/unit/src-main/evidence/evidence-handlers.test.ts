@@ -5,7 +5,7 @@ import { evidenceChannels } from '../../../../src-shared/ipc/channels-evidence';
 import type { Role } from '../../../../src-shared/ipc/roles';
 import { generateKeyPair, publicKeyOf } from '../../../../src-shared/node/crypto';
 import { createRouter, type AuditRecord } from '../../../../src-main/ipc/router';
-import { importPackage } from '../../../../src-main/artifacts/import-package';
+import { importPackageDetailed } from '../../../../src-main/artifacts/import-package';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
 import { listArtifacts } from '../../../../src-main/artifacts/case-queries';
 import { EvidenceService } from '../../../../src-main/evidence/evidence-service';
@@ -56,7 +56,7 @@ beforeAll(async () => {
   writeFiles(dir, { 'submission.json': submissionBytes(), ...evidencePackageFiles() });
   const key = generateKeyPair('ecdsa-p256');
   await signPackage(dir, key);
-  caseId = await importPackage({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => 0 });
+  caseId = (await importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: [publicKeyOf(key)], clock: () => 0 })).caseId;
   const artifacts = listArtifacts(vault.db, caseId);
   logA = artifacts.find((a) => a.path.endsWith('model-a.eval'))!.id;
   logB = artifacts.find((a) => a.path.endsWith('model-b.eval'))!.id;
