@@ -110,7 +110,7 @@ describe('administration and import from disk', () => {
     expect(text).toContain('signed by the central office');
     expect(text).toContain('after 15 minutes');
     expect(text).toContain('central.example');
-    expect(text).toContain('The policy key pinned by the enrollment approval (sha256:');
+    expect(text).toMatch(/The administrator's trust root .+: only a policy signed by sha256:/);
     expect(await page.locator('main input, main select, main textarea').count()).toBe(0);
     await h.checkScreen('61-settings');
   });
