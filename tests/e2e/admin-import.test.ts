@@ -13,6 +13,7 @@ import { signPackage } from '../../src-main/artifacts/sign-package';
 import { verifyEnrollmentRequest } from '../../src-server/enrollment';
 import { buildApprovalBundle } from '../../src-server/enrollment';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
+import { trustPolicyKey } from '../helpers/enroll-signed-policy';
 import { generateEd25519, generateKeyPair, publicKeyOf, publicKeyToPem } from '../../src-shared/node/crypto';
 import { zipFolderBytes } from '../helpers/package-zip';
 import { submissionBytes, writeFiles, type FileMap } from '../helpers/package-fixtures';
@@ -78,6 +79,8 @@ describe('administration and import from disk', () => {
     const request = verifyEnrollmentRequest(new Uint8Array(readFileSync(join(exportDir, file!))));
     const server = generateEd25519();
     const policyKey = generateEd25519();
+    // The administrator installed this policy key in the machine's trust root (outside the vault folder).
+    trustPolicyKey(policyKey.publicKey);
     const bundle = buildApprovalBundle(
       {
         serverName: 'central.example',
