@@ -10,9 +10,12 @@ import type {
   ChecklistSet,
   Finding,
   FindingCreate,
+  FindingEdit,
+  FindingHistoryEntry,
   Note,
   NoteCreate,
   NoteEdit,
+  NoteHistoryEntry,
 } from '../../src-shared/ipc/channels-workspace';
 import { rwCall } from './rw-call';
 import type { RwError } from '../../src-shared/errors';
@@ -49,9 +52,19 @@ export function useCreateNote(caseId: string) {
 
 export function useEditNote(caseId: string) {
   const invalidate = useInvalidateCase(caseId);
+  const client = useQueryClient();
   return useMutation<Note, RwError, NoteEdit>({
     mutationFn: (input) => rwCall('notes.edit', input),
-    onSuccess: () => invalidate('notes.list'),
+    onSuccess: (note) => Promise.all([invalidate('notes.list'), client.invalidateQueries({ queryKey: ['notes.history', { id: note.id }] })]),
+  });
+}
+
+/** Every revision of a note, asked for only when its history is opened. */
+export function useNoteHistory(id: string, enabled: boolean) {
+  return useQuery<NoteHistoryEntry[], RwError>({
+    queryKey: ['notes.history', { id }],
+    queryFn: async () => (await rwCall('notes.history', { id })).entries,
+    enabled,
   });
 }
 
@@ -75,6 +88,24 @@ export function useCreateFinding(caseId: string) {
   return useMutation<Finding, RwError, FindingCreate>({
     mutationFn: (input) => rwCall('findings.create', input),
     onSuccess: () => invalidate('findings.list'),
+  });
+}
+
+export function useEditFinding(caseId: string) {
+  const invalidate = useInvalidateCase(caseId);
+  const client = useQueryClient();
+  return useMutation<Finding, RwError, FindingEdit>({
+    mutationFn: (input) => rwCall('findings.edit', input),
+    onSuccess: (finding) => Promise.all([invalidate('findings.list'), client.invalidateQueries({ queryKey: ['findings.history', { id: finding.id }] })]),
+  });
+}
+
+/** Every revision of a finding, asked for only when its history is opened. */
+export function useFindingHistory(id: string, enabled: boolean) {
+  return useQuery<FindingHistoryEntry[], RwError>({
+    queryKey: ['findings.history', { id }],
+    queryFn: async () => (await rwCall('findings.history', { id })).entries,
+    enabled,
   });
 }
 
