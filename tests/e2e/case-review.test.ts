@@ -239,7 +239,7 @@ describe('case review on the demo submission', () => {
     await history.getByText('status: mitigated → withdrawn').waitFor();
     const revisions = await history.locator(':scope > li').allInnerTexts();
     expect(revisions).toHaveLength(4);
-    expect(revisions[0]).toMatch(/Revision 1 · avery\.reviewer · .*\nrecorded/);
+    expect(revisions[0]).toMatch(/^Revision 1 · avery\.reviewer · .*\s+recorded$/);
     expect(revisions[1]).toContain('status: open → confirmed');
     expect(revisions[1]).toContain('evidence: (none) → artifact:model-card.md');
     expect(revisions[2]).toContain('status: confirmed → mitigated');
