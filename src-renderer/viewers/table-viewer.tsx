@@ -49,14 +49,16 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
   const { report, pending, done } = useViewerPosition();
   const [target, setTarget] = useState<number | null>(null);
   const [marks, setMarks] = useState<readonly string[]>([]);
-  // The selected row, else the first row in view, is where a new note is anchored (its row in the file).
+  // The selected text's row, else the active row, else the first row in view, is where a new note is
+  // anchored (its row in the file).
   const reportPosition = useCallback(() => {
     const root = scroller.current;
     if (!root || order.length === 0) return;
     const selected = numberAround(selectionInside(root)?.anchorNode ?? null, 'row');
+    const chosen = active !== null && order[active] !== undefined ? order[active] + 1 : null;
     const top = order[Math.min(order.length - 1, Math.floor(root.scrollTop / ROW_HEIGHT))]!;
-    report({ kind: 'row', row: selected ?? top + 1 });
-  }, [order, report]);
+    report({ kind: 'row', row: selected ?? chosen ?? top + 1 });
+  }, [order, active, report]);
   useEffect(reportPosition, [reportPosition]);
   useSelectionInside(scroller, reportPosition);
   useEffect(() => {
