@@ -9,7 +9,8 @@ import { changesBetween, FINDING_FIELD_LABELS } from '../../src-shared/record-ch
 import { useDeleteFinding, useEditFinding, useFindingHistory } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { HistoryDisclosure, type HistoryRow } from './history-list';
-import { evidenceLines, SEVERITY_LABEL, SEVERITY_VALUES, STATUS_LABEL, STATUS_VALUES } from './finding-words';
+import { EnumSelect } from './enum-select';
+import { evidenceLines, SEVERITY_LABEL, STATUS_LABEL } from './finding-words';
 
 function FindingHistory({ finding }: { finding: Finding }) {
   const [open, setOpen] = useState(false);
@@ -93,22 +94,8 @@ function FindingEditForm({ finding, pending, onSave, onCancel }: { finding: Find
     <form className="panel-form" onSubmit={onSubmit} aria-label={`Edit finding ${finding.title}`}>
       <label htmlFor={`${ids}-title`}>Title</label>
       <input id={`${ids}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} required />
-      <label htmlFor={`${ids}-status`}>Status</label>
-      <select id={`${ids}-status`} value={status} onChange={(e) => setStatus(e.target.value as FindingStatus)}>
-        {STATUS_VALUES.map((s) => (
-          <option key={s} value={s}>
-            {STATUS_LABEL[s]}
-          </option>
-        ))}
-      </select>
-      <label htmlFor={`${ids}-severity`}>Severity</label>
-      <select id={`${ids}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-        {SEVERITY_VALUES.map((s) => (
-          <option key={s} value={s}>
-            {SEVERITY_LABEL[s]}
-          </option>
-        ))}
-      </select>
+      <EnumSelect id={`${ids}-status`} label="Status" value={status} labels={STATUS_LABEL} onChange={setStatus} />
+      <EnumSelect id={`${ids}-severity`} label="Severity" value={severity} labels={SEVERITY_LABEL} onChange={setSeverity} />
       <label htmlFor={`${ids}-cvss`}>CVSS v4.0 vector</label>
       <input id={`${ids}-cvss`} value={cvss} onChange={(e) => setCvss(e.target.value)} placeholder="CVSS:4.0/AV:N/AC:L/…" />
       <label htmlFor={`${ids}-desc`}>Description</label>

@@ -6,10 +6,8 @@
 import type { FindingStatus, Severity } from '../../src-shared/ipc/channels-workspace';
 
 export const SEVERITY_LABEL: Record<Severity, string> = { info: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
-export const SEVERITY_VALUES = Object.keys(SEVERITY_LABEL) as Severity[];
 
 export const STATUS_LABEL: Record<FindingStatus, string> = { open: 'open', confirmed: 'confirmed', mitigated: 'mitigated', withdrawn: 'withdrawn' };
-export const STATUS_VALUES = Object.keys(STATUS_LABEL) as FindingStatus[];
 
 export const CATEGORIES = ['dangerous capability', 'safety evaluation gap', 'documentation gap', 'misleading claim', 'security', 'other'];
 

@@ -8,7 +8,8 @@ import type { Severity } from '../../src-shared/ipc/channels-workspace';
 import { useCreateFinding, useFindings } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { FindingItem } from './finding-item';
-import { CATEGORIES, SEVERITY_LABEL, SEVERITY_VALUES } from './finding-words';
+import { EnumSelect } from './enum-select';
+import { CATEGORIES, SEVERITY_LABEL } from './finding-words';
 
 export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: ArtifactSummary | null }) {
   const findings = useFindings(caseId);
@@ -49,14 +50,7 @@ export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: 
       <form className="panel-form" onSubmit={onSubmit}>
         <label htmlFor={`${ids}-title`}>Finding title</label>
         <input id={`${ids}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} required />
-        <label htmlFor={`${ids}-severity`}>Severity</label>
-        <select id={`${ids}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-          {SEVERITY_VALUES.map((s) => (
-            <option key={s} value={s}>
-              {SEVERITY_LABEL[s]}
-            </option>
-          ))}
-        </select>
+        <EnumSelect id={`${ids}-severity`} label="Severity" value={severity} labels={SEVERITY_LABEL} onChange={setSeverity} />
         <label htmlFor={`${ids}-category`}>Category</label>
         <select id={`${ids}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
           {CATEGORIES.map((c) => (
