@@ -7,7 +7,7 @@
  */
 import { RwError } from '../src-shared/errors';
 import { FINDING_STATUS_VALUES, workspaceChannels, type FindingEdit } from '../src-shared/ipc/channels-workspace';
-import { changesBetween, FINDING_FIELD_LABELS } from '../src-shared/record-changes';
+import { FINDING_FIELD_LABELS, withChanges } from '../src-shared/record-changes';
 import { randomBytes } from '../src-shared/node/crypto';
 import { currentPolicy } from '../src-main/attest/enrollment';
 import { WatermarkSessions } from '../src-main/controls/watermark-session';
@@ -193,16 +193,16 @@ export const FINDINGS_COMMANDS: Command[] = [
         const db = requireContentDb(vault);
         findingOfCase(db, caseId, id);
         const entries = findingHistory(db, id);
-        const withChanges = entries.map((e, i) => ({ ...e, changes: i === 0 ? [] : changesBetween(entries[i - 1]!, e, FINDING_FIELD_LABELS, ['evidence']) }));
+        const history = withChanges(entries, FINDING_FIELD_LABELS, ['evidence']);
         return {
           object: { kind: 'finding', id },
           detail: { caseId, results: entries.length },
           print() {
             if (args.booleans['json']) {
-              io.stdout(`${JSON.stringify({ history: withChanges }, null, 2)}\n`);
+              io.stdout(`${JSON.stringify({ history }, null, 2)}\n`);
               return EXIT.ok;
             }
-            for (const e of withChanges) {
+            for (const e of history) {
               const what = e.action === 'create' ? `created (${e.status}, ${e.severity})` : e.action === 'delete' ? 'deleted' : e.changes.map((c) => `${c.field}: ${c.from} → ${c.to}`).join('; ') || 'saved without changes';
               io.stdout(`r${e.revision}  ${new Date(e.at).toISOString()}  ${e.author}  ${what}\n`);
             }

@@ -38,6 +38,15 @@ export function changesBetween<T extends Record<string, unknown>>(
   return changes;
 }
 
+/** Each snapshot with what changed since the one before it (nothing for the first). */
+export function withChanges<T extends Record<string, unknown>>(
+  snapshots: readonly T[],
+  labels: Readonly<Partial<Record<keyof T & string, string>>>,
+  unrecorded: readonly (keyof T & string)[] = [],
+): (T & { changes: FieldChange[] })[] {
+  return snapshots.map((s, i) => ({ ...s, changes: i === 0 ? [] : changesBetween(snapshots[i - 1]!, s, labels, unrecorded) }));
+}
+
 /** Finding history fields in the order a person reads them. */
 export const FINDING_FIELD_LABELS = {
   title: 'title',

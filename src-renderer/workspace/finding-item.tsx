@@ -5,7 +5,7 @@
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Finding, FindingStatus, Severity } from '../../src-shared/ipc/channels-workspace';
-import { changesBetween, FINDING_FIELD_LABELS } from '../../src-shared/record-changes';
+import { FINDING_FIELD_LABELS, withChanges } from '../../src-shared/record-changes';
 import { useDeleteFinding, useEditFinding, useFindingHistory } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { HistoryDisclosure, type HistoryRow } from './history-list';
@@ -15,11 +15,7 @@ import { evidenceLines, SEVERITY_LABEL, STATUS_LABEL } from './finding-words';
 function FindingHistory({ finding }: { finding: Finding }) {
   const [open, setOpen] = useState(false);
   const history = useFindingHistory(finding.id, open);
-  const entries = history.data;
-  const rows: HistoryRow[] | undefined = entries?.map((e, i) => ({
-    ...e,
-    changes: i === 0 ? [] : changesBetween(entries[i - 1]!, e, FINDING_FIELD_LABELS, ['evidence']),
-  }));
+  const rows: HistoryRow[] | undefined = history.data && withChanges(history.data, FINDING_FIELD_LABELS, ['evidence']);
   return <HistoryDisclosure label={`History of ${finding.title}`} created="recorded" open={open} onToggle={setOpen} history={{ rows, error: history.error }} />;
 }
 

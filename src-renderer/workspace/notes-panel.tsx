@@ -6,7 +6,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import type { Anchor, Note } from '../../src-shared/ipc/channels-workspace';
 import { useArtifacts } from '../api/hooks';
-import { changesBetween, NOTE_FIELD_LABELS } from '../../src-shared/record-changes';
+import { NOTE_FIELD_LABELS, withChanges } from '../../src-shared/record-changes';
 import { useCreateNote, useDeleteNote, useEditNote, useNoteHistory, useNotes } from '../api/workspace-hooks';
 import { HistoryDisclosure, when, type HistoryRow } from './history-list';
 import { ErrorAlert } from '../components/error-alert';
@@ -127,7 +127,7 @@ function NoteHistory({ note }: { note: Note }) {
   const [open, setOpen] = useState(false);
   const history = useNoteHistory(note.id, open);
   const snapshots = history.data?.map((e) => ({ ...e, anchor: e.anchor ? anchorInWords(e.anchor) : null }));
-  const rows: HistoryRow[] | undefined = snapshots?.map((e, i) => ({ ...e, changes: i === 0 ? [] : changesBetween(snapshots[i - 1]!, e, NOTE_FIELD_LABELS) }));
+  const rows: HistoryRow[] | undefined = snapshots && withChanges(snapshots, NOTE_FIELD_LABELS);
   return <HistoryDisclosure label={`History of the note ${note.body.slice(0, 40)}`} created="written" open={open} onToggle={setOpen} history={{ rows, error: history.error }} />;
 }
 
