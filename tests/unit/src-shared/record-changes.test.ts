@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { changesBetween, FINDING_FIELD_LABELS } from '../../../src-shared/record-changes';
 
-const base = { title: 'T', status: 'open', severity: 'high', category: 'c', cvssVector: null, description: 'd', artifactIds: ['a'], evidence: null as string[] | null };
+const base = { title: 'T', status: 'open', severity: 'high', category: 'c', cvssVector: null as string | null, description: 'd', artifactIds: ['a'], evidence: null as string[] | null };
 
 describe('changesBetween', () => {
   it('names each changed field with its old and new value, in reading order', () => {
