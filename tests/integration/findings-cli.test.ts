@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { generateEd25519 } from '../../src-shared/node/crypto';
-import { validateFindingsDocument } from '../../src-main/findings/findings-validate';
+import { loadCsafValidators, validateFindingsDocument } from '../../src-main/findings/findings-validate';
 import { unlockVault } from '../../src-main/vault/vault';
 import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 import { PASS, workstationWithCase, type Harness } from './attest-cli-harness';
@@ -27,6 +27,10 @@ async function events(): Promise<string[]> {
     vault.close();
   }
 }
+
+// The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
+// outside any one test's timeout.
+beforeAll(() => loadCsafValidators(), 300_000);
 
 beforeAll(async () => {
   h = await workstationWithCase();

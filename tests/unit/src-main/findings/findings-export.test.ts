@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RwError } from '../../../../src-shared/errors';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { randomBytes } from '../../../../src-shared/node/crypto';
@@ -8,7 +8,7 @@ import { addScoredFinding, listScoredFindings } from '../../../../src-main/findi
 import { listFindingEvidence, parseEvidenceRef } from '../../../../src-main/workspace/evidence-refs';
 import { editFinding } from '../../../../src-main/workspace/findings-service';
 import { exportFindingsDocument, type FindingsExportDeps } from '../../../../src-main/findings/findings-export';
-import { validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { loadCsafValidators, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { openContentFixture, testActor, type ContentFixture } from '../workspace/content-fixture';
 
 const VECTOR = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
@@ -19,6 +19,10 @@ beforeEach(() => {
   fx = openContentFixture();
 });
 afterEach(() => fx.close());
+
+// The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
+// outside any one test's timeout.
+beforeAll(() => loadCsafValidators(), 300_000);
 
 describe('findings with CVSS and evidence', () => {
   it('adds a finding scored from its vector with evidence references, and lists it', () => {
