@@ -53,6 +53,8 @@ export interface AppCoreOptions {
   chooseFile?(title: string): Promise<string | null>;
   /** Electron: main's save dialog for what the workstation writes out (a media bundle's folder). */
   chooseSaveTarget?(title: string, defaultName: string): Promise<string | null>;
+  /** Electron: the OS keystore's key that MACs the unlock record, or null where no real backend exists. */
+  counterKey?(): Uint8Array | null;
 }
 
 export interface AppCore {
@@ -71,7 +73,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // The installed signed policy once enrolled, the built-in default before (controls/signed-policy.ts).
   let controls: AppControls | null = null;
   const policy = (): Policy => controls?.policy() ?? DEFAULT_POLICY;
-  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy }));
+  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy, ...(options.counterKey ? { counterKey: options.counterKey } : {}) }));
   // The tamper-evident access log (src-main/audit) records every router decision; fail closed.
   const monotonic = options.monotonic ?? (() => performance.now());
   const accessLog = createAppAccessLog({ dataDir: options.dataDir, sessions, clock: options.clock, monotonic });
@@ -121,6 +123,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         ...(options.chooseImportSource ? { choose: options.chooseImportSource } : {}),
       }),
       ...adminHandlers({
+        ...(options.counterKey ? { counterKey: options.counterKey } : {}),
         dataDir: options.dataDir,
         sessions,
         clock: options.clock,
