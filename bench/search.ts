@@ -158,6 +158,7 @@ async function collectUnits(db: Database, caseId: string): Promise<string[]> {
     const bytes: ArtifactBytes = {
       size: info.size,
       chunks: () => chunks,
+      chunk: (index) => chunks[index]!,
       all: () => new Uint8Array(Buffer.concat(chunks)),
     };
     const indexer = indexerFor(indexers, info);

@@ -20,6 +20,7 @@ import type { PackageSource } from './package-source';
 import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
 import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
+import { inspectLogIndexer } from '../evidence/log-indexer';
 import { indexCaseArtifacts } from '../search/index-artifacts';
 import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
@@ -226,7 +227,8 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     }
     // Indexed in the same transaction: the case is searchable exactly when it exists.
     await indexCaseArtifacts(db, caseId, {
-      indexers: options.indexers ?? createIndexers(),
+      // Evaluation logs plug in ahead of the built-in formats: one unit per sample.
+      indexers: options.indexers ?? createIndexers([inspectLogIndexer]),
       clock: options.clock,
       onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
     });

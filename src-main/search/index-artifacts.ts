@@ -29,6 +29,9 @@ export interface IndexSummary {
   unreadable: number;
 }
 
+/** How much of a file an indexer may sniff before it is chosen. */
+const HEAD_BYTES = 4096;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function artifactBytes(db: Database, artifact: ArtifactInfo, chunkCount: number): ArtifactBytes {
@@ -40,6 +43,7 @@ function artifactBytes(db: Database, artifact: ArtifactInfo, chunkCount: number)
   };
   return {
     size: artifact.size,
+    chunk,
     *chunks() {
       for (let seq = 0; seq < chunkCount; seq++) yield chunk(seq);
     },
@@ -67,7 +71,8 @@ export async function indexCaseArtifacts(db: Database, caseId: string, options: 
   options.onProgress?.({ bytesDone, bytesTotal });
   for (const row of rows) {
     const artifact: ArtifactInfo = { id: String(row.id), caseId, path: String(row.path), size: Number(row.size), mediaType: String(row.media_type) };
-    const indexer = indexerFor(options.indexers, artifact);
+    const bytes = artifactBytes(db, artifact, Number(row.chunk_count));
+    const indexer = indexerFor(options.indexers, artifact, () => (Number(row.chunk_count) > 0 ? bytes.chunk(0).subarray(0, HEAD_BYTES) : new Uint8Array(0)));
     const source = { caseId, kind: indexer?.kind ?? 'text', sourceId: artifact.id, artifactId: artifact.id } as const;
     writer.remove(artifact.id);
     let units = 0;
@@ -76,7 +81,7 @@ export async function indexCaseArtifacts(db: Database, caseId: string, options: 
     let storeFailed = false;
     if (indexer) {
       try {
-        for await (const unit of indexer.units(artifactBytes(db, artifact, Number(row.chunk_count)), artifact)) {
+        for await (const unit of indexer.units(bytes, artifact)) {
           let added: number;
           try {
             added = writer.add(source, unit);

@@ -12,10 +12,11 @@ import { searchKindLabel, type SearchKind } from '../../src-shared/search/search
 import { useCases } from '../api/hooks';
 import { useSearch } from '../api/search-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { useEvidenceStore } from '../state/evidence-store';
 import { useSearchStore } from '../state/search-store';
 import { useViewerPositionStore } from '../state/viewer-position-store';
 import { useWorkspaceStore } from '../state/workspace-store';
-import { anchorOfHit, groupHits } from './hit-place';
+import { anchorOfHit, groupHits, sampleOfHit } from './hit-place';
 
 const KIND_CHIPS: readonly SearchKind[] = ['pdf', 'md', 'text', 'json', 'csv', 'jsonl', 'log', 'note', 'finding'];
 const PAGE = 50;
@@ -40,6 +41,9 @@ export function SearchScreen() {
   const openArtifact = useWorkspaceStore((s) => s.openArtifact);
   const setSideTab = useWorkspaceStore((s) => s.setSideTab);
   const requestGoTo = useViewerPositionStore((s) => s.requestGoTo);
+  const setMode = useWorkspaceStore((s) => s.setMode);
+  const selectLog = useEvidenceStore((s) => s.selectLog);
+  const openSample = useEvidenceStore((s) => s.openSample);
   const cases = useCases();
   const [draft, setDraft] = useState('');
   const [kinds, setKinds] = useState<SearchKind[]>([]);
@@ -93,6 +97,14 @@ export function SearchScreen() {
     }
     if (hit.kind === 'note') setSideTab('notes');
     if (!hit.artifactId) return;
+    // A log sample opens in the evidence review, at that sample's transcript.
+    const sample = sampleOfHit(hit);
+    if (sample) {
+      setMode('evidence');
+      selectLog(sample.artifactId);
+      openSample(sample);
+      return;
+    }
     openArtifact(hit.artifactId);
     const anchor = anchorOfHit(hit);
     if (anchor) requestGoTo(hit.artifactId, anchor, hit.marks);
