@@ -30,6 +30,7 @@ const ALLOWED: Record<ChannelName, readonly Role[]> = {
   'artifacts.open': ['reviewer'],
   'artifacts.read': ['reviewer'],
   'cases.importDemo': ['reviewer'],
+  'cases.remove': ['reviewer'],
   'notes.list': ['reviewer'],
   'notes.create': ['reviewer'],
   'notes.edit': ['reviewer'],
