@@ -26,6 +26,7 @@ import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
 import { searchHandlers } from './search/search-handlers';
+import { startCatchUpIndexing } from './search/catch-up-session';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -99,6 +100,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // Checked evaluation logs (their sample rows) live in memory for one unlocked session only.
   const evidence = new EvidenceService(contentDb);
   sessions.onLock(() => evidence.clear());
+  const catchUp = startCatchUpIndexing(sessions, options.clock);
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
@@ -114,7 +116,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
-      ...searchHandlers(contentDb),
+      ...searchHandlers(contentDb, catchUp.progress),
       ...importHandlers({
         contentDb,
         trustedKeys: () => trustedSubmitterKeys(sessions.require().audit),

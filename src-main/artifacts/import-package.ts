@@ -19,8 +19,8 @@ import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
 import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
-import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
-import { inspectLogIndexer } from '../evidence/log-indexer';
+import type { ArtifactIndexer } from '../search/artifact-indexers';
+import { appIndexers } from '../search/app-indexers';
 import { indexCaseArtifacts } from '../search/index-artifacts';
 import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
@@ -227,8 +227,7 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     }
     // Indexed in the same transaction: the case is searchable exactly when it exists.
     await indexCaseArtifacts(db, caseId, {
-      // Evaluation logs plug in ahead of the built-in formats: one unit per sample.
-      indexers: options.indexers ?? createIndexers([inspectLogIndexer]),
+      indexers: options.indexers ?? appIndexers(),
       clock: options.clock,
       onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
     });

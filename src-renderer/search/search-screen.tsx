@@ -193,6 +193,7 @@ export function SearchScreen() {
         </div>
       ) : null}
       <ErrorAlert error={search.error} />
+      {search.data?.indexing ? <IndexingNotice done={search.data.indexing.bytesDone} total={search.data.indexing.bytesTotal} /> : null}
       <p className="search-status" role="status" aria-live="polite">
         {search.isFetching
           ? 'Searching…'
@@ -229,5 +230,17 @@ export function SearchScreen() {
         ))}
       </div>
     </dialog>
+  );
+}
+
+/** Cases stored before the index existed are still being indexed (after sign-in): results may miss them. */
+function IndexingNotice({ done, total }: { done: number; total: number }) {
+  const id = useId();
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+  return (
+    <div className="search-indexing hint">
+      <span id={id}>Indexing cases stored before search existed ({percent} %): results may be incomplete until it finishes.</span>
+      <progress aria-labelledby={id} max={total} value={done} aria-valuetext={`${percent} percent indexed`} />
+    </div>
   );
 }
