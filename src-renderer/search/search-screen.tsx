@@ -217,7 +217,10 @@ export function SearchScreen() {
                 <ul>
                   {g.hits.map(({ hit, index }) => (
                     <li key={index}>
-                      <button type="button" className="search-hit" onClick={() => openHit(hit)} aria-label={`${g.title}${hit.where ? `, ${hit.where}` : ''}: ${hit.snippet.replace(/\*\*/g, '')}`}>
+                      {/* The name is the button's own text (the group's title hidden in front), so what a
+                          speech-input user reads aloud is always part of it. */}
+                      <button type="button" className="search-hit" onClick={() => openHit(hit)}>
+                        <span className="visually-hidden">{g.title}, </span>
                         <span className="search-where">{hit.where || searchKindLabel(hit.kind)}</span>
                         <Snippet hit={hit} />
                       </button>
