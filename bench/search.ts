@@ -124,6 +124,7 @@ function freshDb(root: string, name: string): Database {
   const dir = fs.mkdtempSync(path.join(root, `${name}-`));
   const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
   runMigrations(db, CONTENT_MIGRATIONS, () => 0);
+  if (process.env['RW_BENCH_CACHE_KIB']) db.pragma(`cache_size = -${Number(process.env['RW_BENCH_CACHE_KIB'])}`);
   return db;
 }
 
