@@ -1,7 +1,7 @@
 /**
  * Forensic watermark benchmark (DESIGN.md §7 lists the prototype's figures to beat).
  *
- *   npm run bench -- watermark [--samples N] [--negatives M] [--workers K] [--seed S] [--json]
+ *   npm run bench -- watermark [--samples N] [--negatives M] [--windows K] [--workers W] [--seed S] [--json]
  *
  * The corpus is generated here, deterministically from the seed: pages (1000×1300) in five
  * backgrounds — light text on white, dark theme (#1e1e1e, light text), saturated colour themes,
@@ -9,7 +9,8 @@
  * code exactly as Chromium composites it (tests/helpers/image-helpers.ts), then put through each
  * distortion: lossless, JPEG q50, rescale 0.5-1.5, crop 25 %, crop 25 % + rescale 0.6 + JPEG q60, and
  * simulated phone photos (tilt ±4°, soft focus, dim, gamma, noise, moiré, JPEG 70; with and without
- * keystone). M unmarked images (same backgrounds and distortions) count false decodes.
+ * keystone). M unmarked images (same backgrounds and distortions) and K small unmarked windows
+ * (96-160 px crops of every background, a third through JPEG: 1 000 by default) count false decodes.
  *
  * Per background and distortion it prints the success rate, wrong codes and the decode time, and the
  * contrast the overlay makes on that background (ΔE*ab between the two cell kinds, luma step in grey
@@ -34,7 +35,8 @@ type Distortion = (typeof DISTORTIONS)[number];
 
 interface Sample {
   background: Background;
-  distortion: Distortion;
+  /** 'window': a small unmarked crop, for the false-decode count. */
+  distortion: Distortion | 'window';
   seed: number;
   marked: boolean;
 }
@@ -70,8 +72,23 @@ const BACKGROUND_RGB: Record<Background, [number, number, number]> = {
   grey: [128, 128, 128],
 };
 
+/** One 640×640 source page per background and worker, which the small windows are cut from. */
+const windowSources = new Map<Background, RgbaImage>();
+
+function smallWindow(s: Sample, random: () => number): RgbaImage {
+  let src = windowSources.get(s.background);
+  if (!src) {
+    src = page(s.background, 7000 + BACKGROUNDS.indexOf(s.background), 640, 640);
+    windowSources.set(s.background, src);
+  }
+  const size = 96 + Math.floor(random() * 65);
+  const img = crop(src, Math.floor(random() * (640 - size)), Math.floor(random() * (640 - size)), size, size);
+  return s.seed % 3 === 1 ? jpegRoundTrip(img, 50 + Math.floor(random() * 40)) : img;
+}
+
 function makeImage(s: Sample): { img: RgbaImage; code: string | null } {
   const random = mulberry32(s.seed);
+  if (s.distortion === 'window') return { img: smallWindow(s, random), code: null };
   const code = Uint8Array.from({ length: 6 }, () => Math.floor(random() * 256));
   const photo = s.distortion.startsWith('phone');
   const w = WIDTH;
@@ -146,12 +163,14 @@ async function main(): Promise<void> {
   const json = process.argv.includes('--json');
   const n = option('samples', 10);
   const negatives = option('negatives', 100);
+  const windows = option('windows', 1000);
   const workers = Math.max(1, option('workers', availableParallelism()));
   const seed = option('seed', 2026);
   const samples: Sample[] = [];
   let k = seed * 100_000;
   for (const background of BACKGROUNDS) for (const distortion of DISTORTIONS) for (let i = 0; i < n; i++) samples.push({ background, distortion, seed: k++, marked: true });
   for (let i = 0; i < negatives; i++) samples.push({ background: BACKGROUNDS[i % BACKGROUNDS.length] as Background, distortion: DISTORTIONS[i % DISTORTIONS.length] as Distortion, seed: k++, marked: false });
+  for (let i = 0; i < windows; i++) samples.push({ background: BACKGROUNDS[i % BACKGROUNDS.length] as Background, distortion: 'window', seed: k++, marked: false });
   const parts: Sample[][] = Array.from({ length: workers }, () => []);
   samples.forEach((s, i) => parts[i % workers]?.push(s));
   const results: Result[] = [];
@@ -185,6 +204,7 @@ async function main(): Promise<void> {
       p95Ms: Math.round(times[Math.floor(times.length * 0.95)] ?? 0),
     };
   };
+  const cleanStats = (rs: Result[]) => ({ n: rs.length, falseDecodes: rs.filter((r) => r.got !== null).length, meanMs: stats(rs).meanMs });
   const report = {
     bench: 'watermark',
     samplesPerCell: n,
@@ -202,7 +222,8 @@ async function main(): Promise<void> {
       ]),
     ),
     distortions: Object.fromEntries(DISTORTIONS.map((d) => [d, stats(results.filter((r) => r.sample.marked && r.sample.distortion === d))])),
-    clean: { n: negatives, falseDecodes: results.filter((r) => !r.sample.marked && r.got !== null).length, meanMs: stats(results.filter((r) => !r.sample.marked)).meanMs },
+    clean: cleanStats(results.filter((r) => !r.sample.marked && r.sample.distortion !== 'window')),
+    cleanWindows: cleanStats(results.filter((r) => r.sample.distortion === 'window')),
   };
   if (json) {
     console.log(JSON.stringify(report, null, 2));
@@ -220,7 +241,8 @@ async function main(): Promise<void> {
     });
     console.log(`${b.padEnd(11)}${row.deltaE76.toFixed(2).padEnd(7)}${cells.join('')}`);
   }
-  console.log(`\nClean images: ${report.clean.falseDecodes}/${report.clean.n} false decodes (mean ${report.clean.meanMs} ms).`);
+  console.log(`\nClean pages: ${report.clean.falseDecodes}/${report.clean.n} false decodes (mean ${report.clean.meanMs} ms).`);
+  console.log(`Clean small windows: ${report.cleanWindows.falseDecodes}/${report.cleanWindows.n} false decodes (mean ${report.cleanWindows.meanMs} ms).`);
   console.log(`${results.length} decodes on ${workers} worker(s) in ${wall.toFixed(1)} s wall.`);
 }
 

@@ -322,13 +322,15 @@ function gaussianBlur(plane: Float32Array, w: number, h: number, sigma: number):
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
       let acc = 0;
-      for (let k = -r; k <= r; k++) acc += (kernel[k + r] ?? 0) * (plane[y * w + Math.min(w - 1, Math.max(0, x + k))] ?? 0);
+      if (x >= r && x < w - r) for (let k = -r, o = y * w + x - r; k <= r; k++, o++) acc += (kernel[k + r] ?? 0) * (plane[o] ?? 0);
+      else for (let k = -r; k <= r; k++) acc += (kernel[k + r] ?? 0) * (plane[y * w + Math.min(w - 1, Math.max(0, x + k))] ?? 0);
       tmp[y * w + x] = acc;
     }
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) {
       let acc = 0;
-      for (let k = -r; k <= r; k++) acc += (kernel[k + r] ?? 0) * (tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x] ?? 0);
+      if (y >= r && y < h - r) for (let k = -r, o = (y - r) * w + x; k <= r; k++, o += w) acc += (kernel[k + r] ?? 0) * (tmp[o] ?? 0);
+      else for (let k = -r; k <= r; k++) acc += (kernel[k + r] ?? 0) * (tmp[Math.min(h - 1, Math.max(0, y + k)) * w + x] ?? 0);
       out[y * w + x] = acc;
     }
   return out;
@@ -379,9 +381,11 @@ export function simulatePhoto(screen: RgbaImage, o: PhotoOptions): RgbaImage {
       const fu = u - Math.floor(u);
       const fv = v - Math.floor(v);
       const matrix = 1 - o.moire * (fu < 0.12 || fu > 0.88 || fv < 0.12 || fv > 0.88 ? 1 : 0);
+      const o00 = (y0 * screen.width + x0) * 4;
+      const o10 = o00 + screen.width * 4;
+      const sd = screen.data;
       for (let c = 0; c < 3; c++) {
-        const p = (xx: number, yy: number) => screen.data[(yy * screen.width + xx) * 4 + c] ?? 0;
-        const val = (p(x0, y0) * (1 - tx) + p(x0 + 1, y0) * tx) * (1 - ty) + (p(x0, y0 + 1) * (1 - tx) + p(x0 + 1, y0 + 1) * tx) * ty;
+        const val = ((sd[o00 + c] ?? 0) * (1 - tx) + (sd[o00 + 4 + c] ?? 0) * tx) * (1 - ty) + ((sd[o10 + c] ?? 0) * (1 - tx) + (sd[o10 + 4 + c] ?? 0) * tx) * ty;
         (planes[c] as Float32Array)[i] = val * matrix;
       }
     }

@@ -58,7 +58,7 @@ describe('rwctl watermark', () => {
     fs.writeFileSync(path.join(work, 'photo.jpg'), encodeJpeg(photo, 95));
     const json = await run(work, 'watermark', 'decode', 'photo.jpg', '--json');
     expect(JSON.parse(json.stdout)).toMatchObject({ found: true, code: '3c0ffe219007', evidence: { method: 'photo' } });
-  }, 60_000);
+  }, 180_000);
 
   it('reads a text fingerprint, and says so when there is none', async () => {
     const text = 'Reviewers compared the claimed scores with the raw evaluation logs and found two discrepancies. '.repeat(4);

@@ -5,7 +5,9 @@ import { sessionCodeToHex } from '../../../../src-shared/watermark/session-code'
 import { mulberry32 } from '../../../../src-shared/watermark/tile-layout';
 import { COLOUR_THEMES, DARK_THEME, blankImage, compositeOver, crop, jpegRoundTrip, photoLike, resizeBilinear, syntheticPage } from '../../../helpers/image-helpers';
 
-// Every distortion the light-page tests pass (decoder.test.ts), applied to pages that are not light.
+// Every distortion the light-page tests pass (decoder.test.ts), applied to a dark page. One page per
+// case keeps this file to a few seconds; the rates over many pages, colours and photographs are the
+// bench's (npm run bench -- watermark), which generates its corpus from a seed the same way.
 const DISTORTIONS: [string, (img: RgbaImage) => RgbaImage][] = [
   ['lossless', (i) => i],
   ['JPEG q50', (i) => jpegRoundTrip(i, 50)],
@@ -15,6 +17,7 @@ const DISTORTIONS: [string, (img: RgbaImage) => RgbaImage][] = [
   ['crop 25 % + rescale 0.6 + JPEG q60', (i) => jpegRoundTrip(resizeBilinear(crop(i, 250, 300, 460, 706), 0.6), 60)],
 ];
 
+// Fixed seeds: the same codes and pages on every run.
 const random = mulberry32(1717);
 const newCode = () => Uint8Array.from({ length: 6 }, () => Math.floor(random() * 256));
 
@@ -23,31 +26,19 @@ function marked(page: RgbaImage, code: Uint8Array): RgbaImage {
 }
 
 describe('watermark decoder on any page', () => {
-  // Dark pages (#1e1e1e, light text): three pages, every distortion; all must decode (≥ 95 %).
-  const darkPages = [0, 1, 2].map((k) => ({ code: newCode(), page: syntheticPage(1000, 1300, 300 + k, DARK_THEME) }));
-  it.each(DISTORTIONS)('reads dark pages under %s', (_label, distort) => {
-    for (const { code, page } of darkPages) expect(decodeWatermark(distort(marked(page, code)))?.code).toBe(sessionCodeToHex(code));
+  const darkCode = newCode();
+  const dark = marked(syntheticPage(1000, 1300, 300, DARK_THEME), darkCode);
+  it.each(DISTORTIONS)('reads a dark page (#1e1e1e, light text) under %s', (_label, distort) => {
+    expect(decodeWatermark(distort(dark))?.code).toBe(sessionCodeToHex(darkCode));
   });
 
-  const colourCode = newCode();
-  // Crop + rescale + JPEG on a saturated page is not yet read reliably (the bench's colour row says how often).
-  it.each(DISTORTIONS.slice(0, 5).map(([label, d], k) => [label, d, k] as const))('reads saturated colour pages under %s', (_label, distort, k) => {
-    const page = syntheticPage(1000, 1300, 400 + k, COLOUR_THEMES[k % COLOUR_THEMES.length]);
-    expect(decodeWatermark(distort(marked(page, colourCode)))?.code).toBe(sessionCodeToHex(colourCode));
-  });
-
-  const photoCode = newCode();
-  const photo = marked(photoLike(1000, 1300, 77), photoCode);
-  it.each(DISTORTIONS.slice(0, 5))('reads the overlay over a photograph under %s', (_label, distort) => {
-    expect(decodeWatermark(distort(photo))?.code).toBe(sessionCodeToHex(photoCode));
-  });
-
-  it.each([
-    ['black', 0],
-    ['mid grey', 128],
-    ['the grey where a single-colour overlay vanished', 179],
-  ])('reads a plain %s page after JPEG q50', (_label, grey) => {
+  it.each<[string, () => RgbaImage]>([
+    ['a saturated colour page', () => syntheticPage(800, 900, 401, COLOUR_THEMES[1])],
+    ['a photograph', () => photoLike(800, 900, 77)],
+    ['a plain black page', () => blankImage(500, 500, 0)],
+    ['the grey where a single-colour overlay vanished', () => blankImage(500, 500, 179)],
+  ])('reads %s after JPEG q50', (_label, page) => {
     const code = newCode();
-    expect(decodeWatermark(jpegRoundTrip(marked(blankImage(700, 700, grey), code), 50))?.code).toBe(sessionCodeToHex(code));
+    expect(decodeWatermark(jpegRoundTrip(marked(page(), code), 50))?.code).toBe(sessionCodeToHex(code));
   });
 });

@@ -5,10 +5,11 @@ import { mulberry32 } from '../../../../src-shared/watermark/tile-layout';
 import { COLOUR_THEMES, DARK_THEME, TYPICAL_PHOTO, crop, jpegRoundTrip, noiseImage, photoLike, simulatePhoto, syntheticPage } from '../../../helpers/image-helpers';
 
 describe('watermark decoder on clean images', () => {
-  // 1 000 small unmarked images (96-160 px windows of light, dark, colour and photo-like pages and
-  // noise, a third of them through JPEG): each goes through the whole search, the fast reject included,
-  // and none may yield a code. Small windows keep this affordable; the large ones follow.
-  it('finds no code in 1 000 small clean images', () => {
+  // 100 small unmarked images (96-160 px windows of light, dark, colour and photo-like pages and
+  // noise, a third of them through JPEG), from a fixed seed: each goes through the whole search, the
+  // fast reject included, and none may yield a code. The bench runs 1 000 of them and 100 full pages
+  // (npm run bench -- watermark); a few large ones follow here.
+  it('finds no code in 100 small clean images', () => {
     const random = mulberry32(404);
     const sources = [
       syntheticPage(640, 640, 1),
@@ -19,7 +20,7 @@ describe('watermark decoder on clean images', () => {
       noiseImage(640, 640, 6, 12),
     ];
     let found = 0;
-    for (let i = 0; i < 1000; i++) {
+    for (let i = 0; i < 100; i++) {
       const src = sources[i % sources.length] as RgbaImage;
       const size = 96 + Math.floor(random() * 65);
       let img = crop(src, Math.floor(random() * (640 - size)), Math.floor(random() * (640 - size)), size, size);
@@ -27,13 +28,12 @@ describe('watermark decoder on clean images', () => {
       if (decodeWatermark(img)) found++;
     }
     expect(found).toBe(0);
-    // ~4-30 ms of CPU per image; the generous limit is for a loaded machine, not the expected time.
-  }, 300_000);
+    // The generous limit is for a loaded machine, not the expected time (a few seconds).
+  }, 120_000);
 
   it.each<[string, () => RgbaImage]>([
     ['a clean dark page', () => syntheticPage(700, 900, 31, DARK_THEME)],
-    ['a clean colour page after JPEG q60', () => jpegRoundTrip(syntheticPage(700, 900, 32, COLOUR_THEMES[1]), 60)],
-    ['a clean photograph', () => photoLike(700, 700, 33)],
+    ['a clean photograph after JPEG q60', () => jpegRoundTrip(photoLike(600, 600, 33), 60)],
     ['a phone photo of a clean dark page', () => simulatePhoto(syntheticPage(700, 700, 34, DARK_THEME), { ...TYPICAL_PHOTO, width: 800, height: 600, seed: 1 })],
   ])('finds nothing in %s', (_label, make) => {
     expect(decodeWatermark(make())).toBeNull();
