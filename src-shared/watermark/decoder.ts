@@ -259,6 +259,14 @@ function searchAxisAligned(full: Level, halfLevel: Level | null, factor: number)
   return null;
 }
 
+/** Smallest image (px) the photo rectifier looks at: below this, a photo holds too few tiles. */
+const PHOTO_MIN_PIXELS = 150_000;
+
+function halfOf(full: Level): Level {
+  const half = halveResidual(full.res, full.w, full.h);
+  return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
+}
+
 export interface DecodeOptions {
   /** Try the photo rectifier when the screenshot search finds nothing (default true). */
   photo?: boolean;
@@ -278,14 +286,17 @@ export function decodeWatermark(image: PixelImage, options: DecodeOptions = {}):
   }
   const { w, h } = img;
   const res = pageResidual(img);
-  const half = w * h > HALF_RES_ABOVE ? halveResidual(res, w, h) : null;
   const full: Level = { w, h, factor: 1, res, samples: compact(res, w, h) };
-  const halfLevel: Level | null = half ? { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) } : null;
+  const halfLevel: Level | null = w * h > HALF_RES_ABOVE ? halfOf(full) : null;
   const found = searchAxisAligned(full, halfLevel, factor);
   if (found || options.photo === false) return found;
-  const photo = decodePhoto(halfLevel ?? full, MIN_SCALE, MAX_SCALE);
+  // The rectifier always works at half resolution: a phone photo's cells are large enough, and its
+  // lattice FFT and climbs cost per pixel, which at full resolution made every unmarked image pay.
+  const photoLevel = halfLevel ?? (w * h >= PHOTO_MIN_PIXELS ? halfOf(full) : null);
+  if (!photoLevel) return null;
+  const photo = decodePhoto(photoLevel, MIN_SCALE, MAX_SCALE);
   if (!photo) return null;
-  const scale = factor * (halfLevel ?? full).factor;
+  const scale = factor * photoLevel.factor;
   return {
     code: photo.code,
     evidence: { period: [photo.period[0] * scale, photo.period[1] * scale], confirmation: photo.confirmation, syncScore: photo.syncScore, method: 'photo', rotation: photo.rotation },

@@ -19,7 +19,7 @@
  * Pure; no DOM, no Node.
  */
 import { fft2 } from './fft';
-import { BINS, emptyFold, phaseSearch, readPhase, type Fold, type Level, type Samples } from './tile-reader';
+import { BINS as READER_BINS, emptyFold, phaseSearch, readPhase, type Fold, type Level, type Samples } from './tile-reader';
 import { TILE_PX } from './tile-layout';
 
 /** Lattice proposals climbed and read, best first by their sync score. */
@@ -42,6 +42,8 @@ const MIN_LATTICE_Z = 5;
 /** A patch's shift is trusted when its correlation peak stands this far above the others. */
 const MIN_SHIFT_Z = 4;
 const MAX_FFT = 1024;
+/** A module-local copy: read per sample while folding, an imported binding costs an accessor call. */
+const BINS = READER_BINS;
 /** Shortest side (decode-image px) of an image the rectifier looks at: three tiles at the smallest scale. */
 const MIN_PHOTO_SIDE = 256;
 

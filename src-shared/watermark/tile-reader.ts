@@ -7,7 +7,12 @@
  * rectifier (photo-rectify.ts), which differ only in how a pixel finds its bin.
  */
 import { CODED_BITS, SESSION_CODE_BYTES, decodeSessionCode, sessionCodeToHex } from './session-code';
-import { CELL_COUNT, TILE_CELLS, TILE_LAYOUT, cellBits } from './tile-layout';
+import { CELL_COUNT as LAYOUT_CELL_COUNT, TILE_CELLS as LAYOUT_TILE_CELLS, TILE_LAYOUT, cellBits } from './tile-layout';
+
+// Module-local copies: an imported binding read in the inner loops below goes through the module
+// loader's accessor on every read (tsx, vite-node), which cost more than the arithmetic.
+const CELL_COUNT = LAYOUT_CELL_COUNT;
+const TILE_CELLS = LAYOUT_TILE_CELLS;
 
 export const BINS_PER_CELL = 4;
 export const BINS = TILE_CELLS * BINS_PER_CELL;
