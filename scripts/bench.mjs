@@ -10,7 +10,7 @@ for (const bench of chosen) {
     console.error(`No benchmark "${bench}". Available: ${available.join(', ')}`);
     process.exit(2);
   }
-  console.log(`\n=== bench ${bench} ===`);
+  console.error(`\n=== bench ${bench} ===`);
   const r = spawnSync('npx', ['tsx', `bench/${bench}.ts`, ...rest], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
