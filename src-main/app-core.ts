@@ -26,6 +26,7 @@ import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
 import { searchHandlers } from './search/search-handlers';
+import { claimsHandlers } from './claims/claims-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -125,6 +126,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       }),
       ...auditHandlers({ sessions, clock: options.clock }),
       ...evidenceHandlers(evidence, contentDb, monotonic),
+      ...claimsHandlers({ contentDb, evidence, clock: options.clock }),
     },
     session: () => sessions.caller(),
     audit,
