@@ -26,7 +26,7 @@ import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
 import { searchHandlers } from './search/search-handlers';
-import { claimsHandlers } from './claims/claims-handlers';
+import { claimsHandlers, ledgerView } from './claims/claims-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -100,7 +100,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
-      ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock, sessionLog: () => accessLog.sessionLog() }),
+      ...attestHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        policy,
+        clock: options.clock,
+        sessionLog: () => accessLog.sessionLog(),
+        claimCounts: async (caseId) => (await ledgerView({ contentDb, evidence, clock: options.clock }, caseId)).counts,
+      }),
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),

@@ -112,6 +112,13 @@ export const reviewOutcomePredicateSchema = z
     releaseSummary: z.string().max(RELEASE_SUMMARY_MAX_CHARS),
     /** Per signing key, strictly increasing: the server refuses a stale one (replay protection). */
     sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    /**
+     * The claims ledger's counts by status when signing (optional: workstations before the ledger
+     * sent none, and their attestations stay acceptable).
+     */
+    claims: z.object({ supported: count, contradicted: count, unverifiable: count, unlinked: count }).strict().optional(),
+    /** Rubric criteria the documentation should answer that the reviewer did not confirm an answer for. */
+    unansweredCriteria: z.array(z.string().regex(/^[a-z0-9.-]{1,100}$/)).max(200).optional(),
   })
   .strict();
 export type ReviewOutcomePredicate = z.infer<typeof reviewOutcomePredicateSchema>;
