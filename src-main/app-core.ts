@@ -27,6 +27,7 @@ import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
 import { searchHandlers } from './search/search-handlers';
 import { claimsHandlers, ledgerView } from './claims/claims-handlers';
+import { findingsHandlers } from './findings/findings-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -134,6 +135,17 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...auditHandlers({ sessions, clock: options.clock }),
       ...evidenceHandlers(evidence, contentDb, monotonic),
       ...claimsHandlers({ contentDb, evidence, clock: options.clock }),
+      ...findingsHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        contentDb,
+        policy,
+        session: () => appControls.watermarks.current(),
+        stepUp: (passphrase) => appControls.stepUp(passphrase),
+        exportDir: appControls.exportDir,
+        clock: options.clock,
+        sessionLog: () => accessLog.sessionLog(),
+      }),
     },
     session: () => sessions.caller(),
     audit,

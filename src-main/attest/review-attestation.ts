@@ -70,8 +70,8 @@ function isoUtc(text: string, what: string): string {
   return new Date(ms).toISOString();
 }
 
-/** What the case itself contributes to the predicate, read from content.db (claim counts from the caller). */
-export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: string, claims?: ClaimCounts): ReviewFacts {
+/** A case's attestation subjects: every artifact (path and sha256) and the package root digest. */
+export function caseSubjects(content: Database, caseId: string): { subjects: Subject[]; row: Record<string, unknown> } {
   const row = content.prepare('SELECT id, submitted_at, review_deadline, package_digest FROM cases WHERE id = ?').get([caseId]);
   if (!row) throw new RwError('NOT_FOUND', 'No such case.');
   const digest = /^sha256:([0-9a-f]{64})$/.exec(String(row.package_digest));
@@ -81,6 +81,12 @@ export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: str
     ...artifacts.map((a) => ({ name: String(a.path), digest: { sha256: String(a.sha256) } })),
     { name: packageSubjectName(caseId), digest: { sha256: digest[1] as string } },
   ];
+  return { subjects, row };
+}
+
+/** What the case itself contributes to the predicate, read from content.db (claim counts from the caller). */
+export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: string, claims?: ClaimCounts): ReviewFacts {
+  const { subjects, row } = caseSubjects(content, caseId);
   const progress = caseProgress(content, rubric, caseId);
   const bySeverity = progress.findings.bySeverity;
   return {
@@ -173,7 +179,7 @@ export interface ReviewPreview {
   predictedFields: readonly ['accessLogIndex', 'sequence'];
 }
 
-function requireReviewer(vault: UnlockedVault): { content: Database; publicKey: Uint8Array } {
+export function requireReviewer(vault: UnlockedVault): { content: Database; publicKey: Uint8Array } {
   if (vault.role !== 'reviewer' || vault.content === null || vault.signingPublicKey === null) throw new RwError('DENIED', 'Only a reviewer signs attestations.');
   return { content: vault.content, publicKey: vault.signingPublicKey };
 }

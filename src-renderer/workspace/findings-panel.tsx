@@ -4,6 +4,7 @@ import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import type { Severity } from '../../src-shared/ipc/channels-workspace';
 import { useCreateFinding, useDeleteFinding, useFindings } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { FindingsLeave } from './findings-leave';
 
 // Type-only import of the contract: bundling its zod schemas would make zod probe for eval, which
 // the CSP reports. The Record keeps this list complete: a new severity fails to compile here.
@@ -111,6 +112,7 @@ export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: 
         </ul>
       )}
       <ErrorAlert error={remove.error} />
+      {findings.data && findings.data.length > 0 ? <FindingsLeave caseId={caseId} /> : null}
     </div>
   );
 }

@@ -10,6 +10,7 @@ import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
 import { evidenceChannels } from './channels-evidence';
 import { claimsChannels } from './channels-claims';
+import { findingsChannels } from './channels-findings';
 import { searchChannels } from './channels-search';
 import { importChannels } from './channels-import';
 import { adminChannels } from './channels-admin';
@@ -23,6 +24,7 @@ export const CONTRACT = {
   ...auditChannels,
   ...evidenceChannels,
   ...claimsChannels,
+  ...findingsChannels,
   ...searchChannels,
   ...importChannels,
   ...adminChannels,
