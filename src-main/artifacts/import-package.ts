@@ -19,7 +19,8 @@ import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
 import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
-import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
+import type { ArtifactIndexer } from '../search/artifact-indexers';
+import { appIndexers } from '../search/app-indexers';
 import { indexCaseArtifacts } from '../search/index-artifacts';
 import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
@@ -226,7 +227,7 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     }
     // Indexed in the same transaction: the case is searchable exactly when it exists.
     await indexCaseArtifacts(db, caseId, {
-      indexers: options.indexers ?? createIndexers(),
+      indexers: options.indexers ?? appIndexers(),
       clock: options.clock,
       onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
     });

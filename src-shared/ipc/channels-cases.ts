@@ -84,4 +84,6 @@ export const caseChannels = {
     event: 'artifact.read',
   }),
   'cases.importDemo': defineChannel({ request: z.object({}).strict(), response: importResultSchema, ...reviewerContent, event: 'case.import' }),
+  /** Removes a case and everything recorded about it, search index included (secure_delete). */
+  'cases.remove': defineChannel({ request: z.object({ caseId: importedCaseIdSchema }).strict(), response: z.object({ caseId: z.string() }), ...reviewerContent, event: 'case.remove' }),
 };

@@ -137,3 +137,50 @@ export class FakeProtocol {
     this.handlers.set(scheme, handler);
   }
 }
+
+/** Electron's dialog module: records every call (window given or not, options) and answers as told. */
+export class FakeDialog {
+  readonly calls: Array<{ method: string; window: unknown; options: Record<string, unknown> }> = [];
+  constructor(private readonly answer: { canceled: boolean; filePath?: string; filePaths?: string[] }) {}
+
+  private record(method: string, a: unknown, b: unknown) {
+    const hasWindow = b !== undefined;
+    this.calls.push({ method, window: hasWindow ? a : null, options: (hasWindow ? b : a) as Record<string, unknown> });
+    return Promise.resolve({ filePaths: [], ...this.answer });
+  }
+
+  showSaveDialog(a: unknown, b?: unknown) {
+    return this.record('showSaveDialog', a, b);
+  }
+
+  showOpenDialog(a: unknown, b?: unknown) {
+    return this.record('showOpenDialog', a, b);
+  }
+}
+
+/** safeStorage with a toy reversible "encryption" and a record of every call, in order. */
+export class FakeSafeStorage {
+  readonly calls: unknown[][] = [];
+  constructor(
+    private readonly backend: string,
+    private readonly available = true,
+  ) {}
+  isEncryptionAvailable(): boolean {
+    this.calls.push(['isEncryptionAvailable']);
+    return this.available;
+  }
+  getSelectedStorageBackend(): string {
+    this.calls.push(['getSelectedStorageBackend']);
+    return this.backend;
+  }
+  encryptString(text: string): Buffer {
+    this.calls.push(['encryptString', text]);
+    return Buffer.from(`sealed:${text}`, 'utf8');
+  }
+  decryptString(sealed: Buffer): string {
+    this.calls.push(['decryptString', sealed.toString('utf8')]);
+    const text = sealed.toString('utf8');
+    if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return text.slice('sealed:'.length);
+  }
+}
