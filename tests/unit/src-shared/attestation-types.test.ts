@@ -10,6 +10,7 @@ import {
   isAllowedPredicateType,
   receiptSchema,
   REVIEW_OUTCOME_PREDICATE_TYPE,
+  FINDINGS_PREDICATE_TYPE,
   reviewOutcomePredicateSchema,
   statementSchema,
   type ReviewOutcomePredicate,
@@ -33,8 +34,8 @@ const predicate: ReviewOutcomePredicate = {
 };
 
 describe('predicate types', () => {
-  it('allows exactly the two predicate types of our own', () => {
-    expect([...ALLOWED_PREDICATE_TYPES]).toEqual([REVIEW_OUTCOME_PREDICATE_TYPE, AUDIT_CHECKPOINT_PREDICATE_TYPE]);
+  it('allows exactly the three predicate types of our own', () => {
+    expect([...ALLOWED_PREDICATE_TYPES]).toEqual([REVIEW_OUTCOME_PREDICATE_TYPE, AUDIT_CHECKPOINT_PREDICATE_TYPE, FINDINGS_PREDICATE_TYPE]);
     expect(isAllowedPredicateType('https://slsa.dev/provenance/v1')).toBe(false);
     expect(isAllowedPredicateType(`${REVIEW_OUTCOME_PREDICATE_TYPE}/`)).toBe(false);
   });
