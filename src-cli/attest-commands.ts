@@ -17,8 +17,10 @@ import { policyInForce } from '../src-main/controls/signed-policy';
 import { readOwnKeys } from '../src-main/attest/own-keys';
 import type { OwnKeys } from '../src-main/attest/outbox';
 import { signReviewAttestation } from '../src-main/attest/review-attestation';
+import { FINDINGS_PREDICATE_TYPE } from '../src-shared/attestation-types';
+import { vaultCaseLedger } from '../src-main/claims/case-claims';
 import { openStatementEnvelope } from '../src-main/attest/statement-envelope';
-import type { UnlockedVault } from '../src-main/vault/vault';
+import { requireContentDb, type UnlockedVault } from '../src-main/vault/vault';
 import { defaultRubric } from '../src-main/workspace/rubric';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 import { pathOption } from './args';
@@ -134,6 +136,7 @@ export function createAttestCommands(): Command[] {
               unlockDeps: { clock: io.clock, policy: policyInForce(session.vault.audit, cliTrustRoot(io)).lockout },
               logEvent: session.port.logEvent,
               clock: io.clock,
+              claimCounts: async (caseId) => (await vaultCaseLedger(requireContentDb(session.vault), caseId, io.clock)).counts,
             },
             { caseId: args.strings['case'] as string, verdict, releaseSummary: args.strings['summary'] as string },
             // Step-up: rwctl has one passphrase source per run, so the same answer is checked again.
@@ -173,6 +176,9 @@ export function createAttestCommands(): Command[] {
           if (opened.opened.predicateType === 'https://reviewer-workstation.dev/review-outcome/v1') {
             const p = opened.opened.predicate;
             io.stdout(`  case ${p.caseId}, verdict ${p.verdict}, reviewer ${p.reviewer.id}, sequence ${p.sequence}, access-log index ${p.accessLogIndex}\n`);
+          } else if (opened.opened.predicateType === FINDINGS_PREDICATE_TYPE) {
+            const p = opened.opened.predicate;
+            io.stdout(`  case ${p.caseId}, ${p.findings.length} finding(s), reviewer ${p.reviewer.id}, sequence ${p.sequence}, access-log index ${p.accessLogIndex}\n`);
           } else {
             io.stdout(`  log ${opened.opened.predicate.origin} at size ${opened.opened.predicate.size}\n`);
           }

@@ -26,6 +26,8 @@ import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
 import { searchHandlers } from './search/search-handlers';
+import { claimsHandlers, ledgerView } from './claims/claims-handlers';
+import { findingsHandlers } from './findings/findings-handlers';
 import { startCatchUpIndexing } from './search/catch-up-session';
 
 export interface AppCoreOptions {
@@ -111,6 +113,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         policy,
         clock: options.clock,
         sessionLog: () => accessLog.sessionLog(),
+        claimCounts: async (caseId) => (await ledgerView({ contentDb, evidence, clock: options.clock }, caseId)).counts,
         ...(options.chooseSaveTarget ? { chooseSaveTarget: options.chooseSaveTarget } : {}),
       }),
       ...appControls.handlers,
@@ -139,6 +142,18 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       }),
       ...auditHandlers({ sessions, clock: options.clock }),
       ...evidenceHandlers(evidence, contentDb, monotonic),
+      ...claimsHandlers({ contentDb, evidence, clock: options.clock }),
+      ...findingsHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        contentDb,
+        policy,
+        session: () => appControls.watermarks.current(),
+        stepUp: (passphrase) => appControls.stepUp(passphrase),
+        exportDir: appControls.exportDir,
+        clock: options.clock,
+        sessionLog: () => accessLog.sessionLog(),
+      }),
     },
     session: () => sessions.caller(),
     audit,

@@ -27,12 +27,14 @@ import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
 import {
   attestationLeafData,
   AUDIT_CHECKPOINT_PREDICATE_TYPE,
+  FINDINGS_PREDICATE_TYPE,
   IN_TOTO_PAYLOAD_TYPE,
   isAllowedPredicateType,
   PREDICATE_SCHEMAS,
   REVIEW_OUTCOME_PREDICATE_TYPE,
   statementSchema,
   type AuditCheckpointPredicate,
+  type FindingsPredicate,
   type Receipt,
   type ReviewOutcomePredicate,
   type Statement,
@@ -41,6 +43,12 @@ import { refuse } from './refusal';
 import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
+
+const PREDICATE_NAMES = {
+  [REVIEW_OUTCOME_PREDICATE_TYPE]: 'review outcome',
+  [AUDIT_CHECKPOINT_PREDICATE_TYPE]: 'audit checkpoint',
+  [FINDINGS_PREDICATE_TYPE]: 'findings',
+} as const;
 
 /** Our workstations sign each Statement with one key; any further signature is one nobody vouches for. */
 export const MAX_ENVELOPE_SIGNATURES = 1;
@@ -130,10 +138,10 @@ async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<E
   return key;
 }
 
-function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredicate | AuditCheckpointPredicate, key: EnrolledKey): { sequence: number } {
-  if (statement.predicateType === REVIEW_OUTCOME_PREDICATE_TYPE) {
-    const predicate = parsedPredicate as ReviewOutcomePredicate;
-    if (key.role !== 'reviewer') refuse('wrong-signer', 'A review outcome must be signed by an enrolled reviewer key.');
+function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredicate | AuditCheckpointPredicate | FindingsPredicate, key: EnrolledKey): { sequence: number } {
+  if (statement.predicateType === REVIEW_OUTCOME_PREDICATE_TYPE || statement.predicateType === FINDINGS_PREDICATE_TYPE) {
+    const predicate = parsedPredicate as ReviewOutcomePredicate | FindingsPredicate;
+    if (key.role !== 'reviewer') refuse('wrong-signer', 'A review outcome or findings must be signed by an enrolled reviewer key.');
     if (predicate.reviewer.publicKeyId !== key.keyId) refuse('wrong-signer', 'The predicate names another reviewer key than the one that signed it.');
     return { sequence: predicate.sequence };
   }
@@ -176,7 +184,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
   const predicateResult = PREDICATE_SCHEMAS[statement.predicateType].safeParse(statement.predicate);
   if (!predicateResult.success) {
     const issue = predicateResult.error.issues[0];
-    refuse('invalid-predicate', `Invalid ${statement.predicateType === AUDIT_CHECKPOINT_PREDICATE_TYPE ? 'audit checkpoint' : 'review outcome'} predicate: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'malformed'}.`);
+    refuse('invalid-predicate', `Invalid ${PREDICATE_NAMES[statement.predicateType]} predicate: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'malformed'}.`);
   }
   const { sequence } = checkSigner(statement, predicateResult.data, key);
 

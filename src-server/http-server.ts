@@ -20,7 +20,8 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { formatConflictBody } from '../src-shared/node/tlog-witness';
-import { utf8 } from '../src-shared/encoding';
+import { fromBase64, utf8 } from '../src-shared/encoding';
+import { FINDINGS_PREDICATE_TYPE, type FindingsPredicate } from '../src-shared/attestation-types';
 import { z } from 'zod';
 import { parseStrictJson } from '../src-shared/strict-json';
 import { acceptAttestation } from './attestation-intake';
@@ -144,6 +145,13 @@ function requireAdmin(app: ServerApp, req: http.IncomingMessage): void {
   }
 }
 
+/** What an auditor scans first: whose findings, on which case, how many (from the stored, already verified payload). */
+function findingsSummary(envelopeJson: string): { caseId: string; reviewer: string; findings: number } {
+  const envelope = JSON.parse(envelopeJson) as { payload: string };
+  const statement = JSON.parse(new TextDecoder().decode(fromBase64(envelope.payload))) as { predicate: FindingsPredicate };
+  return { caseId: statement.predicate.caseId, reviewer: statement.predicate.reviewer.id, findings: statement.predicate.findings.length };
+}
+
 type Route = (req: http.IncomingMessage, res: http.ServerResponse, target: Target) => Promise<void>;
 
 export function createHandler(app: ServerApp): Handler {
@@ -153,10 +161,10 @@ export function createHandler(app: ServerApp): Handler {
       const role = await store.readTokenRole(digest);
       return role !== null && isReadTokenRole(role) ? role : null;
     });
-  const requireRead = async (req: http.IncomingMessage, what: 'log' | 'witness') => {
+  const requireRead = async (req: http.IncomingMessage, what: 'log' | 'witness' | 'findings') => {
     const who = await access(req);
     if (who === null) refuse('unauthorized', 'A read token is required (Authorization: Bearer <token from rwctl server token create>).');
-    if (!mayRead(who, what)) refuse('forbidden', 'This token may not read what the witness cosigned; an auditor token is required.');
+    if (!mayRead(who, what)) refuse('forbidden', `This token may not read ${what === 'findings' ? 'the findings workstations signed' : 'what the witness cosigned'}; an auditor token is required.`);
   };
   const limits = loaded.config.limits;
   const signer = serverCheckpointSigner(loaded.config.name, loaded.serverSeed);
@@ -175,6 +183,13 @@ export function createHandler(app: ServerApp): Handler {
       if (!match) refuse('bad-request', 'Query parameter subject must be sha256:<64 lowercase hex digits>.');
       const found = await store.attestationsBySubject(match[1]!, limits.maxQueryResults);
       sendJson(res, 200, { attestations: found.map((a) => ({ envelope: JSON.parse(a.envelope) as unknown, receipt: a.receipt })) });
+    },
+    'GET /v1/findings': async (req, res, url) => {
+      await requireRead(req, 'findings');
+      // Pages by log index: ?after=<the last logIndex seen>, oldest first.
+      const after = url.query.has('after') ? queryInt(url, 'after') : -1;
+      const found = await store.attestationsByType(FINDINGS_PREDICATE_TYPE, after, limits.maxQueryResults);
+      sendJson(res, 200, { findings: found.map((a) => ({ ...findingsSummary(a.envelope), receivedAt: a.receivedAt, envelope: JSON.parse(a.envelope) as unknown, receipt: a.receipt })) });
     },
     'POST /v1/witness/add-checkpoint': async (req, res) => {
       const result = await addCheckpoint(witness, await readBody(req, limits.maxOtherBytes));

@@ -54,8 +54,11 @@ export async function readAccessOf(
   return roleOf(readTokenDigest(token));
 }
 
-/** What each access may read: readers the log and attestations, auditors and the admin also the witness. */
-export function mayRead(access: ReadAccess | null, what: 'log' | 'witness'): boolean {
+/**
+ * What each access may read: readers the log and attestations, auditors and the admin also the witness
+ * and the findings workstations signed (review content meant for the office's auditors, not any reader).
+ */
+export function mayRead(access: ReadAccess | null, what: 'log' | 'witness' | 'findings'): boolean {
   if (access === null) return false;
   return what === 'log' ? true : access === 'auditor' || access === 'admin';
 }

@@ -85,6 +85,7 @@ CREATE TABLE IF NOT EXISTS attestations(
   envelope_sha256 TEXT PRIMARY KEY, log_index BIGINT NOT NULL UNIQUE, key_id TEXT NOT NULL REFERENCES enrolled_keys(key_id),
   sequence BIGINT NOT NULL, predicate_type TEXT NOT NULL, envelope TEXT NOT NULL, receipt TEXT NOT NULL,
   received_at BIGINT NOT NULL, source TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS attestations_by_type ON attestations(predicate_type, log_index);
 CREATE TABLE IF NOT EXISTS attestation_subjects(
   sha256 TEXT NOT NULL, envelope_sha256 TEXT NOT NULL REFERENCES attestations(envelope_sha256), PRIMARY KEY(sha256, envelope_sha256));
 CREATE TABLE IF NOT EXISTS log_nodes(level INTEGER NOT NULL, idx BIGINT NOT NULL, hash ${bytes} NOT NULL, PRIMARY KEY(level, idx));
@@ -192,6 +193,8 @@ export interface ServerStore {
   witnessState(origin: string): Promise<WitnessState | null>;
   findReceipt(envelopeSha256: string): Promise<Receipt | null>;
   attestationsBySubject(sha256Hex: string, limit: number): Promise<{ envelope: string; receipt: Receipt }[]>;
+  /** Attestations of one predicate type, oldest first, from log index `after` (exclusive; -1 for all). */
+  attestationsByType(predicateType: string, after: number, limit: number): Promise<{ envelope: string; receipt: Receipt; receivedAt: number }[]>;
   head(): Promise<LogHead>;
   getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
   counts(): Promise<StoreCounts>;
@@ -359,6 +362,10 @@ export async function createServerStore(driver: SqlDriver): Promise<ServerStore>
         [sha256Hex, limit],
       );
       return rows.map((r) => ({ envelope: asString(r.envelope), receipt: parseReceipt(asString(r.receipt)) }));
+    },
+    async attestationsByType(predicateType, after, limit) {
+      const rows = await reader.all('SELECT envelope, receipt, received_at FROM attestations WHERE predicate_type = ? AND log_index > ? ORDER BY log_index LIMIT ?', [predicateType, after, limit]);
+      return rows.map((r) => ({ envelope: asString(r.envelope), receipt: parseReceipt(asString(r.receipt)), receivedAt: asNumber(r.received_at) }));
     },
     async head() {
       return headFromRow((await reader.all('SELECT size, compact_range, checkpoint FROM log_head WHERE id = 1'))[0]);

@@ -24,8 +24,11 @@ export const REVIEW_OUTCOME_PREDICATE_TYPE = 'https://reviewer-workstation.dev/r
 /** An access-log checkpoint leaving the laptop (device key). */
 export const AUDIT_CHECKPOINT_PREDICATE_TYPE = 'https://reviewer-workstation.dev/audit-checkpoint/v1';
 
+/** A case's findings with their CVSS v4.0 scores and evidence (reviewer key). */
+export const FINDINGS_PREDICATE_TYPE = 'https://reviewer-workstation.dev/findings/v1';
+
 /** The only predicate types that may leave a workstation or be accepted by the server. */
-export const ALLOWED_PREDICATE_TYPES = [REVIEW_OUTCOME_PREDICATE_TYPE, AUDIT_CHECKPOINT_PREDICATE_TYPE] as const;
+export const ALLOWED_PREDICATE_TYPES = [REVIEW_OUTCOME_PREDICATE_TYPE, AUDIT_CHECKPOINT_PREDICATE_TYPE, FINDINGS_PREDICATE_TYPE] as const;
 export type AllowedPredicateType = (typeof ALLOWED_PREDICATE_TYPES)[number];
 
 export function isAllowedPredicateType(value: string): value is AllowedPredicateType {
@@ -112,6 +115,13 @@ export const reviewOutcomePredicateSchema = z
     releaseSummary: z.string().max(RELEASE_SUMMARY_MAX_CHARS),
     /** Per signing key, strictly increasing: the server refuses a stale one (replay protection). */
     sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    /**
+     * The claims ledger's counts by status when signing (optional: workstations before the ledger
+     * sent none, and their attestations stay acceptable).
+     */
+    claims: z.object({ supported: count, contradicted: count, unverifiable: count, unlinked: count }).strict().optional(),
+    /** Rubric criteria the documentation should answer that the reviewer did not confirm an answer for. */
+    unansweredCriteria: z.array(z.string().regex(/^[a-z0-9.-]{1,100}$/)).max(200).optional(),
   })
   .strict();
 export type ReviewOutcomePredicate = z.infer<typeof reviewOutcomePredicateSchema>;
@@ -129,9 +139,46 @@ export const auditCheckpointPredicateSchema = z
   .strict();
 export type AuditCheckpointPredicate = z.infer<typeof auditCheckpointPredicateSchema>;
 
+export const CVSS4_SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'] as const;
+
+/**
+ * The findings document as an attestation: what `rwctl findings export` writes as CSAF or OpenVEX, in
+ * our own predicate so the central office can verify who signed it and when, and list it to auditors.
+ */
+export const findingsPredicateSchema = z
+  .object({
+    caseId: shortText,
+    /** The submission the findings are about, as its package names it. */
+    product: z.object({ model: shortText, developer: shortText, version: shortText }).strict(),
+    findings: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[0-9a-f]{32}$/),
+            title: z.string().min(1).max(300),
+            description: z.string().max(20_000),
+            severity: z.enum(SEVERITIES),
+            /** CVSS v4.0 (FIRST): the vector and the score and rating it gives; null when the finding has none. */
+            cvss: z.object({ vector: z.string().min(1).max(400), score: z.number().min(0).max(10), severity: z.enum(CVSS4_SEVERITIES) }).strict().nullable(),
+            /** claim:…, sample:…, artifact:… references into the case's evidence. */
+            evidence: z.array(z.string().min(1).max(500)).max(50),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(500),
+    reviewer: z.object({ id: shortText, publicKeyId: hex64 }).strict(),
+    /** Index of the `findings.attest` leaf in the workstation's access log. */
+    accessLogIndex: safeIndex,
+    sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
+export type FindingsPredicate = z.infer<typeof findingsPredicateSchema>;
+
 export const PREDICATE_SCHEMAS = {
   [REVIEW_OUTCOME_PREDICATE_TYPE]: reviewOutcomePredicateSchema,
   [AUDIT_CHECKPOINT_PREDICATE_TYPE]: auditCheckpointPredicateSchema,
+  [FINDINGS_PREDICATE_TYPE]: findingsPredicateSchema,
 } as const;
 
 /** Subject of an audit-checkpoint Statement: the log origin, digest = the root hash (hex). */

@@ -23,7 +23,7 @@ import { exportMediaBundle } from './media-bundle';
 import { listOutbox } from './outbox';
 import { readOwnKeys } from './own-keys';
 import { lastWitnessedSize } from './receipts';
-import { previewReviewAttestation, signReviewAttestation, statementPayload } from './review-attestation';
+import { previewReviewAttestation, signReviewAttestation, statementPayload, type ClaimCountsFn } from './review-attestation';
 import { platformFetch, serverTarget, syncNow, type FetchFn } from './sync-client';
 
 export interface AttestHandlerDeps {
@@ -43,6 +43,8 @@ export interface AttestHandlerDeps {
   fetch?: FetchFn;
   rubric?: Rubric;
   random?(): number;
+  /** The claims ledger's counts of a case, for the review predicate. */
+  claimCounts?: ClaimCountsFn;
 }
 
 function stamp(ms: number): string {
@@ -62,13 +64,14 @@ export function attestHandlers(deps: AttestHandlerDeps): Handlers<typeof attestC
     return fn(accessLogPort(log, { user: vault.user, role: vault.role }, session), () => log.size());
   };
   const jitter = deps.random ?? (() => randomBytes(1)[0]! / 256);
+  const claimCounts = deps.claimCounts ? { claimCounts: deps.claimCounts } : {};
 
   return {
     async 'attest.preview'(request) {
       const vault = deps.sessions.require();
       // Predicted: the router logs the sign request, then the service logs `attestation.sign`.
       const nextLogIndex = await withLog(vault, async (_port, size) => size() + 1);
-      const preview = previewReviewAttestation({ vault, rubric, policy: deps.policy(), nextLogIndex }, request);
+      const preview = await previewReviewAttestation({ vault, rubric, policy: deps.policy(), nextLogIndex, ...claimCounts }, request);
       return { json: preview.json, predictedFields: [...preview.predictedFields] };
     },
     async 'attest.sign'(request) {
@@ -76,7 +79,7 @@ export function attestHandlers(deps: AttestHandlerDeps): Handlers<typeof attestC
       const { passphrase, ...input } = request;
       return withLog(vault, async (port) => {
         const signed = await signReviewAttestation(
-          { vaultDir: deps.dataDir, vault, rubric, policy: deps.policy(), unlockDeps: { clock: deps.clock, policy: deps.policy().lockout }, logEvent: port.logEvent, clock: deps.clock },
+          { vaultDir: deps.dataDir, vault, rubric, policy: deps.policy(), unlockDeps: { clock: deps.clock, policy: deps.policy().lockout }, logEvent: port.logEvent, clock: deps.clock, ...claimCounts },
           input,
           passphrase,
         );

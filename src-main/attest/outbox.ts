@@ -10,7 +10,7 @@
  * accepts only `OutboxItem`, which only this module can mint.
  */
 import type { Database } from '@signalapp/sqlcipher';
-import { AUDIT_CHECKPOINT_PREDICATE_TYPE, receiptSchema, REVIEW_OUTCOME_PREDICATE_TYPE, type Receipt } from '../../src-shared/attestation-types';
+import { AUDIT_CHECKPOINT_PREDICATE_TYPE, FINDINGS_PREDICATE_TYPE, receiptSchema, REVIEW_OUTCOME_PREDICATE_TYPE, type Receipt } from '../../src-shared/attestation-types';
 import { ed25519PublicKey, ed25519RawFromPublicKey, type PublicKey } from '../../src-shared/node/crypto';
 import type { DsseEnvelope } from '../../src-shared/node/dsse';
 import { bytesEqual } from '../../src-shared/encoding';
@@ -49,8 +49,8 @@ export interface OutboxItem {
 }
 
 function trustedFor(predicateType: string, keys: OwnKeys): PublicKey[] {
-  // Role separation: a review outcome is the reviewer's word, a checkpoint is the device's.
-  if (predicateType === REVIEW_OUTCOME_PREDICATE_TYPE) return keys.reviewers.map((k) => ed25519PublicKey(k));
+  // Role separation: a review outcome and findings are the reviewer's word, a checkpoint is the device's.
+  if (predicateType === REVIEW_OUTCOME_PREDICATE_TYPE || predicateType === FINDINGS_PREDICATE_TYPE) return keys.reviewers.map((k) => ed25519PublicKey(k));
   if (predicateType === AUDIT_CHECKPOINT_PREDICATE_TYPE) return [ed25519PublicKey(keys.device)];
   return [];
 }
@@ -72,6 +72,7 @@ function gate(envelope: unknown, keys: OwnKeys): ReturnType<typeof openStatement
 
 function labelOf(opened: OpenedStatement): string {
   if (opened.predicateType === REVIEW_OUTCOME_PREDICATE_TYPE) return `Review of case ${opened.predicate.caseId}: ${opened.predicate.verdict}`;
+  if (opened.predicateType === FINDINGS_PREDICATE_TYPE) return `Findings of case ${opened.predicate.caseId}: ${opened.predicate.findings.length}`;
   return `Access-log checkpoint at size ${opened.predicate.size}`;
 }
 

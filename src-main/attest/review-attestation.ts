@@ -31,6 +31,7 @@ import type { Policy } from '../../src-shared/policy';
 import { deadlineMs } from '../artifacts/submission';
 import { unlockSigningKey, type UnlockDeps, type UnlockedVault } from '../vault/vault';
 import { caseProgress } from '../workspace/case-progress';
+import { getChecklist } from '../workspace/checklist-service';
 import type { Rubric } from '../workspace/rubric';
 import type { LogEventFn } from './access-log-port';
 import { admitToOutbox, type OutboxItem } from './outbox';
@@ -43,7 +44,14 @@ export interface ReviewFacts {
   findingCounts: ReviewOutcomePredicate['findingCounts'];
   checklist: ReviewOutcomePredicate['checklist'];
   reviewWindow: ReviewOutcomePredicate['reviewWindow'];
+  unansweredCriteria: string[];
+  /** The claims ledger's counts by status; absent when the caller has no ledger (then not in the predicate). */
+  claims?: ClaimCounts;
 }
+
+export type ClaimCounts = NonNullable<ReviewOutcomePredicate['claims']>;
+/** The claims ledger's counts of a case (they need its logs checked, so they are asked for, not read). */
+export type ClaimCountsFn = (caseId: string) => Promise<ClaimCounts>;
 
 export interface ReviewInput {
   caseId: string;
@@ -62,8 +70,8 @@ function isoUtc(text: string, what: string): string {
   return new Date(ms).toISOString();
 }
 
-/** What the case itself contributes to the predicate, read from content.db. */
-export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: string): ReviewFacts {
+/** A case's attestation subjects: every artifact (path and sha256) and the package root digest. */
+export function caseSubjects(content: Database, caseId: string): { subjects: Subject[]; row: Record<string, unknown> } {
   const row = content.prepare('SELECT id, submitted_at, review_deadline, package_digest FROM cases WHERE id = ?').get([caseId]);
   if (!row) throw new RwError('NOT_FOUND', 'No such case.');
   const digest = /^sha256:([0-9a-f]{64})$/.exec(String(row.package_digest));
@@ -73,6 +81,12 @@ export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: str
     ...artifacts.map((a) => ({ name: String(a.path), digest: { sha256: String(a.sha256) } })),
     { name: packageSubjectName(caseId), digest: { sha256: digest[1] as string } },
   ];
+  return { subjects, row };
+}
+
+/** What the case itself contributes to the predicate, read from content.db (claim counts from the caller). */
+export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: string, claims?: ClaimCounts): ReviewFacts {
+  const { subjects, row } = caseSubjects(content, caseId);
   const progress = caseProgress(content, rubric, caseId);
   const bySeverity = progress.findings.bySeverity;
   return {
@@ -81,6 +95,8 @@ export function gatherReviewFacts(content: Database, rubric: Rubric, caseId: str
     findingCounts: { info: bySeverity.info, low: bySeverity.low, medium: bySeverity.medium, high: bySeverity.high, critical: bySeverity.critical },
     checklist: { completed: progress.checklist.reviewed, total: progress.checklist.total, rubricVersion: progress.rubricVersion },
     reviewWindow: { start: isoUtc(String(row.submitted_at), 'submission time'), end: isoUtc(String(row.review_deadline), 'review deadline') },
+    unansweredCriteria: getChecklist(content, rubric, caseId).unanswered.map((u) => u.id),
+    ...(claims ? { claims } : {}),
   };
 }
 
@@ -132,6 +148,8 @@ export function buildReviewStatement(facts: ReviewFacts, input: ReviewInput, con
     accessLogIndex: context.accessLogIndex,
     releaseSummary: input.releaseSummary,
     sequence: context.sequence,
+    ...(facts.claims ? { claims: facts.claims } : {}),
+    unansweredCriteria: facts.unansweredCriteria,
   });
   return statementSchema.parse({ _type: IN_TOTO_STATEMENT_TYPE, subject: facts.subjects, predicateType: REVIEW_OUTCOME_PREDICATE_TYPE, predicate });
 }
@@ -149,6 +167,8 @@ export interface ReviewDeps {
   unlockDeps: UnlockDeps;
   logEvent: LogEventFn;
   clock(): number;
+  /** The claims ledger's counts by status, for the predicate (the app and rwctl compute them from the logs). */
+  claimCounts?: ClaimCountsFn;
 }
 
 export interface ReviewPreview {
@@ -159,14 +179,14 @@ export interface ReviewPreview {
   predictedFields: readonly ['accessLogIndex', 'sequence'];
 }
 
-function requireReviewer(vault: UnlockedVault): { content: Database; publicKey: Uint8Array } {
+export function requireReviewer(vault: UnlockedVault): { content: Database; publicKey: Uint8Array } {
   if (vault.role !== 'reviewer' || vault.content === null || vault.signingPublicKey === null) throw new RwError('DENIED', 'Only a reviewer signs attestations.');
   return { content: vault.content, publicKey: vault.signingPublicKey };
 }
 
-export function previewReviewAttestation(deps: Pick<ReviewDeps, 'vault' | 'rubric' | 'policy'> & { nextLogIndex: number }, input: ReviewInput): ReviewPreview {
+export async function previewReviewAttestation(deps: Pick<ReviewDeps, 'vault' | 'rubric' | 'policy' | 'claimCounts'> & { nextLogIndex: number }, input: ReviewInput): Promise<ReviewPreview> {
   const { content, publicKey } = requireReviewer(deps.vault);
-  const facts = gatherReviewFacts(content, deps.rubric, input.caseId);
+  const facts = gatherReviewFacts(content, deps.rubric, input.caseId, await deps.claimCounts?.(input.caseId));
   const statement = buildReviewStatement(facts, input, {
     reviewerId: deps.vault.user,
     reviewerPublicKey: publicKey,
@@ -187,7 +207,7 @@ export interface SignedReview {
 export async function signReviewAttestation(deps: ReviewDeps, input: ReviewInput, passphrase: string): Promise<SignedReview> {
   const { content, publicKey } = requireReviewer(deps.vault);
   checkReviewInput(input);
-  const facts = gatherReviewFacts(content, deps.rubric, input.caseId);
+  const facts = gatherReviewFacts(content, deps.rubric, input.caseId, await deps.claimCounts?.(input.caseId));
   const key = await unlockSigningKey(deps.vaultDir, deps.vault, passphrase, deps.unlockDeps);
   try {
     const accessLogIndex = await deps.logEvent({

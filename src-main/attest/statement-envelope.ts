@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import {
   ATTESTATION_MAX_BYTES,
   AUDIT_CHECKPOINT_PREDICATE_TYPE,
+  FINDINGS_PREDICATE_TYPE,
+  type FindingsPredicate,
   REVIEW_OUTCOME_PREDICATE_TYPE,
   attestationLeafData,
   IN_TOTO_PAYLOAD_TYPE,
@@ -27,7 +29,8 @@ import { parseStrictJson } from '../../src-shared/strict-json';
 
 export type OpenedStatement =
   | { predicateType: typeof REVIEW_OUTCOME_PREDICATE_TYPE; statement: Statement; predicate: ReviewOutcomePredicate }
-  | { predicateType: typeof AUDIT_CHECKPOINT_PREDICATE_TYPE; statement: Statement; predicate: AuditCheckpointPredicate };
+  | { predicateType: typeof AUDIT_CHECKPOINT_PREDICATE_TYPE; statement: Statement; predicate: AuditCheckpointPredicate }
+  | { predicateType: typeof FINDINGS_PREDICATE_TYPE; statement: Statement; predicate: FindingsPredicate };
 
 export interface OpenedEnvelope {
   envelope: DsseEnvelope;
@@ -77,6 +80,11 @@ export function openStatementEnvelope(value: unknown, trustedKeys: readonly Publ
   if (type === REVIEW_OUTCOME_PREDICATE_TYPE) {
     const predicate = PREDICATE_SCHEMAS[type].safeParse(statement.data.predicate);
     if (!predicate.success) throw new RwError('INVALID_INPUT', `The review-outcome predicate is invalid: ${issueText(predicate.error)}.`);
+    return { envelope, envelopeSha256: sha, signer, opened: { predicateType: type, statement: statement.data, predicate: predicate.data } };
+  }
+  if (type === FINDINGS_PREDICATE_TYPE) {
+    const predicate = PREDICATE_SCHEMAS[type].safeParse(statement.data.predicate);
+    if (!predicate.success) throw new RwError('INVALID_INPUT', `The findings predicate is invalid: ${issueText(predicate.error)}.`);
     return { envelope, envelopeSha256: sha, signer, opened: { predicateType: type, statement: statement.data, predicate: predicate.data } };
   }
   const predicate = PREDICATE_SCHEMAS[type].safeParse(statement.data.predicate);

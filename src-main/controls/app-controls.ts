@@ -45,6 +45,8 @@ export interface AppControls {
   onOverlayChange(listener: (payload: OverlayPayload) => void): () => void;
   handlers: ControlsHandlers;
   exportDir: string;
+  /** Step-up: the signed-in user's passphrase asked again, through the unlock throttle. */
+  stepUp(passphrase: string): Promise<void>;
   /**
    * A policy-only update (a DSSE file from the central office): verified against the key pinned at
    * enrollment and the installed version, stored in audit.db, in force at once, and logged as
@@ -54,6 +56,12 @@ export interface AppControls {
 }
 
 export function createAppControls(deps: AppControlsDeps): AppControls {
+  // The vault's own step-up: same throttle as unlock; the unsealed signing key is dropped at once.
+  const stepUp = async (passphrase: string): Promise<void> => {
+    const vault = deps.sessions.require();
+    const key = await unlockSigningKey(deps.dataDir, vault, passphrase, { clock: deps.clock, policy: policies.current().lockout });
+    zeroize(key.privateKey);
+  };
   const policies = new PolicyStore(deps.trustRoot ? { trustRoot: deps.trustRoot } : {});
   const watermarks = new WatermarkSessions({ random: deps.random ?? randomBytes, clock: deps.clock });
   const exportDir = deps.exportDir ?? join(deps.dataDir, 'exports');
@@ -127,16 +135,12 @@ export function createAppControls(deps: AppControlsDeps): AppControls {
       await deps.audit.record(policyChangeRecord({ role: open.role, user: open.user }, verified.policy, 'signed'));
       return verified;
     },
+    stepUp,
     handlers: controlsHandlers({
       policy: () => policies.current(),
       session: () => watermarks.current(),
       writeClipboard: deps.writeClipboard ?? rendererClipboardWriter,
-      async stepUp(passphrase) {
-        // The vault's own step-up: same throttle as unlock; the unsealed signing key is dropped at once.
-        const vault = deps.sessions.require();
-        const key = await unlockSigningKey(deps.dataDir, vault, passphrase, { clock: deps.clock, policy: policies.current().lockout });
-        zeroize(key.privateKey);
-      },
+      stepUp,
       exportDir,
       clock: deps.clock,
       auditQuery: () => new AuditQuery(deps.sessions.require().audit),

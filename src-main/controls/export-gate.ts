@@ -65,6 +65,13 @@ function writeNew(path: string, bytes: Uint8Array): void {
   }
 }
 
+/** Writes a new file into the main-chosen export folder (created owner-only when missing). */
+export function writeIntoExportFolder(exportDir: string, fileName: string, bytes: Uint8Array): void {
+  mkdirSync(exportDir, { recursive: true, mode: 0o700 });
+  chmodSync(exportDir, 0o700);
+  writeNew(join(exportDir, fileName), bytes);
+}
+
 export async function exportExcerpt(request: ExportRequest, deps: ExportGateDeps): Promise<ExportOutcome> {
   const policy = deps.policy();
   if (policy.printExportMode !== 'justify') {
@@ -92,10 +99,8 @@ export async function exportExcerpt(request: ExportRequest, deps: ExportGateDeps
     ext = 'csv';
   }
   const digest = toHex(sha256(bytes));
-  mkdirSync(deps.exportDir, { recursive: true, mode: 0o700 });
-  chmodSync(deps.exportDir, 0o700);
   const fileName = `rw-export-${stamp(now)}-${safeLabel(request.label)}-${digest.slice(0, 12)}.${ext}`;
-  writeNew(join(deps.exportDir, fileName), bytes);
+  writeIntoExportFolder(deps.exportDir, fileName, bytes);
   return {
     result: { fileName, sha256: digest, bytes: bytes.byteLength },
     detail: { decision: 'allowed', kind: request.kind, label: request.label, justification: request.justification, sha256: digest, bytes: bytes.byteLength, fileName },

@@ -14,6 +14,7 @@ import {
   type ChecklistStatus,
 } from '../../src-shared/ipc/channels-workspace';
 import { rubricItem, type Rubric, type RubricItem } from './rubric';
+import { proposeAnswer } from './documentation-answers';
 import { checkRevision, checkText, num, requireArtifacts, requireCase, str, type WorkspaceActor } from './workspace-actor';
 
 type Row = Record<string, unknown>;
@@ -41,11 +42,19 @@ function rowsByItem(db: Database, caseId: string): Map<string, Row> {
 export function getChecklist(db: Database, rubric: Rubric, caseId: string): Checklist {
   requireCase(db, caseId);
   const rows = rowsByItem(db, caseId);
-  return {
-    caseId,
-    rubric: { id: rubric.id, version: rubric.version, title: rubric.title },
-    sections: rubric.sections.map((section) => ({ id: section.id, title: section.title, items: section.items.map((item) => stateOf(item, rows.get(item.id))) })),
+  const withAnswers = (item: RubricItem): ChecklistItemState => {
+    const state = stateOf(item, rows.get(item.id));
+    if (item.prefill) state.prefill = item.prefill;
+    if (item.lookFor) state.answer = { proposal: proposeAnswer(db, caseId, item) };
+    return state;
   };
+  const sections = rubric.sections.map((section) => ({ id: section.id, title: section.title, items: section.items.map(withAnswers) }));
+  return { caseId, rubric: { id: rubric.id, version: rubric.version, title: rubric.title }, sections, unanswered: unansweredCriteria(sections.flatMap((s) => s.items)) };
+}
+
+/** Documentation criteria the reviewer has not confirmed an answer for (no document linked to the item). */
+export function unansweredCriteria(items: readonly ChecklistItemState[]): Checklist['unanswered'] {
+  return items.filter((i) => i.answer !== undefined && i.artifactIds.length === 0).map((i) => ({ id: i.id, title: i.title, proposed: i.answer?.proposal != null }));
 }
 
 export function setChecklistItem(db: Database, actor: WorkspaceActor, rubric: Rubric, input: ChecklistSet): ChecklistItemState {

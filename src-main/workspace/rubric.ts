@@ -2,16 +2,26 @@
  * The review rubric: versioned JSON in assets/rubric, parsed with zod so a malformed or duplicated
  * item id is caught at start-up, not when a reviewer marks it. Checklist rows record the rubric
  * version they were set against, so a later rubric can be introduced without rewriting history.
+ *
+ * The shipped rubric is written for dangerous-capability evaluation reports, after the questions
+ * published reporting standards ask (STREAM, arXiv 2508.09853: what was measured, elicitation and its
+ * budget, grading, human baselines, results with uncertainty, interpretation), in the project's words.
+ * A criterion the documentation should answer names phrases to look for (`lookFor`): the app proposes
+ * where it is answered and the reviewer confirms. `prefill` names where an item's answer comes from.
  */
 import { z } from 'zod';
 import { RwError } from '../../src-shared/errors';
-import rubricV1 from '../../assets/rubric/rubric-v1.json';
+import shippedRubric from '../../assets/rubric/dangerous-capability-v2.json';
 
 const itemSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9.-]{1,100}$/),
     title: z.string().min(1).max(200),
     guidance: z.string().min(1).max(2000),
+    /** Phrases that show where the documentation answers this criterion (searched in the case's documents). */
+    lookFor: z.array(z.string().min(3).max(80)).min(1).max(8).optional(),
+    /** The item's status is proposed from the claims ledger (the reviewer confirms). */
+    prefill: z.literal('claims-ledger').optional(),
   })
   .strict();
 
@@ -50,9 +60,9 @@ export function parseRubric(value: unknown): Rubric {
   return parsed.data;
 }
 
-/** The rubric shipped with the app (assets/rubric/rubric-v1.json). */
+/** The rubric shipped with the app (assets/rubric/dangerous-capability-v2.json). */
 export function defaultRubric(): Rubric {
-  return parseRubric(rubricV1);
+  return parseRubric(shippedRubric);
 }
 
 export function rubricItem(rubric: Rubric, itemId: string): RubricItem | null {

@@ -191,6 +191,13 @@ function RunFacts({ report, path }: { report: EvidenceReportView; path: string }
 }
 
 function Headline({ report }: { report: EvidenceReportView }) {
+  const focus = useEvidenceStore((s) => s.focus);
+  const focused = useRef<HTMLTableRowElement>(null);
+  const isFocus = (s: { name: string; metric: string }) => focus !== null && s.metric === focus.metric && (focus.scorer === null || focus.scorer === s.name);
+  const target = report.scores.find(isFocus) ?? null;
+  useEffect(() => {
+    focused.current?.scrollIntoView({ block: 'center' });
+  }, [target]);
   return (
     <section aria-labelledby="headline-h">
       <h3 id="headline-h">Headline metrics: reported and recomputed</h3>
@@ -210,8 +217,16 @@ function Headline({ report }: { report: EvidenceReportView }) {
           </thead>
           <tbody>
             {report.scores.map((s) => (
-              <tr key={`${s.name}/${s.metric}/${s.reducer}`} className={`verdict-${s.verdict}`}>
-                <th scope="row">{s.name}</th>
+              <tr
+                key={`${s.name}/${s.metric}/${s.reducer}`}
+                ref={s === target ? focused : undefined}
+                className={`verdict-${s.verdict}${s === target ? ' claim-focus' : ''}`}
+                aria-current={s === target ? 'true' : undefined}
+              >
+                <th scope="row">
+                  {s.name}
+                  {s === target ? <span className="focus-note"> (the claim's metric)</span> : null}
+                </th>
                 <td>{s.metric}</td>
                 <td>{s.reducer}</td>
                 <td>{formatMetric(s.reported)}</td>

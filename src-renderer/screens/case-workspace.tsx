@@ -13,6 +13,7 @@ import { ArtifactViewer } from '../viewers/artifact-viewer';
 import { kindLabel, viewerKind } from '../viewers/viewer-kind';
 import { SidePanel } from '../workspace/side-panel';
 import { EvidenceScreen } from '../evidence/evidence-screen';
+import { ClaimsLedgerScreen } from '../claims/claims-ledger-screen';
 import { VersionChanges, VersionLine } from '../workspace/version-changes';
 
 export function CaseWorkspace({ caseId }: { caseId: string }) {
@@ -77,10 +78,15 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
           <button type="button" aria-pressed={mode === 'evidence'} onClick={() => setMode('evidence')}>
             Evidence review
           </button>
+          <button type="button" aria-pressed={mode === 'claims'} onClick={() => setMode('claims')}>
+            Claims ledger
+          </button>
         </div>
       </div>
       {mode === 'evidence' ? (
         <EvidenceScreen caseId={caseId} />
+      ) : mode === 'claims' ? (
+        <ClaimsLedgerScreen caseId={caseId} />
       ) : (
         <>
           <nav className="artifact-nav" aria-label="Artifacts">
@@ -115,7 +121,7 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
           </div>
         </>
       )}
-      <SidePanel caseId={caseId} artifact={mode === 'evidence' ? null : selected} />
+      <SidePanel caseId={caseId} artifact={mode === 'documents' ? selected : null} />
     </main>
   );
 }

@@ -12,6 +12,7 @@ export function CasesScreen() {
   const cases = useCases();
   const importDemo = useImportDemo();
   const openCase = useWorkspaceStore((s) => s.openCase);
+  const setMode = useWorkspaceStore((s) => s.setMode);
   const preview = useSessionStatus().data?.preview ?? false;
 
   const importSection = (
@@ -36,6 +37,22 @@ export function CasesScreen() {
       {/* Always at this place in the tree: the first import turns the empty state into the list, and the
           section must keep its answer (what was imported, or why not) across that change. */}
       <ImportPackageSection preview={preview} />
+      {importDemo.isSuccess ? (
+        // The demo's point is the first minute: its model card checked, claim by claim, against its logs.
+        <p className="demo-next">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              openCase(importDemo.data.caseId);
+              setMode('claims');
+            }}
+          >
+            Open the demo's claims ledger
+          </button>{' '}
+          Each number in the demo's model card, checked against its evaluation logs.
+        </p>
+      ) : null}
       {cases.isPending ? (
         <p className="loading">Loading submissions…</p>
       ) : cases.isError ? (
@@ -43,7 +60,10 @@ export function CasesScreen() {
       ) : cases.data.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">No submissions yet</p>
-          <p>Import a signed submission package, or try the workstation with the fictional demo submission.</p>
+          <p>
+            Import a signed submission package, or try the workstation with the fictional demo submission: a model card whose claims the claims
+            ledger checks against the evaluation logs that came with it.
+          </p>
           {importSection}
         </div>
       ) : (

@@ -11,8 +11,15 @@ export interface OpenSample {
   epoch: number;
 }
 
+/** The metric a claim points at: the headline row to show first (from the claims ledger). */
+export interface MetricFocus {
+  scorer: string | null;
+  metric: string;
+}
+
 interface EvidenceState {
   logId: string | null;
+  focus: MetricFocus | null;
   compareWith: string | null;
   sample: OpenSample | null;
   /** Both transcripts of a flipped pair, side by side. */
@@ -23,6 +30,8 @@ interface EvidenceState {
   text: string;
   progress: { done: number; total: number; finished: boolean };
   selectLog(id: string | null): void;
+  /** Opens a log at one metric: its headline row is marked and shown, its samples below it. */
+  openAt(id: string, focus: MetricFocus | null): void;
   setCompareWith(id: string | null): void;
   openSample(sample: OpenSample | null): void;
   openPair(pair: { a: OpenSample; b: OpenSample } | null): void;
@@ -34,6 +43,7 @@ interface EvidenceState {
 
 const initial = {
   logId: null,
+  focus: null as MetricFocus | null,
   compareWith: null,
   sample: null,
   pair: null,
@@ -46,7 +56,8 @@ const initial = {
 
 export const useEvidenceStore = create<EvidenceState>()((set) => ({
   ...initial,
-  selectLog: (logId) => set({ logId, sample: null, pair: null, compareWith: null }),
+  selectLog: (logId) => set({ logId, focus: null, sample: null, pair: null, compareWith: null }),
+  openAt: (logId, focus) => set({ logId, focus, sample: null, pair: null, compareWith: null, show: 'all', text: '' }),
   setCompareWith: (compareWith) => set({ compareWith, pair: null }),
   openSample: (sample) => set({ sample, pair: null }),
   openPair: (pair) => set({ pair, sample: null }),

@@ -3,8 +3,8 @@ import { create } from 'zustand';
 import { registerStoreReset } from './store-reset';
 
 export type SideTab = 'notes' | 'findings' | 'checklist' | 'attestation';
-/** The middle of the workspace: the documents and their viewer, or the evidence review of evaluation logs. */
-export type WorkspaceMode = 'documents' | 'evidence';
+/** The middle of the workspace: the documents and their viewer, the evidence review of evaluation logs, or the claims ledger. */
+export type WorkspaceMode = 'documents' | 'evidence' | 'claims';
 
 interface WorkspaceState {
   caseId: string | null;

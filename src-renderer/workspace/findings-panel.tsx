@@ -7,6 +7,7 @@ import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import type { Severity } from '../../src-shared/ipc/channels-workspace';
 import { useCreateFinding, useFindings } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { FindingsLeave } from './findings-leave';
 import { FindingItem } from './finding-item';
 import { EnumSelect } from './enum-select';
 import { CATEGORIES, SEVERITY_LABEL } from './finding-words';
@@ -89,6 +90,7 @@ export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: 
           ))}
         </ul>
       )}
+      {findings.data && findings.data.length > 0 ? <FindingsLeave caseId={caseId} /> : null}
     </div>
   );
 }

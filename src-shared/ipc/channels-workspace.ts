@@ -174,6 +174,22 @@ export type FindingEdit = z.infer<typeof findingEditSchema>;
 
 const deleteSchema = z.object({ id: recordIdSchema, revision: revisionSchema.optional() }).strict();
 
+/** Where the app proposes the documentation answers a criterion (the reviewer confirms by linking it). */
+export const checklistAnswerPlaceSchema = z
+  .object({
+    artifactId: artifactIdSchema,
+    path: z.string(),
+    /** "page 2", "line 44". */
+    where: z.string(),
+    /** The Markdown section the place is in, when known. */
+    section: z.string().nullable(),
+    excerpt: z.string(),
+    /** The rubric phrase that found it. */
+    phrase: z.string(),
+  })
+  .strict();
+export type ChecklistAnswerPlace = z.infer<typeof checklistAnswerPlaceSchema>;
+
 export const checklistItemStateSchema = z
   .object({
     id: z.string(),
@@ -186,6 +202,10 @@ export const checklistItemStateSchema = z
     updatedAt: time.nullable(),
     /** 0 until the item is first set. */
     revision: z.number().int().nonnegative(),
+    /** Where the status is proposed from (the claims ledger), for the reviewer to confirm. */
+    prefill: z.literal('claims-ledger').optional(),
+    /** A criterion the documentation should answer: the proposed place, or null when none was found. */
+    answer: z.object({ proposal: checklistAnswerPlaceSchema.nullable() }).strict().optional(),
   })
   .strict();
 export type ChecklistItemState = z.infer<typeof checklistItemStateSchema>;
@@ -195,6 +215,8 @@ export const checklistSchema = z
     caseId: caseIdSchema,
     rubric: z.object({ id: z.string(), version: z.string(), title: z.string() }).strict(),
     sections: z.array(z.object({ id: z.string(), title: z.string(), items: z.array(checklistItemStateSchema) }).strict()),
+    /** Criteria the documentation should answer whose place the reviewer has not confirmed (no linked document). */
+    unanswered: z.array(z.object({ id: z.string(), title: z.string(), proposed: z.boolean() }).strict()),
   })
   .strict();
 export type Checklist = z.infer<typeof checklistSchema>;

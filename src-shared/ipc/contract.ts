@@ -9,6 +9,8 @@ import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
 import { evidenceChannels } from './channels-evidence';
+import { claimsChannels } from './channels-claims';
+import { findingsChannels } from './channels-findings';
 import { searchChannels } from './channels-search';
 import { importChannels } from './channels-import';
 import { adminChannels } from './channels-admin';
@@ -21,6 +23,8 @@ export const CONTRACT = {
   ...controlsChannels,
   ...auditChannels,
   ...evidenceChannels,
+  ...claimsChannels,
+  ...findingsChannels,
   ...searchChannels,
   ...importChannels,
   ...adminChannels,

@@ -1,8 +1,12 @@
 /**
- * The gated excerpt export from the viewers (issue 6 §5): absent under the default policy; under a
- * signed `justify` policy, a PDF page (PNG) and the table rows in view (CSV) leave only with a
- * justification and the reviewer's passphrase (step-up), and each decision is in the access log.
+ * The gated excerpt export from the viewers: absent under the default policy; under a signed `justify`
+ * policy, a PDF page (PNG) and the table rows in view (CSV) leave only with a justification and the
+ * reviewer's passphrase (step-up), and each decision is in the access log. On the same demo case, the
+ * claims ledger shows a supported, a contradicted and an unverifiable claim; a claim opens the evidence
+ * at its metric; the checklist takes its proposal; and a finding leaves as a validated CSAF document.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateEd25519 } from '../../src-shared/node/crypto';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -76,5 +80,69 @@ describe('excerpt export', () => {
     expect(JSON.stringify(last)).not.toContain(PASSPHRASE);
     expect(h.offOriginRequests()).toEqual([]);
     expect(await h.cspViolations()).toEqual([]);
+  });
+
+  test("the demo's claims ledger shows a supported, a contradicted and an unverifiable claim, each in words", async () => {
+    const page = h.page;
+    // The CSV export's dialog is still open (modal) from the test before.
+    await page.getByRole('dialog', { name: 'Export an excerpt' }).getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Claims ledger' }).click();
+    const claims = page.getByRole('list', { name: 'Claims' });
+    await claims.waitFor({ timeout: 60_000 });
+    await expect(claims.getByRole('listitem').count()).resolves.toBe(3);
+    await expect(claims.textContent()).resolves.toMatch(/Supported.*34%.*Contradicted.*20%.*matches the log's header \(20%\) but not its samples.*Unverifiable.*41\.2%/s);
+    await expect(page.getByLabel('Claims by status').textContent()).resolves.toMatch(/1 supported · .*1 contradicted · .*1 unverifiable · .*0 unlinked/);
+    expect(h.audit.filter((e) => e.event === 'claims.check').at(-1)).toMatchObject({ outcome: 'success', detail: { claims: 3, supported: 1, contradicted: 1, unverifiable: 1 } });
+    await h.checkScreen('70-claims-ledger');
+  });
+
+  test('a claim in the card opens the evidence screen at its log and metric', async () => {
+    const page = h.page;
+    await page.getByRole('button', { name: '20%, contradicted: open the evidence' }).click();
+    await page.getByRole('heading', { name: /autonomy_tasks/, level: 2 }).waitFor({ timeout: 60_000 });
+    const focused = page.locator('table.headline-table tr[aria-current="true"]');
+    await expect(focused.textContent()).resolves.toMatch(/includes.*the claim's metric.*accuracy.*0\.2.*0\.057/s);
+    await page.getByRole('table', { name: 'Samples' }).waitFor();
+    await h.checkScreen('71-claims-evidence');
+  });
+
+  test('the checklist proposes "claims match the evidence" from the ledger and the reviewer confirms it', async () => {
+    const page = h.page;
+    await page.getByRole('button', { name: 'Claims ledger' }).click();
+    await page.getByRole('tab', { name: 'Checklist' }).click();
+    await page.getByText('From the claims ledger: 1 supported, 1 contradicted, 1 unverifiable, 0 unlinked. Proposed: Fail.').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Confirm Fail for “Claims match the evidence”' }).click();
+    await page.getByText(/Fail · set by /).first().waitFor();
+    await page.getByText(/documentation criteria not yet answered/).waitFor();
+    await h.checkScreen('72-claims-checklist');
+  });
+
+  test('a finding leaves as a validated CSAF 2.0 document, watermarked and logged', async () => {
+    const page = h.page;
+    await page.getByRole('tab', { name: 'Findings' }).click();
+    await page.getByLabel('Finding title').fill('Autonomy claim contradicted by its own samples');
+    await page.getByLabel('Severity').selectOption('high');
+    await page.getByLabel('CVSS v4.0 vector (optional)').fill('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N');
+    await page.getByRole('button', { name: 'Record finding' }).click();
+    await page.getByRole('list', { name: 'Findings' }).getByText('Autonomy claim contradicted by its own samples').waitFor();
+    await page.getByRole('button', { name: 'Export findings…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export the findings' });
+    await dialog.getByLabel('Format').selectOption('csaf');
+    await dialog.getByLabel('Justification').fill(WHY);
+    await dialog.getByLabel(/Your passphrase/).fill(PASSPHRASE);
+    await dialog.getByRole('button', { name: 'Export', exact: true }).click();
+    const done = dialog.getByRole('status').filter({ hasText: 'Exported:' });
+    await done.waitFor({ timeout: 60_000 });
+    await h.checkScreen('73-findings-exported');
+    const fileName = /as (rw-findings-\S+\.csaf\.json)/.exec((await done.textContent()) ?? '')?.[1];
+    const file = join(h.core.controls.exportDir, fileName ?? 'missing');
+    expect(existsSync(file), `${file} from "${await done.textContent()}"`).toBe(true);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { document: { category: string }; vulnerabilities: unknown[] };
+    expect(doc.document.category).toBe('csaf_security_advisory');
+    expect(doc.vulnerabilities).toHaveLength(1);
+    const last = h.audit.filter((e) => e.channel === 'findings.export').at(-1);
+    expect(last).toMatchObject({ outcome: 'success', detail: { kind: 'findings-csaf', findings: 1 } });
+    expect(JSON.stringify(last)).not.toContain(PASSPHRASE);
+    await dialog.getByRole('button', { name: 'Close' }).click();
   });
 });

@@ -117,7 +117,7 @@ describe('demo import progress', () => {
     const bar = page.getByRole('progressbar', { name: 'Demo submission imported' });
     await bar.waitFor();
     expect(await bar.getAttribute('value')).toBe(await bar.getAttribute('max'));
-    expect(await page.getByText(/Imported: 7 files/).count()).toBe(1);
+    expect(await page.getByText(/Imported: 10 files/).count()).toBe(1);
     await h.checkScreen('30-import-progress-done');
   });
 

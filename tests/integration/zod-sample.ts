@@ -11,6 +11,7 @@ const STRINGS = [
   HEX32,
   `case-${HEX32}`,
   `art-${HEX32}`,
+  `art-${HEX32}@0`,
   'case-a',
   'alice',
   'a',

@@ -8,6 +8,11 @@ import { bytesEqual } from '../../../src-shared/encoding';
 import { verifyPackage } from '../../../src-main/artifacts/package-plan';
 import { parseSubmission } from '../../../src-main/artifacts/submission';
 import { listFilesRecursive } from '../../helpers/package-fixtures';
+import { extractClaims } from '../../../src-shared/claims/claim-extract';
+import { claimStatus, type CheckedLogView } from '../../../src-shared/claims/claim-status';
+import { checkedLogView } from '../../../src-main/claims/evidence-view';
+import { checkEvidenceLog } from '../../../src-main/evidence/check-log';
+import { openFileSource } from '../../../src-main/evidence/log-source';
 
 const demo = path.resolve(import.meta.dirname, '../../../assets/demo');
 const pkg = path.join(demo, 'package');
@@ -17,7 +22,18 @@ describe('demo submission', () => {
   it('verifies against the bundled demo public key, every file signed', async () => {
     const { files } = await verifyPackage(pkg, [publicKey]);
     expect(files.map((f) => f.name).sort()).toEqual(
-      ['eval/chart.png', 'eval/results.csv', 'eval/results.json', 'eval/samples.jsonl', 'model-card.md', 'submission.json', 'system-card.pdf'].sort(),
+      [
+        'eval/chart.png',
+        'eval/logs/autonomy_tasks-kestrel-7.json',
+        'eval/logs/cyber_ctf_easy-kestrel-6.json',
+        'eval/logs/cyber_ctf_easy-kestrel-7.json',
+        'eval/results.csv',
+        'eval/results.json',
+        'eval/samples.jsonl',
+        'model-card.md',
+        'submission.json',
+        'system-card.pdf',
+      ].sort(),
     );
   });
 
@@ -40,6 +56,22 @@ describe('demo submission', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     const csv = fs.readFileSync(path.join(pkg, 'eval/results.csv'), 'utf8').trimEnd().split('\n');
     expect(csv.length).toBe((JSON.parse(fs.readFileSync(path.join(pkg, 'eval/results.json'), 'utf8')).results as unknown[]).length + 1);
+  });
+
+  it("has a model card whose claims the ledger finds supported, contradicted by the samples (the header agrees), and unverifiable", async () => {
+    const logs: CheckedLogView[] = [];
+    for (const name of ['cyber_ctf_easy-kestrel-7.json', 'cyber_ctf_easy-kestrel-6.json', 'autonomy_tasks-kestrel-7.json']) {
+      const file = path.join(pkg, 'eval/logs', name);
+      logs.push(checkedLogView((await checkEvidenceLog(await openFileSource(file, name))).report, name));
+    }
+    const claims = extractClaims({ file: 'model-card.md', text: fs.readFileSync(path.join(pkg, 'model-card.md'), 'utf8') }, { tasks: logs.map((l) => l.task) });
+    const results = claims.map((c) => claimStatus(c, { logs, submissionModel: 'Kestrel-7' }));
+    expect(results.map((r) => [r.claim.text, r.claim.task, r.status, r.evidence])).toEqual([
+      ['34%', 'cyber_ctf_easy', 'supported', 'cyber_ctf_easy-kestrel-7.json'],
+      ['20%', 'autonomy_tasks', 'contradicted', 'autonomy_tasks-kestrel-7.json'],
+      ['41.2%', 'bio_uplift_proxy', 'unverifiable', null],
+    ]);
+    expect(results[1]!.message).toMatch(/matches the log's header \(20%\) but not its samples/);
   });
 
   it('has a PNG chart that decodes', () => {

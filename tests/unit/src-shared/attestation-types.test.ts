@@ -10,6 +10,7 @@ import {
   isAllowedPredicateType,
   receiptSchema,
   REVIEW_OUTCOME_PREDICATE_TYPE,
+  FINDINGS_PREDICATE_TYPE,
   reviewOutcomePredicateSchema,
   statementSchema,
   type ReviewOutcomePredicate,
@@ -33,16 +34,18 @@ const predicate: ReviewOutcomePredicate = {
 };
 
 describe('predicate types', () => {
-  it('allows exactly the two predicate types of our own', () => {
-    expect([...ALLOWED_PREDICATE_TYPES]).toEqual([REVIEW_OUTCOME_PREDICATE_TYPE, AUDIT_CHECKPOINT_PREDICATE_TYPE]);
+  it('allows exactly the three predicate types of our own', () => {
+    expect([...ALLOWED_PREDICATE_TYPES]).toEqual([REVIEW_OUTCOME_PREDICATE_TYPE, AUDIT_CHECKPOINT_PREDICATE_TYPE, FINDINGS_PREDICATE_TYPE]);
     expect(isAllowedPredicateType('https://slsa.dev/provenance/v1')).toBe(false);
     expect(isAllowedPredicateType(`${REVIEW_OUTCOME_PREDICATE_TYPE}/`)).toBe(false);
   });
 });
 
 describe('review-outcome predicate', () => {
-  it('accepts a complete predicate', () => {
+  it('accepts a complete predicate, with or without claim counts and unanswered criteria', () => {
     expect(reviewOutcomePredicateSchema.safeParse(predicate).success).toBe(true);
+    const withLedger = { ...predicate, claims: { supported: 1, contradicted: 1, unverifiable: 1, unlinked: 0 }, unansweredCriteria: ['baselines.human'] };
+    expect(reviewOutcomePredicateSchema.safeParse(withLedger).success).toBe(true);
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -57,6 +60,10 @@ describe('review-outcome predicate', () => {
     ['sequence 0', { sequence: 0 }],
     ['a fractional index', { accessLogIndex: 1.5 }],
     ['an extra member', { notes: 'secret' }],
+    ['a negative claim count', { claims: { supported: -1, contradicted: 0, unverifiable: 0, unlinked: 0 } }],
+    ['a claim status nobody defined', { claims: { supported: 1, contradicted: 0, unverifiable: 0, unlinked: 0, plausible: 2 } }],
+    ['a missing claim status', { claims: { supported: 1, contradicted: 0, unverifiable: 0 } }],
+    ['an unanswered criterion that is not an item id', { unansweredCriteria: ['Human baseline!'] }],
   ])('refuses %s', (_name, change) => {
     expect(reviewOutcomePredicateSchema.safeParse({ ...predicate, ...change }).success).toBe(false);
   });

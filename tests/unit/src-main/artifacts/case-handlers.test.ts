@@ -59,7 +59,7 @@ afterEach(() => vault.db.close());
 describe('case channels', () => {
   it('imports the bundled demo and serves it chunk by chunk, logging every read with the artifact digest', async () => {
     const imported = await call<{ caseId: string; artifactCount: number }>('cases.importDemo', {});
-    expect(imported.artifactCount).toBe(7);
+    expect(imported.artifactCount).toBe(10);
     expect(audit.at(-1)).toMatchObject({ event: 'case.import', outcome: 'success', object: { kind: 'case', id: imported.caseId } });
 
     const cases = await call<{ id: string; model: string; daysLeft: number; overdue: boolean }[]>('cases.list', {});

@@ -53,6 +53,15 @@ describe('review attestation', () => {
     expect(p.reviewer).toEqual({ id: 'alice', publicKeyId: toHex(sha256(f.vault.signingPublicKey!)) });
     expect(item.state).toBe('pending');
     expect(listOutbox(f.vault.audit, f.keys)).toHaveLength(1);
+    // No ledger given: no claim counts; every documentation criterion is unanswered until confirmed.
+    expect(p.claims).toBeUndefined();
+    expect(p.unansweredCriteria).toContain('baselines.human');
+  });
+
+  it("carries the claims ledger's counts by status when the caller gives them", async () => {
+    const claims = { supported: 1, contradicted: 1, unverifiable: 1, unlinked: 0 };
+    const { statement } = await signReviewAttestation({ ...deps, claimCounts: async () => claims }, input, PASS);
+    expect((statement.predicate as ReviewOutcomePredicate).claims).toEqual(claims);
   });
 
   it('records the signing in the access log and points at that leaf', async () => {
@@ -71,7 +80,7 @@ describe('review attestation', () => {
   });
 
   it('previews exactly what leaves, apart from the two fields fixed at signing', async () => {
-    const preview = previewReviewAttestation({ vault: f.vault, rubric: deps.rubric, policy: deps.policy, nextLogIndex: 0 }, input);
+    const preview = await previewReviewAttestation({ vault: f.vault, rubric: deps.rubric, policy: deps.policy, nextLogIndex: 0 }, input);
     const { statement } = await signReviewAttestation(deps, input, PASS);
     const strip = (s: unknown) => {
       const copy = JSON.parse(JSON.stringify(s));

@@ -55,12 +55,12 @@ describe('workspace channels through the router', () => {
     const { router, log } = setup('reviewer');
     const f = await router.handle('findings.create', { caseId: 'case-a', title: 'Leaky', severity: 'critical', category: 'cyber', cvssVector: 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N' }, TOP);
     expect(f.ok).toBe(true);
-    const item = await router.handle('checklist.set', { caseId: 'case-a', itemId: 'cyber.autonomy', status: 'fail' }, TOP);
+    const item = await router.handle('checklist.set', { caseId: 'case-a', itemId: 'elicitation.budget', status: 'fail' }, TOP);
     expect(item).toMatchObject({ ok: true, value: { status: 'fail', revision: 1 } });
     const progress = await router.handle('case.progress', { caseId: 'case-a' }, TOP);
     expect(progress).toMatchObject({ ok: true, value: { findings: { total: 1, bySeverity: { critical: 1 } }, checklist: { reviewed: 1 } } });
     expect(log.map((e) => e.event)).toEqual(['finding.create', 'checklist.set', 'case.progress']);
-    expect(log[1]?.object).toEqual({ kind: 'checklist-item', id: 'case-a/cyber.autonomy' });
+    expect(log[1]?.object).toEqual({ kind: 'checklist-item', id: 'case-a/elicitation.budget' });
     expect(JSON.stringify(log)).not.toContain('Leaky');
   });
 
@@ -126,7 +126,7 @@ describe('workspace channels through the router', () => {
       'findings.delete': { id },
       'findings.history': { id },
       'checklist.get': { caseId: 'case-a' },
-      'checklist.set': { caseId: 'case-a', itemId: 'cyber.autonomy', status: 'pass' },
+      'checklist.set': { caseId: 'case-a', itemId: 'elicitation.budget', status: 'pass' },
       'case.progress': { caseId: 'case-a' },
     };
     for (const [channel, payload] of Object.entries(valid)) {
@@ -142,7 +142,7 @@ describe('workspace channels through the router', () => {
     ['notes.create', { caseId: '../etc', body: 'x' }],
     ['notes.edit', { id: 'not-hex', body: 'x' }],
     ['findings.create', { caseId: 'case-a', title: 't', severity: 'severe', category: 'c' }],
-    ['checklist.set', { caseId: 'case-a', itemId: 'cyber.autonomy', status: 'maybe' }],
+    ['checklist.set', { caseId: 'case-a', itemId: 'elicitation.budget', status: 'maybe' }],
     ['notes.list', { caseId: 'case-a', extra: 1 }],
   ])('refuses a malformed %s request at the schema', async (channel, payload) => {
     const { router } = setup('reviewer');
