@@ -1,5 +1,5 @@
 /**
- * Access-log benchmark (see ARCHITECTURE: access log): `npx tsx bench/audit.ts [leaves]` (default 1 000 000).
+ * Access-log benchmark: `npx tsx bench/audit.ts [leaves] [--json]` (default 1 000 000 leaves).
  *
  * 1. Append rate on a real SQLCipher audit.db in WAL mode with synchronous=FULL (every commit is
  *    fsynced): one transaction per leaf, as the router writes them, and batched (one transaction per
@@ -26,8 +26,10 @@ import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
 import { databaseLogSource, verifyAccessLog, verifyLog, type LeafRow, type LogSource } from '../src-main/audit/verify-log';
 import { openEncryptedDb } from '../src-main/vault/encrypted-db';
 import { runMigrations } from '../src-main/vault/migrations';
+import { printJsonResult } from './bench-result';
 
-const N = Number(process.argv[2] ?? 1_000_000);
+const positional = process.argv.slice(2).find((a) => /^\d+$/.test(a));
+const N = Number(positional ?? 1_000_000);
 const WORKSTATION = 'bench0123456789';
 
 function freshLog(dir: string, name: string): { db: Database; log: AccessLog; clock: { t: number } } {
@@ -57,6 +59,9 @@ function seconds(start: bigint): number {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-audit-'));
+// The figures of the JSON line (see bench-result.ts).
+let appendPerSecond = 0;
+let signaturesS = 0;
 try {
   console.log(`Access-log benchmark: Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'})`);
   console.log('Storage: SQLCipher 4 (AES-256, HMAC-SHA512 pages), WAL, synchronous=FULL (fsync per commit), temp_store=MEMORY.');
@@ -68,6 +73,7 @@ try {
     const start = process.hrtime.bigint();
     for (let i = 0; i < count; i++) log.append(entry(i));
     const s = seconds(start);
+    appendPerSecond = count / s;
     console.log(`append, one transaction per leaf (the router's way): ${count} leaves in ${s.toFixed(2)} s = ${Math.round(count / s)} leaves/s`);
     log.close();
     db.close();
@@ -156,6 +162,7 @@ try {
     const checkpoints = source.checkpoints();
     const verifier = ed25519NoteVerifier(logOrigin(WORKSTATION), source.devicePublicKey!);
     const signatures = timed(() => checkpoints.forEach((c) => openCheckpoint(c.note, [verifier], { origin: verifier.name }))).s;
+    signaturesS = signatures;
     console.log(`  of which: the tree alone (leaf and node hashes, nothing checked) ${tree.toFixed(2)} s, ratio ${(tree / rawBest).toFixed(2)}; opening and verifying the ${checkpoints.length} signed checkpoints ${signatures.toFixed(2)} s, ratio ${(signatures / rawBest).toFixed(2)}`);
   }
   {
@@ -171,10 +178,14 @@ try {
     return x;
   }).s;
   console.log(`from audit.db: reading every leaf and its stored hash plus raw SHA-256 of each takes ${read.toFixed(2)} s`);
+  // The raw work of the JSON line: that scan and hashing, plus one Ed25519 verification per checkpoint.
+  const rawS = read + signaturesS;
+  let verifyS = 0;
   for (const leafContents of [false, true]) {
     for (const checkPages of [false, true]) {
       const run = timed(() => verifyAccessLog(db, { checkPages, leafContents }));
       if (!run.result.ok) throw new Error(`verification failed: ${JSON.stringify(run.result.problems[0])}`);
+      if (!leafContents && !checkPages) verifyS = run.s;
       console.log(
         `  verifyAccessLog${leafContents ? ' with leaf contents' : ''}${checkPages ? ' + page HMAC pass' : ''} (also every stored tree node): ${run.s.toFixed(2)} s, ${Math.round(N / run.s)} leaves/s, ratio ${(run.s / read).toFixed(2)} to that read plus raw SHA-256`,
       );
@@ -199,7 +210,20 @@ try {
       ['off-hours and fast paging, whole log', () => [q.offHours({}), q.fastPaging({})]],
       ['off-hours and fast paging, one artifact', () => [q.offHours({ objectId: artifact }), q.fastPaging({ objectId: artifact })]],
     ];
-    for (const [name, ask] of questions) console.log(`  ${name}: ${(timed(ask).s * 1000).toFixed(0)} ms`);
+    const ms: Record<string, number> = {};
+    for (const [name, ask] of questions) {
+      ms[name] = timed(ask).s * 1000;
+      console.log(`  ${name}: ${ms[name].toFixed(0)} ms`);
+    }
+    printJsonResult('audit', {
+      leaves: N,
+      verify_s: verifyS,
+      raw_s: rawS,
+      verify_ratio: verifyS / rawS,
+      summary_ms: ms['summaries and charts, whole log'] ?? null,
+      flags_ms: ms['off-hours and fast paging, whole log'] ?? null,
+      append_per_s: appendPerSecond,
+    });
   }
   log.close();
   db.close();
