@@ -17,6 +17,7 @@ import type { ClipboardWriter } from './controls/clipboard-gate';
 import { createAppAccessLog } from './audit/app-access-log';
 import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
+import { tableRowsService } from './artifacts/table-rows';
 import { workspaceHandlers } from './workspace/workspace-handlers';
 import { requireContentDb } from './vault/vault';
 
@@ -79,13 +80,16 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const assetsDir = options.assetsDir ?? resolve('assets');
   // Content services ask for content.db per call: a locked vault or an auditor's session has none.
   const contentDb = () => requireContentDb(sessions.require());
+  // Row indexes and sort orders of open tables are dropped with the keys.
+  const tableRows = tableRowsService({ contentDb, clock: options.clock });
+  sessions.onLock(() => tableRows.forget());
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
       ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock, sessionLog: () => accessLog.sessionLog() }),
       ...appControls.handlers,
-      ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
+      ...caseHandlers({ contentDb, clock: options.clock, monotonic, tableRows, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
       ...auditHandlers({ sessions, clock: options.clock }),
     },
