@@ -45,14 +45,12 @@ const rowCount = (index: RowIndex) => index.bounds.length - 1;
 
 /** Reads byte ranges of one artifact from its stored chunks, keeping the last two chunks read. */
 class ChunkReader {
-  readonly #db: Database;
   readonly #artifactId: string;
   readonly #chunkStarts: number[];
   readonly #cache = new Map<number, Uint8Array>();
   readonly #select;
 
   constructor(db: Database, artifactId: string, chunkStarts: number[]) {
-    this.#db = db;
     this.#artifactId = artifactId;
     this.#chunkStarts = chunkStarts;
     this.#select = db.prepare('SELECT data FROM artifact_chunks WHERE artifact_id = ? AND seq = ?');

@@ -1,64 +1,118 @@
 /**
- * CSV, TSV and JSON Lines as a table, virtualised (only the rows in view exist in the DOM), so 100 000
- * rows scroll smoothly. ARIA table semantics with aria-rowcount/aria-rowindex tell assistive
+ * CSV, TSV and JSON Lines as a table. The main process parses the file into rows and pages them
+ * (`artifact.rows`), so the first screen shows at once however large the file is; only the pages in
+ * view are asked for, and only the rows in view exist in the DOM. Sort and filter (`view`) run in the
+ * main process over every row. ARIA table semantics with aria-rowcount/aria-rowindex tell assistive
  * technology the true size although most rows are not rendered.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ArtifactRows } from '../../src-shared/ipc/channels-cases';
+import { TABLE_PAGE_ROWS, useArtifactRowPages, type TableView } from '../api/hooks';
+import { ErrorAlert } from '../components/error-alert';
 import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
-import { parseDelimited, parseJsonLines, type Table } from './delimited';
-import { decodeForDisplay } from './text-decode';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 26;
+const NO_VIEW: TableView = {};
 
-export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format: 'csv' | 'tsv' | 'jsonl'; name: string }) {
-  const table: Table = useMemo(() => {
-    const text = decodeForDisplay(bytes);
-    return format === 'jsonl' ? parseJsonLines(text) : parseDelimited(text, format === 'csv' ? ',' : '\t');
-  }, [bytes, format]);
+type Row = ArtifactRows['rows'][number];
+
+export function TableViewer({ artifactId, name, view = NO_VIEW, onReady }: { artifactId: string; name: string; view?: TableView; onReady?: () => void }) {
+  const [pagesInView, setPagesInView] = useState<number[]>([0]);
+  const { first, pages } = useArtifactRowPages(artifactId, view, pagesInView);
+  const head = first.data;
+  const count = head?.matchedRows ?? 0;
+  const byPosition = useMemo(() => {
+    const rows = new Map<number, Row>();
+    for (const page of pages) page.rows.forEach((row, i) => rows.set(page.offset + i, row));
+    return rows;
+  }, [pages]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: table.rows.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  const range = useRef({ first: 0, last: 0 });
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
   const items = virtualizer.getVirtualItems();
-  range.current = { first: items[0]?.index ?? 0, last: items[items.length - 1]?.index ?? 0 };
-  const excerpt = useMemo<ExcerptProvider>(
-    () => ({
-      // The rows in view: an excerpt, not the file (bulk export is what the gate exists to stop).
-      label: () => `rows ${range.current.first + 1}-${range.current.last + 1}`,
-      get: async () => ({ kind: 'csv', csv: toCsv(table.columns, table.rows.slice(range.current.first, range.current.last + 1)) }),
-    }),
-    [table],
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    const from = Math.floor(firstIndex / TABLE_PAGE_ROWS);
+    const to = Math.floor(lastIndex / TABLE_PAGE_ROWS);
+    setPagesInView((current) => (current.length === to - from + 1 && current[0] === from ? current : Array.from({ length: to - from + 1 }, (_, i) => from + i)));
+  }, [firstIndex, lastIndex]);
+  const ready = head !== undefined;
+  useEffect(() => {
+    if (ready) onReady?.();
+  }, [ready, onReady]);
+
+  const range = useRef({ first: 0, last: 0 });
+  range.current = { first: firstIndex, last: lastIndex };
+  const inView = useCallback(() => {
+    const rows: Row[] = [];
+    for (let i = range.current.first; i <= range.current.last; i++) {
+      const row = byPosition.get(i);
+      if (row) rows.push(row);
+    }
+    return rows;
+  }, [byPosition]);
+  const columns = head?.columns;
+  const excerpt = useMemo<ExcerptProvider | null>(
+    () =>
+      columns
+        ? {
+            // The rows in view: an excerpt, not the file (bulk export is what the gate exists to stop).
+            label: () => {
+              const rows = inView();
+              return rows.length > 0 ? `rows ${rows[0]!.row}-${rows[rows.length - 1]!.row}` : 'no rows';
+            },
+            get: async () => ({ kind: 'csv', csv: toCsv(columns, inView().map((r) => r.cells)) }),
+          }
+        : null,
+    [columns, inView],
   );
-  useRegisterExcerpt(table.rows.length > 0 ? excerpt : null);
+  useRegisterExcerpt(count > 0 ? excerpt : null);
+
   const { report, pending, done } = useViewerPosition();
   const [target, setTarget] = useState<number | null>(null);
-  // The selected row, else the first row in view, is where a new note is anchored.
+  // The selected row, else the first row in view, is where a new note is anchored (its place in the file).
   const reportPosition = useCallback(() => {
     const root = scroller.current;
-    if (!root || table.rows.length === 0) return;
+    if (!root || count === 0) return;
     const selected = numberAround(selectionInside(root)?.anchorNode ?? null, 'row');
-    report({ kind: 'row', row: selected ?? Math.min(table.rows.length, Math.floor(root.scrollTop / ROW_HEIGHT) + 1) });
-  }, [table, report]);
+    const top = byPosition.get(Math.min(count - 1, Math.floor(root.scrollTop / ROW_HEIGHT)));
+    const row = selected ?? top?.row;
+    if (row !== undefined) report({ kind: 'row', row });
+  }, [count, byPosition, report]);
   useEffect(reportPosition, [reportPosition]);
   useSelectionInside(scroller, reportPosition);
   useEffect(() => {
-    if (!pending || pending.anchor.kind !== 'row') return;
-    const row = Math.min(pending.anchor.row, Math.max(1, table.rows.length));
+    if (!pending || pending.anchor.kind !== 'row' || count === 0) return;
+    // Anchors name a row of the file; in file order that is its position.
+    const row = Math.min(pending.anchor.row, Math.max(1, count));
     virtualizer.scrollToIndex(row - 1, { align: 'start' });
     setTarget(row);
     scroller.current?.focus({ preventScroll: true });
     done(pending.seq);
-  }, [pending, table, virtualizer, done]);
+  }, [pending, count, virtualizer, done]);
+
+  if (first.isError) return <ErrorAlert error={first.error} />;
+  if (!head) {
+    return (
+      <div className="loading" role="status">
+        Indexing the table…
+      </div>
+    );
+  }
   const captionId = `table-caption-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const width = head.columns.length;
   return (
     <div className="table-wrap">
       <p id={captionId} className="hint">
-        {table.rows.length.toLocaleString()} rows × {table.columns.length} columns
+        {head.matchedRows === head.totalRows
+          ? `${head.totalRows.toLocaleString()} rows × ${width} columns`
+          : `${head.matchedRows.toLocaleString()} of ${head.totalRows.toLocaleString()} rows × ${width} columns`}
       </p>
-      {table.warnings.length > 0 ? (
+      {head.warnings.length > 0 ? (
         <ul className="table-warnings" aria-label="Parsing warnings">
-          {table.warnings.map((w) => (
+          {head.warnings.map((w) => (
             <li key={w}>
               <strong>Warning:</strong> {w}
             </li>
@@ -72,8 +126,8 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
         role="table"
         aria-label={name}
         aria-describedby={captionId}
-        aria-rowcount={table.rows.length + 1}
-        aria-colcount={table.columns.length + 1}
+        aria-rowcount={count + 1}
+        aria-colcount={width + 1}
         onScroll={reportPosition}
       >
         <div role="rowgroup" className="table-head-group">
@@ -81,7 +135,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
             <span role="columnheader" className="row-number">
               #
             </span>
-            {table.columns.map((column, index) => (
+            {head.columns.map((column, index) => (
               <span role="columnheader" key={`${index}:${column}`} title={column}>
                 {column}
               </span>
@@ -90,22 +144,24 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
         </div>
         <div role="rowgroup" className="virtual-body table-body" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
-            const row = table.rows[item.index] ?? [];
+            const row = byPosition.get(item.index);
+            const number = row?.row ?? item.index + 1;
             return (
               <div
                 role="row"
                 key={item.key}
-                data-row={item.index + 1}
+                data-row={number}
                 aria-rowindex={item.index + 2}
-                className={target === item.index + 1 ? 'table-row is-target' : 'table-row'}
+                aria-busy={row ? undefined : true}
+                className={target === number ? 'table-row is-target' : 'table-row'}
                 style={{ transform: `translateY(${item.start}px)` }}
               >
                 <span role="rowheader" className="row-number">
-                  {item.index + 1}
+                  {number}
                 </span>
-                {table.columns.map((_, c) => (
-                  <span role="cell" key={c} title={row[c] ?? ''}>
-                    {row[c] ?? ''}
+                {head.columns.map((_, c) => (
+                  <span role="cell" key={c} title={row?.cells[c] ?? ''}>
+                    {row ? (row.cells[c] ?? '') : c === 0 ? '…' : ''}
                   </span>
                 ))}
               </div>
