@@ -18,6 +18,8 @@ import { packageRefused } from './package-refusal';
 import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
+import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
+import { indexImportedTable } from './table-rows';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
 
 /** Artifact content is stored in chunks of this size (the last one shorter). */
@@ -85,6 +87,8 @@ class ArtifactWriter {
   private filled = 0;
   private seq = 0;
   private rowWritten = false;
+  /** Set once the artifact row is written. */
+  mediaType = '';
 
   constructor(
     private readonly statements: Statements,
@@ -109,14 +113,20 @@ class ArtifactWriter {
     if (!this.rowWritten) this.writeRow(new Uint8Array(0));
   }
 
+  /** The artifact as stored (after finish). */
+  summary(): ArtifactSummary {
+    return { id: this.artifactId, caseId: this.caseId, path: this.file.name, size: this.file.size, sha256: this.file.sha256, mediaType: this.mediaType, chunkCount: this.seq };
+  }
+
   private writeRow(head: Uint8Array): void {
+    this.mediaType = sniffMediaType(this.file.name, head);
     this.statements.insertArtifact.run({
       id: this.artifactId,
       case_id: this.caseId,
       path: this.file.name,
       size: this.file.size,
       sha256: this.file.sha256,
-      media_type: sniffMediaType(this.file.name, head),
+      media_type: this.mediaType,
       chunk_count: Math.ceil(this.file.size / CHUNK_BYTES),
     });
     this.rowWritten = true;
@@ -205,6 +215,8 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
         }
       }
       writer.finish();
+      // Tables get their row index now, so they open at once (table-rows.ts).
+      await indexImportedTable(db, writer.summary(), options.clock());
       progress(file.name);
     }
     db.exec('COMMIT');

@@ -63,25 +63,55 @@ export class RowScanner {
     this.#offset = base + bytes.length;
   }
 
+  // Hot loops keep their state in locals (private fields in a per-byte loop cost several times more)
+  // and write it back once per chunk.
   #pushLines(bytes: Uint8Array, base: number, from: number): void {
     const n = bytes.length;
-    for (let i = from; i < n; i++) {
-      const c = bytes[i]!;
-      if (c === LF || c === CR) {
-        if (this.#lineHasContent) this.#starts.push(this.#recordStart);
-        this.#lineHasContent = false;
-        this.#recordStart = -1;
-        continue;
+    const starts = this.#starts;
+    let recordStart = this.#recordStart;
+    let hasContent = this.#lineHasContent;
+    let i = from;
+    // The next CR at or after i (n when none): searched again only once passed, so a file without CRs
+    // costs one search per chunk, not one per line.
+    let cr = -1;
+    while (i < n) {
+      // Most of a line is content: find its end with the native search, then look at its first bytes only.
+      let end = bytes.indexOf(LF, i);
+      if (end < 0) end = n;
+      if (cr < i) {
+        cr = bytes.indexOf(CR, i);
+        if (cr < 0) cr = n;
       }
-      if (this.#recordStart < 0) this.#recordStart = base + i;
-      if (c > 0x20) this.#lineHasContent = true;
+      if (cr < end) end = cr;
+      if (recordStart < 0 && i < end) recordStart = base + i;
+      if (!hasContent) {
+        for (let j = i; j < end; j++) {
+          if (bytes[j]! > 0x20) {
+            hasContent = true;
+            break;
+          }
+        }
+      }
+      if (end === n) break;
+      if (recordStart >= 0 && hasContent) starts.push(recordStart);
+      recordStart = -1;
+      hasContent = false;
+      i = end + 1;
     }
+    this.#recordStart = recordStart;
+    this.#lineHasContent = hasContent;
   }
 
   #pushRecords(bytes: Uint8Array, base: number, from: number): void {
     const n = bytes.length;
     const delimiter = this.#delimiter;
+    const starts = this.#starts;
+    const fieldCounts = this.#fieldCounts;
     let i = from;
+    let inQuotes = this.#inQuotes;
+    let fieldEmpty = this.#fieldEmpty;
+    let fields = this.#fields;
+    let recordStart = this.#recordStart;
     if (this.#crPending && i < n) {
       this.#crPending = false;
       if (bytes[i] === LF) i++;
@@ -89,53 +119,65 @@ export class RowScanner {
     if (this.#quotePending && i < n) {
       this.#quotePending = false;
       if (bytes[i] === QUOTE) {
-        this.#fieldEmpty = false;
+        fieldEmpty = false;
         i++;
-      } else this.#inQuotes = false;
+      } else inQuotes = false;
     }
     for (; i < n; i++) {
       const c = bytes[i]!;
-      if (this.#recordStart < 0) this.#recordStart = base + i;
-      if (this.#inQuotes) {
+      if (recordStart < 0) recordStart = base + i;
+      if (inQuotes) {
         if (c === QUOTE) {
           if (i + 1 >= n) {
             this.#quotePending = true;
             continue;
           }
           if (bytes[i + 1] === QUOTE) {
-            this.#fieldEmpty = false;
+            fieldEmpty = false;
             i++;
             continue;
           }
-          this.#inQuotes = false;
+          inQuotes = false;
           continue;
         }
-        this.#fieldEmpty = false;
+        fieldEmpty = false;
         continue;
       }
-      if (c === QUOTE && this.#fieldEmpty) {
-        this.#inQuotes = true;
+      if (c > QUOTE) {
+        // Neither quote, delimiter (comma is above quote, so checked here) nor line end.
+        if (c === delimiter) {
+          fieldEmpty = true;
+          fields++;
+        } else fieldEmpty = false;
+        continue;
+      }
+      if (c === QUOTE && fieldEmpty) {
+        inQuotes = true;
         continue;
       }
       if (c === delimiter) {
-        this.#fieldEmpty = true;
-        this.#fields++;
+        fieldEmpty = true;
+        fields++;
         continue;
       }
       if (c === LF || c === CR) {
-        this.#starts.push(this.#recordStart);
-        this.#fieldCounts.push(this.#fields);
-        this.#fields = 1;
-        this.#recordStart = -1;
-        this.#fieldEmpty = true;
+        starts.push(recordStart);
+        fieldCounts.push(fields);
+        fields = 1;
+        recordStart = -1;
+        fieldEmpty = true;
         if (c === CR) {
           if (i + 1 >= n) this.#crPending = true;
           else if (bytes[i + 1] === LF) i++;
         }
         continue;
       }
-      this.#fieldEmpty = false;
+      fieldEmpty = false;
     }
+    this.#inQuotes = inQuotes;
+    this.#fieldEmpty = fieldEmpty;
+    this.#fields = fields;
+    this.#recordStart = recordStart;
   }
 
   /** Call once after the last chunk. */

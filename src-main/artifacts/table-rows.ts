@@ -240,6 +240,17 @@ function storeIndex(db: Database, index: RowIndex, now: number): void {
     return;
   }
   try {
+    writeIndexRows(db, index, now);
+    db.exec('COMMIT');
+  } catch (error) {
+    db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** The index rows, inside the caller's transaction. */
+function writeIndexRows(db: Database, index: RowIndex, now: number): void {
+  {
     db.prepare('DELETE FROM artifact_row_chunks WHERE artifact_id = ?').run([index.artifactId]);
     db.prepare('DELETE FROM artifact_row_index WHERE artifact_id = ?').run([index.artifactId]);
     db.prepare('INSERT INTO artifact_row_index(artifact_id, version, format, row_count, columns_json, warnings_json, built_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run([
@@ -263,11 +274,24 @@ function storeIndex(db: Database, index: RowIndex, now: number): void {
       for (let r = first; r < row; r++) offsets[r - first] = index.bounds[r]! - base;
       insert.run([index.artifactId, c, base, first, offsets.length > 0 ? new Uint8Array(offsets.buffer) : null]);
     }
-    db.exec('COMMIT');
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
   }
+}
+
+/**
+ * Indexes a table artifact as it is imported, inside the import's transaction (which can read the
+ * chunks it has just written), so the first open needs no scan. Other artifacts are left alone.
+ */
+export async function indexImportedTable(db: Database, artifact: ArtifactSummary, now: number): Promise<void> {
+  const format = tableFormatOf(artifact.mediaType, artifact.path);
+  if (!format) return;
+  let index: RowIndex;
+  try {
+    index = await runInTurns(buildIndex(db, artifact, format));
+  } catch {
+    // Reading back what was just written failed: the viewer builds the index on first open instead.
+    return;
+  }
+  writeIndexRows(db, index, now);
 }
 
 function loadIndex(db: Database, artifact: ArtifactSummary, format: TableFormat): RowIndex | null {
