@@ -10,6 +10,8 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
+import { AGG_DWELL_BUCKET, DWELL_BUCKETS } from '../vault/audit-aggregates';
+import { summaryFromAggregates } from './console-aggregates';
 import { runAll, type Steps } from './in-turns';
 import { parseLeaf, type AccessLogLeaf } from './log-leaf';
 
@@ -185,19 +187,8 @@ export function isOffHours(ts: number, hours: WorkingHours = DEFAULT_WORKING_HOU
   return hour < hours.startHour || hour >= hours.endHour;
 }
 
-export const DWELL_BUCKETS = [
-  { label: '<2s', max: 2_000 },
-  { label: '2-10s', max: 10_000 },
-  { label: '10-60s', max: 60_000 },
-  { label: '1-5min', max: 300_000 },
-  { label: '5-30min', max: 1_800_000 },
-  { label: '>30min', max: Number.MAX_SAFE_INTEGER },
-] as const;
-
 /** The bucket index of dwell_ms, from DWELL_BUCKETS (numbers only: nothing user-supplied). */
-const DWELL_BUCKET_SQL = `CASE ${DWELL_BUCKETS.slice(0, -1)
-  .map((b, i) => `WHEN dwell_ms < ${b.max} THEN ${i}`)
-  .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
+const DWELL_BUCKET_SQL = AGG_DWELL_BUCKET('dwell_ms');
 
 /** Exactly the condition of the partial index log_leaves_opens (audit-schema.ts), so SQLite can use it. */
 const OPENS = `event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEXT)) THEN json_extract(CAST(leaf AS TEXT), '$.detail.action') END = 'open' AND object_kind = 'artifact'`;
@@ -268,6 +259,11 @@ export class AuditQuery {
   }
 
   summary(filter: LeafFilter = {}): AuditSummary {
+    // The whole log or whole hours of it: from the per-hour aggregates, not the leaves.
+    if (Object.entries(filter).every(([k, v]) => v === undefined || k === 'from' || k === 'to')) {
+      const fast = summaryFromAggregates(this.#db, filter.from, filter.to);
+      if (fast) return fast;
+    }
     const w = where(filter);
     const and = w.sql ? `${w.sql} AND` : 'WHERE';
     const perUser = this.#db

@@ -23,6 +23,7 @@ import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/node/signed-note';
 import { logOrigin, storedNodeSource } from './access-log';
 import { leafColumns, parseLeaf, readLeafTail, type LeafColumns } from './log-leaf';
+import { checkAggregates } from './console-aggregates';
 import { runAll, runInTurns, type Steps } from './in-turns';
 import { TreeBuilder } from './tree-builder';
 
@@ -44,6 +45,7 @@ export const PROBLEM_KINDS = [
   'fork',
   'external-signature',
   'no-device-key',
+  'aggregate-mismatch',
 ] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 
@@ -619,5 +621,23 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
       state: null,
     };
   }
-  return yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
+  const verified = yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
+  // A full run also recomputes the console's aggregates from the leaves' columns; a resumed run trusts
+  // them as it trusts the leaves this session has already checked.
+  if (resume) return verified;
+  yield;
+  let differing: { table: string; rows: number }[];
+  try {
+    differing = checkAggregates(db);
+  } catch (error) {
+    differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
+  }
+  if (differing.length === 0) return verified;
+  const problem: Problem = {
+    seq: 0,
+    kind: 'aggregate-mismatch',
+    message: `the console's totals disagree with the leaves (${differing.map((d) => `${d.table}: ${d.rows} row(s)`).join(', ')})`,
+  };
+  // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
+  return { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
 }

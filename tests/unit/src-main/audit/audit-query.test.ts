@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../../../src-shared/encoding';
-import { AuditQuery, DWELL_BUCKETS, findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
+import { AuditQuery, findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
+import { DWELL_BUCKETS } from '../../../../src-main/vault/audit-aggregates';
 import { openAuditFixture, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 function views(times: number[], pages?: number[], session = 's1'): PageView[] {
@@ -90,6 +91,26 @@ describe('AuditQuery over a real audit.db', () => {
       const buckets = DWELL_BUCKETS.map((b, i) => views.filter((l) => l.detail.dwellMs! < b.max && (i === 0 || l.detail.dwellMs! >= DWELL_BUCKETS[i - 1]!.max)).length);
       expect(summary.dwell.find((d) => d.artifactId === artifact.artifactId)!.buckets).toEqual(buckets);
     }
+  });
+
+  it('answers whole-log and whole-hour summaries from the aggregates exactly as from the leaves', () => {
+    viewLog(300, 4);
+    const q = new AuditQuery(f!.db);
+    const sorted = (s: ReturnType<AuditQuery['summary']>) => ({
+      ...s,
+      perUser: [...s.perUser].sort((a, b) => `${a.user}/${a.role}`.localeCompare(`${b.user}/${b.role}`)),
+      perArtifact: [...s.perArtifact].sort((a, b) => a.artifactId.localeCompare(b.artifactId)),
+      dwell: [...s.dwell].sort((a, b) => a.artifactId.localeCompare(b.artifactId)),
+    });
+    // A bound that is not on an hour (or any filter but time) takes the leaves' path: the reference.
+    expect(sorted(q.summary({}))).toEqual(sorted(q.summary({ from: 0, to: Number.MAX_SAFE_INTEGER })));
+    // Whole hours (the one before the first leaf and the first leaf's) against the same leaves asked
+    // with a bound off the hour.
+    const first = Number(f!.db.prepare('SELECT min(ts) AS t FROM log_leaves').get()?.['t']);
+    const hour = Math.floor(first / 3_600_000) * 3_600_000 - 3_600_000;
+    const fromAggregates = sorted(q.summary({ from: hour, to: hour + 7_200_000 }));
+    expect(fromAggregates.perHour.length).toBeGreaterThan(0);
+    expect(fromAggregates).toEqual(sorted(q.summary({ from: hour + 1, to: hour + 7_200_000 })));
   });
 
   it('pages by position, also when a leaf is missing and when filtered', () => {
