@@ -93,6 +93,28 @@ describe('AuditQuery over a real audit.db', () => {
     }
   });
 
+  it('finds off-hours activity through the aggregates exactly as a scan of every leaf does', () => {
+    viewLog(150, 5);
+    // Then a reviewer who keeps going into the evening, one view every 20 minutes.
+    for (let i = 0; i < 40; i++) {
+      tick(f!, 1_200_000);
+      f!.log.append({ actor: { user: i % 2 ? 'u-s0' : 'late', role: 'reviewer' }, session: 'late', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success', detail: { action: 'view', page: i + 1, dwellMs: 1000 } });
+    }
+    const hours = { startHour: 9, endHour: 12, utcOffsetMinutes: 0, weekendsOff: true };
+    const expected = f!.db
+      .prepare("SELECT seq, ts, user, event, object_id FROM log_leaves WHERE role IN ('reviewer', 'auditor') ORDER BY seq")
+      .all()
+      .filter((r) => isOffHours(Number(r['ts']), hours))
+      .map((r) => ({ seq: Number(r['seq']), ts: Number(r['ts']), user: r['user'] as string | null, event: String(r['event']), objectId: r['object_id'] as string | null }));
+    expect(expected.length).toBeGreaterThan(20);
+    const q = new AuditQuery(f!.db);
+    expect(q.offHours({}, hours)).toEqual(expected);
+    expect(q.offHours({}, hours, 7)).toEqual(expected.slice(0, 7));
+    expect(q.offHours({ user: 'late' }, hours)).toEqual(expected.filter((r) => r.user === 'late'));
+    // The fast-paging flag over the page-view index agrees with the pure detector too.
+    expect(q.fastPaging({})).toEqual(findFastPaging(allViews()));
+  });
+
   it('answers whole-log and whole-hour summaries from the aggregates exactly as from the leaves', () => {
     viewLog(300, 4);
     const q = new AuditQuery(f!.db);
