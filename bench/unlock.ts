@@ -16,7 +16,7 @@ import { deriveKey } from '../src-main/vault/kdf';
 import { readSlotFile } from '../src-main/vault/key-slots';
 import { vaultPaths } from '../src-main/vault/vault-files';
 import { requireContentDb } from '../src-main/vault/vault';
-import { randomBytes } from '../src-shared/crypto';
+import { randomBytes } from '../src-shared/node/crypto';
 import { toHex } from '../src-shared/encoding';
 import { numberOption, printJsonResult } from './bench-result';
 

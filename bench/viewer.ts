@@ -16,7 +16,7 @@ import { createAppCore } from '../src-main/app-core';
 import { importPackageDetailed } from '../src-main/artifacts/import-package';
 import { signPackage } from '../src-main/artifacts/sign-package';
 import { requireContentDb } from '../src-main/vault/vault';
-import { generateKeyPair, publicKeyOf } from '../src-shared/crypto';
+import { generateKeyPair, publicKeyOf } from '../src-shared/node/crypto';
 import { numberOption, printJsonResult } from './bench-result';
 
 const CSV_ROWS = numberOption('csv-rows', 300_000);

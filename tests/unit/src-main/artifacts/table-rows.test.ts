@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '@signalapp/sqlcipher';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { randomBytes } from '../../../../src-shared/crypto';
+import { randomBytes } from '../../../../src-shared/node/crypto';
 import { parseDelimited, parseJsonLines } from '../../../../src-shared/tabular/delimited';
 import { sortRows, tableRowsService, type TableRowsService } from '../../../../src-main/artifacts/table-rows';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
