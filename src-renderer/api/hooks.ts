@@ -115,7 +115,7 @@ export function useArtifactBytes(artifactId: string, enabled = true) {
 
 /** The access-log "open" of an artifact whose content is paged rather than read whole (tables). */
 export function useArtifactOpen(artifactId: string) {
-  return useQuery<ArtifactSummary, RwCallError>({ queryKey: ['artifacts.open', { artifactId }], queryFn: () => rwCall('artifacts.open', { artifactId }), gcTime: 10_000 });
+  return useQuery<ArtifactSummary, RwError>({ queryKey: ['artifacts.open', { artifactId }], queryFn: () => rwCall('artifacts.open', { artifactId }), gcTime: 10_000 });
 }
 
 /** Rows per `artifact.rows` call from the table viewer. */
@@ -142,7 +142,7 @@ export function useArtifactRowPages(artifactId: string, view: TableView, pages: 
       };
     }),
     combine: (results) => ({
-      first: results[0] as UseQueryResult<ArtifactRows, RwCallError>,
+      first: results[0] as UseQueryResult<ArtifactRows, RwError>,
       pages: results.flatMap((r) => (r.data ? [r.data as ArtifactRows] : [])),
     }),
   });

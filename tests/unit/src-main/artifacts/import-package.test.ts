@@ -88,7 +88,7 @@ describe('importPackage: a sound package', () => {
     const dir = tempDir();
     writeFiles(dir, { ...baseFiles(), 'eval/runs.jsonl': '{"a":1}\n{"b":2}\n' });
     await signPackage(dir, key);
-    await importPackage({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock });
+    await importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock });
     const indexed = vault.db.prepare('SELECT a.path, i.row_count, i.columns_json FROM artifact_row_index i JOIN artifacts a ON a.id = i.artifact_id ORDER BY a.path').all();
     expect(indexed).toEqual([
       { path: 'eval/results.csv', row_count: 1, columns_json: '["task","score"]' },
@@ -102,7 +102,7 @@ describe('importPackage: a sound package', () => {
     await signPackage(dir, key);
     // Changed after signing: refused when its digest is checked, after the CSV was written and indexed.
     writeFiles(dir, { 'z-last.txt': 'tampered content' });
-    await expect(importPackage({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock })).rejects.toMatchObject({ code: 'PACKAGE_REFUSED' });
+    await expect(importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock })).rejects.toMatchObject({ code: 'PACKAGE_REFUSED' });
     expect(vault.db.prepare('SELECT count(*) AS n FROM artifact_row_index').get()).toEqual({ n: 0 });
     expect(vault.db.prepare('SELECT count(*) AS n FROM artifact_row_chunks').get()).toEqual({ n: 0 });
   });
