@@ -46,7 +46,7 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
   if (parsed.positionals.length < required) {
     throw new RwError('USAGE', `Missing ${command.positionals[parsed.positionals.length]?.name ?? 'argument'} for "rwctl ${command.path.join(' ')}".`);
   }
-  if (parsed.positionals.length > command.positionals.length) {
+  if (parsed.positionals.length > command.positionals.length && !command.positionals[command.positionals.length - 1]?.variadic) {
     throw new RwError('USAGE', `Unexpected argument "${parsed.positionals[command.positionals.length]}".`);
   }
   return parsed;

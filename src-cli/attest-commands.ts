@@ -13,7 +13,7 @@ import { parseStrictJson } from '../src-shared/strict-json';
 import type { AccessLog } from '../src-main/audit/access-log';
 import { accessLogPort } from '../src-main/attest/access-log-adapter';
 import type { AccessLogPort } from '../src-main/attest/access-log-port';
-import { currentPolicy } from '../src-main/attest/enrollment';
+import { policyInForce } from '../src-main/controls/signed-policy';
 import { readOwnKeys } from '../src-main/attest/own-keys';
 import type { OwnKeys } from '../src-main/attest/outbox';
 import { signReviewAttestation } from '../src-main/attest/review-attestation';
@@ -22,7 +22,7 @@ import type { UnlockedVault } from '../src-main/vault/vault';
 import { defaultRubric } from '../src-main/workspace/rubric';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 import { pathOption } from './args';
-import { openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
+import { cliTrustRoot, openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 const MAX_ATTESTATION_FILE_BYTES = 1024 * 1024;
 
 export const vaultOptions = { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFileOption } as const;
@@ -130,8 +130,8 @@ export function createAttestCommands(): Command[] {
               vaultDir: session.dir,
               vault: session.vault,
               rubric: defaultRubric(),
-              policy: currentPolicy(session.vault.audit),
-              unlockDeps: { clock: io.clock, policy: currentPolicy(session.vault.audit).lockout },
+              policy: policyInForce(session.vault.audit, cliTrustRoot(io)),
+              unlockDeps: { clock: io.clock, policy: policyInForce(session.vault.audit, cliTrustRoot(io)).lockout },
               logEvent: session.port.logEvent,
               clock: io.clock,
             },

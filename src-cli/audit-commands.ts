@@ -15,13 +15,17 @@ import { RwError, isRwError } from '../src-shared/errors';
 import { devicePublicKey } from '../src-main/attest/own-keys';
 import { createAuditBundle, verifyAuditBundle } from '../src-main/audit/audit-bundle';
 import { AuditQuery, type LeafFilter } from '../src-main/audit/audit-query';
-import { verifyAccessLog, type ExternalCheckpoint, type VerifyReport } from '../src-main/audit/verify-log';
+import { type ExternalCheckpoint, type VerifyReport } from '../src-main/audit/verify-log';
+import { verifyAccessLog } from '../src-main/audit/verify-access-log';
 import type { AccessLog } from '../src-main/audit/access-log';
 import type { LeafDetail } from '../src-main/audit/log-leaf';
 import { resolveWatermarkCode } from '../src-main/controls/watermark-resolve';
 import { auditChannels } from '../src-shared/ipc/channels-audit';
 import { controlsChannels } from '../src-shared/ipc/channels-controls';
 import type { UnlockedVault } from '../src-main/vault/vault';
+import { readEnrollment } from '../src-main/attest/enrollment';
+import { logOrigin } from '../src-main/audit/access-log';
+import { fetchWitnessedCheckpoint } from './witness-checkpoints';
 import { pathOption } from './args';
 import { appendCliLeaf, openCliAccessLog as cliLog, passphraseFileOption as passphraseFile, runLoggedRead, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
@@ -65,6 +69,12 @@ function readExternal(args: ParsedArgs, io: CliIo): ExternalCheckpoint[] {
     const path = resolve(io.cwd, file);
     return { label: file, note: readFileArg(path, 'checkpoint file') };
   });
+}
+
+function readToken(path: string): string {
+  const token = new TextDecoder().decode(readFileArg(path, 'token file')).trim();
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) throw new RwError('INVALID_INPUT', 'The token file does not hold a token.');
+  return token;
 }
 
 function readDeviceKey(args: ParsedArgs, io: CliIo): string {
@@ -146,10 +156,15 @@ export function createAuditCommands(): Command[] {
         'passphrase-file': passphraseFile,
         checkpoint: { kind: 'repeatable', description: 'A checkpoint exported earlier (rwctl audit checkpoint) the log must extend' },
         'device-key': { kind: 'string', description: 'Pin the device public key (PEM) instead of trusting the one in the vault' },
+        server: { kind: 'string', description: "The central server's URL: the log must extend the checkpoint its witness last cosigned" },
+        'token-file': { kind: 'string', description: 'File holding an auditor token (rwctl server token create --role auditor), with --server' },
         json: { kind: 'boolean', description: 'Print the report as JSON' },
       },
       async run(args, io) {
         const external = readExternal(args, io);
+        const server = args.strings['server'];
+        if ((server === undefined) !== (args.strings['token-file'] === undefined)) throw new RwError('USAGE', '--server and --token-file go together.');
+        const token = server === undefined ? undefined : readToken(pathArg(args, io, 'token-file'));
         const pinned = args.strings['device-key'] ? ed25519RawFromPublicKey(parsePublicKeyPem(readDeviceKey(args, io))) : undefined;
         let vault: UnlockedVault;
         try {
@@ -160,6 +175,12 @@ export function createAuditCommands(): Command[] {
           return printReport(report, io, args.booleans['json'] === true);
         }
         try {
+          if (server !== undefined && token !== undefined) {
+            const enrollment = readEnrollment(vault.audit);
+            if (!enrollment) throw new RwError('NOT_FOUND', 'This workstation is not enrolled: there is no pinned server key to check the witness against.');
+            const witnessed = await fetchWitnessedCheckpoint({ serverUrl: server, token, origin: logOrigin(vault.workstationId), serverName: enrollment.serverName, serverPublicKey: enrollment.serverPublicKey });
+            external.push(witnessed);
+          }
           const report = verifyAccessLog(vault.audit, { externalCheckpoints: external, ...(pinned ? { devicePublicKey: pinned } : {}) });
           recordVerification(vault, io, report);
           return printReport(report, io, args.booleans['json'] === true);

@@ -7,8 +7,10 @@ import { isRwError, RwError, type ErrorCode } from '../src-shared/errors';
 import type { Role } from '../src-shared/ipc/roles';
 import type { Policy } from '../src-shared/policy';
 import { openAccessLog, type AccessLog, type AccessLogEntry, type AppendResult } from '../src-main/audit/access-log';
+import { catchUpAtSignIn } from '../src-main/audit/app-access-log';
 import type { LeafDetail, LeafOutcome } from '../src-main/audit/log-leaf';
 import { loadPolicyBeforeSignIn, PolicyStore } from '../src-main/controls/signed-policy';
+import { loadTrustRoot, type TrustRoot } from '../src-main/controls/trust-root';
 import { unlockVault, type UnlockedVault } from '../src-main/vault/vault';
 import { pathOption } from './args';
 import type { CliIo, ParsedArgs } from './command';
@@ -48,9 +50,15 @@ export interface CliUnlock {
   passphrase: string;
 }
 
+/** The trust root rwctl verifies policies under: RW_TRUST_ROOT from its environment, else the machine-wide file. */
+export function cliTrustRoot(io: CliIo): () => TrustRoot | null {
+  // io.env first (the command's own environment), then the process's (tests that set RW_TRUST_ROOT in-process).
+  return () => loadTrustRoot({ env: { ...process.env, ...io.env }, platform: process.platform });
+}
+
 /** The installed signed policy's lockout thresholds, as the app counts failed unlocks (the default before enrollment). */
 export function lockoutInForce(dir: string, io: CliIo): Policy['lockout'] {
-  return loadPolicyBeforeSignIn(new PolicyStore(), dir, io.clock).lockout;
+  return loadPolicyBeforeSignIn(new PolicyStore({ trustRoot: cliTrustRoot(io) }), dir).lockout;
 }
 
 /** Unlocks the vault named by --vault as --user. */
@@ -59,6 +67,18 @@ export async function unlockFromArgs(args: ParsedArgs, io: CliIo): Promise<CliUn
   const user = args.strings['user'] as string;
   const passphrase = await readPassphrase(args, io, 'RW_PASSPHRASE', `Passphrase for ${user}: `);
   const vault = await withAttemptsLeft(unlockVault(dir, user, passphrase, { clock: io.clock, policy: lockoutInForce(dir, io) }));
+  try {
+    // As the app does at every sign-in: the pre-sign-in journal into the log before this command's leaves.
+    const log = openCliAccessLog(vault, io);
+    try {
+      catchUpAtSignIn(dir, vault, log, null);
+    } finally {
+      log.close();
+    }
+  } catch (error) {
+    vault.close();
+    throw error;
+  }
   return { dir, vault, passphrase };
 }
 
@@ -103,6 +123,8 @@ export interface ReadSpec {
   event: string;
   /** Roles allowed (the IPC channel's where there is one); others are refused and logged as denied. */
   roles?: readonly Role[];
+  /** Detail kept on the leaf when the read itself fails (a search's query), as the router keeps what the service described. */
+  failureDetail?: LeafDetail;
 }
 
 /**
@@ -116,7 +138,8 @@ export function recordRead(log: AccessLog, vault: UnlockedVault, spec: ReadSpec,
     if (spec.roles && !spec.roles.includes(vault.role)) throw new RwError('DENIED', 'Your role does not allow this operation.');
     answer = read();
   } catch (error) {
-    appendCliLeaf(log, vault, refusalLeaf(spec.event, error));
+    const denied = isRwError(error) && error.code === 'DENIED';
+    appendCliLeaf(log, vault, refusalLeaf(spec.event, error, denied ? {} : (spec.failureDetail ?? {})));
     throw error;
   }
   appendCliLeaf(log, vault, { event: spec.event, outcome: 'success', object: answer.object ?? null, detail: answer.detail ?? {} });

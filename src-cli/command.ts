@@ -16,6 +16,8 @@ export interface PositionalSpec {
   name: string;
   description: string;
   required: boolean;
+  /** The last positional only: takes every remaining argument (FILE…). */
+  variadic?: boolean;
 }
 
 export interface ParsedArgs {

@@ -1,7 +1,8 @@
 /**
  * rwctl import: verify a submission package and import it into the vault's content.db as a new case,
- * in one transaction. Prints the new case id; a refusal prints one line naming the entry and the reason
- * and exits 1 (the runner maps PACKAGE_REFUSED). The import, refused or not, is written to the access log.
+ * in one transaction. Says what it imported (model, version, case id, files, size, signer) and the
+ * version it follows. The same signed package twice is refused naming the case that holds it; a
+ * refusal prints one line naming the entry and the reason; both exit 1. The import, refused or not, is written to the access log.
  */
 import * as path from 'node:path';
 import { isRwError, RwError } from '../src-shared/errors';
@@ -10,6 +11,14 @@ import { trustedSubmitterKeys } from '../src-main/attest/enrollment';
 import { openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
 import { EXIT, type Command } from './command';
 import { readTrustedKeys } from './package-commands';
+
+/** Decimal units, one decimal place: "12.4 MB". */
+export function formatSize(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`;
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(1)} GB`;
+}
 
 export const IMPORT_COMMANDS: Command[] = [
   {
@@ -44,7 +53,9 @@ export const IMPORT_COMMANDS: Command[] = [
             outcome: 'success',
             detail: { artifacts: result.artifactCount, bytes: result.totalBytes, submitter: result.submitterKey },
           });
-          io.stdout(`${result.caseId}\n`);
+          // The same sentence the app shows, so a reviewer sees what was stored and who signed it.
+          io.stdout(`Imported ${result.model} ${result.version} as case ${result.caseId}: ${result.artifactCount} files, ${formatSize(result.totalBytes)}, signature by ${result.submitterKey}.\n`);
+          if (result.previous) io.stdout(`Version ${result.version} of ${result.model}, previous: ${result.previous.version} (${result.previous.caseId}).\n`);
           return EXIT.ok;
         } catch (error) {
           const reason = isRwError(error) ? String(error.detail.reason ?? error.code) : 'internal';

@@ -17,8 +17,12 @@ import { ENROLL_COMMANDS } from './enroll-commands';
 import { SYNC_COMMANDS } from './sync-commands';
 import { WATERMARK_COMMANDS } from './watermark-commands';
 import { POLICY_COMMANDS } from './policy-commands';
+import { FINDINGS_COMMANDS } from './findings-commands';
+import { EVIDENCE_COMMANDS } from './evidence-commands';
+import { CLAIMS_COMMANDS } from './claims-commands';
+import { SEARCH_COMMANDS } from './search-command';
 
-const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS, ATTEST_COMMANDS, ENROLL_COMMANDS, SYNC_COMMANDS, WATERMARK_COMMANDS, POLICY_COMMANDS];
+const COMMAND_GROUPS: Command[][] = [VAULT_COMMANDS, CASES_COMMANDS, SERVER_COMMANDS, PACKAGE_COMMANDS, IMPORT_COMMANDS, AUDIT_COMMANDS, ATTEST_COMMANDS, ENROLL_COMMANDS, SYNC_COMMANDS, WATERMARK_COMMANDS, POLICY_COMMANDS, EVIDENCE_COMMANDS, SEARCH_COMMANDS, CLAIMS_COMMANDS, FINDINGS_COMMANDS];
 
 export function allCommands(): Command[] {
   return COMMAND_GROUPS.flat();
@@ -40,7 +44,13 @@ export function usageText(commands: Command[]): string {
   for (const c of [...commands].sort((a, b) => a.path.join(' ').localeCompare(b.path.join(' ')))) {
     lines.push(`  ${c.path.join(' ').padEnd(28)} ${c.summary}`);
   }
-  lines.push('', 'Exit codes: 0 ok, 1 input refused, 2 usage, 3 authentication failed or locked out, 4 internal error.');
+  lines.push(
+    '',
+    'Passphrases never come from the command line: RW_PASSPHRASE, --passphrase-file FILE, --passphrase-stdin (first line of standard input) or a prompt.',
+    'A new passphrase (vault init, add-user, change-passphrase): RW_NEW_PASSPHRASE or a prompt typed twice.',
+    '',
+    'Exit codes: 0 ok, 1 input refused, 2 usage, 3 authentication failed or locked out, 4 internal error.',
+  );
   return lines.join('\n') + '\n';
 }
 
@@ -54,12 +64,22 @@ function commandHelp(command: Command): string {
   return lines.join('\n') + '\n';
 }
 
+/** Every command that signs in with a passphrase file also takes it on standard input (for pipes from a secret store). */
+function withStdinPassphrase(command: Command): Command {
+  if (!('passphrase-file' in command.options) || 'passphrase-stdin' in command.options) return command;
+  return {
+    ...command,
+    options: { ...command.options, 'passphrase-stdin': { kind: 'boolean', description: 'Read the passphrase from the first line of standard input' } },
+  };
+}
+
 export async function runCli(argv: string[], io: CliIo, commands: Command[] = allCommands()): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
     io.stdout(usageText(commands));
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
   }
-  const found = findCommand(commands, argv);
+  const match = findCommand(commands, argv);
+  const found = match ? { ...match, command: withStdinPassphrase(match.command) } : null;
   if (!found) {
     io.stderr(`rwctl: unknown command "${argv.join(' ')}". Run "rwctl --help".\n`);
     return EXIT.usage;

@@ -1,6 +1,6 @@
 /**
- * rwctl server init | start | enroll | revoke | import-bundle: the central attestation server's
- * administration (see ARCHITECTURE: attestations and sync). The admin token is printed once by init and never stored in clear; the
+ * rwctl server init | start | enroll | revoke | token create | import-bundle: the central attestation
+ * server's administration (see ARCHITECTURE: attestations and sync). The admin token is printed once by init and never stored in clear; the
  * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,11 @@ import { serverCheckpointSigner } from '../src-server/server-log';
 import { createRateLimiter } from '../src-server/rate-limiter';
 import { createAppendBatcher } from '../src-server/append-batcher';
 import { viewOf } from '../src-server/refusal';
+import { createReadToken, isReadTokenRole, READ_TOKEN_ROLES } from '../src-server/read-tokens';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+
+/** Written by `server init`: the policy key as a workstation trust root (controls/trust-root.ts format). */
+export const WORKSTATION_TRUST_FILE = 'workstation-trust.json';
 
 export interface ServerCommandOptions {
   /** Resolves when the running server should stop; defaults to SIGINT or SIGTERM. */
@@ -73,12 +77,17 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
           ...(args.strings['url'] ? { publicUrl: args.strings['url'] } : {}),
         });
         const publicKey = fromBase64(config.serverPublicKey);
+        // What an administrator installs on each workstation as the machine-wide trust root
+        // (/etc/reviewer-workstation/trust.json and its Windows/macOS equivalents): policies verify under it.
+        const trustFile = join(dir, WORKSTATION_TRUST_FILE);
+        writeFileSync(trustFile, JSON.stringify({ version: 1, policyKeys: [config.policyPublicKey] }, null, 2) + '\n', { mode: 0o644 });
         io.stdout(
           `Server data folder created: ${dir}\n` +
             `  name: ${config.name}\n` +
             `  log verifier key: ${formatVerifierKey(config.name, NOTE_ALG_ED25519, publicKey)}\n` +
             `  witness verifier key: ${formatCosignatureVerifierKey(config.name, publicKey)}\n` +
             `  policy public key: ${config.policyPublicKey}\n` +
+            `  workstation trust root: ${trustFile} (install as /etc/reviewer-workstation/trust.json on each workstation)\n` +
             `Admin token (shown once, store it in your password manager; only its hash is kept):\n${adminToken}\n`,
         );
         return EXIT.ok;
@@ -180,6 +189,32 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
       },
     },
     {
+      path: ['server', 'token', 'create'],
+      summary: 'Issue a read token (auditor: attestations, proofs and what the witness cosigned; reader: all but the witness); printed once on the last line',
+      positionals: [],
+      options: {
+        data: dataOption,
+        role: { kind: 'string', description: `One of ${READ_TOKEN_ROLES.join(', ')}`, required: true },
+        database: databaseOption,
+      },
+      async run(args, io) {
+        const role = args.strings['role'] as string;
+        if (!isReadTokenRole(role)) throw new RwError('USAGE', `--role must be one of ${READ_TOKEN_ROLES.join(', ')}.`);
+        const dir = dataDir(args, io);
+        const loaded = loadServerConfig(dir);
+        const store = await openServerStore(dir, databaseOf(args, loaded));
+        let token: string;
+        try {
+          token = await createReadToken(store, role, io.clock());
+        } finally {
+          await store.close();
+        }
+        // Last line, alone, so scripts can take it with `tail -n 1`; only its SHA-256 is kept.
+        io.stdout(`Read token for role ${role} (shown once; only its hash is kept):\n${token}\n`);
+        return EXIT.ok;
+      },
+    },
+    {
       path: ['server', 'import-bundle'],
       summary: 'Validate a media bundle from an air-gapped workstation and write its receipts',
       positionals: [{ name: 'DIR', description: 'The media bundle folder (`rwctl sync export`)', required: true }],
@@ -207,7 +242,7 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
               clock: io.clock,
               maxBytes: limits.maxAttestationBytes,
             },
-            { store, name: loaded.config.name, seed: loaded.serverSeed, clock: io.clock, maxBytes: limits.maxOtherBytes },
+            { store, name: loaded.config.name, seed: loaded.serverSeed, clock: io.clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth },
           );
           io.stdout(`Attestations: ${outcome.accepted} accepted, ${outcome.replayed} already in the log, ${outcome.refused.length} refused.\n`);
           for (const r of outcome.refused) io.stdout(`  line ${r.line}: ${r.status} ${r.code}: ${r.message}\n`);

@@ -8,13 +8,14 @@ import { resolve } from 'node:path';
 import { RwError } from '../src-shared/errors';
 import { exportMediaBundle, importReceipts } from '../src-main/attest/media-bundle';
 import { listWitnessedCheckpoints } from '../src-main/attest/receipts';
-import { currentPolicy, readEnrollment } from '../src-main/attest/enrollment';
+import { readEnrollment } from '../src-main/attest/enrollment';
+import { policyInForce } from '../src-main/controls/signed-policy';
 import { platformFetch, syncNow, type FetchFn } from '../src-main/attest/sync-client';
 import { randomBytes } from '../src-shared/node/crypto';
 import { listOutbox } from '../src-main/attest/outbox';
 import { EXIT, type Command } from './command';
 import { newOutPath, openCliSession, pathOf, vaultOptions, writeNewFile } from './attest-commands';
-import { recordRead } from './cli-vault';
+import { cliTrustRoot, recordRead } from './cli-vault';
 import { attestChannels } from '../src-shared/ipc/channels-attest';
 
 export interface SyncCommandOptions {
@@ -40,7 +41,7 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
           const result = await syncNow({
             audit: session.vault.audit,
             keys: session.keys,
-            policy: currentPolicy(session.vault.audit),
+            policy: policyInForce(session.vault.audit, cliTrustRoot(io)),
             enrollment: readEnrollment(session.vault.audit),
             fetch: options.fetch ?? platformFetch,
             clock: io.clock,

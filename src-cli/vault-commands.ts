@@ -7,9 +7,13 @@
 import { randomBytes } from '../src-shared/node/crypto';
 import { RwError } from '../src-shared/errors';
 import { calibrateKdf, type KdfParams } from '../src-main/vault/kdf';
-import { addUser, changePassphrase, initVault, type VaultDeps } from '../src-main/vault/vault';
+import { addUser, changePassphrase, initVault, listVaultUsers, type VaultDeps } from '../src-main/vault/vault';
+import { dropUserSlot } from '../src-main/vault/user-admin';
+import { reviewerPublicKey } from '../src-main/vault/reviewer-keys';
+import { toBase64, toHex } from '../src-shared/encoding';
+import { sha256 } from '../src-shared/node/crypto';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { lockoutInForce, passphraseFileOption as passphraseFile, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
+import { appendCliLeaf, lockoutInForce, openCliAccessLog, passphraseFileOption as passphraseFile, refusalLeaf, unlockFromArgs, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
 import { readPassphrase } from './passphrase';
 
 export interface VaultCommandOptions {
@@ -51,7 +55,7 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         io.stdout(
           `Vault created for reviewer ${user}.\n` +
             `  workstation id: ${result.workstationId}\n` +
-            `  device key store: ${result.deviceKeyStore}\n` +
+            `  no key file: audit.db opens only with a passphrase; events before sign-in are sealed to the log's public key\n` +
             `  Argon2id: ${deps.kdf.memoryKiB / 1024} MiB, t=${deps.kdf.iterations}, p=${deps.kdf.parallelism}\n`,
         );
         return EXIT.ok;
@@ -95,6 +99,72 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         await withAttemptsLeft(changePassphrase(dir, user, current, next, await cliVaultDeps(io, options, dir)));
         io.stdout(`Passphrase changed for ${user}.\n`);
         return EXIT.ok;
+      },
+    },
+    {
+      path: ['vault', 'users'],
+      summary: 'List the users who may sign in here, with their roles (read from the key-slot file; no passphrase needed)',
+      positionals: [],
+      options: { vault: vaultOption, json: { kind: 'boolean', description: 'Print {"users":[{"name","role"}]}' } },
+      async run(args, io) {
+        const users = listVaultUsers(vaultDir(args, io)).map((u) => ({ name: u.user, role: u.role }));
+        if (args.booleans['json']) io.stdout(`${JSON.stringify({ users })}\n`);
+        else for (const u of users) io.stdout(`${u.role.padEnd(9)} ${u.name}\n`);
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['vault', 'remove-user'],
+      summary: "Remove a user's key slot (authorised by a reviewer; never the last reviewer, exit 1)",
+      positionals: [],
+      options: {
+        vault: vaultOption,
+        user: { kind: 'string', description: 'Name of the user to remove', required: true },
+        as: { kind: 'string', description: 'Authorising reviewer', required: true },
+        'passphrase-file': { kind: 'string', description: "The authorising reviewer's passphrase file (else RW_PASSPHRASE or a prompt)" },
+      },
+      async run(args, io) {
+        const target = args.strings['user'] as string;
+        // Signed in as the authorising reviewer, so the removal is a leaf in the log under their name.
+        const { dir, vault } = await unlockFromArgs({ ...args, strings: { ...args.strings, user: args.strings['as'] as string } }, io);
+        try {
+          const log = openCliAccessLog(vault, io);
+          try {
+            let removed;
+            try {
+              if (vault.role !== 'reviewer') throw new RwError('DENIED', 'Only a reviewer may remove users.');
+              removed = dropUserSlot(dir, target, vault.user);
+            } catch (error) {
+              appendCliLeaf(log, vault, { ...refusalLeaf('user.remove', error), object: { kind: 'user', id: target } });
+              throw error;
+            }
+            appendCliLeaf(log, vault, { event: 'user.remove', outcome: 'success', object: { kind: 'user', id: removed.user }, detail: { role: removed.role, by: vault.user } });
+            io.stdout(`Removed ${removed.role} ${removed.user}; they can no longer sign in on this workstation.\n`);
+            return EXIT.ok;
+          } finally {
+            log.close();
+          }
+        } finally {
+          vault.close();
+        }
+      },
+    },
+    {
+      path: ['vault', 'show-key'],
+      summary: "Print a reviewer's Ed25519 public key (base64) and its SHA-256, as the central office enrolls it",
+      positionals: [],
+      options: { vault: vaultOption, user: userOption, 'passphrase-file': passphraseFile },
+      async run(args, io) {
+        const { vault } = await unlockFromArgs(args, io);
+        try {
+          if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no signing key.');
+          const key = reviewerPublicKey(vault.content, vault.user);
+          if (key === null) throw new RwError('NOT_FOUND', 'This reviewer has no signing key.');
+          io.stdout(`${toBase64(key)}\nsha256:${toHex(sha256(key))}\n`);
+          return EXIT.ok;
+        } finally {
+          vault.close();
+        }
       },
     },
   ];

@@ -19,7 +19,14 @@ import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
 import { tableRowsService } from './artifacts/table-rows';
 import { workspaceHandlers } from './workspace/workspace-handlers';
+import { importHandlers, type ChooseImportSource } from './artifacts/import-handlers';
+import { trustedSubmitterKeys } from './attest/enrollment';
+import { adminHandlers } from './admin/admin-handlers';
+import { enrollmentPolicyRecord } from './controls/signed-policy';
 import { requireContentDb } from './vault/vault';
+import { EvidenceService } from './evidence/evidence-service';
+import { evidenceHandlers } from './evidence/evidence-handlers';
+import { searchHandlers } from './search/search-handlers';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -39,6 +46,12 @@ export interface AppCoreOptions {
   assetsDir?: string;
   /** Monotonic milliseconds for access-log leaves and clock-jump checks; defaults to performance.now. */
   monotonic?(): number;
+  /** Electron: main's own open dialog for a package; absent in the preview (the page's file input is used). */
+  chooseImportSource?: ChooseImportSource;
+  /** Electron: main's folder chooser for files the workstation writes (the enrollment request). */
+  chooseFolder?(title: string): Promise<string | null>;
+  /** Electron: main's file chooser for files the workstation reads (the enrollment approval). */
+  chooseFile?(title: string): Promise<string | null>;
 }
 
 export interface AppCore {
@@ -83,6 +96,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // Row indexes and sort orders of open tables are dropped with the keys.
   const tableRows = tableRowsService({ contentDb, clock: options.clock });
   sessions.onLock(() => tableRows.forget());
+  // Checked evaluation logs (their sample rows) live in memory for one unlocked session only.
+  const evidence = new EvidenceService(contentDb);
+  sessions.onLock(() => evidence.clear());
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
@@ -91,7 +107,28 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, tableRows, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
+      ...searchHandlers(contentDb),
+      ...importHandlers({
+        contentDb,
+        trustedKeys: () => trustedSubmitterKeys(sessions.require().audit),
+        clock: options.clock,
+        monotonic,
+        ...(options.chooseImportSource ? { choose: options.chooseImportSource } : {}),
+      }),
+      ...adminHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        clock: options.clock,
+        signedCheckpoint: () => accessLog.sessionLog().log.checkpoint('sync').note,
+        policy,
+        policySource: () => appControls.policies.source(),
+        reloadPolicy: () => void appControls.policies.load(enrollmentPolicyRecord(sessions.require().audit)),
+        exportDir: appControls.exportDir,
+        ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
+        ...(options.chooseFile ? { chooseFile: options.chooseFile } : {}),
+      }),
       ...auditHandlers({ sessions, clock: options.clock }),
+      ...evidenceHandlers(evidence, contentDb, monotonic),
     },
     session: () => sessions.caller(),
     audit,

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, clipboard, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
 import { createAppCore, type AppCore } from './app-core';
 import { electronClipboardWriter } from './window/electron-clipboard';
 import { watchIdle } from './window/electron-idle';
@@ -16,6 +16,7 @@ import { applicationMenuTemplate } from './window/app-menu';
 import { lockDownContents, lockDownSession, type ReportRefusal } from './window/lockdown';
 import { createOverlayWindow } from './window/overlay-window';
 import { createMainWindow } from './window/window-factory';
+import { fileDialog, folderDialog, importDialog } from './window/import-dialog';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererRoot = join(here, '../renderer');
@@ -65,6 +66,9 @@ app
       // Fingerprinted copies are placed by main; gated exports land in a folder main chooses.
       writeClipboard: electronClipboardWriter(clipboard),
       exportDir: join(app.getPath('documents'), 'Reviewer Workstation exports'),
+      chooseImportSource: importDialog(dialog, () => mainWindow),
+      chooseFolder: folderDialog(dialog, () => mainWindow),
+      chooseFile: fileDialog(dialog, () => mainWindow),
     });
     bindRouterToIpc(ipcMain, core.router);
     const lockForOs = () => core?.sessions.lock('os');

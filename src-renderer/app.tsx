@@ -14,6 +14,11 @@ import { CasesScreen } from './screens/cases-screen';
 import { LockScreen } from './screens/lock-screen';
 import { AuditorConsole } from './auditor/auditor-console';
 import { useWorkspaceStore } from './state/workspace-store';
+import { useSearchStore } from './state/search-store';
+import { SearchScreen } from './search/search-screen';
+import { useAppNavStore } from './state/app-nav-store';
+import { AdminScreen } from './screens/admin-screen';
+import { SettingsScreen } from './screens/settings-screen';
 
 export function App() {
   useApplyTheme();
@@ -21,6 +26,10 @@ export function App() {
   const lock = useLock();
   const unlocked = status.data?.vault === 'unlocked';
   const caseId = useWorkspaceStore((s) => s.caseId);
+  const showSearch = useSearchStore((s) => s.show);
+  // Auditors hold no content key: no search over content for them (the router refuses it too).
+  const canSearch = unlocked && status.data?.role === 'reviewer';
+  const screen = useAppNavStore((s) => s.screen);
 
   useEffect(() => {
     if (!unlocked) return;
@@ -33,6 +42,19 @@ export function App() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [unlocked, lock]);
+
+  // Ctrl+K (Cmd+K on a Mac) opens search from anywhere, also from inside a text field.
+  useEffect(() => {
+    if (!canSearch) return;
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.altKey && !event.shiftKey && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        showSearch();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [canSearch, showSearch]);
 
   return (
     <>
@@ -59,8 +81,19 @@ export function App() {
         </>
       ) : (
         <>
-          <AppHeader status={status.data} onLock={() => void lock('manual')} />
-          {status.data.role === 'auditor' ? <AuditorConsole /> : caseId ? <CaseWorkspace caseId={caseId} /> : <CasesScreen />}
+          <AppHeader status={status.data} onLock={() => void lock('manual')} {...(canSearch ? { onSearch: showSearch } : {})} />
+          {screen === 'admin' ? (
+            <AdminScreen status={status.data} />
+          ) : screen === 'settings' ? (
+            <SettingsScreen status={status.data} />
+          ) : status.data.role === 'auditor' ? (
+            <AuditorConsole />
+          ) : caseId ? (
+            <CaseWorkspace caseId={caseId} />
+          ) : (
+            <CasesScreen />
+          )}
+          {canSearch ? <SearchScreen /> : null}
         </>
       )}
     </>

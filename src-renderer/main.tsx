@@ -6,6 +6,7 @@ import { createRwQueryClient } from './api/query-client';
 import { App } from './app';
 import { installRendererControls } from './controls/install-controls';
 import './styles/app.css';
+import './styles/admin.css';
 
 // Print and copy guards first: no frame may print and no viewer text may be copied, from the first paint.
 installRendererControls(window);

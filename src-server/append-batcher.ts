@@ -15,7 +15,7 @@ import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
 import type { Receipt } from '../src-shared/attestation-types';
 import { refusal } from './refusal';
-import { nodeId, type EnrolledKey, type NewAttestation, type NodeKey, type ServerStore } from './server-store';
+import { nodeId, replayKey, type EnrolledKey, type NewAttestation, type NodeKey, type ServerStore } from './server-store';
 import { DRY_RUN_NODE, type CheckpointSigner } from './server-log';
 
 export interface PendingAppend {
@@ -52,33 +52,47 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       const nodes: [number, number, Uint8Array][] = [];
       // Under the head lock: what is already stored, and the signing keys' rows (locked), for the whole batch.
       const stored = await tx.findReceipts(batch.map((w) => w.append.row.envelopeSha256));
+      const replays = await tx.findReplays(batch.map((w) => w.append.row));
       const keys: Map<string, EnrolledKey> = await tx.keysForUpdate(batch.map((w) => w.append.row.keyId));
       const advanced = new Set<string>();
       const inBatch = new Map<string, number>();
-      const out: Result[] = [];
+      const out: Result[] = new Array<Result>(batch.length);
       const accepted: { at: number; logIndex: number; hash: Uint8Array }[] = [];
-      for (const [at, { append }] of batch.entries()) {
+      // Each key's sequence must be its previous + 1: within a batch, a key's appends are taken in
+      // sequence order (requests racing on one connection pool may reach the queue out of order).
+      const order = [...batch.keys()].sort((a, b) => batch[a]!.append.row.sequence - batch[b]!.append.row.sequence || a - b);
+      for (const at of order) {
+        const { append } = batch[at]!;
         const { row } = append;
-        const earlier = inBatch.get(row.envelopeSha256);
+        const replay = replayKey(row.keyId, row.payloadSha256);
+        const earlier = inBatch.get(row.envelopeSha256) ?? inBatch.get(replay);
         if (earlier !== undefined) {
-          out.push({ kind: 'same-as', index: earlier });
+          out[at] = { kind: 'same-as', index: earlier };
           continue;
         }
-        const known = stored.get(row.envelopeSha256);
+        const known = stored.get(row.envelopeSha256) ?? replays.get(replay);
         if (known) {
-          out.push({ kind: 'ok', outcome: { status: 200, receipt: known } });
+          out[at] = { kind: 'ok', outcome: { status: 200, receipt: known } };
           continue;
         }
         const key = keys.get(row.keyId);
         if (!key || key.revokedAt !== null) {
-          out.push({ kind: 'refused', error: refusal('key-revoked', 'The signing key has been revoked.') });
+          out[at] = { kind: 'refused', error: refusal('key-revoked', 'The signing key has been revoked.') };
           continue;
         }
         if (row.sequence <= key.lastSequence) {
-          out.push({
+          out[at] = {
             kind: 'refused',
             error: refusal('stale-sequence', `Stale sequence number ${row.sequence}: this key already reached ${key.lastSequence}.`, { sequence: row.sequence, lastSequence: key.lastSequence }),
-          });
+          };
+          continue;
+        }
+        // A jump (say to 2^53 - 1) would let one signature lock its key out of every later attestation.
+        if (row.sequence !== key.lastSequence + 1) {
+          out[at] = {
+            kind: 'refused',
+            error: refusal('sequence-gap', `Sequence number ${row.sequence} skips ahead: this key's next is ${key.lastSequence + 1}.`, { sequence: row.sequence, expected: key.lastSequence + 1 }),
+          };
           continue;
         }
         key.lastSequence = row.sequence;
@@ -87,8 +101,9 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
         const logIndex = range.size;
         range = appendLeaf(range, hash, (level, index, h) => nodes.push([level, index, h]));
         inBatch.set(row.envelopeSha256, at);
+        inBatch.set(replay, at);
         accepted.push({ at, logIndex, hash });
-        out.push({ kind: 'ok', outcome: { status: 201, receipt: undefined as unknown as Receipt } });
+        out[at] = { kind: 'ok', outcome: { status: 201, receipt: undefined as unknown as Receipt } };
       }
       if (accepted.length === 0) return out;
 

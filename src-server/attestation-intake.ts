@@ -1,17 +1,26 @@
 /**
  * POST /v1/attestations and `rwctl server import-bundle` share this one validation path (DESIGN §2,
  * network attacker row). The order is the point:
- *   size → strict envelope JSON → DSSE signature over PAE against enrolled keys (revoked keys refused)
- *   → per-key rate limit → payloadType → strict payload JSON → Statement v1 → predicate allowlist →
- *   predicate schema → signer/predicate binding → replay (same envelope: the original receipt) →
- *   per-key sequence (stale: refused) → one transaction: leaf, nodes, head, checkpoint, row, sequence
- *   (append-batcher.ts: concurrent accepted requests share a transaction and a checkpoint).
+ *   size → strict envelope JSON → exactly one signature, canonical base64 → the enrolled key its keyid
+ *   names (one indexed lookup) → DSSE signature over PAE under that key (revoked keys refused) →
+ *   per-key rate limit → payloadType → strict payload JSON → Statement v1 → predicate allowlist →
+ *   predicate schema → signer/predicate binding → replay (same signer and payload bytes: the original
+ *   receipt) → per-key sequence (previous + 1; stale or skipping ahead: refused) → one transaction:
+ *   leaf, nodes, head, checkpoint, row, sequence (append-batcher.ts: concurrent accepted requests share
+ *   a transaction and a checkpoint).
  * Nothing is parsed from the payload before its signature verified, and nothing is stored on refusal.
+ *
+ * Why so strict about the envelope's spelling: a relay that re-encodes a genuine envelope (another
+ * base64 spelling, a changed or missing keyid, an extra junk signature) must not get a variant stored
+ * under a replay key of its own and the genuine envelope refused. So the keyid is required and must name
+ * the key the signature verifies under (keyid selects the key; the signature must verify under the key it
+ * names; keyid alone never makes anything valid), every base64 value has its one canonical spelling, and
+ * the replay key is (signer key, SHA-256 of the payload bytes), which no re-encoding changes.
  */
 import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
 import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/node/crypto';
-import { fromBase64, fromBase64Any, toBase64, toHex } from '../src-shared/encoding';
+import { fromBase64, fromBase64Canonical, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
@@ -33,8 +42,8 @@ import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
 
-/** Verification cost is signatures × candidate keys: bound the signatures an envelope may carry. */
-export const MAX_ENVELOPE_SIGNATURES = 4;
+/** Our workstations sign each Statement with one key; any further signature is one nobody vouches for. */
+export const MAX_ENVELOPE_SIGNATURES = 1;
 
 export interface IntakeContext {
   store: ServerStore;
@@ -70,7 +79,16 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
     const issue = parsed.error.issues[0];
     refuse('malformed-envelope', `Not a valid DSSE envelope: ${issue ? `${issue.path.join('.') || 'envelope'} ${issue.message}` : 'malformed'}.`);
   }
-  if (parsed.data.signatures.length > MAX_ENVELOPE_SIGNATURES) refuse('malformed-envelope', `The DSSE envelope carries more than ${MAX_ENVELOPE_SIGNATURES} signatures.`);
+  if (parsed.data.signatures.length > MAX_ENVELOPE_SIGNATURES) {
+    refuse('malformed-envelope', `The DSSE envelope carries ${parsed.data.signatures.length} signatures; this server accepts exactly one, by the enrolled key its keyid names.`);
+  }
+  for (const [field, text] of [['payload', parsed.data.payload], ['signatures.0.sig', parsed.data.signatures[0]!.sig]] as const) {
+    try {
+      fromBase64Canonical(text);
+    } catch {
+      refuse('malformed-envelope', `Not a valid DSSE envelope: ${field} must be canonical standard base64 (RFC 4648 §4, padded, zero trailing bits).`);
+    }
+  }
   return parsed.data;
 }
 
@@ -97,20 +115,19 @@ function verifiesWith(envelope: DsseEnvelope, key: EnrolledKey): boolean {
 }
 
 /**
- * The enrolled key whose signature over PAE verifies. `keyid` hints only choose which keys to try first
- * (they are not signed); without a matching hint every enrolled key is tried, a set bounded by the
- * administrator, not the sender.
+ * The enrolled key the signature's keyid names, found by one indexed lookup (never a search over every
+ * enrolled key), and the signature must verify under it. The keyid is not covered by the signature: it
+ * only selects; it never makes anything valid.
  */
 async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<EnrolledKey> {
-  const hints = [...new Set(envelope.signatures.map((s) => s.keyid).filter((k): k is string => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k)))];
-  const hinted = await store.keysById(hints);
-  const candidates = hinted.length > 0 ? hinted : await store.allKeys();
-  const active = candidates.filter((k) => k.revokedAt === null);
-  const good = active.find((k) => verifiesWith(envelope, k));
-  if (good) return good;
-  if (candidates.some((k) => k.revokedAt !== null && verifiesWith(envelope, k))) refuse('key-revoked', 'The signing key has been revoked.');
-  if (hinted.length > 0) refuse('bad-signature', 'The DSSE signature does not verify with the enrolled key its keyid names.');
-  refuse('unknown-key', 'The envelope is not signed by any enrolled key.');
+  const keyid = envelope.signatures[0]!.keyid;
+  if (typeof keyid !== 'string') refuse('malformed-envelope', 'The DSSE signature must carry a keyid: the sha256 hex of the enrolled key that made it.');
+  if (!/^[0-9a-f]{64}$/.test(keyid)) refuse('malformed-envelope', 'The DSSE keyid must be the sha256 hex (64 lowercase digits) of the enrolled key that made the signature.');
+  const [key] = await store.keysById([keyid]);
+  if (!key) refuse('unknown-key', 'The envelope names no enrolled key.');
+  if (!verifiesWith(envelope, key)) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
+  if (key.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
+  return key;
 }
 
 function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredicate | AuditCheckpointPredicate, key: EnrolledKey): { sequence: number } {
@@ -148,7 +165,8 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
 
   // Only now, with the signature verified, are the payload bytes parsed.
-  const statementResult = statementSchema.safeParse(strictJson(fromBase64Any(envelope.payload), 'payload', ctx.maxBytes));
+  const payload = fromBase64(envelope.payload);
+  const statementResult = statementSchema.safeParse(strictJson(payload, 'payload', ctx.maxBytes));
   if (!statementResult.success) {
     const issue = statementResult.error.issues[0];
     refuse('malformed-statement', `Not an in-toto Statement v1: ${issue ? `${issue.path.join('.') || 'statement'} ${issue.message}` : 'malformed'}.`);
@@ -172,6 +190,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
     row: {
       envelopeSha256,
       keyId: key.keyId,
+      payloadSha256: toHex(sha256(payload)),
       sequence,
       predicateType: statement.predicateType,
       envelope: new TextDecoder().decode(leafData),

@@ -28,6 +28,7 @@ import {
 } from '../src-shared/attestation-types';
 import { enrolledKeyId } from './key-id';
 import { refuse } from './refusal';
+import { openEnrollmentCheckpoint } from './witness';
 import type { EnrolledKey, ServerStore } from './server-store';
 
 export const ENROLLMENT_REQUEST_MAX_BYTES = 64 * 1024;
@@ -92,14 +93,28 @@ function keysOf(request: EnrollmentRequest, at: number): EnrolledKey[] {
 }
 
 /**
- * Records the request's keys. Idempotent for keys already enrolled the same way; a revoked key is never
- * enrolled again (revocation is final), and a log origin belongs to one device key.
+ * Records the request's keys and, for a log the witness does not know yet, the request's checkpoint as
+ * the witness's starting state. Idempotent for keys already enrolled the same way; a revoked key is never
+ * enrolled again (revocation is final), and a log origin belongs to one unrevoked device key. Re-keying:
+ * once the administrator revoked a workstation's device key (say it leaked), a request with a new device
+ * key for the same log takes the origin over; the witness keeps what it held, so the log must still
+ * extend everything already cosigned.
  */
 export async function enrollKeys(store: ServerStore, request: EnrollmentRequest, at: number): Promise<EnrolledKey[]> {
   const keys = keysOf(request, at);
-  const byOrigin = await store.keyByOrigin(request.logOrigin);
-  if (byOrigin && byOrigin.keyId !== keys[0]!.keyId) refuse('enrollment-refused', 'That log origin is already enrolled for another device key.');
+  const device = keys[0]!;
+  const checkpoint = openEnrollmentCheckpoint(request.checkpoint, request.logOrigin, device.publicKey);
   return store.transaction(async (tx) => {
+    const byOrigin = await store.keyByOrigin(request.logOrigin);
+    if (byOrigin && byOrigin.keyId !== device.keyId) {
+      const holder = await tx.keyForUpdate(byOrigin.keyId);
+      if (holder && holder.revokedAt === null) refuse('enrollment-refused', 'That log origin is enrolled for another device key; revoke that key first to re-key the workstation.');
+      if (holder && holder.workstationId !== request.workstationId) refuse('enrollment-refused', 'That log origin belonged to another workstation.');
+      await tx.releaseLogOrigin(byOrigin.keyId);
+    }
+    if (!(await tx.witnessState(request.logOrigin))) {
+      await tx.setWitnessState({ origin: request.logOrigin, size: checkpoint.size, rootHash: checkpoint.rootHash, checkpoint: request.checkpoint, updatedAt: at });
+    }
     const out: EnrolledKey[] = [];
     for (const key of keys) {
       const existing = await tx.keyForUpdate(key.keyId);

@@ -4,23 +4,34 @@
  * Every refusal answers `{error: {code, message}}` with the status of its reason (refusal.ts); unknown
  * failures answer a bare 500 and never a stack, path or key. Bodies over the limit are refused with 413 as
  * soon as the declared length or the bytes read so far exceed it; the rest is never read.
+ *
+ * Hostile clients: the request target is parsed inside the error boundary (a target like `//[` once
+ * threw outside it and killed the process), and nothing a request does may escape the handler's promise;
+ * malformed requests the HTTP parser itself rejects get a bare 400/408/413/431 and a closed socket;
+ * CONNECT and upgrades are refused; sockets are capped in total and per remote address, and a request
+ * must arrive within the configured header and request timeouts (server.json limits).
+ *
+ * Reads need a bearer token (read-tokens.ts); writes are either signed by an enrolled key
+ * (attestations, witness requests) or need the admin token.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { formatConflictBody } from '../src-shared/node/tlog-witness';
 import { utf8 } from '../src-shared/encoding';
 import { z } from 'zod';
 import { parseStrictJson } from '../src-shared/strict-json';
 import { acceptAttestation } from './attestation-intake';
 import { checkAdminAuthorization } from './admin-token';
+import { isReadTokenRole, mayRead, readAccessOf } from './read-tokens';
 import { enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest } from './enrollment';
 import { refuse, viewOf } from './refusal';
 import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverCheckpointSigner } from './server-log';
 import { createRateLimiter } from './rate-limiter';
 import { createAppendBatcher } from './append-batcher';
-import { addCheckpoint } from './witness';
+import { addCheckpoint, witnessedCheckpoints } from './witness';
 import { approvalFromServer } from './approval-bundle';
 import type { LoadedServer } from './server-config';
 import type { ServerStore } from './server-store';
@@ -104,8 +115,25 @@ function viewError(reason: 'body-too-large', message: string, limit: number): un
   }
 }
 
-function queryInt(url: URL, name: string): number {
-  const raw = url.searchParams.get(name);
+interface Target {
+  path: string;
+  query: URLSearchParams;
+}
+
+// RFC 3986 path characters; anything else in an origin-form target (RFC 9112 §3.2.1) is refused.
+const PATH_RE = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+
+/** The origin-form target, parsed without any call that can throw; null when it is not one. */
+function parseTarget(raw: string | undefined): Target | null {
+  if (raw === undefined || raw.length > 8192) return null;
+  const q = raw.indexOf('?');
+  const path = q < 0 ? raw : raw.slice(0, q);
+  if (!PATH_RE.test(path) || path.startsWith('//')) return null;
+  return { path, query: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) };
+}
+
+function queryInt(url: Target, name: string): number {
+  const raw = url.query.get(name);
   if (raw === null || !/^(0|[1-9][0-9]{0,15})$/.test(raw)) refuse('bad-request', `Query parameter ${name} must be a non-negative integer.`);
   return Number(raw);
 }
@@ -116,22 +144,34 @@ function requireAdmin(app: ServerApp, req: http.IncomingMessage): void {
   }
 }
 
+type Route = (req: http.IncomingMessage, res: http.ServerResponse, target: Target) => Promise<void>;
+
 export function createHandler(app: ServerApp): Handler {
   const { loaded, store, clock } = app;
+  const access = (req: http.IncomingMessage) =>
+    readAccessOf(req.headers.authorization, loaded.config.adminTokenSha256, async (digest) => {
+      const role = await store.readTokenRole(digest);
+      return role !== null && isReadTokenRole(role) ? role : null;
+    });
+  const requireRead = async (req: http.IncomingMessage, what: 'log' | 'witness') => {
+    const who = await access(req);
+    if (who === null) refuse('unauthorized', 'A read token is required (Authorization: Bearer <token from rwctl server token create>).');
+    if (!mayRead(who, what)) refuse('forbidden', 'This token may not read what the witness cosigned; an auditor token is required.');
+  };
   const limits = loaded.config.limits;
   const signer = serverCheckpointSigner(loaded.config.name, loaded.serverSeed);
   const limiter = createRateLimiter({ ratePerMinute: limits.ratePerMinute, burst: limits.rateBurst }, clock);
   const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes };
-  const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes };
+  const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth };
 
-  const routes: Record<string, Handler> = {
+  const routes: Record<string, Route> = {
     'POST /v1/attestations': async (req, res) => {
       const result = await acceptAttestation(intake, await readBody(req, limits.maxAttestationBytes), 'http');
       sendJson(res, result.status, result.receipt);
     },
-    'GET /v1/attestations': async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://server');
-      const match = /^sha256:([0-9a-f]{64})$/.exec(url.searchParams.get('subject') ?? '');
+    'GET /v1/attestations': async (req, res, url) => {
+      await requireRead(req, 'log');
+      const match = /^sha256:([0-9a-f]{64})$/.exec(url.query.get('subject') ?? '');
       if (!match) refuse('bad-request', 'Query parameter subject must be sha256:<64 lowercase hex digits>.');
       const found = await store.attestationsBySubject(match[1]!, limits.maxQueryResults);
       sendJson(res, 200, { attestations: found.map((a) => ({ envelope: JSON.parse(a.envelope) as unknown, receipt: a.receipt })) });
@@ -140,15 +180,22 @@ export function createHandler(app: ServerApp): Handler {
       const result = await addCheckpoint(witness, await readBody(req, limits.maxOtherBytes));
       send(res, 200, 'text/plain; charset=utf-8', result.cosignature);
     },
-    'GET /v1/checkpoint': async (_req, res) => {
+    'GET /v1/witness/checkpoints': async (req, res, url) => {
+      await requireRead(req, 'witness');
+      const origin = url.query.get('origin');
+      if (origin === null || origin.length === 0 || origin.length > 256) refuse('bad-request', 'Query parameter origin must name a log origin.');
+      sendJson(res, 200, await witnessedCheckpoints(witness, origin));
+    },
+    'GET /v1/checkpoint': async (req, res) => {
+      await requireRead(req, 'log');
       send(res, 200, 'text/plain; charset=utf-8', (await latestCheckpoint(store, signer)).checkpoint);
     },
-    'GET /v1/proofs/inclusion': async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://server');
+    'GET /v1/proofs/inclusion': async (req, res, url) => {
+      await requireRead(req, 'log');
       sendJson(res, 200, await inclusionProofAt(store, queryInt(url, 'index'), queryInt(url, 'size')));
     },
-    'GET /v1/proofs/consistency': async (req, res) => {
-      const url = new URL(req.url ?? '/', 'http://server');
+    'GET /v1/proofs/consistency': async (req, res, url) => {
+      await requireRead(req, 'log');
       sendJson(res, 200, await consistencyProofBetween(store, queryInt(url, 'from'), queryInt(url, 'to')));
     },
     'POST /v1/admin/enroll': async (req, res) => {
@@ -169,17 +216,21 @@ export function createHandler(app: ServerApp): Handler {
   const knownPaths = new Set(Object.keys(routes).map((r) => r.split(' ')[1]));
 
   return async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://server').pathname;
-    const route = routes[`${req.method} ${path}`];
+    let path = '(malformed target)';
     try {
+      const target = parseTarget(req.url);
+      if (target === null) refuse('bad-request', 'The request target must be a path (origin-form) of URL characters.');
+      path = target.path;
+      const route = routes[`${req.method} ${path}`];
       if (!route) {
         if (knownPaths.has(path)) refuse('method-not-allowed', `${req.method} is not allowed on ${path}.`);
         refuse('not-found', 'No such endpoint.');
       }
-      await route(req, res);
+      await route(req, res, target);
     } catch (error) {
       const view = viewOf(error);
-      app.log?.(`${req.method} ${path} -> ${view.status} ${view.reason}${view.status === 500 ? ` (${error instanceof Error ? error.name : 'unknown'})` : ''}`);
+      // The log line carries the path only when it parsed (never raw attacker bytes into the log).
+      app.log?.(`${String(req.method).slice(0, 16)} ${path} -> ${view.status} ${view.reason}${view.status === 500 ? ` (${error instanceof Error ? error.name : 'unknown'})` : ''}`);
       if (res.headersSent) {
         res.destroy();
         return;
@@ -219,18 +270,74 @@ export function parseListen(value: string): { host: string; port: number } {
   return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
 }
 
+const BARE_ANSWERS: Record<number, string> = { 400: 'Bad Request', 405: 'Method Not Allowed', 408: 'Request Timeout', 413: 'Content Too Large', 431: 'Request Header Fields Too Large' };
+
+/** A minimal answer written straight to a socket the HTTP parser gave up on (no request object exists). */
+function bareAnswer(socket: Duplex, status: number): void {
+  if (!socket.writable || socket.destroyed) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`HTTP/1.1 ${status} ${BARE_ANSWERS[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+}
+
+function clientErrorStatus(error: Error & { code?: string }): number {
+  switch (error.code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return 431;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 408;
+    default:
+      return 400;
+  }
+}
+
 export async function listen(app: ServerApp, options: ListenOptions): Promise<RunningServer> {
   const handler = createHandler(app);
+  const limits = app.loaded.config.limits;
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    void handler(req, res);
+    // The handler answers every error itself; this catch is the last line so that nothing a request
+    // does can become an unhandled rejection, which would end the process.
+    handler(req, res).catch(() => res.destroy());
+  };
+  const serverOptions: http.ServerOptions = {
+    // Slow-loris and idle sockets must not pin the server: headers, then the whole request, must arrive
+    // in time. Node checks these deadlines every connectionsCheckingInterval (30 s by default, which
+    // would let a trickling client hold a socket for three times the limit).
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    connectionsCheckingInterval: 500,
+    keepAliveTimeout: 5_000,
+    maxHeaderSize: 16 * 1024,
   };
   const server = options.tls
-    ? https.createServer({ cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, onRequest)
-    : http.createServer(onRequest);
-  // Slow-loris and idle sockets must not pin the server.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+    ? https.createServer({ ...serverOptions, cert: readFileSync(options.tls.cert), key: readFileSync(options.tls.key) }, onRequest)
+    : http.createServer(serverOptions, onRequest);
+  server.maxConnections = limits.maxConnections;
+  server.maxRequestsPerSocket = 1000;
+  const perAddress = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const open = (perAddress.get(address) ?? 0) + 1;
+    perAddress.set(address, open);
+    socket.once('close', () => {
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
+    // One host must not hold every slot; its extra sockets are closed before a byte is read.
+    if (open > limits.maxConnectionsPerAddress) socket.destroy();
+  });
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => {
+    if (error.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    bareAnswer(socket, clientErrorStatus(error));
+  });
+  // A tunnel or protocol switch is nothing this server offers.
+  server.on('connect', (_req: http.IncomingMessage, socket: Duplex) => bareAnswer(socket, 405));
+  server.on('upgrade', (_req: http.IncomingMessage, socket: Duplex) => bareAnswer(socket, 400));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

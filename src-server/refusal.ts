@@ -21,8 +21,10 @@ export const REFUSAL_REASONS = {
   'invalid-predicate': { status: 422, code: 'INVALID_INPUT' },
   'wrong-signer': { status: 403, code: 'DENIED' },
   'stale-sequence': { status: 409, code: 'REPLAYED' },
+  'sequence-gap': { status: 409, code: 'CONFLICT' },
   'rate-limited': { status: 429, code: 'RATE_LIMITED' },
   unauthorized: { status: 401, code: 'AUTH_FAILED' },
+  forbidden: { status: 403, code: 'DENIED' },
   'enrollment-refused': { status: 409, code: 'CONFLICT' },
   'not-found': { status: 404, code: 'NOT_FOUND' },
   'method-not-allowed': { status: 405, code: 'USAGE' },
@@ -31,6 +33,9 @@ export const REFUSAL_REASONS = {
   'checkpoint-signature': { status: 403, code: 'SIGNATURE_INVALID' },
   'witness-conflict': { status: 409, code: 'CONFLICT' },
   'bad-proof': { status: 422, code: 'LOG_DAMAGED' },
+  'implausible-size': { status: 422, code: 'INVALID_INPUT' },
+  'witness-uninitialised': { status: 409, code: 'CONFLICT' },
+  'too-many-connections': { status: 503, code: 'RATE_LIMITED' },
   internal: { status: 500, code: 'INTERNAL' },
 } as const satisfies Record<string, { status: number; code: ErrorCode }>;
 

@@ -38,9 +38,26 @@ export const serverLimitsSchema = z
     rateBurst: z.number().int().min(1).max(10_000_000),
     /** GET /v1/attestations?subject= answers at most this many. */
     maxQueryResults: z.number().int().min(1).max(10_000),
+    /**
+     * A client that trickles its headers or body holds a socket: the whole request must arrive within
+     * requestTimeoutMs, its headers within headersTimeoutMs (Node closes the socket with 408).
+     * Defaults are filled in for server.json files written before these limits existed.
+     */
+    headersTimeoutMs: z.number().int().min(500).max(10_000).default(10_000),
+    requestTimeoutMs: z.number().int().min(500).max(15_000).default(15_000),
+    /** Open sockets in all, and from one remote address (one host must not take every slot). */
+    maxConnections: z.number().int().min(1).max(100_000).default(1024),
+    maxConnectionsPerAddress: z.number().int().min(1).max(100_000).default(64),
+    /**
+     * The most leaves one witnessed checkpoint may add to the size the witness holds. A device key holder
+     * can make a consistency "proof" for any size (the proof's hashes are theirs to choose); a jump to an
+     * absurd size would leave the genuine log unable ever to prove consistency again.
+     */
+    maxCheckpointGrowth: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).default(10_000_000),
   })
-  .strict();
-export type ServerLimits = z.infer<typeof serverLimitsSchema>;
+  .strict()
+  .refine((l) => l.headersTimeoutMs <= l.requestTimeoutMs, { message: 'headersTimeoutMs must not exceed requestTimeoutMs' });
+export type ServerLimits = z.output<typeof serverLimitsSchema>;
 
 export const DEFAULT_LIMITS: ServerLimits = {
   maxAttestationBytes: ATTESTATION_MAX_BYTES,
@@ -48,6 +65,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
   ratePerMinute: 120,
   rateBurst: 60,
   maxQueryResults: 100,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 15_000,
+  maxConnections: 1024,
+  maxConnectionsPerAddress: 64,
+  maxCheckpointGrowth: 10_000_000,
 };
 
 export const serverConfigSchema = z

@@ -35,6 +35,11 @@ export interface EnrolledKey {
 export interface NewAttestation {
   envelopeSha256: string;
   keyId: string;
+  /**
+   * sha256 hex of the signed payload bytes. (keyId, payloadSha256) is the replay key: however a relay
+   * re-encodes an envelope, the same signer and payload are the same attestation.
+   */
+  payloadSha256: string;
   sequence: number;
   predicateType: string;
   /** The canonical envelope JSON (the log leaf's data). */
@@ -84,6 +89,10 @@ CREATE TABLE IF NOT EXISTS attestation_subjects(
   sha256 TEXT NOT NULL, envelope_sha256 TEXT NOT NULL REFERENCES attestations(envelope_sha256), PRIMARY KEY(sha256, envelope_sha256));
 CREATE TABLE IF NOT EXISTS log_nodes(level INTEGER NOT NULL, idx BIGINT NOT NULL, hash ${bytes} NOT NULL, PRIMARY KEY(level, idx));
 CREATE TABLE IF NOT EXISTS log_head(id INTEGER PRIMARY KEY, size BIGINT NOT NULL, compact_range TEXT NOT NULL, checkpoint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS attestation_replay(
+  key_id TEXT NOT NULL, payload_sha256 TEXT NOT NULL, envelope_sha256 TEXT NOT NULL REFERENCES attestations(envelope_sha256), PRIMARY KEY(key_id, payload_sha256));
+CREATE TABLE IF NOT EXISTS read_tokens(
+  token_sha256 TEXT PRIMARY KEY, role TEXT NOT NULL, created_at BIGINT NOT NULL, revoked_at BIGINT);
 CREATE TABLE IF NOT EXISTS witness_state(
   origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root_hash ${bytes} NOT NULL, checkpoint TEXT NOT NULL, updated_at BIGINT NOT NULL);
 INSERT INTO log_head(id, size, compact_range, checkpoint) VALUES (1, 0, '{"size":0,"hashes":[]}', '') ON CONFLICT DO NOTHING;
@@ -128,6 +137,16 @@ async function fetchNodes(conn: SqlConn, keys: readonly NodeKey[]): Promise<Map<
   return out;
 }
 
+async function witnessStateOf(conn: SqlConn, origin: string): Promise<WitnessState | null> {
+  const rows = await conn.all('SELECT origin, size, root_hash, checkpoint, updated_at FROM witness_state WHERE origin = ?', [origin]);
+  const row = rows[0];
+  return row ? { origin: asString(row.origin), size: asNumber(row.size), rootHash: asBytes(row.root_hash), checkpoint: asString(row.checkpoint), updatedAt: asNumber(row.updated_at) } : null;
+}
+
+export function replayKey(keyId: string, payloadSha256: string): string {
+  return `${keyId}:${payloadSha256}`;
+}
+
 export function nodeId(level: number, index: number): string {
   return `${level}:${index}`;
 }
@@ -137,6 +156,8 @@ export interface StoreTx {
   findReceipt(envelopeSha256: string): Promise<Receipt | null>;
   /** The receipts of those envelopes already stored, by envelope digest (one query for a whole batch). */
   findReceipts(envelopeSha256s: readonly string[]): Promise<Map<string, Receipt>>;
+  /** Receipts by replay key (`${keyId}:${payloadSha256}`), for the pairs already stored. */
+  findReplays(keys: readonly { keyId: string; payloadSha256: string }[]): Promise<Map<string, Receipt>>;
   /** The key row, locked until commit (its sequence is about to change). */
   keyForUpdate(keyId: string): Promise<EnrolledKey | null>;
   /** Several key rows, locked until commit, by key id. */
@@ -153,6 +174,9 @@ export interface StoreTx {
   setLastSequence(keyId: string, sequence: number): Promise<void>;
   insertKey(key: EnrolledKey): Promise<void>;
   revokeKey(keyId: string, at: number): Promise<void>;
+  /** A revoked device key gives up its log origin, so a re-enrolled key can take the log over. */
+  releaseLogOrigin(keyId: string): Promise<void>;
+  insertReadToken(tokenSha256: string, role: string, at: number): Promise<void>;
   witnessState(origin: string): Promise<WitnessState | null>;
   setWitnessState(state: WitnessState): Promise<void>;
 }
@@ -163,6 +187,9 @@ export interface ServerStore {
   /** Every enrolled key, revoked or not (the fallback when no keyid hint names one; bounded by the admin). */
   allKeys(): Promise<EnrolledKey[]>;
   keyByOrigin(origin: string): Promise<EnrolledKey | null>;
+  /** The role of an unrevoked read token, by the SHA-256 hex of the token. */
+  readTokenRole(tokenSha256: string): Promise<string | null>;
+  witnessState(origin: string): Promise<WitnessState | null>;
   findReceipt(envelopeSha256: string): Promise<Receipt | null>;
   attestationsBySubject(sha256Hex: string, limit: number): Promise<{ envelope: string; receipt: Receipt }[]>;
   head(): Promise<LogHead>;
@@ -185,6 +212,19 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
         const chunk = unique.slice(i, i + 500);
         const rows = await conn.all(`SELECT envelope_sha256, receipt FROM attestations WHERE envelope_sha256 IN (${chunk.map(() => '?').join(', ')})`, chunk);
         for (const row of rows) out.set(asString(row.envelope_sha256), parseReceipt(asString(row.receipt)));
+      }
+      return out;
+    },
+    async findReplays(keys) {
+      const out = new Map<string, Receipt>();
+      const unique = [...new Map(keys.map((k) => [replayKey(k.keyId, k.payloadSha256), k])).values()];
+      for (let i = 0; i < unique.length; i += 250) {
+        const chunk = unique.slice(i, i + 250);
+        const rows = await conn.all(
+          `SELECT r.key_id, r.payload_sha256, a.receipt FROM attestation_replay r JOIN attestations a ON a.envelope_sha256 = r.envelope_sha256 WHERE ${chunk.map(() => '(r.key_id = ? AND r.payload_sha256 = ?)').join(' OR ')}`,
+          chunk.flatMap((k) => [k.keyId, k.payloadSha256]),
+        );
+        for (const row of rows) out.set(replayKey(asString(row.key_id), asString(row.payload_sha256)), parseReceipt(asString(row.receipt)));
       }
       return out;
     },
@@ -227,6 +267,7 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
       if (subjects.length > 0) {
         await conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${subjects.map(() => '(?, ?)').join(', ')}`, subjects.flatMap((s) => [s, row.envelopeSha256]));
       }
+      await conn.run('INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES (?, ?, ?)', [row.keyId, row.payloadSha256, row.envelopeSha256]);
     },
     async insertAttestations(items) {
       // 9 parameters per row: 100 rows stay far below both engines' limits on bound parameters.
@@ -235,6 +276,13 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
         await conn.run(
           `INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
           chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, canonicalize(receipt), row.receivedAt, row.source]),
+        );
+      }
+      for (let i = 0; i < items.length; i += 300) {
+        const chunk = items.slice(i, i + 300);
+        await conn.run(
+          `INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
+          chunk.flatMap(({ row }) => [row.keyId, row.payloadSha256, row.envelopeSha256]),
         );
       }
       const subjects = items.flatMap(({ row }) => [...new Set(row.subjects)].map((s) => [s, row.envelopeSha256] as const));
@@ -262,13 +310,13 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
     async revokeKey(keyId, at) {
       await conn.run('UPDATE enrolled_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL', [at, keyId]);
     },
-    async witnessState(origin) {
-      const rows = await conn.all('SELECT origin, size, root_hash, checkpoint, updated_at FROM witness_state WHERE origin = ?', [origin]);
-      const row = rows[0];
-      return row
-        ? { origin: asString(row.origin), size: asNumber(row.size), rootHash: asBytes(row.root_hash), checkpoint: asString(row.checkpoint), updatedAt: asNumber(row.updated_at) }
-        : null;
+    async releaseLogOrigin(keyId) {
+      await conn.run('UPDATE enrolled_keys SET log_origin = NULL WHERE key_id = ? AND revoked_at IS NOT NULL', [keyId]);
     },
+    async insertReadToken(tokenSha256, role, at) {
+      await conn.run('INSERT INTO read_tokens(token_sha256, role, created_at, revoked_at) VALUES (?, ?, ?, NULL)', [tokenSha256, role, at]);
+    },
+    witnessState: (origin) => witnessStateOf(conn, origin),
     async setWitnessState(state) {
       await conn.run(
         'INSERT INTO witness_state(origin, size, root_hash, checkpoint, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root_hash = excluded.root_hash, checkpoint = excluded.checkpoint, updated_at = excluded.updated_at',
@@ -296,6 +344,11 @@ export async function createServerStore(driver: SqlDriver): Promise<ServerStore>
       const rows = await reader.all(`SELECT ${KEY_COLUMNS} FROM enrolled_keys WHERE log_origin = ?`, [origin]);
       return rows[0] ? keyFromRow(rows[0]) : null;
     },
+    async readTokenRole(tokenSha256) {
+      const rows = await reader.all('SELECT role FROM read_tokens WHERE token_sha256 = ? AND revoked_at IS NULL', [tokenSha256]);
+      return rows[0] ? asString(rows[0].role) : null;
+    },
+    witnessState: (origin) => witnessStateOf(reader, origin),
     async findReceipt(envelopeSha256) {
       const rows = await reader.all('SELECT receipt FROM attestations WHERE envelope_sha256 = ?', [envelopeSha256]);
       return rows[0] ? parseReceipt(asString(rows[0].receipt)) : null;

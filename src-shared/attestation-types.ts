@@ -150,6 +150,11 @@ export const enrollmentRequestSchema = z
     logOrigin: shortText,
     reviewerPublicKeys: z.array(z.object({ reviewerId: shortText, publicKey: ed25519KeyBase64Schema }).strict()).max(100),
     requestedAt: utcMs,
+    /**
+     * The access log's checkpoint when the request was made (C2SP signed note by the device key). The
+     * witness starts from it, so it never cosigns a first checkpoint it has no reason to believe.
+     */
+    checkpoint: z.string().min(1).max(8 * 1024),
   })
   .strict();
 export type EnrollmentRequest = z.infer<typeof enrollmentRequestSchema>;

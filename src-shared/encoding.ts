@@ -46,6 +46,17 @@ export function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * Standard alphabet, padded, and the one encoding of its bytes: unused trailing bits must be zero, so
+ * "QR==" (which decodes like "QQ==") is refused. Where an encoding is a replay or identity key, a second
+ * spelling of the same bytes must not pass for a different value.
+ */
+export function fromBase64Canonical(text: string): Uint8Array {
+  const bytes = fromBase64(text);
+  if (toBase64(bytes) !== text) throw new RwError('INVALID_INPUT', 'Not canonical base64.');
+  return bytes;
+}
+
 export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }

@@ -17,9 +17,13 @@ import { openPackageSource, planPackage, streamVerified, type PlannedFile } from
 import { packageRefused } from './package-refusal';
 import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
+import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { indexImportedTable } from './table-rows';
+import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
+import { indexCaseArtifacts } from '../search/index-artifacts';
+import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
 
 /** Artifact content is stored in chunks of this size (the last one shorter). */
@@ -28,21 +32,25 @@ export const CHUNK_BYTES = ARTIFACT_CHUNK_SIZE;
 export interface ImportProgress {
   bytesDone: number;
   bytesTotal: number;
-  /** The entry being stored. */
+  /** The entry being stored (empty while indexing). */
   entry: string;
+  /** Storing every file, then indexing the case's text for search (bytes counted again from 0). */
+  phase: 'storing' | 'indexing';
 }
 
 export interface ImportOptions {
   /** An open, keyed content.db with the cases/artifacts/artifact_chunks tables. */
   contentDb: Database;
-  /** A package folder or .zip file. */
-  source: string;
+  /** A package folder or .zip file, or a .zip's bytes (the preview's file input). */
+  source: string | ZipBytes;
   trustedKeys: readonly PublicKey[];
   limits?: Partial<PackageLimits>;
   /** UTC milliseconds. */
   clock: () => number;
   random?: (length: number) => Uint8Array;
   onProgress?: (progress: ImportProgress) => void;
+  /** How artifacts become search units; the built-in formats when absent (search/artifact-indexers.ts). */
+  indexers?: readonly ArtifactIndexer[];
 }
 
 export interface ImportResult {
@@ -51,6 +59,12 @@ export interface ImportResult {
   totalBytes: number;
   packageDigest: string;
   submitterKey: string;
+  /** From the signed submission.json, for the messages that say what was imported. */
+  model: string;
+  developer: string;
+  version: string;
+  /** The case this one is a new version of (same model and developer), or null for a first version. */
+  previous: CaseRef | null;
 }
 
 /** How a submitter key is named in the case row: SHA-256 of its DER SubjectPublicKeyInfo. */
@@ -170,8 +184,10 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     const caseId = newId('case-', random);
     const packageDigest = `sha256:${rootDigestOf(plan.manifest.resources)}`;
     const submitterKey = submitterKeyId(plan.manifest.signerKey);
+    // The same signed package twice is refused before any content is read (and again under the write lock).
+    refuseDuplicate(db, packageDigest);
     let bytesDone = 0;
-    const progress = (entry: string) => options.onProgress?.({ bytesDone, bytesTotal: plan.totalBytes, entry });
+    const progress = (entry: string) => options.onProgress?.({ bytesDone, bytesTotal: plan.totalBytes, entry, phase: 'storing' });
 
     // IMMEDIATE: take the write lock now, so a concurrent writer fails here rather than mid-import.
     // The transaction belongs to this connection: an import already running on it refuses a second one.
@@ -181,6 +197,7 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
       throw new RwError('CONFLICT', 'Another import or write is in progress; try again when it has finished.');
     }
     inTransaction = true;
+    refuseDuplicate(db, packageDigest);
     statements.insertCase.run({
       id: caseId,
       model: submission.model,
@@ -219,9 +236,26 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
       await indexImportedTable(db, writer.summary(), options.clock());
       progress(file.name);
     }
+    // Indexed in the same transaction: the case is searchable exactly when it exists.
+    await indexCaseArtifacts(db, caseId, {
+      indexers: options.indexers ?? createIndexers(),
+      clock: options.clock,
+      onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
+    });
+    const previous = previousVersion(db, caseId);
     db.exec('COMMIT');
     inTransaction = false;
-    return { caseId, artifactCount: plan.files.length, totalBytes: plan.totalBytes, packageDigest, submitterKey };
+    return {
+      caseId,
+      artifactCount: plan.files.length,
+      totalBytes: plan.totalBytes,
+      packageDigest,
+      submitterKey,
+      model: submission.model,
+      developer: submission.developer,
+      version: submission.version,
+      previous,
+    };
   } catch (error) {
     if (inTransaction) {
       try {

@@ -11,8 +11,8 @@ export const IMPORT_PROGRESS_INTERVAL_MS = 100;
 
 export interface ImportProgressReporter {
   start(): void;
-  /** The importer's onProgress: bytes verified and stored so far, of the package total. */
-  progress(update: { bytesDone: number; bytesTotal: number }): void;
+  /** The importer's onProgress: bytes verified and stored (then indexed) so far, of the package total. */
+  progress(update: { bytesDone: number; bytesTotal: number; phase?: 'storing' | 'indexing' }): void;
   done(bytesTotal: number): void;
   failed(): void;
 }
@@ -24,6 +24,7 @@ export function createImportProgressReporter(
 ): ImportProgressReporter {
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let latest = { bytesDone: 0, bytesTotal: 0 };
+  let phase: 'storing' | 'indexing' = 'storing';
   let finished = false;
 
   const emit = (event: ImportProgressEvent) => {
@@ -35,9 +36,12 @@ export function createImportProgressReporter(
 
   return {
     start: () => emit({ bytesDone: 0, bytesTotal: 0, phase: 'verifying' }),
-    progress({ bytesDone, bytesTotal }) {
+    progress({ bytesDone, bytesTotal, phase: next = 'storing' }) {
       latest = { bytesDone, bytesTotal };
-      if (monotonic() - lastSentAt >= intervalMs) emit({ ...latest, phase: 'storing' });
+      // The first indexing event goes out at once, so the window says what the wait is for.
+      const changed = next !== phase;
+      phase = next;
+      if (changed || monotonic() - lastSentAt >= intervalMs) emit({ ...latest, phase });
     },
     done: (bytesTotal) => emit({ bytesDone: bytesTotal, bytesTotal, phase: 'done' }),
     failed: () => emit({ ...latest, phase: 'failed' }),

@@ -13,7 +13,7 @@ import { MAX_SIGNATURE_BYTES, SIGNATURE_FILE, verifySignatureBundle, type Signed
 import { packageRefused } from './package-refusal';
 import { resolveLimits, type PackageLimits } from './package-limits';
 import type { PackageEntry, PackageSource } from './package-source';
-import { openZipSource } from './zip-source';
+import { openZipSource, type ZipBytes } from './zip-source';
 
 export interface PlannedFile extends PackageEntry {
   /** Signed lower-case hex SHA-256. */
@@ -28,8 +28,9 @@ export interface PackagePlan {
 }
 
 /** A folder or a .zip file (decided by what is on disk, not by the name). */
-export async function openPackageSource(source: string, partialLimits?: Partial<PackageLimits>): Promise<PackageSource> {
+export async function openPackageSource(source: string | ZipBytes, partialLimits?: Partial<PackageLimits>): Promise<PackageSource> {
   const limits = resolveLimits(partialLimits);
+  if (typeof source !== 'string') return openZipSource(source, limits);
   let stat: fs.Stats;
   try {
     stat = fs.statSync(source);

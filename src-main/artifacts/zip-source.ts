@@ -42,12 +42,25 @@ function malformedFrom(error: unknown, entry: string): never {
   throw packageRefused(entry, 'malformed-archive');
 }
 
-function openZip(file: string): Promise<yauzl.ZipFile> {
+/**
+ * A .zip the user handed over as bytes (the browser preview's file input): read from memory with the
+ * same checks as a file, so a package chosen there is judged exactly like one named on disk.
+ */
+export interface ZipBytes {
+  bytes: Uint8Array;
+  /** The file's base name, for messages only. */
+  label: string;
+}
+
+function openZip(file: string | ZipBytes): Promise<yauzl.ZipFile> {
+  const options = { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false } as const;
   return new Promise((resolve, reject) => {
-    yauzl.open(file, { lazyEntries: true, autoClose: false, decodeStrings: false, validateEntrySizes: true, strictFileNames: false }, (error, zip) => {
+    const done = (error: Error | null, zip?: yauzl.ZipFile) => {
       if (error || !zip) reject(error ?? new Error('no zip'));
       else resolve(zip);
-    });
+    };
+    if (typeof file === 'string') yauzl.open(file, options, done);
+    else yauzl.fromBuffer(Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength), options, done);
   });
 }
 
@@ -74,7 +87,7 @@ function readCentralDirectory(zip: yauzl.ZipFile, maxEntries: number): Promise<y
   });
 }
 
-export async function openZipSource(file: string, limits: PackageLimits): Promise<PackageSource> {
+export async function openZipSource(file: string | ZipBytes, limits: PackageLimits): Promise<PackageSource> {
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(file);
@@ -93,7 +106,7 @@ export async function openZipSource(file: string, limits: PackageLimits): Promis
   const byName = new Map(items.map((item) => [item.name, item]));
 
   const source: PackageSource = {
-    label: path.basename(file),
+    label: typeof file === 'string' ? path.basename(file) : path.basename(file.label),
 
     async readSignature(maxBytes) {
       const item = byName.get(SIGNATURE_FILE);

@@ -9,7 +9,7 @@ import { randomBytes } from '../../src-shared/node/crypto';
 import { fromUtf8, toHex } from '../../src-shared/encoding';
 import type { attestChannels } from '../../src-shared/ipc/channels-attest';
 import type { Policy } from '../../src-shared/policy';
-import type { LogTarget } from '../audit/audit-hook';
+import type { SessionLogTarget } from '../audit/app-access-log';
 import type { Handlers } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
@@ -30,7 +30,7 @@ export interface AttestHandlerDeps {
   policy(): Policy;
   clock(): number;
   /** The signed-in session's access log (the app's own, see audit/app-access-log.ts). */
-  sessionLog(): LogTarget;
+  sessionLog(): SessionLogTarget;
   /** Main-chosen folder for media bundles; default `exports` in the vault folder. */
   exportDir?: string;
   fetch?: FetchFn;

@@ -50,7 +50,14 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** The DSSE-signed request (device key signs) an administrator takes to the central office. */
 export function createEnrollmentRequest(
   audit: Database,
-  input: { workstationId: string; logOrigin: string; reviewers: readonly { reviewerId: string; publicKey: Uint8Array }[]; clock(): number },
+  input: {
+    workstationId: string;
+    logOrigin: string;
+    reviewers: readonly { reviewerId: string; publicKey: Uint8Array }[];
+    /** The access log's device-signed checkpoint now: the witness starts from it (no first checkpoint out of nowhere). */
+    checkpoint: string;
+    clock(): number;
+  },
 ): DsseEnvelope {
   const device = readDeviceSigningKey(audit);
   try {
@@ -62,6 +69,7 @@ export function createEnrollmentRequest(
         logOrigin: input.logOrigin,
         reviewerPublicKeys: input.reviewers.map((r) => ({ reviewerId: r.reviewerId, publicKey: toBase64(r.publicKey) })),
         requestedAt: input.clock(),
+        checkpoint: input.checkpoint,
       },
       'enrollment request',
     );

@@ -83,7 +83,8 @@ export async function queueCheckpoint(audit: Database, log: AccessLogPort, keys:
     .at(-1);
   let plan = { note, size: checkpoint.size };
   if (inFlight) plan = { note: inFlight.checkpoint, size: inFlight.size };
-  else admitToOutbox(audit, signCheckpointStatement(audit, log.origin(), note).envelope, keys, clock);
+  // Sequence taken and Statement queued together (the server wants each key's previous + 1, no gaps).
+  else audit.transaction(() => admitToOutbox(audit, signCheckpointStatement(audit, log.origin(), note).envelope, keys, clock))();
   const proof = oldSize > 0 && oldSize < plan.size ? await log.consistencyProof(oldSize, plan.size) : [];
   return { ...plan, oldSize: Math.min(oldSize, plan.size), proof };
 }

@@ -196,16 +196,21 @@ export async function signReviewAttestation(deps: ReviewDeps, input: ReviewInput
       outcome: 'success',
       detail: { verdict: input.verdict, predicateType: REVIEW_OUTCOME_PREDICATE_TYPE },
     });
-    const statement = buildReviewStatement(facts, input, {
-      reviewerId: deps.vault.user,
-      reviewerPublicKey: publicKey,
-      policyDigest: policyDigest(deps.policy),
-      accessLogIndex,
-      sequence: allocateSequence(deps.vault.audit, publicKey),
-    });
-    const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementPayload(statement), [{ keyid: publicKeyId(publicKey), sign: (message) => ed25519Sign(key.privateKey, message) }]);
-    const item = admitToOutbox(deps.vault.audit, envelope, readOwnKeys(deps.vault.audit, content), deps.clock);
-    return { envelope, statement, item };
+    // The sequence number is taken in the same transaction that queues the envelope: the server takes
+    // each key's sequence only as the previous + 1, so a number spent on a Statement that never reached
+    // the outbox would block every later one.
+    return deps.vault.audit.transaction(() => {
+      const statement = buildReviewStatement(facts, input, {
+        reviewerId: deps.vault.user,
+        reviewerPublicKey: publicKey,
+        policyDigest: policyDigest(deps.policy),
+        accessLogIndex,
+        sequence: allocateSequence(deps.vault.audit, publicKey),
+      });
+      const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementPayload(statement), [{ keyid: publicKeyId(publicKey), sign: (message) => ed25519Sign(key.privateKey, message) }]);
+      const item = admitToOutbox(deps.vault.audit, envelope, readOwnKeys(deps.vault.audit, content), deps.clock);
+      return { envelope, statement, item };
+    })();
   } finally {
     zeroize(key.privateKey);
   }

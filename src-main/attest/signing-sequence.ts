@@ -1,7 +1,8 @@
 /**
- * Per-key sequence numbers for outgoing Statements (attestation-types `sequence`): strictly increasing
- * per signing key, so the server can refuse a stale one (replay of an older, superseded attestation).
- * Gaps are harmless (a signing that fails after allocation just skips a number); reuse never happens.
+ * Per-key sequence numbers for outgoing Statements (attestation-types `sequence`): previous + 1 per
+ * signing key, so the server can refuse a stale one (replay of an older, superseded attestation) and a
+ * jump (one signature locking the key out with 2^53 - 1). The server refuses gaps, so callers allocate
+ * inside the transaction that queues the Statement: a signing that fails rolls its number back.
  */
 import type { Database } from '@signalapp/sqlcipher';
 

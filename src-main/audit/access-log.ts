@@ -32,6 +32,8 @@ export interface AccessLogEntry {
   object?: { kind: string; id: string; name?: string | null; digest?: string | null } | null;
   outcome: LeafOutcome;
   detail?: LeafDetail;
+  /** When the event happened, if earlier than the append (a pre-sign-in journal record keeps its own times). */
+  at?: { ts: number; mono: number };
 }
 
 export interface StoredCheckpoint {
@@ -168,7 +170,7 @@ export class AccessLog {
       v: LEAF_VERSION,
       seq: state.size,
       ts,
-      mono: Math.max(0, Math.round(this.#options.monotonic())),
+      mono: Math.max(0, Math.round(entry.at ? entry.at.mono : this.#options.monotonic())),
       device: this.workstationId,
       app: this.#options.app,
       actor: { user: entry.actor.user, role: entry.actor.role },
@@ -220,18 +222,18 @@ export class AccessLog {
    * Append several leaves in one transaction (one fsync): for bulk writers such as an import's per-file
    * events. The checkpoint policy is applied after each leaf as for single appends.
    */
-  appendMany(entries: readonly AccessLogEntry[]): AppendResult[] {
+  appendMany(entries: readonly AccessLogEntry[], alsoInTransaction?: () => void): AppendResult[] {
     if (!this.#seed) throw new RwError('VAULT_LOCKED', 'The access log is closed.');
     const policy = this.#options.checkpointPolicy ?? DEFAULT_CHECKPOINT_POLICY;
     return this.#immediate(() => {
       let state = this.#readState();
       const results: AppendResult[] = [];
       for (const entry of entries) {
-        const ts = this.#options.clock();
+        const ts = entry.at ? entry.at.ts : this.#options.clock();
         if (state.size > 0 && ts < state.lastTs) {
           state = this.#insertLeaf(
             state,
-            { actor: { user: null, role: 'system' }, event: 'clock.jump', outcome: 'success', detail: { from: state.lastTs, to: ts, driftMs: ts - state.lastTs, source: 'order' } },
+            { actor: { user: null, role: 'system' }, event: 'clock.jump', outcome: 'success', detail: { from: state.lastTs, to: ts, driftMs: ts - state.lastTs, source: entry.at ? 'journal' : 'order' } },
             ts,
           ).state;
         }
@@ -243,6 +245,7 @@ export class AccessLog {
         results.push({ seq: state.size - 1, leafHash: inserted.hash, checkpoint });
       }
       this.#writeState(state);
+      alsoInTransaction?.();
       return results;
     });
   }

@@ -2,13 +2,16 @@
  * The events the app logs outside the router (DESIGN §5): app start/stop, unlock and lock, what is in
  * view in an artifact and for how long, searches, record changes, copy/print/export attempts and their
  * decisions, attestation signing, sync and export, policy changes and clock jumps. Each helper only
- * shapes a leaf; the caller's AccessLog (or the device slot's, before sign-in) writes it.
+ * shapes a leaf; the caller's AccessLog (or, before sign-in, the pre-sign-in journal) writes it.
  */
-import type { AccessLog, AccessLogEntry, AppendResult } from './access-log';
+import type { AccessLogEntry, AppendResult } from './access-log';
 import type { ClockJump } from './clock-jump';
 import type { LeafOutcome, LeafRole } from './log-leaf';
-import { openDeviceAudit, type UnlockDeps } from '../vault/vault';
-import { openAccessLog, type AccessLogOptions } from './access-log';
+
+/** What takes a leaf: the open AccessLog, or the pre-sign-in journal (which seals it for later). */
+export interface LeafSink {
+  append(entry: AccessLogEntry): AppendResult;
+}
 
 export interface LogActor {
   user: string | null;
@@ -22,20 +25,20 @@ function entry(actor: LogActor, event: string, outcome: LeafOutcome, object: Acc
   return { actor: { user: actor.user, role: actor.role }, session: actor.session, event, object, outcome, detail };
 }
 
-export function logAppStart(log: AccessLog, version: string): AppendResult {
+export function logAppStart(log: LeafSink, version: string): AppendResult {
   return log.append(entry(SYSTEM_ACTOR, 'app.start', 'success', null, { version }));
 }
 
-export function logAppStop(log: AccessLog, reason: string): AppendResult {
+export function logAppStop(log: LeafSink, reason: string): AppendResult {
   return log.append(entry(SYSTEM_ACTOR, 'app.stop', 'success', null, { reason }));
 }
 
-export function logUnlock(log: AccessLog, user: string, ok: boolean, detail: { role?: LeafRole; session?: string | null; error?: string } = {}): AppendResult {
+export function logUnlock(log: LeafSink, user: string, ok: boolean, detail: { role?: LeafRole; session?: string | null; error?: string } = {}): AppendResult {
   const actor: LogActor = { user, role: ok ? (detail.role ?? 'reviewer') : 'anonymous', session: detail.session ?? null };
   return log.append(entry(actor, 'unlock', ok ? 'success' : 'failure', null, detail.error ? { error: detail.error } : {}));
 }
 
-export function logLock(log: AccessLog, actor: LogActor, reason: 'manual' | 'idle' | 'os' | 'shutdown'): AppendResult {
+export function logLock(log: LeafSink, actor: LogActor, reason: 'manual' | 'idle' | 'os' | 'shutdown'): AppendResult {
   return log.append(entry(actor, 'lock', 'success', null, { reason }));
 }
 
@@ -50,7 +53,7 @@ export interface ArtifactViewEvent {
 }
 
 /** artifact.view: open, what is in view (page/region), close with the dwell time. */
-export function logArtifactView(log: AccessLog, actor: LogActor, view: ArtifactViewEvent): AppendResult {
+export function logArtifactView(log: LeafSink, actor: LogActor, view: ArtifactViewEvent): AppendResult {
   const detail: AccessLogEntry['detail'] = { action: view.action };
   if (view.page !== undefined) detail['page'] = view.page;
   if (view.region !== undefined) detail['region'] = view.region;
@@ -58,12 +61,12 @@ export function logArtifactView(log: AccessLog, actor: LogActor, view: ArtifactV
   return log.append(entry(actor, 'artifact.view', 'success', { kind: 'artifact', id: view.artifactId, name: view.name ?? null, digest: view.digest ?? null }, detail));
 }
 
-export function logSearch(log: AccessLog, actor: LogActor, search: { caseId?: string; query: string; results: number }): AppendResult {
+export function logSearch(log: LeafSink, actor: LogActor, search: { caseId?: string; query: string; results: number }): AppendResult {
   return log.append(entry(actor, 'search', 'success', search.caseId ? { kind: 'case', id: search.caseId } : null, { query: search.query, results: search.results }));
 }
 
 export function logRecordChange(
-  log: AccessLog,
+  log: LeafSink,
   actor: LogActor,
   change: { kind: 'note' | 'finding' | 'checklist'; action: 'create' | 'edit' | 'delete'; id: string; caseId?: string },
 ): AppendResult {
@@ -72,7 +75,7 @@ export function logRecordChange(
 
 /** Copy, print and export: the attempt and the gate's decision, with the justification when one was given. */
 export function logEgress(
-  log: AccessLog,
+  log: LeafSink,
   actor: LogActor,
   egress: { kind: 'copy' | 'print' | 'export'; decision: 'allowed' | 'denied'; artifactId?: string; justification?: string; bytes?: number },
 ): AppendResult {
@@ -84,33 +87,18 @@ export function logEgress(
   );
 }
 
-export function logAttestationSign(log: AccessLog, actor: LogActor, attestation: { caseId: string; digest: string; verdict: string }): AppendResult {
+export function logAttestationSign(log: LeafSink, actor: LogActor, attestation: { caseId: string; digest: string; verdict: string }): AppendResult {
   return log.append(entry(actor, 'attestation.sign', 'success', { kind: 'case', id: attestation.caseId, digest: attestation.digest }, { verdict: attestation.verdict }));
 }
 
-export function logSync(log: AccessLog, actor: LogActor, sync: { channel: 'network' | 'media'; items: number; ok: boolean }): AppendResult {
+export function logSync(log: LeafSink, actor: LogActor, sync: { channel: 'network' | 'media'; items: number; ok: boolean }): AppendResult {
   return log.append(entry(actor, 'sync', sync.ok ? 'success' : 'failure', null, { channel: sync.channel, items: sync.items }));
 }
 
-export function logPolicyChange(log: AccessLog, actor: LogActor, policy: { version: number; digest: string }): AppendResult {
+export function logPolicyChange(log: LeafSink, actor: LogActor, policy: { version: number; digest: string }): AppendResult {
   return log.append(entry(actor, 'policy.change', 'success', { kind: 'policy', id: String(policy.version), digest: policy.digest }, {}));
 }
 
-export function logClockJump(log: AccessLog, jump: ClockJump): AppendResult {
+export function logClockJump(log: LeafSink, jump: ClockJump): AppendResult {
   return log.append(entry(SYSTEM_ACTOR, 'clock.jump', 'success', null, { from: jump.from, to: jump.to, driftMs: jump.driftMs, source: 'monotonic' }));
-}
-
-/**
- * Write one leaf through the device slot (nobody signed in: a failed unlock, app start). Opens audit.db
- * with the device key, appends, drops the key and closes.
- */
-export function logThroughDevice(dir: string, deps: UnlockDeps, options: AccessLogOptions, write: (log: AccessLog) => void): void {
-  const device = openDeviceAudit(dir, deps);
-  const log = openAccessLog(device.audit, options);
-  try {
-    write(log);
-  } finally {
-    log.close();
-    device.close();
-  }
 }

@@ -12,7 +12,8 @@ import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
 import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS, type LeafFilter } from './audit-query';
 import { runInTurns } from './in-turns';
-import { verifyAccessLogInTurns, witnessedCheckpoints, type VerifiedState } from './verify-log';
+import { type VerifiedState } from './verify-log';
+import { verifyAccessLogInTurns, witnessedCheckpoints } from './verify-access-log';
 
 export interface AuditHandlerDeps {
   sessions: SessionManager<UnlockedVault>;

@@ -2,24 +2,25 @@
  * The router's access-log hook (DESIGN §3 step 4): every routed call becomes a leaf with its true
  * outcome, refused calls included. While someone is signed in the leaf goes to their open audit.db; while
  * nobody is (a failed unlock, a call from a locked app, the lock call itself after the handles closed) it
- * goes through the device slot, so refusals before sign-in are on the record too.
+ * goes to the pre-sign-in journal, sealed to the log's public key, and becomes a leaf at the next sign-in.
  */
 import type { AuditHook, AuditRecord } from '../ipc/router';
-import type { AccessLog, AccessLogEntry } from './access-log';
+import type { AccessLogEntry } from './access-log';
+import type { LeafSink } from './audit-events';
 import type { LeafDetail } from './log-leaf';
 
 export interface LogTarget {
-  log: AccessLog;
-  /** The unlock session's id, or null for the device slot. */
+  log: LeafSink;
+  /** The unlock session's id, or null before sign-in. */
   session: string | null;
-  /** Called after the append (the device slot closes its handle). */
+  /** Called after the append. */
   release?(): void;
 }
 
 export interface AccessLogHookDeps {
   /** The signed-in session's log, or null when locked. */
   current(): LogTarget | null;
-  /** The log through the device slot, or null when no vault exists yet (nothing to write to). */
+  /** The pre-sign-in journal, or null when no vault exists yet (nothing to write to). */
   device(): LogTarget | null;
 }
 

@@ -1,5 +1,6 @@
 /**
- * Verification of the access log (see ARCHITECTURE: access log), for the CLI, the auditor console and bundles alike.
+ * Verification of the access log (see ARCHITECTURE: access log), for the CLI, the auditor console and bundles alike:
+ * the steps over any LogSource. The source over an open audit.db is verify-access-log.ts.
  *
  * The tree is rebuilt from the leaf bytes alone (nothing stored about the tree is trusted). Every leaf is
  * checked for sequence continuity, its stored hash, its own seq and non-decreasing timestamps (a decrease
@@ -14,17 +15,15 @@
  * It never throws on damage: each problem names the first sequence number it can pin and the kind of
  * damage, and a database that cannot be read is itself a problem ("the audit database is damaged").
  */
-import type { Database } from '@signalapp/sqlcipher';
 import { openCheckpoint, parseCheckpoint, type Checkpoint } from '../../src-shared/node/checkpoint';
-import { compactRangeRoot, emptyCompactRange, type CompactRange } from '../../src-shared/node/compact-range';
-import { binaryEqualsBytes, bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
+import { compactRangeRoot, type CompactRange } from '../../src-shared/node/compact-range';
+import { binaryEqualsBytes, bytesEqual, toBase64 } from '../../src-shared/encoding';
 import { isRwError } from '../../src-shared/errors';
 import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/node/merkle';
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/node/signed-note';
-import { logOrigin, storedNodeSource } from './access-log';
+import { logOrigin } from './access-log';
 import { leafColumns, parseLeaf, readLeafTail, type LeafColumns } from './log-leaf';
-import { checkAggregates } from './console-aggregates';
-import { runAll, runInTurns, type Steps } from './in-turns';
+import { runAll, type Steps } from './in-turns';
 import { TreeBuilder } from './tree-builder';
 
 export const PROBLEM_KINDS = [
@@ -256,7 +255,7 @@ export interface Verified {
 }
 
 /** The verification, yielding after each batch of leaves. */
-function* verifySteps(source: LogSource, options: VerifyOptions, resume?: VerifiedState): Steps<Verified> {
+export function* verifySteps(source: LogSource, options: VerifyOptions, resume?: VerifiedState): Steps<Verified> {
   const maxProblems = options.maxProblems ?? 100;
   const problems: Problem[] = [];
   const add = (seq: number, kind: ProblemKind, message: string) => {
@@ -473,171 +472,4 @@ function* verifySteps(source: LogSource, options: VerifyOptions, resume?: Verifi
     add(tree.size, 'database-damaged', `the audit database is damaged (${detail})`);
     return noState(report(tree.size, tree.range()));
   }
-}
-
-const BATCH = 10_000;
-
-/** The LogSource over an open audit.db. */
-export function databaseLogSource(db: Database): LogSource {
-  const meta = db.prepare("SELECT value FROM vault_meta WHERE key = 'workstation_id'").get();
-  const key = db.prepare('SELECT public_key FROM device_keys ORDER BY id DESC LIMIT 1').get();
-  const state = db.prepare('SELECT size FROM log_state WHERE id = 1').get();
-  const withColumns = db.prepare(
-    'SELECT seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?',
-  );
-  const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?');
-  return {
-    workstationId: typeof meta?.['value'] === 'string' ? meta['value'] : null,
-    devicePublicKey: key?.['public_key'] instanceof Uint8Array ? new Uint8Array(key['public_key']) : null,
-    stateSize: typeof state?.['size'] === 'number' ? state['size'] : null,
-    nodes: storedNodeSource(db),
-    *nodeBatches() {
-      const stmt = db.prepare('SELECT level, idx, hash FROM log_nodes WHERE level > ? OR (level = ? AND idx > ?) ORDER BY level, idx LIMIT ?');
-      let level = 0;
-      let idx = -1;
-      for (;;) {
-        const rows = stmt.all([level, level, idx, BATCH]);
-        if (rows.length === 0) return;
-        yield rows.map((r) => ({ level: Number(r['level']), idx: Number(r['idx']), hash: r['hash'] instanceof Uint8Array ? r['hash'] : new Uint8Array(0) }));
-        const last = rows[rows.length - 1]!;
-        level = Number(last['level']);
-        idx = Number(last['idx']);
-      }
-    },
-    *leafBatches({ columns, from }) {
-      const page = columns ? withColumns : leavesOnly;
-      let after = from === undefined ? Number.MIN_SAFE_INTEGER : from - 1;
-      for (;;) {
-        const rows = page.all([after, BATCH]);
-        if (rows.length === 0) return;
-        yield rows.map((r) => {
-          const leaf = r['leaf'];
-          const hash = r['leaf_hash'];
-          return {
-            seq: Number(r['seq']),
-            leaf: leaf instanceof Uint8Array ? leaf : utf8(String(leaf)),
-            leafHash: hash instanceof Uint8Array ? hash : new Uint8Array(0),
-            columns: columns
-              ? {
-                  ts: Number(r['ts']),
-                  event: String(r['event']),
-                  user: r['user'] === null ? null : String(r['user']),
-                  role: String(r['role']),
-                  session: r['session'] === null ? null : String(r['session']),
-                  objectKind: r['object_kind'] === null ? null : String(r['object_kind']),
-                  objectId: r['object_id'] === null ? null : String(r['object_id']),
-                  outcome: String(r['outcome']),
-                  page: r['page'] === null ? null : Number(r['page']),
-                  dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
-                }
-              : null,
-          };
-        });
-        after = Number(rows[rows.length - 1]!['seq']);
-      }
-    },
-    checkpoints() {
-      return db
-        .prepare('SELECT id, size, ts, note FROM log_checkpoints ORDER BY id')
-        .all()
-        .map((r) => ({ id: Number(r['id']), size: Number(r['size']), ts: Number(r['ts']), note: String(r['note']) }));
-    },
-  };
-}
-
-/** verifyAccessLog(auditDb, …): the library entry point over an open audit.db. Never throws on damage. */
-export interface VerifyAccessLogOptions extends VerifyOptions {
-  /** Read every page's HMAC first (default true). */
-  checkPages?: boolean;
-  /** Also check the log extends every checkpoint the central witness cosigned (default true). */
-  witnessed?: boolean;
-}
-
-/** Checkpoints the central witness cosigned (the sync client stores them in witnessed_checkpoints). */
-export function witnessedCheckpoints(db: Database): (ExternalCheckpoint & { size: number; ts: number })[] {
-  const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'witnessed_checkpoints'").get();
-  if (!exists) return [];
-  return db
-    .prepare('SELECT size, cosigned_note, witnessed_at FROM witnessed_checkpoints ORDER BY size')
-    .all()
-    .map((r) => ({ label: `witnessed@${Number(r['size'])}`, note: String(r['cosigned_note']), size: Number(r['size']), ts: Number(r['witnessed_at']) }));
-}
-
-export function verifyAccessLog(db: Database, options: VerifyAccessLogOptions = {}): VerifyReport {
-  return verifyAccessLogFrom(db, options).report;
-}
-
-/**
- * verifyAccessLog, resumable as verifyLogFrom is. A resumed run skips the page-HMAC pass: pages written
- * since were written by this process, and the full run at the start of the session read every page.
- */
-export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Verified {
-  return runAll(accessLogSteps(db, options, resume));
-}
-
-/**
- * verifyAccessLogFrom that lets the main process answer other calls between batches of leaves. It covers
- * the leaves the log's state counted when it began; leaves appended meanwhile wait for the next check.
- */
-export function verifyAccessLogInTurns(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Promise<Verified> {
-  return runInTurns(accessLogSteps(db, { ...options, upToSeq: options.upToSeq ?? logStateSize(db) }, resume));
-}
-
-/** The size log_state records, or undefined when it cannot be read (verification then reports why). */
-function logStateSize(db: Database): number | undefined {
-  try {
-    const size = db.prepare('SELECT size FROM log_state WHERE id = 1').get()?.['size'];
-    return typeof size === 'number' ? size : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?: VerifiedState): Steps<Verified> {
-  let source: LogSource;
-  let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
-  try {
-    if (options.witnessed !== false) external = [...external, ...witnessedCheckpoints(db).map(({ label, note }) => ({ label, note }))];
-    // SQLCipher checks each page's HMAC only when the page is read; this reads them all, so a flipped
-    // byte in an index page nobody queries is found too.
-    if (!resume && options.checkPages !== false) {
-      const errors = db.pragma('cipher_integrity_check');
-      if (errors.length > 0) throw new Error(`${errors.length} page(s) fail their HMAC`);
-    }
-    source = databaseLogSource(db);
-  } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
-    return {
-      report: {
-        ok: false,
-        size: 0,
-        root: toBase64(compactRangeRoot(emptyCompactRange())),
-        verifiedSize: 0,
-        checkpoints: 0,
-        lastCheckpoint: null,
-        external: [],
-        problems: [{ seq: 0, kind: 'database-damaged', message: `the audit database is damaged (${detail})` }],
-      },
-      state: null,
-    };
-  }
-  const verified = yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
-  // A full run also recomputes the console's aggregates from the leaves' columns; a resumed run trusts
-  // them as it trusts the leaves this session has already checked.
-  if (resume) return verified;
-  yield;
-  let differing: { table: string; rows: number }[];
-  try {
-    differing = checkAggregates(db);
-  } catch (error) {
-    differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
-  }
-  if (differing.length === 0) return verified;
-  const problem: Problem = {
-    seq: 0,
-    kind: 'aggregate-mismatch',
-    message: `the console's totals disagree with the leaves (${differing.map((d) => `${d.table}: ${d.rows} row(s)`).join(', ')})`,
-  };
-  // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
-  return { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
 }

@@ -10,6 +10,7 @@
  * Chromium harness have no main-process clipboard; their writer returns the marked text and the
  * renderer places it with navigator.clipboard.writeText (the page's only clipboard write).
  */
+import { neutraliseTableText } from '../../src-shared/csv-formula';
 import { RwError } from '../../src-shared/errors';
 import type { CopyResult } from '../../src-shared/ipc/channels-controls';
 import type { Policy } from '../../src-shared/policy';
@@ -36,7 +37,7 @@ export interface CopyDecision {
   detail: Record<string, string | number | boolean>;
 }
 
-export function decideCopy(request: { text: string; action: 'copy' | 'cut' }, deps: CopyGateDeps): CopyDecision {
+export function decideCopy(request: { text: string; action: 'copy' | 'cut'; tabular?: boolean }, deps: CopyGateDeps): CopyDecision {
   const length = [...request.text].length;
   const mode = deps.policy().copyMode;
   const base = { action: request.action, length, mode };
@@ -46,10 +47,11 @@ export function decideCopy(request: { text: string; action: 'copy' | 'cut' }, de
   const code = deps.sessionCode();
   // No session, no fingerprint: copying without one would put untraceable text on the clipboard.
   if (!code) throw new RwError('VAULT_LOCKED', 'The workstation is locked.');
-  const marked = embedTextFingerprint(request.text, code);
+  // Cells copied out of a table reach spreadsheets: a cell that would run as a formula is neutralised.
+  const marked = embedTextFingerprint(request.tabular ? neutraliseTableText(request.text) : request.text, code);
   const placed = deps.writeClipboard(marked);
   return {
     result: { decision: 'allowed', placedBy: placed.placedBy, text: placed.placedBy === 'renderer' ? placed.text : null, length },
-    detail: { ...base, decision: 'allowed', fingerprinted: true, placedBy: placed.placedBy },
+    detail: { ...base, decision: 'allowed', fingerprinted: true, placedBy: placed.placedBy, ...(request.tabular ? { tabular: true } : {}) },
   };
 }

@@ -36,8 +36,8 @@ export function controlsHandlers(deps: ControlsHandlerDeps): ControlsHandlers {
       ctx.describe({ kind: 'artifact', id: artifactId }, { action, length, decision: 'denied', mode: deps.policy().copyMode });
       return { decision: 'denied' as const };
     },
-    'controls.copy': async ({ artifactId, action, text }, ctx) => {
-      const decision = decideCopy({ text, action }, { policy: deps.policy, sessionCode: () => deps.session()?.code ?? null, writeClipboard: deps.writeClipboard });
+    'controls.copy': async ({ artifactId, action, text, tabular }, ctx) => {
+      const decision = decideCopy({ text, action, tabular }, { policy: deps.policy, sessionCode: () => deps.session()?.code ?? null, writeClipboard: deps.writeClipboard });
       ctx.describe({ kind: 'artifact', id: artifactId }, decision.detail);
       return decision.result;
     },

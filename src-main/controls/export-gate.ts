@@ -18,6 +18,7 @@ import type { ExportRequest, ExportResult } from '../../src-shared/ipc/channels-
 import { formatUtcMinute } from '../../src-shared/overlay-payload';
 import type { Policy } from '../../src-shared/policy';
 import { embedTextFingerprint } from '../../src-shared/watermark/text-fingerprint';
+import { neutraliseCsv } from '../../src-shared/csv-formula';
 import { decodeImageBytes, encodePng } from './watermark-files';
 import { burnWatermark } from './watermark-burn';
 import type { WatermarkSession } from './watermark-session';
@@ -85,8 +86,9 @@ export async function exportExcerpt(request: ExportRequest, deps: ExportGateDeps
   } else {
     // CSV has no comment syntax: the visible mark is a first row of its own; the rows keep their
     // values, each with the session's text fingerprint (decodable by `rwctl watermark decode-text`).
+    // Cells a spreadsheet would run as formulas are neutralised first (the excerpt is artifact content).
     const banner = `"${line.replace(/"/g, '""')}"\r\n`;
-    bytes = utf8(banner + embedTextFingerprint(request.csv, session.code));
+    bytes = utf8(banner + embedTextFingerprint(neutraliseCsv(request.csv), session.code));
     ext = 'csv';
   }
   const digest = toHex(sha256(bytes));

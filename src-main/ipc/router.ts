@@ -8,7 +8,7 @@
 import type { z } from 'zod';
 import { RwError, toErrorPayload, type ErrorPayload } from '../../src-shared/errors';
 import type { ChannelSpec } from '../../src-shared/ipc/channel';
-import { EVENTS, type EventSink } from '../../src-shared/ipc/events';
+import { EVENTS, type EventPayload, type EventSink } from '../../src-shared/ipc/events';
 import type { Role } from '../../src-shared/ipc/roles';
 import type { IpcResult } from '../../src-shared/ipc/result';
 
@@ -37,7 +37,7 @@ export interface AuditRecord {
   detail?: Record<string, string | number | boolean>;
 }
 
-/** The access log as the router sees it. Writing must succeed before the service runs (fail closed). */
+/** The access log as the router sees it. Written after the service answers and before the answer is released: if writing fails, nothing is released (fail closed). */
 export interface AuditHook {
   record(entry: AuditRecord): Promise<void> | void;
 }
@@ -81,6 +81,19 @@ function originOf(url: string): string | null {
   }
 }
 
+/**
+ * One schema problem in words a person can act on: the field named as a label ("New passphrase"), the
+ * rule's own sentence, one full stop. Not "The request was not valid (passphrase): At least 12 characters..".
+ */
+export function plainIssue(issue: { path: readonly PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'The request was not valid.';
+  const message = issue.message.trim().replace(/\.+$/, '');
+  const key = [...issue.path].reverse().find((p): p is string => typeof p === 'string');
+  if (!key) return `The request was not valid: ${message}.`;
+  const words = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}: ${message.charAt(0).toLowerCase()}${message.slice(1)}.`;
+}
+
 export function createRouter<K extends Record<string, ChannelSpec>>(options: RouterOptions<K>): Router {
   const appOrigin = originOf(options.appOrigin);
 
@@ -107,9 +120,7 @@ export function createRouter<K extends Record<string, ChannelSpec>>(options: Rou
       // (2) Schema: the service only ever sees typed, validated input.
       const parsed = spec.request.safeParse(payload);
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = issue && issue.path.length > 0 ? ` (${issue.path.join('.')})` : '';
-        return refuse(new RwError('INVALID_INPUT', `The request was not valid${where}: ${issue?.message ?? 'malformed'}.`), 'denied');
+        return refuse(new RwError('INVALID_INPUT', plainIssue(parsed.error.issues[0])), 'denied');
       }
 
       // (3) Role, and separation of duties: content channels are never open to auditors.
@@ -133,7 +144,8 @@ export function createRouter<K extends Record<string, ChannelSpec>>(options: Rou
         emit(name, body) {
           if (!events) return;
           const checked = EVENTS[name].safeParse(body);
-          if (checked.success) events(name, checked.data);
+          // safeParse of a union-indexed schema loses the tie between name and payload; the parse restores it.
+          if (checked.success) events(name, checked.data as EventPayload<typeof name>);
         },
       };
       let value: unknown;

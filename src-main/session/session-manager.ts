@@ -26,6 +26,7 @@ export class SessionManager<V extends OpenVault> {
   #open: V | null = null;
   readonly #ops: VaultOps<V>;
   readonly #lockListeners = new Set<LockListener>();
+  readonly #beforeLockListeners = new Set<(open: V, reason: 'manual' | 'idle' | 'os' | 'shutdown') => void>();
   readonly #unlockListeners = new Set<UnlockListener<V>>();
 
   constructor(ops: VaultOps<V>) {
@@ -75,6 +76,17 @@ export class SessionManager<V extends OpenVault> {
 
   lock(reason: 'manual' | 'idle' | 'os' | 'shutdown'): void {
     const open = this.#open;
+    // Last use of the session's keys (the access log signs a checkpoint and records the lock); a
+    // listener that fails must not keep the vault open.
+    if (open) {
+      for (const listener of this.#beforeLockListeners) {
+        try {
+          listener(open, reason);
+        } catch {
+          // The lock goes ahead regardless: an open vault is the worse failure.
+        }
+      }
+    }
     this.#open = null;
     open?.close();
     if (open) for (const listener of this.#lockListeners) listener(reason);
@@ -83,6 +95,12 @@ export class SessionManager<V extends OpenVault> {
   onUnlock(listener: UnlockListener<V>): () => void {
     this.#unlockListeners.add(listener);
     return () => this.#unlockListeners.delete(listener);
+  }
+
+  /** Called while the vault is still open, just before it is closed. */
+  onBeforeLock(listener: (open: V, reason: 'manual' | 'idle' | 'os' | 'shutdown') => void): () => void {
+    this.#beforeLockListeners.add(listener);
+    return () => this.#beforeLockListeners.delete(listener);
   }
 
   onLock(listener: LockListener): () => void {

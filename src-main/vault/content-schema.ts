@@ -4,13 +4,16 @@
  * migrations at the end; never edit one that has shipped.
  */
 import { CHECKLIST_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
+import { CLAIM_STATUSES } from '../../src-shared/claims/claim-status';
 import type { Migration } from './migrations';
+import { createSearchIndex } from '../search/search-schema';
 
 /** Artifact content is stored in chunks of this size (the last chunk may be shorter). */
 export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
 
 const severityList = SEVERITY_VALUES.map((s) => `'${s}'`).join(', ');
 const statusList = CHECKLIST_STATUS_VALUES.map((s) => `'${s}'`).join(', ');
+const claimStatusList = CLAIM_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export const CONTENT_MIGRATIONS: Migration[] = [
   {
@@ -126,6 +129,56 @@ export const CONTENT_MIGRATIONS: Migration[] = [
   },
   {
     version: 4,
+    name: 'search-index',
+    // FTS5 over artifacts, notes and findings (search/search-schema.ts); existing notes and findings
+    // are indexed here, artifacts by the importer.
+    up: createSearchIndex,
+  },
+  {
+    version: 5,
+    name: 'claims-ledger',
+    // The reviewer's hand on the claims ledger (a link to a log, an unlink, an override with its
+    // reason) keyed by the document and the claim's offset in it: artifacts never change, so the key
+    // stays put. Every change appends to the history in the same transaction. Findings gain evidence
+    // references (claims, samples, artifact pages) beside their artifact links.
+    up: `
+      CREATE TABLE claim_decisions(
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        claim_key TEXT NOT NULL,
+        link_kind TEXT NOT NULL CHECK (link_kind IN ('auto', 'log', 'none')),
+        link_artifact_id TEXT REFERENCES artifacts(id),
+        override_status TEXT CHECK (override_status IS NULL OR override_status IN (${claimStatusList})),
+        override_reason TEXT,
+        author TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        PRIMARY KEY(case_id, claim_key),
+        CHECK ((link_kind = 'log') = (link_artifact_id IS NOT NULL)),
+        CHECK ((override_status IS NULL) = (override_reason IS NULL))
+      ) WITHOUT ROWID;
+      CREATE TABLE claim_decision_history(
+        case_id TEXT NOT NULL,
+        claim_key TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        link_kind TEXT NOT NULL,
+        link_artifact_id TEXT,
+        override_status TEXT,
+        override_reason TEXT,
+        author TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY(case_id, claim_key, revision),
+        FOREIGN KEY(case_id, claim_key) REFERENCES claim_decisions(case_id, claim_key)
+      ) WITHOUT ROWID;
+      CREATE TABLE finding_evidence(
+        finding_id TEXT NOT NULL REFERENCES findings(id),
+        seq INTEGER NOT NULL,
+        ref TEXT NOT NULL,
+        PRIMARY KEY(finding_id, seq)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 6,
     name: 'table-row-index',
     // Where each row of a table artifact starts, so its viewer pages rows instead of reading the whole
     // file (src-main/artifacts/table-rows.ts). Offsets only, derived from the stored chunks; kept per

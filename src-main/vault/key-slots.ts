@@ -1,7 +1,12 @@
 /**
  * The key-slot file (slots.json): for each user, the data keys they may use, each wrapped with
- * AES-256-GCM under Argon2id(passphrase, salt); plus one device slot that wraps the audit key under the
- * device key so failed unlocks can be logged before anyone signs in (DESIGN §4).
+ * AES-256-GCM under Argon2id(passphrase, salt), and the public key of the pre-sign-in journal (events
+ * before anyone signs in are sealed to it; its private key lives inside audit.db). Nothing in this file
+ * opens anything without a passphrase (DESIGN §4).
+ *
+ * Version 1 files also held a device slot: the audit key wrapped under `device.key`, a 0600 file beside
+ * this one, so a copy of the folder opened the access log. They are read only to be migrated at the
+ * next sign-in (vault.ts), which writes version 2 and destroys the device key.
  *
  * Separation of duties is cryptographic: an auditor slot holds no content key, and the schema refuses
  * a file that gives one. The AAD of every wrap binds user, role, database and slot-format version, so a
@@ -15,7 +20,9 @@ import { RwError } from '../../src-shared/errors';
 import { kdfParamsSchema, MIN_SALT_BYTES } from './kdf';
 import { readFileOrNull, writePrivateFileAtomic } from './vault-files';
 
-export const SLOT_FILE_VERSION = 1;
+export const SLOT_FILE_VERSION = 2;
+/** The version bound into every wrap's AAD: unchanged since version 1, so migrated slots still open. */
+export const WRAP_AAD_VERSION = 1;
 export const USER_ROLES = ['reviewer', 'auditor'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
@@ -58,29 +65,44 @@ const deviceSlotSchema = z
   })
   .strict();
 
-export const slotFileSchema = z
+function uniqueUsers(slots: readonly { kind: string; user?: string }[], ctx: z.RefinementCtx): void {
+  const names = new Set<string>();
+  for (const slot of slots) {
+    if (slot.kind !== 'passphrase' || slot.user === undefined) continue;
+    const key = userKey(slot.user);
+    if (names.has(key)) ctx.addIssue({ code: 'custom', message: 'duplicate user' });
+    names.add(key);
+  }
+}
+
+/** The earlier format, read only to migrate it (exactly one device slot). */
+export const legacySlotFileSchema = z
   .object({
-    version: z.literal(SLOT_FILE_VERSION),
+    version: z.literal(1),
     workstationId: z.string().regex(/^[0-9a-f]{32}$/),
     createdAt: z.number().int().nonnegative(),
     slots: z.array(z.union([passphraseSlotSchema, deviceSlotSchema])).min(2).max(1000),
   })
   .strict()
   .superRefine((file, ctx) => {
-    const names = new Set<string>();
-    let devices = 0;
-    for (const slot of file.slots) {
-      if (slot.kind === 'device') devices++;
-      else {
-        const key = userKey(slot.user);
-        if (names.has(key)) ctx.addIssue({ code: 'custom', message: 'duplicate user' });
-        names.add(key);
-      }
-    }
-    if (devices !== 1) ctx.addIssue({ code: 'custom', message: 'exactly one device slot expected' });
+    uniqueUsers(file.slots, ctx);
+    if (file.slots.filter((s) => s.kind === 'device').length !== 1) ctx.addIssue({ code: 'custom', message: 'exactly one device slot expected' });
   });
 
+export const slotFileSchema = z
+  .object({
+    version: z.literal(SLOT_FILE_VERSION),
+    workstationId: z.string().regex(/^[0-9a-f]{32}$/),
+    createdAt: z.number().int().nonnegative(),
+    /** The pre-sign-in journal's X25519 public key (base64): not secret, sealing needs nothing else. */
+    journal: z.object({ publicKey: b64 }).strict(),
+    slots: z.array(passphraseSlotSchema).min(1).max(1000),
+  })
+  .strict()
+  .superRefine((file, ctx) => uniqueUsers(file.slots, ctx));
+
 export type SlotFile = z.infer<typeof slotFileSchema>;
+export type LegacySlotFile = z.infer<typeof legacySlotFileSchema>;
 export type PassphraseSlot = z.infer<typeof passphraseSlotSchema>;
 export type DeviceSlot = z.infer<typeof deviceSlotSchema>;
 
@@ -97,7 +119,8 @@ export function userKey(name: string): string {
   return name.normalize('NFC').toLowerCase();
 }
 
-export function readSlotFile(path: string): SlotFile | null {
+/** The slot file as it is on disk: the current format, or the earlier one awaiting migration. */
+export function readAnySlotFile(path: string): SlotFile | LegacySlotFile | null {
   const raw = readFileOrNull(path);
   if (raw === null) return null;
   let json: unknown;
@@ -106,9 +129,14 @@ export function readSlotFile(path: string): SlotFile | null {
   } catch {
     throw new RwError('VAULT_DAMAGED', 'The key-slot file is damaged.');
   }
-  const parsed = slotFileSchema.safeParse(json);
+  const version = typeof json === 'object' && json !== null ? (json as { version?: unknown }).version : undefined;
+  const parsed = version === 1 ? legacySlotFileSchema.safeParse(json) : slotFileSchema.safeParse(json);
   if (!parsed.success) throw new RwError('VAULT_DAMAGED', 'The key-slot file is damaged, altered, or weaker than policy allows.');
   return parsed.data;
+}
+
+export function readSlotFile(path: string): SlotFile | LegacySlotFile | null {
+  return readAnySlotFile(path);
 }
 
 export function writeSlotFile(path: string, file: SlotFile): void {
@@ -116,21 +144,28 @@ export function writeSlotFile(path: string, file: SlotFile): void {
   writePrivateFileAtomic(path, JSON.stringify(checked, null, 2) + '\n');
 }
 
-export function findUserSlot(file: SlotFile, user: string): PassphraseSlot | null {
+export function findUserSlot(file: SlotFile | LegacySlotFile, user: string): PassphraseSlot | null {
   const key = userKey(user);
   for (const slot of file.slots) if (slot.kind === 'passphrase' && userKey(slot.user) === key) return slot;
   return null;
 }
 
-export function findDeviceSlot(file: SlotFile): DeviceSlot {
+/** The device slot of a version 1 file (migration only). */
+export function findDeviceSlot(file: LegacySlotFile): DeviceSlot {
   for (const slot of file.slots) if (slot.kind === 'device') return slot;
   throw new RwError('VAULT_DAMAGED', 'The key-slot file has no device slot.');
+}
+
+export function passphraseSlots(file: SlotFile | LegacySlotFile): PassphraseSlot[] {
+  const out: PassphraseSlot[] = [];
+  for (const slot of file.slots) if (slot.kind === 'passphrase') out.push(slot);
+  return out;
 }
 
 /** AAD for a wrap: NUL-separated so no field can run into the next. */
 export function slotAad(subject: { kind: 'passphrase'; user: string; role: UserRole } | { kind: 'device' }, db: WrappedKeyName): Uint8Array {
   const who = subject.kind === 'device' ? ['device', '', 'device'] : ['passphrase', subject.user.normalize('NFC'), subject.role];
-  return utf8(['rw-key-slot', String(SLOT_FILE_VERSION), ...who, db].join('\0'));
+  return utf8(['rw-key-slot', String(WRAP_AAD_VERSION), ...who, db].join('\0'));
 }
 
 export function wrapKey(kek: Uint8Array, key: Uint8Array, aad: Uint8Array): SealedJson {

@@ -1,13 +1,18 @@
 /**
  * Failed-unlock throttling (DESIGN §2, thief and curious user at the lock screen): a growing delay
  * after `delayAfter` consecutive failures (2^(n - delayAfter + 1) seconds, capped at one hour) and a
- * lockout at `lockAfter`. The count lives in a 0600 file MACed under the device key, so editing it is
- * detected; it is written *before* the passphrase is tried (pessimistic counting), so killing the
- * process mid-attempt cannot hide a guess. A successful unlock resets it.
+ * lockout at `lockAfter`. The count lives in a 0600 file, written *before* the passphrase is tried
+ * (pessimistic counting), so killing the process mid-attempt cannot hide a guess. A successful unlock
+ * resets it.
  *
- * Limits, stated plainly: the counter is global to the workstation (per-user counters would let an
- * attacker tell real user names from unknown ones), and local root can roll the file back to an older
- * valid copy; offline guessing is what Argon2id is for.
+ * Limits, stated plainly: the counter guards the lock screen, not the data. Where the OS keystore gives
+ * a MAC key (Electron safeStorage with a real backend) the file is MACed under it and an edited file
+ * locks the workstation out; elsewhere nothing in the vault folder may be a key, so the file is plain
+ * and whoever can write the folder can reset it. Either way, someone with a copy of the folder can run
+ * Argon2id guesses offline against the slots, whatever the counter says: the passphrase strength and
+ * the Argon2id cost are the defence there. The counter is global to the workstation (per-user counters
+ * would let an attacker tell real user names from unknown ones), and local root can roll the file
+ * back to an older valid copy.
  */
 import { z } from 'zod';
 import { canonicalBytes } from '../../src-shared/canonical-json';
@@ -34,21 +39,22 @@ const stateBodySchema = z
     lastFailureAt: z.number().int().nonnegative().nullable(),
   })
   .strict();
-const stateFileSchema = stateBodySchema.extend({ mac: z.string().regex(/^[0-9a-f]{64}$/) }).strict();
+const stateFileSchema = stateBodySchema.extend({ mac: z.string().regex(/^[0-9a-f]{64}$/).nullable() }).strict();
 
 export type UnlockState = z.infer<typeof stateBodySchema>;
 
-function macOf(deviceKey: Uint8Array, body: UnlockState): Uint8Array {
-  return hmacSha256(deviceKey, canonicalBytes({ purpose: 'rw-unlock-state', ...body }));
+function macOf(macKey: Uint8Array, body: UnlockState): Uint8Array {
+  return hmacSha256(macKey, canonicalBytes({ purpose: 'rw-unlock-state', ...body }));
 }
 
-export function writeUnlockState(path: string, deviceKey: Uint8Array, state: UnlockState): void {
+/** `macKey`: from the OS keystore where one exists, else null (the file is then plain; see above). */
+export function writeUnlockState(path: string, macKey: Uint8Array | null, state: UnlockState): void {
   const body = stateBodySchema.parse(state);
-  writePrivateFileAtomic(path, JSON.stringify({ ...body, mac: toHex(macOf(deviceKey, body)) }) + '\n');
+  writePrivateFileAtomic(path, JSON.stringify({ ...body, mac: macKey ? toHex(macOf(macKey, body)) : null }) + '\n');
 }
 
 /** A missing, unreadable or altered state file is treated as tampering: the vault stays locked out. */
-export function readUnlockState(path: string, deviceKey: Uint8Array, workstationId: string): UnlockState {
+export function readUnlockState(path: string, macKey: Uint8Array | null, workstationId: string): UnlockState {
   const raw = readFileOrNull(path);
   const tampered = () => new RwError('LOCKED_OUT', 'The record of unlock attempts is missing or was altered; this workstation is locked out. Contact your administrator.', { reason: 'tampered' });
   if (raw === null) throw tampered();
@@ -59,7 +65,8 @@ export function readUnlockState(path: string, deviceKey: Uint8Array, workstation
     throw tampered();
   }
   const { mac, ...body } = parsed;
-  if (!timingSafeEqual(fromHex(mac), macOf(deviceKey, body)) || body.workstationId !== workstationId) throw tampered();
+  if (macKey && (mac === null || !timingSafeEqual(fromHex(mac), macOf(macKey, body)))) throw tampered();
+  if (body.workstationId !== workstationId) throw tampered();
   return body;
 }
 
@@ -89,18 +96,18 @@ export interface Throttle {
   begin(): { succeeded(): void; attemptsRemaining: number };
 }
 
-export function unlockThrottle(path: string, deviceKey: Uint8Array, workstationId: string, clock: () => number, policy: LockoutPolicy): Throttle {
+export function unlockThrottle(path: string, macKey: Uint8Array | null, workstationId: string, clock: () => number, policy: LockoutPolicy): Throttle {
   return {
     begin() {
-      const state = readUnlockState(path, deviceKey, workstationId);
+      const state = readUnlockState(path, macKey, workstationId);
       const now = clock();
       assertMayAttempt(state, now, policy);
       const failures = state.failures + 1;
-      writeUnlockState(path, deviceKey, { ...state, failures, lastFailureAt: now });
+      writeUnlockState(path, macKey, { ...state, failures, lastFailureAt: now });
       return {
         attemptsRemaining: Math.max(0, policy.lockAfter - failures),
         succeeded() {
-          writeUnlockState(path, deviceKey, { ...state, failures: 0, lastFailureAt: null });
+          writeUnlockState(path, macKey, { ...state, failures: 0, lastFailureAt: null });
         },
       };
     },

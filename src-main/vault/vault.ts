@@ -4,14 +4,17 @@
  * or a data key; they hand back open database handles and drop the keys.
  *
  *  - initVault: the first reviewer. Creates both databases, the reviewer's signing key, the device
- *    signing key, a workstation id, the device slot and the unlock-attempt record.
+ *    (checkpoint) signing key inside audit.db, a workstation id, the pre-sign-in journal's key pair
+ *    (public key in slots.json, private key inside audit.db) and the unlock-attempt record. No file in
+ *    the folder is a key: everything that opens or signs is behind a passphrase.
  *  - addUser: a reviewer authorises a new reviewer (content + audit keys) or auditor (audit key only).
  *  - unlockVault: open (close() on the result closes); failures are throttled and locked out.
  *  - changePassphrase: rewraps one slot; nothing is re-encrypted.
- *  - openDeviceAudit: audit.db through the device slot, so a failed unlock can be logged.
+ *  - preSignInJournal: where events go while nobody is signed in (sealed to the journal's public key).
+ *  - A version 1 vault (a device slot whose key lay in device.key) is migrated at its first sign-in.
  *  - unlockSigningKey: step-up; the reviewer's passphrase again, to sign.
  */
-import { existsSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import type { Database } from '@signalapp/sqlcipher';
 import { AUDIT_MIGRATIONS } from './audit-db-schema';
 import { ed25519PublicFromSeed, randomBytes, type Ed25519KeyPair } from '../../src-shared/node/crypto';
@@ -19,11 +22,13 @@ import { fromBase64, toBase64, toHex, zeroize } from '../../src-shared/encoding'
 import { RwError } from '../../src-shared/errors';
 import { CONTENT_MIGRATIONS } from './content-schema';
 import { fileDeviceKeyStore, type DeviceKeyStore } from './device-key-store';
+import { generateX25519 } from '../../src-shared/node/sealed-box';
+import { journalPath, newJournalId, resetJournal } from './journal-file';
 import { openEncryptedDb } from './encrypted-db';
 import { checkKdfParams, deriveKey, type KdfParams } from './kdf';
 import {
-  findDeviceSlot,
   findUserSlot,
+  passphraseSlots,
   readSlotFile,
   slotAad,
   SLOT_FILE_VERSION,
@@ -31,6 +36,7 @@ import {
   USER_NAME_RE,
   wrapKey,
   writeSlotFile,
+  type LegacySlotFile,
   type PassphraseSlot,
   type SlotFile,
   type UserRole,
@@ -41,17 +47,23 @@ import { DEFAULT_LOCKOUT, unlockThrottle, writeUnlockState, type LockoutPolicy }
 import { ensurePrivateDir, vaultPaths, type VaultPaths } from './vault-files';
 
 export type { UserRole } from './key-slots';
+export { journalPath } from './journal-file';
 export type { LockoutPolicy } from './unlock-throttle';
 
 export const MIN_PASSPHRASE_LENGTH = 12;
 export const MAX_PASSPHRASE_LENGTH = 1024;
 
-/** What unlocking needs from outside: time, the lockout policy, and where the device key lives. */
+/** What unlocking needs from outside: time, the lockout policy, and the OS keystore's counter key. */
 export interface UnlockDeps {
   clock(): number;
   /** Failed-unlock policy (policy.lockout); defaults to delay after 3, lock after 10. */
   policy?: LockoutPolicy;
-  /** Defaults to a 0600 file `device.key` in the vault folder. */
+  /**
+   * The key that MACs the unlock-attempt record, from the OS keystore (Electron safeStorage with a real
+   * backend); null or absent elsewhere, and the record is then plain (unlock-throttle.ts says what that means).
+   */
+  counterKey?(): Uint8Array | null;
+  /** Version 1 vaults only (migration): where their device key lies; defaults to `device.key`. */
   deviceKeys?: DeviceKeyStore;
 }
 
@@ -71,15 +83,18 @@ export interface UnlockedVault {
   readonly audit: Database;
   /** The reviewer's Ed25519 public key; null for auditors. */
   readonly signingPublicKey: Uint8Array | null;
+  /** True when this sign-in converted a version 1 vault (device slot removed, device.key destroyed). */
+  readonly migrated: boolean;
   readonly closed: boolean;
   /** Lock: closes both handles (the data keys were dropped when they were opened). Idempotent. */
   close(): void;
 }
 
-export interface DeviceAudit {
+/** Where pre-sign-in events go: the journal file and the public key they are sealed to. */
+export interface PreSignInJournal {
   readonly workstationId: string;
-  readonly audit: Database;
-  close(): void;
+  readonly path: string;
+  readonly publicKey: Uint8Array;
 }
 
 export interface VaultUser {
@@ -104,7 +119,7 @@ function deviceStore(paths: VaultPaths, deps: UnlockDeps): DeviceKeyStore {
   return deps.deviceKeys ?? fileDeviceKeyStore(paths.deviceKey);
 }
 
-function requireSlotFile(paths: VaultPaths): SlotFile {
+function requireSlotFile(paths: VaultPaths): SlotFile | LegacySlotFile {
   const file = readSlotFile(paths.slots);
   if (!file) throw new RwError('VAULT_MISSING', 'No vault exists in this folder.');
   return file;
@@ -163,18 +178,20 @@ async function sealSlot(user: string, role: UserRole, passphrase: string, keys: 
  * the same way, with the same message and the same Argon2id cost, so neither timing nor wording tells
  * which user names exist.
  */
-async function authenticate(paths: VaultPaths, file: SlotFile, user: string, passphrase: string, deps: UnlockDeps): Promise<{ slot: PassphraseSlot; keys: SlotKeys }> {
-  const deviceKey = deviceStore(paths, deps).load();
+async function authenticate(paths: VaultPaths, file: SlotFile | LegacySlotFile, user: string, passphrase: string, deps: UnlockDeps): Promise<{ slot: PassphraseSlot; keys: SlotKeys }> {
+  // A version 1 vault's record is MACed under its device key until the migration rewrites it.
+  const macKey = file.version === 1 ? deviceStore(paths, deps).load() : (deps.counterKey?.() ?? null);
   try {
-    const attempt = unlockThrottle(paths.unlockState, deviceKey, file.workstationId, deps.clock, deps.policy ?? DEFAULT_LOCKOUT).begin();
+    const attempt = unlockThrottle(paths.unlockState, macKey, file.workstationId, deps.clock, deps.policy ?? DEFAULT_LOCKOUT).begin();
     const slot = findUserSlot(file, user);
-    const decoy = file.slots.find((s): s is PassphraseSlot => s.kind === 'passphrase');
+    const decoy = passphraseSlots(file)[0];
     const kdfSource = slot ?? decoy;
     if (!kdfSource) throw new RwError('VAULT_DAMAGED', 'The key-slot file has no users.');
     const { salt, ...params } = kdfSource.kdf;
-    const kek = await deriveKey(passphrase, fromBase64(salt), params);
+    // Argon2id refuses an empty password; an empty guess still costs one KDF run and fails like any other.
+    const kek = await deriveKey(passphrase.length > 0 ? passphrase : '\0', fromBase64(salt), params);
     let keys: SlotKeys | null = null;
-    if (slot) {
+    if (slot && passphrase.length > 0) {
       const subject = { kind: 'passphrase', user: slot.user, role: slot.role } as const;
       const audit = unwrapKey(kek, slot.keys.audit, slotAad(subject, 'audit'));
       const content = slot.keys.content ? unwrapKey(kek, slot.keys.content, slotAad(subject, 'content')) : null;
@@ -190,7 +207,7 @@ async function authenticate(paths: VaultPaths, file: SlotFile, user: string, pas
     attempt.succeeded();
     return { slot, keys };
   } finally {
-    zeroize(deviceKey);
+    if (macKey) zeroize(macKey);
   }
 }
 
@@ -210,8 +227,6 @@ function removeIfPresent(path: string): void {
 
 export interface InitResult {
   workstationId: string;
-  /** Where the device key was put (DESIGN §4: the choice is logged). */
-  deviceKeyStore: string;
   signingPublicKey: Uint8Array;
 }
 
@@ -222,22 +237,18 @@ export async function initVault(dir: string, user: string, passphrase: string, d
   checkNewPassphrase(passphrase);
   checkKdfParams(deps.kdf);
   ensurePrivateDir(dir);
-  const store = deviceStore(paths, deps);
   // Leftovers of an earlier, interrupted run are refused rather than overwritten: they may be someone's data.
-  if (existsSync(paths.content) || existsSync(paths.audit) || store.exists()) {
+  if (existsSync(paths.content) || existsSync(paths.audit) || deviceStore(paths, deps).exists()) {
     throw new RwError('VAULT_EXISTS', 'The folder holds parts of another vault; choose an empty folder.');
   }
   const keys: SlotKeys = { content: deps.random(32), audit: deps.random(32), signing: deps.random(32) };
-  const deviceKey = deps.random(32);
+  const journalKeys = generateX25519();
+  const journalId = newJournalId(deps.random);
   const workstationId = toHex(deps.random(16));
   const now = deps.clock();
   let content: Database | null = null;
   let audit: Database | null = null;
-  let storeCreated = false;
   try {
-    store.create(deviceKey);
-    storeCreated = true;
-
     content = openEncryptedDb(paths.content, keys.content as Uint8Array, { create: true });
     runMigrations(content, CONTENT_MIGRATIONS, deps.clock);
     const signingPublicKey = createReviewerKey(content, user, keys.signing as Uint8Array, deps.random(32), now);
@@ -252,28 +263,81 @@ export async function initVault(dir: string, user: string, passphrase: string, d
     const meta = audit.prepare('INSERT INTO vault_meta(key, value) VALUES (?, ?)');
     meta.run(['workstation_id', workstationId]);
     meta.run(['created_at', String(now)]);
-    meta.run(['device_key_store', store.kind]);
+    writeJournalKey(audit, journalKeys.privateKey, journalId);
     audit.close();
     audit = null;
 
     const userSlot = await sealSlot(user, 'reviewer', passphrase, keys, deps);
-    const deviceSlot = { kind: 'device', store: store.kind, keys: { audit: wrapKey(deviceKey, keys.audit, slotAad({ kind: 'device' }, 'audit')) }, createdAt: now } as const;
-    writeUnlockState(paths.unlockState, deviceKey, { version: 1, workstationId, failures: 0, lastFailureAt: null });
+    writeUnlockState(paths.unlockState, deps.counterKey?.() ?? null, { version: 1, workstationId, failures: 0, lastFailureAt: null });
+    resetJournal(journalPath(dir), journalId);
     // Written last: the vault exists once this file does.
-    writeSlotFile(paths.slots, { version: SLOT_FILE_VERSION, workstationId, createdAt: now, slots: [userSlot, deviceSlot] });
-    return { workstationId, deviceKeyStore: store.kind, signingPublicKey };
+    writeSlotFile(paths.slots, { version: SLOT_FILE_VERSION, workstationId, createdAt: now, journal: { publicKey: toBase64(journalKeys.publicKey) }, slots: [userSlot] });
+    return { workstationId, signingPublicKey };
   } catch (error) {
     content?.close();
     audit?.close();
     removeIfPresent(paths.content);
     removeIfPresent(paths.audit);
     if (existsSync(paths.unlockState)) unlinkSync(paths.unlockState);
-    if (storeCreated) store.destroy();
+    if (existsSync(journalPath(dir))) unlinkSync(journalPath(dir));
     throw error;
   } finally {
     dropKeys(keys);
-    zeroize(deviceKey);
+    zeroize(journalKeys.privateKey);
   }
+}
+
+/** The journal's private key lives inside audit.db: only a passphrase (through the audit key) opens it. */
+function writeJournalKey(audit: Database, privateKey: Uint8Array, journalId: string): void {
+  const upsert = audit.prepare('INSERT INTO vault_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  upsert.run(['journal_private_key', toBase64(privateKey)]);
+  upsert.run(['journal_id', journalId]);
+}
+
+/** The pre-sign-in journal's private key, from an open audit.db (the caller zeroes it). */
+export function readJournalKey(audit: Database): Uint8Array {
+  const value = readMeta(audit, 'journal_private_key');
+  if (value === null) throw new RwError('VAULT_DAMAGED', 'The journal key is missing from the audit store.');
+  return fromBase64(value);
+}
+
+/** Overwrites, syncs and removes a key file (a plain unlink would leave the bytes in free blocks longer). */
+function shredFile(path: string, random: (n: number) => Uint8Array): void {
+  if (!existsSync(path)) return;
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, random(32), 0, 32, 0);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  unlinkSync(path);
+}
+
+/**
+ * Converts a version 1 vault at its first sign-in: a journal key pair (private key into audit.db), the
+ * slot file without the device slot, the attempt record under the new counter key, then device.key
+ * overwritten and removed. The slot file is the commit point; a crash after it leaves a device.key that
+ * the next sign-in removes.
+ */
+function migrateLegacyVault(paths: VaultPaths, file: LegacySlotFile, audit: Database, deps: UnlockDeps): void {
+  const journalKeys = generateX25519();
+  const journalId = newJournalId(randomBytes);
+  try {
+    writeJournalKey(audit, journalKeys.privateKey, journalId);
+    resetJournal(journalPath(paths.dir), journalId);
+    writeSlotFile(paths.slots, {
+      version: SLOT_FILE_VERSION,
+      workstationId: file.workstationId,
+      createdAt: file.createdAt,
+      journal: { publicKey: toBase64(journalKeys.publicKey) },
+      slots: passphraseSlots(file),
+    });
+  } finally {
+    zeroize(journalKeys.privateKey);
+  }
+  writeUnlockState(paths.unlockState, deps.counterKey?.() ?? null, { version: 1, workstationId: file.workstationId, failures: 0, lastFailureAt: null });
+  shredFile(paths.deviceKey, randomBytes);
 }
 
 export interface NewUser {
@@ -310,6 +374,7 @@ export async function addUser(dir: string, newUser: NewUser, auth: Authorisation
         content.close();
       }
     }
+    if (file.version === 1) throw new RwError('CONFLICT', 'This vault is from an earlier version: sign in once to convert it, then add users.');
     const slot = await sealSlot(newUser.user, newUser.role, newUser.newPassphrase, newKeys, deps);
     if (newKeys.signing) zeroize(newKeys.signing);
     writeSlotFile(paths.slots, { ...file, slots: [...file.slots, slot] });
@@ -334,6 +399,10 @@ export async function unlockVault(dir: string, user: string, passphrase: string,
     audit = openEncryptedDb(paths.audit, keys.audit);
     runMigrations(audit, AUDIT_MIGRATIONS, deps.clock);
     checkWorkstation(audit, file.workstationId);
+    const migrated = file.version === 1;
+    if (file.version === 1) migrateLegacyVault(paths, file, audit, deps);
+    // Left over by a migration interrupted after its commit point: no longer needed, and a key.
+    else if (existsSync(paths.deviceKey)) shredFile(paths.deviceKey, randomBytes);
     let signingPublicKey: Uint8Array | null = null;
     if (slot.role === 'reviewer') {
       content = openEncryptedDb(paths.content, keys.content as Uint8Array);
@@ -348,6 +417,7 @@ export async function unlockVault(dir: string, user: string, passphrase: string,
       role: slot.role,
       workstationId: file.workstationId,
       signingPublicKey,
+      migrated,
       get closed() {
         return !open;
       },
@@ -389,6 +459,7 @@ export async function changePassphrase(dir: string, user: string, oldPassphrase:
   checkKdfParams(deps.kdf);
   const { slot, keys } = await authenticate(paths, file, user, oldPassphrase, deps);
   try {
+    if (file.version === 1) throw new RwError('CONFLICT', 'This vault is from an earlier version: sign in once to convert it, then change the passphrase.');
     const rewrapped = await sealSlot(slot.user, slot.role, newPassphrase, keys, deps, slot.createdAt);
     writeSlotFile(paths.slots, { ...file, slots: file.slots.map((s) => (s === slot ? rewrapped : s)) });
   } finally {
@@ -397,41 +468,14 @@ export async function changePassphrase(dir: string, user: string, oldPassphrase:
 }
 
 /**
- * audit.db through the device slot: lets the app record a failed unlock, an app start or a clock jump
- * while nobody is signed in. It is not a user session and opens nothing else.
+ * Where events go while nobody is signed in: the journal, sealed to the public key in slots.json.
+ * Null for a version 1 vault not yet migrated (it has no journal key; the next sign-in makes one, and
+ * events before it are not recorded — said in docs/ARCHITECTURE.md).
  */
-export function openDeviceAudit(dir: string, deps: UnlockDeps): DeviceAudit {
-  const paths = vaultPaths(dir);
-  const file = requireSlotFile(paths);
-  const deviceKey = deviceStore(paths, deps).load();
-  const auditKey = unwrapKey(deviceKey, findDeviceSlot(file).keys.audit, slotAad({ kind: 'device' }, 'audit'));
-  zeroize(deviceKey);
-  if (!auditKey) throw new RwError('VAULT_DAMAGED', 'The device slot does not open with this device key.');
-  let audit: Database;
-  try {
-    audit = openEncryptedDb(paths.audit, auditKey);
-  } finally {
-    zeroize(auditKey);
-  }
-  try {
-    runMigrations(audit, AUDIT_MIGRATIONS, deps.clock);
-    checkWorkstation(audit, file.workstationId);
-  } catch (error) {
-    audit.close();
-    throw error;
-  }
-  let open = true;
-  return {
-    workstationId: file.workstationId,
-    get audit() {
-      return handle(() => (open ? audit : null), 'audit.db');
-    },
-    close() {
-      if (!open) return;
-      open = false;
-      audit.close();
-    },
-  };
+export function preSignInJournal(dir: string): PreSignInJournal | null {
+  const file = requireSlotFile(vaultPaths(dir));
+  if (file.version === 1) return null;
+  return { workstationId: file.workstationId, path: journalPath(dir), publicKey: fromBase64(file.journal.publicKey) };
 }
 
 /** The device's Ed25519 checkpoint-signing key, read from an open audit.db. */

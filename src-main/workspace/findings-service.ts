@@ -15,6 +15,7 @@ import {
   type Severity,
 } from '../../src-shared/ipc/channels-workspace';
 import { checkCvss4Vector } from './cvss4-vector';
+import { syncFinding } from '../search/record-index';
 import { checkRevision, checkText, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
 
 type Row = Record<string, unknown>;
@@ -108,6 +109,7 @@ export function createFinding(db: Database, actor: WorkspaceActor, input: Findin
     ).run([finding.id, finding.caseId, finding.title, finding.severity, finding.category, finding.cvssVector, finding.description, finding.author, now, now, 1]);
     writeLinks(db, finding.id, artifactIds);
     appendHistory(db, finding, 'create', actor.user, now);
+    syncFinding(db, finding.id);
     return finding;
   })();
 }
@@ -148,6 +150,7 @@ export function editFinding(db: Database, actor: WorkspaceActor, input: FindingE
     ]);
     writeLinks(db, next.id, artifactIds);
     appendHistory(db, next, 'edit', actor.user, next.updatedAt);
+    syncFinding(db, next.id);
     return next;
   })();
 }
@@ -159,6 +162,7 @@ export function deleteFinding(db: Database, actor: WorkspaceActor, input: { id: 
     const next: Finding = { ...current, deletedAt: now, updatedAt: now, revision: current.revision + 1 };
     db.prepare('UPDATE findings SET deleted_at = ?, updated_at = ?, revision = ? WHERE id = ?').run([now, now, next.revision, next.id]);
     appendHistory(db, next, 'delete', actor.user, now);
+    syncFinding(db, next.id);
     return next;
   })();
 }

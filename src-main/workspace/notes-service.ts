@@ -7,6 +7,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import { anchorSchema, type Anchor, type Note, type NoteCreate, type NoteEdit, type NoteHistoryEntry } from '../../src-shared/ipc/channels-workspace';
+import { syncNote } from '../search/record-index';
 import { checkRevision, checkText, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
 
 type Row = Record<string, unknown>;
@@ -92,6 +93,7 @@ export function createNote(db: Database, actor: WorkspaceActor, input: NoteCreat
       'INSERT INTO notes(id, case_id, artifact_id, anchor_json, excerpt, body, author, created_at, updated_at, revision, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)',
     ).run([note.id, note.caseId, note.artifactId, note.anchor ? JSON.stringify(note.anchor) : null, note.excerpt, note.body, note.author, now, now, 1]);
     appendHistory(db, note, 'create', actor.user, now);
+    syncNote(db, note.id);
     return note;
   })();
 }
@@ -127,6 +129,7 @@ export function editNote(db: Database, actor: WorkspaceActor, input: NoteEdit): 
       next.id,
     ]);
     appendHistory(db, next, 'edit', actor.user, next.updatedAt);
+    syncNote(db, next.id);
     return next;
   })();
 }
@@ -138,6 +141,7 @@ export function deleteNote(db: Database, actor: WorkspaceActor, input: { id: str
     const next: Note = { ...current, deletedAt: now, updatedAt: now, revision: current.revision + 1 };
     db.prepare('UPDATE notes SET deleted_at = ?, updated_at = ?, revision = ? WHERE id = ?').run([now, now, next.revision, next.id]);
     appendHistory(db, next, 'delete', actor.user, now);
+    syncNote(db, next.id);
     return next;
   })();
 }

@@ -23,12 +23,16 @@ function formatWait(ms: number): string {
   return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
-export function describeError(error: RwError, now: number): string {
+/**
+ * `stepUp`: the passphrase was asked again of someone already signed in (signing, export, authorising
+ * a change), so there is no user name to be wrong about.
+ */
+export function describeError(error: RwError, now: number, options: { stepUp?: boolean } = {}): string {
   switch (error.code) {
     case 'AUTH_FAILED': {
       const left = error.detail['attemptsRemaining'];
       const suffix = typeof left === 'number' ? ` ${left} attempt${left === 1 ? '' : 's'} left before a lockout.` : '';
-      return `The user name or passphrase is not correct.${suffix}`;
+      return `${options.stepUp ? 'That passphrase is not correct.' : 'The user name or passphrase is not correct.'}${suffix}`;
     }
     case 'LOCKED_OUT': {
       const at = retryAtMs(error.detail, now);

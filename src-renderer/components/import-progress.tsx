@@ -3,18 +3,29 @@
  * <progress> (role progressbar; value and max are its valuenow and valuemax) with a spoken value text.
  * Indeterminate only while the signature is checked, before the package total is known.
  */
-import { useImportProgressStore } from '../state/import-progress-store';
+import { useImportProgressStore, type ImportSubject } from '../state/import-progress-store';
 import { formatBytes } from '../viewers/viewer-kind';
 
 const LABEL_ID = 'import-progress-label';
 
-export function ImportProgress() {
+/** The bar for imports of `subject` only, so the demo's and a chosen package's sections each show their own. */
+export function ImportProgress({ subject: shown = 'demo' }: { subject?: ImportSubject }) {
   const phase = useImportProgressStore((s) => s.phase);
   const bytesDone = useImportProgressStore((s) => s.bytesDone);
   const bytesTotal = useImportProgressStore((s) => s.bytesTotal);
+  const subject = useImportProgressStore((s) => s.subject);
   // A failure is shown by the error alert; nothing is running before the first import.
-  if (phase === 'idle' || phase === 'failed') return null;
-  const label = phase === 'done' ? 'Demo submission imported' : phase === 'verifying' ? 'Checking the package signature…' : 'Verifying and storing every file…';
+  if (phase === 'idle' || phase === 'failed' || subject !== shown) return null;
+  const label =
+    phase === 'done'
+      ? subject === 'demo'
+        ? 'Demo submission imported'
+        : 'Package imported'
+      : phase === 'verifying'
+        ? 'Checking the package signature…'
+        : phase === 'indexing'
+          ? 'Indexing the text for search…'
+          : 'Verifying and storing every file…';
   const known = bytesTotal > 0;
   const text = known ? `${formatBytes(bytesDone)} of ${formatBytes(bytesTotal)}` : 'Checking the signature';
   return (
@@ -31,13 +42,18 @@ export function ImportProgress() {
 /** Said once at the start and once at the end (not at every tick): a polite, always-mounted status. */
 export function ImportAnnouncement() {
   const phase = useImportProgressStore((s) => s.phase);
+  const demo = useImportProgressStore((s) => s.subject) === 'demo';
   const message =
-    phase === 'verifying' || phase === 'storing'
-      ? 'Importing the demo submission: checking its signature and every file digest.'
+    phase === 'verifying' || phase === 'storing' || phase === 'indexing'
+      ? `Importing the ${demo ? 'demo submission' : 'package'}: checking its signature and every file digest.`
       : phase === 'done'
-        ? 'The demo submission was imported and verified.'
+        ? demo
+          ? 'The demo submission was imported and verified.'
+          : 'The package was imported and verified.'
         : phase === 'failed'
-          ? 'The demo import failed.'
+          ? demo
+            ? 'The demo import failed.'
+            : 'The package import failed.'
           : '';
   return (
     <p className="visually-hidden" role="status" aria-live="polite">

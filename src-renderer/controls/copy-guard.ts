@@ -12,32 +12,34 @@ import type { ControlsStatus, CopyResult } from '../../src-shared/ipc/channels-c
 
 /** Viewer regions: the artifact view and anything a viewer marks with data-viewer. */
 export const VIEWER_SELECTOR = '.artifact-view, [data-viewer]';
+/** Table viewers: what is copied out of them is pasted into spreadsheets, so main neutralises formulas. */
+export const TABLE_SELECTOR = '[data-viewer="table"]';
 
 export interface CopyGuardDeps {
   /** The artifact in the open viewer. */
   artifactId(): string | null;
   status(): Promise<ControlsStatus>;
   copyAttempt(request: { artifactId: string; action: 'copy' | 'cut'; length: number }): Promise<unknown>;
-  copy(request: { artifactId: string; action: 'copy' | 'cut'; text: string }): Promise<CopyResult>;
+  copy(request: { artifactId: string; action: 'copy' | 'cut'; text: string; tabular: boolean }): Promise<CopyResult>;
   writeClipboard(text: string): Promise<void>;
   announce(message: string): void;
 }
 
-function inViewer(node: Node | null): boolean {
+function inViewer(node: Node | null, selector = VIEWER_SELECTOR): boolean {
   const element = node instanceof Element ? node : (node?.parentElement ?? null);
-  return element?.closest(VIEWER_SELECTOR) != null;
+  return element?.closest(selector) != null;
 }
 
 /** True when any end of the selection lies in a viewer (a selection that only starts in one counts). */
-export function selectionTouchesViewer(selection: Selection | null): boolean {
+export function selectionTouchesViewer(selection: Selection | null, selector = VIEWER_SELECTOR): boolean {
   if (!selection || selection.isCollapsed || selection.rangeCount === 0) return false;
-  if (inViewer(selection.anchorNode) || inViewer(selection.focusNode)) return true;
+  if (inViewer(selection.anchorNode, selector) || inViewer(selection.focusNode, selector)) return true;
   for (let i = 0; i < selection.rangeCount; i++) {
     const range = selection.getRangeAt(i);
     const root = range.commonAncestorContainer;
     const scope = root instanceof Element ? root : root.parentElement;
     if (!scope) continue;
-    for (const viewer of scope.querySelectorAll(VIEWER_SELECTOR)) if (range.intersectsNode(viewer)) return true;
+    for (const viewer of scope.querySelectorAll(selector)) if (range.intersectsNode(viewer)) return true;
   }
   return false;
 }
@@ -64,14 +66,14 @@ export function installCopyGuard(doc: Document, deps: CopyGuardDeps): CopyGuard 
     return mode;
   };
 
-  const handle = async (action: 'copy' | 'cut', text: string, artifactId: string): Promise<void> => {
+  const handle = async (action: 'copy' | 'cut', text: string, artifactId: string, tabular: boolean): Promise<void> => {
     const length = [...text].length;
     if ((await copyMode()) === 'deny') {
       await deps.copyAttempt({ artifactId, action, length });
       deps.announce('Copying from artifacts is not allowed by the policy in force. The attempt was logged.');
       return;
     }
-    const result = await deps.copy({ artifactId, action, text });
+    const result = await deps.copy({ artifactId, action, text, tabular });
     if (result.decision !== 'allowed') {
       deps.announce('Copying from artifacts is not allowed by the policy in force. The attempt was logged.');
       return;
@@ -89,7 +91,7 @@ export function installCopyGuard(doc: Document, deps: CopyGuardDeps): CopyGuard 
     const text = selection?.toString() ?? '';
     const artifactId = deps.artifactId();
     if (!artifactId || text.length === 0) return;
-    last = handle(action, text, artifactId).catch(() => {
+    last = handle(action, text, artifactId, selectionTouchesViewer(selection, TABLE_SELECTOR)).catch(() => {
       deps.announce('The copy could not be completed.');
     });
   };

@@ -2,7 +2,7 @@
  * One case: header (model, developer, version, release date, days to the deadline, progress), the
  * artifact list, the viewer, and the side panel (notes, findings, checklist).
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { useArtifacts, useCase } from '../api/hooks';
 import { useCaseProgress } from '../api/workspace-hooks';
@@ -12,6 +12,8 @@ import { useWorkspaceStore } from '../state/workspace-store';
 import { ArtifactViewer } from '../viewers/artifact-viewer';
 import { kindLabel, viewerKind } from '../viewers/viewer-kind';
 import { SidePanel } from '../workspace/side-panel';
+import { EvidenceScreen } from '../evidence/evidence-screen';
+import { VersionChanges, VersionLine } from '../workspace/version-changes';
 
 export function CaseWorkspace({ caseId }: { caseId: string }) {
   const detail = useCase(caseId);
@@ -19,7 +21,10 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
   const artifactId = useWorkspaceStore((s) => s.artifactId);
   const openArtifact = useWorkspaceStore((s) => s.openArtifact);
   const closeCase = useWorkspaceStore((s) => s.closeCase);
+  const mode = useWorkspaceStore((s) => s.mode);
+  const setMode = useWorkspaceStore((s) => s.setMode);
   const heading = useRef<HTMLHeadingElement>(null);
+  const [showChanges, setShowChanges] = useState(false);
   const selected = artifacts.data?.find((a) => a.id === artifactId) ?? null;
 
   useEffect(() => {
@@ -61,32 +66,56 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
                 </dd>
               </div>
             </dl>
+            <VersionLine caseId={caseId} model={detail.data.model} version={detail.data.version} onShowChanges={() => setShowChanges(true)} />
             <ProgressSummary caseId={caseId} />
           </>
         )}
+        <div className="mode-switch" role="group" aria-label="Workspace view">
+          <button type="button" aria-pressed={mode === 'documents'} onClick={() => setMode('documents')}>
+            Documents
+          </button>
+          <button type="button" aria-pressed={mode === 'evidence'} onClick={() => setMode('evidence')}>
+            Evidence review
+          </button>
+        </div>
       </div>
-      <nav className="artifact-nav" aria-label="Artifacts">
-        <h2>Artifacts</h2>
-        {artifacts.isPending ? (
-          <p className="loading">Loading…</p>
-        ) : artifacts.isError ? (
-          <ErrorAlert error={artifacts.error} />
-        ) : (
-          <ArtifactList artifacts={artifacts.data} selectedId={artifactId} onSelect={openArtifact} />
-        )}
-      </nav>
-      {/* Focusable so the keyboard can scroll a long document that has no links or controls inside. */}
-      <div className="viewer-area" tabIndex={0} role="region" aria-label={selected ? `Viewer: ${selected.path}` : 'Viewer'}>
-        {selected && artifacts.data ? (
-          <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
-        ) : (
-          <div className="empty-state">
-            <p className="empty-title">Choose an artifact</p>
-            <p>Pick a file from the list to read it here. Every opening is recorded in the access log.</p>
+      {mode === 'evidence' ? (
+        <EvidenceScreen caseId={caseId} />
+      ) : (
+        <>
+          <nav className="artifact-nav" aria-label="Artifacts">
+            <h2>Artifacts</h2>
+            {artifacts.isPending ? (
+              <p className="loading">Loading…</p>
+            ) : artifacts.isError ? (
+              <ErrorAlert error={artifacts.error} />
+            ) : (
+              <ArtifactList
+                artifacts={artifacts.data}
+                selectedId={artifactId}
+                onSelect={(id) => {
+                  setShowChanges(false);
+                  openArtifact(id);
+                }}
+              />
+            )}
+          </nav>
+          {/* Focusable so the keyboard can scroll a long document that has no links or controls inside. */}
+          <div className="viewer-area" tabIndex={0} role="region" aria-label={selected ? `Viewer: ${selected.path}` : 'Viewer'}>
+            {showChanges ? (
+              <VersionChanges caseId={caseId} onClose={() => setShowChanges(false)} />
+            ) : selected && artifacts.data ? (
+              <ArtifactViewer key={selected.id} artifact={selected} siblings={artifacts.data} />
+            ) : (
+              <div className="empty-state">
+                <p className="empty-title">Choose an artifact</p>
+                <p>Pick a file from the list to read it here. Every opening is recorded in the access log.</p>
+              </div>
+            )}
           </div>
-        )}
-      </div>
-      <SidePanel caseId={caseId} artifact={selected} />
+        </>
+      )}
+      <SidePanel caseId={caseId} artifact={mode === 'evidence' ? null : selected} />
     </main>
   );
 }

@@ -1,16 +1,18 @@
 /** The reviewer's submissions, with a clear empty state and the demo import (with its progress). */
-import { useCases } from '../api/hooks';
+import { useCases, useSessionStatus } from '../api/hooks';
 import { useImportDemo } from '../api/import-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { ImportAnnouncement, ImportProgress } from '../components/import-progress';
 import { DeadlineBadge } from '../components/deadline-badge';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { formatBytes } from '../viewers/viewer-kind';
+import { ImportPackageSection } from './import-package-section';
 
 export function CasesScreen() {
   const cases = useCases();
   const importDemo = useImportDemo();
   const openCase = useWorkspaceStore((s) => s.openCase);
+  const preview = useSessionStatus().data?.preview ?? false;
 
   const importSection = (
     <div className="import-demo">
@@ -31,6 +33,9 @@ export function CasesScreen() {
     <main id="main" className="cases-screen" tabIndex={-1}>
       <h1>Submissions</h1>
       <ImportAnnouncement />
+      {/* Always at this place in the tree: the first import turns the empty state into the list, and the
+          section must keep its answer (what was imported, or why not) across that change. */}
+      <ImportPackageSection preview={preview} />
       {cases.isPending ? (
         <p className="loading">Loading submissions…</p>
       ) : cases.isError ? (

@@ -8,11 +8,15 @@ import { create } from 'zustand';
 import type { ImportPhase, ImportProgressEvent } from '../../src-shared/ipc/events';
 import { registerStoreReset } from './store-reset';
 
+/** What is being imported: the bundled demo, or a package the reviewer chose. */
+export type ImportSubject = 'demo' | 'package';
+
 interface ImportProgressState {
   phase: ImportPhase | 'idle';
+  subject: ImportSubject;
   bytesDone: number;
   bytesTotal: number;
-  begin(): void;
+  begin(subject?: ImportSubject): void;
   /** An event from main; dropped when no import is running here or it has already settled. */
   update(event: ImportProgressEvent): void;
   succeed(bytesTotal: number): void;
@@ -20,13 +24,13 @@ interface ImportProgressState {
   reset(): void;
 }
 
-const IDLE = { phase: 'idle', bytesDone: 0, bytesTotal: 0 } as const;
+const IDLE = { phase: 'idle', subject: 'demo', bytesDone: 0, bytesTotal: 0 } as const;
 
 export const useImportProgressStore = create<ImportProgressState>()((set) => ({
   ...IDLE,
-  begin: () => set({ phase: 'verifying', bytesDone: 0, bytesTotal: 0 }),
+  begin: (subject = 'demo') => set({ phase: 'verifying', subject, bytesDone: 0, bytesTotal: 0 }),
   update: (event) =>
-    set((s) => (s.phase === 'verifying' || s.phase === 'storing' ? { phase: event.phase, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal } : s)),
+    set((s) => (s.phase === 'verifying' || s.phase === 'storing' || s.phase === 'indexing' ? { phase: event.phase, bytesDone: event.bytesDone, bytesTotal: event.bytesTotal } : s)),
   succeed: (bytesTotal) => set({ phase: 'done', bytesDone: bytesTotal, bytesTotal }),
   fail: () => set({ phase: 'failed' }),
   reset: () => set(IDLE),

@@ -11,13 +11,15 @@ export interface GoToRequest {
   anchor: Anchor;
   /** Distinguishes two requests for the same place, so "Go to" twice scrolls back twice. */
   seq: number;
+  /** Text to highlight there (a search hit's matched words); empty for a note's "Go to". */
+  marks: readonly string[];
 }
 
 interface ViewerPositionState {
   current: { artifactId: string; anchor: Anchor } | null;
   goTo: GoToRequest | null;
   report(artifactId: string, anchor: Anchor | null): void;
-  requestGoTo(artifactId: string, anchor: Anchor): void;
+  requestGoTo(artifactId: string, anchor: Anchor, marks?: readonly string[]): void;
   /** The viewer carried out the request with this seq (a newer request stays pending). */
   doneGoTo(seq: number): void;
 }
@@ -33,7 +35,7 @@ export const useViewerPositionStore = create<ViewerPositionState>()((set) => ({
       const next = anchor ? { artifactId, anchor } : null;
       return JSON.stringify(next) === JSON.stringify(s.current) ? s : { current: next };
     }),
-  requestGoTo: (artifactId, anchor) => set({ goTo: { artifactId, anchor, seq: nextSeq++ } }),
+  requestGoTo: (artifactId, anchor, marks = []) => set({ goTo: { artifactId, anchor, seq: nextSeq++, marks } }),
   doneGoTo: (seq) => set((s) => (s.goTo?.seq === seq ? { goTo: null } : s)),
 }));
 

@@ -52,6 +52,10 @@ export function ExportExcerpt({ artifactId, provider }: { artifactId: string; pr
             The excerpt ({label}) is watermarked with your session, written to the workstation's export folder, and recorded in the access log with
             your justification.
           </p>
+          <p className="hint">
+            In a table excerpt, cells that a spreadsheet would run as formulas (starting with =, +, -, @, a tab or a carriage return) are written
+            with a leading apostrophe, so they open as text.
+          </p>
           <label htmlFor={`${ids}-why`}>Justification</label>
           <textarea
             id={`${ids}-why`}
@@ -67,7 +71,7 @@ export function ExportExcerpt({ artifactId, provider }: { artifactId: string; pr
           </p>
           <label htmlFor={`${ids}-pass`}>Your passphrase (confirms it is you)</label>
           <input id={`${ids}-pass`} type="password" autoComplete="current-password" ref={pass} required />
-          <ErrorAlert error={exporter.error} />
+          <ErrorAlert error={exporter.error} stepUp />
           {exporter.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Exported:</strong> {exporter.data.fileName} ({exporter.data.bytes} bytes, sha256 {exporter.data.sha256.slice(0, 16)}…)

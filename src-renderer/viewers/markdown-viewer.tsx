@@ -11,6 +11,7 @@ import { sanitizeMarkdownHtml } from './sanitize-html';
 import { decodeForDisplay } from './text-decode';
 import { IMAGE_TYPES } from './viewer-kind';
 import { selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
+import { markTextIn } from '../search/dom-marks';
 
 const HEADINGS = 'h1, h2, h3, h4, h5, h6';
 /** The anchor schema's limit for a heading. */
@@ -70,7 +71,15 @@ export function MarkdownViewer({ bytes, artifact, siblings }: { bytes: Uint8Arra
     return () => document.removeEventListener('scroll', onScroll, { capture: true });
   }, [reportPosition]);
   useEffect(() => {
-    if (!pending || pending.anchor.kind !== 'heading' || !container.current) return;
+    if (!pending || !container.current) return;
+    // A search hit's words are marked in the document (text nodes split, no HTML parsed).
+    const firstMark = markTextIn(container.current, pending.marks);
+    if (pending.anchor.kind !== 'heading') {
+      // A hit before the first heading: no section to go to, so go to the first marked word.
+      if (firstMark) firstMark.scrollIntoView({ block: 'center' });
+      if (firstMark || pending.marks.length > 0) done(pending.seq);
+      return;
+    }
     const wanted = pending.anchor.heading;
     const heading = Array.from(container.current.querySelectorAll<HTMLElement>(HEADINGS)).find((h) => headingText(h) === wanted);
     if (heading) {

@@ -5,12 +5,14 @@
  * bundled, worker from our own bundle). One canvas per page, one page at a time, keyboard paging;
  * the page's text is also extracted into a visually hidden region for screen readers.
  */
-import { GlobalWorkerOptions, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
+import { GlobalWorkerOptions, Util, getDocument, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canvasPng, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { BundledStandardFontFactory } from './pdf-fonts';
 import { useViewerPosition } from './viewer-position';
+import { Marked } from '../search/marked';
+import { markParts } from '../search/hit-place';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
 
@@ -23,6 +25,9 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
   const [scaleIndex, setScaleIndex] = useState(1);
   const [pageText, setPageText] = useState('');
   const [rendering, setRendering] = useState(false);
+  // A search hit's matched words: boxes drawn over them on the page, and a line saying how many.
+  const [marks, setMarks] = useState<readonly string[]>([]);
+  const [highlighted, setHighlighted] = useState<number | null>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const ids = useId();
   const shownAt = useRef<{ page: number; at: number } | null>(null);
@@ -111,7 +116,40 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
         renderTask = p.render({ canvasContext: context, viewport, annotationMode: 0 });
         await renderTask.promise;
         const text = await p.getTextContent();
-        if (!cancelled) setPageText(text.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+        if (cancelled) return;
+        setPageText(text.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+        if (marks.length > 0) {
+          let count = 0;
+          context.save();
+          context.globalCompositeOperation = 'multiply';
+          context.fillStyle = 'rgba(255, 214, 0, 0.55)';
+          for (const item of text.items) {
+            if (!('str' in item) || item.str.length === 0) continue;
+            const parts = markParts(item.str, marks);
+            if (!parts.some((part) => part.mark)) continue;
+            // The item's box in canvas pixels; a word inside it is placed by its share of the item's
+            // width as a sans-serif font measures it (pdf.js gives widths per item, not per glyph).
+            const t = Util.transform(viewport.transform, item.transform);
+            const height = Math.hypot(t[2], t[3]);
+            const width = item.width * viewport.scale;
+            context.font = `${Math.max(1, Math.round(height))}px sans-serif`;
+            const whole = context.measureText(item.str).width || 1;
+            let before = '';
+            for (const part of parts) {
+              if (part.mark) {
+                const x = (context.measureText(before).width / whole) * width;
+                const w = (context.measureText(part.text).width / whole) * width;
+                context.fillRect(t[4] + x, t[5] - height, w, height * 1.25);
+                count++;
+              }
+              before += part.text;
+            }
+          }
+          context.restore();
+          setHighlighted(count);
+        } else {
+          setHighlighted(null);
+        }
       } catch (e) {
         if (!cancelled && !(e instanceof Error && e.name === 'RenderingCancelledException')) setError(e instanceof Error ? e.message : 'The page could not be drawn.');
       } finally {
@@ -122,7 +160,7 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
       cancelled = true;
       renderTask?.cancel();
     };
-  }, [doc, page, scaleIndex]);
+  }, [doc, page, scaleIndex, marks]);
 
   const pages = doc?.numPages ?? 0;
   const go = (n: number) => setPage(Math.min(Math.max(1, n), Math.max(1, pages)));
@@ -135,6 +173,7 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
   useEffect(() => {
     if (!doc || !pending || pending.anchor.kind !== 'page') return;
     setPage(Math.min(Math.max(1, pending.anchor.page), doc.numPages));
+    setMarks(pending.marks);
     region.current?.focus();
     done(pending.seq);
   }, [doc, pending, done]);
@@ -206,10 +245,17 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
         aria-busy={rendering}
         onKeyDown={onKeyDown}
       >
-        <canvas ref={canvas} aria-hidden="true" data-page={page} />
+        <canvas ref={canvas} aria-hidden="true" data-page={page} data-highlights={highlighted ?? undefined} />
       </div>
+      {highlighted !== null ? (
+        <p className="pdf-highlight-note hint" role="status">
+          {highlighted > 0
+            ? `Highlighted on this page: ${marks.join(', ')} (${highlighted} ${highlighted === 1 ? 'place' : 'places'}, boxed in yellow).`
+            : `The searched words (${marks.join(', ')}) are not drawn as text on this page.`}
+        </p>
+      ) : null}
       <div id={`${ids}-text`} className="visually-hidden">
-        {pageText}
+        {marks.length > 0 ? <Marked text={pageText} marks={marks} /> : pageText}
       </div>
     </div>
   );

@@ -89,6 +89,7 @@ export function TableViewer({ artifactId, name, view = NO_VIEW, onReady }: { art
     const row = Math.min(pending.anchor.row, Math.max(1, count));
     virtualizer.scrollToIndex(row - 1, { align: 'start' });
     setTarget(row);
+    setMarks(pending.marks);
     scroller.current?.focus({ preventScroll: true });
     done(pending.seq);
   }, [pending, count, virtualizer, done]);
@@ -104,7 +105,7 @@ export function TableViewer({ artifactId, name, view = NO_VIEW, onReady }: { art
   const captionId = `table-caption-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
   const width = head.columns.length;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" data-viewer="table">
       <p id={captionId} className="hint">
         {head.matchedRows === head.totalRows
           ? `${head.totalRows.toLocaleString()} rows × ${width} columns`

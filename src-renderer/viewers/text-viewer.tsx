@@ -6,6 +6,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { decodeForDisplay, splitLines } from './text-decode';
+import { Marked } from '../search/marked';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 19;
@@ -18,6 +19,8 @@ export function TextViewer({ bytes, name }: { bytes: Uint8Array; name: string })
   const position = useViewerPosition();
   const { report, pending, done } = position;
   const [target, setTarget] = useState<{ from: number; to: number } | null>(null);
+  // A search hit's matched words, marked wherever they appear in the lines drawn.
+  const [marks, setMarks] = useState<readonly string[]>([]);
 
   const reportPosition = useCallback(() => {
     const root = scroller.current;
@@ -40,6 +43,7 @@ export function TextViewer({ bytes, name }: { bytes: Uint8Array; name: string })
     const to = Math.min(pending.anchor.endLine ?? from, Math.max(1, lines.length));
     virtualizer.scrollToIndex(from - 1, { align: 'start' });
     setTarget({ from, to });
+    setMarks(pending.marks);
     scroller.current?.focus({ preventScroll: true });
     done(pending.seq);
   }, [pending, lines, virtualizer, done]);
@@ -56,7 +60,7 @@ export function TextViewer({ bytes, name }: { bytes: Uint8Array; name: string })
               <span className="ln" aria-hidden="true">
                 {String(n).padStart(digits, ' ')}
               </span>
-              <span className="code">{lines[item.index]}</span>
+              <span className="code">{marks.length > 0 ? <Marked text={lines[item.index]!} marks={marks} /> : lines[item.index]}</span>
             </div>
           );
         })}

@@ -87,7 +87,7 @@ export function AttestationPanel({ caseId }: { caseId: string }) {
         <button type="submit" disabled={!verdict || passphrase.length === 0 || sign.isPending}>
           Sign attestation
         </button>
-        <ErrorAlert error={sign.error} />
+        <ErrorAlert error={sign.error} stepUp />
         {sign.data ? (
           <p role="status" className="success-note">
             Attestation signed (sequence {sign.data.sequence}, access-log entry {sign.data.accessLogIndex}). It awaits transfer below.

@@ -105,7 +105,8 @@ export const controlsChannels = {
   }),
   /** copyMode 'fingerprint': main fingerprints the selection with the session code, logs and places it. */
   'controls.copy': defineChannel({
-    request: z.object({ artifactId, action: z.enum(['copy', 'cut']).default('copy'), text: z.string().min(1).max(MAX_COPY_CHARS) }).strict(),
+    // tabular: the selection comes from a table viewer, so main neutralises spreadsheet formulas in its cells.
+    request: z.object({ artifactId, action: z.enum(['copy', 'cut']).default('copy'), text: z.string().min(1).max(MAX_COPY_CHARS), tabular: z.boolean().default(false) }).strict(),
     response: copyResultSchema,
     ...reviewerContent,
     event: 'copy.decision',

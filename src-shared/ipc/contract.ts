@@ -8,6 +8,10 @@ import { caseChannels } from './channels-cases';
 import { workspaceChannels } from './channels-workspace';
 import { controlsChannels } from './channels-controls';
 import { auditChannels } from './channels-audit';
+import { evidenceChannels } from './channels-evidence';
+import { searchChannels } from './channels-search';
+import { importChannels } from './channels-import';
+import { adminChannels } from './channels-admin';
 
 export const CONTRACT = {
   ...sessionChannels,
@@ -16,6 +20,10 @@ export const CONTRACT = {
   ...workspaceChannels,
   ...controlsChannels,
   ...auditChannels,
+  ...evidenceChannels,
+  ...searchChannels,
+  ...importChannels,
+  ...adminChannels,
 };
 
 export type Contract = typeof CONTRACT;

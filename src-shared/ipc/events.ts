@@ -8,8 +8,9 @@
 import { z } from 'zod';
 
 /** Import phases: `verifying` the package signature (total not known yet), `storing` while every
- * file streams through its digest check into content.db, then exactly one terminal `done` or `failed`. */
-export const IMPORT_PHASES = ['verifying', 'storing', 'done', 'failed'] as const;
+ * file streams through its digest check into content.db, `indexing` its text for search (bytes
+ * counted again from 0), then exactly one terminal `done` or `failed`. */
+export const IMPORT_PHASES = ['verifying', 'storing', 'indexing', 'done', 'failed'] as const;
 export type ImportPhase = (typeof IMPORT_PHASES)[number];
 
 const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -20,8 +21,16 @@ export const importProgressSchema = z
   .refine((p) => p.bytesDone <= p.bytesTotal, { message: 'bytesDone exceeds bytesTotal' });
 export type ImportProgressEvent = z.infer<typeof importProgressSchema>;
 
+/** Reading an evaluation log: sample records read of those in the log, then one terminal `done`. */
+export const evidenceProgressSchema = z
+  .object({ samplesDone: byteCount, samplesTotal: byteCount, phase: z.enum(['reading', 'done']) })
+  .strict()
+  .refine((p) => p.samplesDone <= p.samplesTotal, { message: 'samplesDone exceeds samplesTotal' });
+export type EvidenceProgressEvent = z.infer<typeof evidenceProgressSchema>;
+
 export const EVENTS = {
   'import.progress': importProgressSchema,
+  'evidence.progress': evidenceProgressSchema,
 };
 
 export type Events = typeof EVENTS;

@@ -19,7 +19,7 @@ import { generateEd25519 } from '../../src-shared/node/crypto';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
 import { decodeWatermark } from '../../src-shared/watermark/decoder';
 import { extractTextFingerprint } from '../../src-shared/watermark/text-fingerprint';
-import { enrollmentPolicyRecord } from '../../src-main/controls/signed-policy';
+import { enrollmentPolicyRecord, PolicyStore } from '../../src-main/controls/signed-policy';
 import { handleAppRequest } from '../../src-main/window/app-protocol';
 import { APP_ORIGIN } from '../../src-main/window/app-origin';
 import { overlayUrl } from '../../src-main/window/overlay-window';
@@ -215,7 +215,7 @@ describe('insider-risk controls', () => {
     const vault = h.core.sessions.require();
     const policyKey = generateEd25519();
     enrollWithSignedPolicy(vault.audit, vault.workstationId, FINGERPRINT_POLICY, policyKey, Date.now());
-    expect(enrollmentPolicyRecord(vault.audit).installed()).toEqual(FINGERPRINT_POLICY);
+    expect(new PolicyStore().load(enrollmentPolicyRecord(vault.audit))).toEqual(FINGERPRINT_POLICY);
     await h.page.keyboard.press('Control+L');
     await unlockThroughUi(h.page);
     expect(h.core.policy()).toEqual(FINGERPRINT_POLICY);

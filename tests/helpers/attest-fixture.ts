@@ -103,6 +103,7 @@ export function enrollmentRequestOf(f: VaultFixture): EnrollmentRequest {
     workstationId: f.vault.workstationId,
     logOrigin: logOrigin(f.vault.workstationId),
     reviewers: reviewerPublicKeys(f.vault.content),
+    checkpoint: f.log.checkpoint('sync').note,
     clock: () => f.clock.now,
   });
   return openEnrollmentRequest(envelope);

@@ -32,7 +32,8 @@ export interface Harness {
 export async function workstationWithCase(): Promise<Harness> {
   const work = tempDir('rw-attest-e2e-');
   const clock = { now: Date.parse('2026-11-28T10:00:00Z') };
-  const rwctl = async (argv: string[], env: Record<string, string | undefined> = { RW_PASSPHRASE: PASS }): Promise<Run> => {
+  // The trust root an administrator would install from `rwctl server init` (tests keep the server in srv/).
+  const rwctl = async (argv: string[], env: Record<string, string | undefined> = { RW_PASSPHRASE: PASS, RW_TRUST_ROOT: path.join(work, 'srv', 'workstation-trust.json') }): Promise<Run> => {
     const run = { code: 0, out: '', err: '' };
     const io: CliIo = {
       stdout: (t) => void (run.out += t),
@@ -55,5 +56,5 @@ export async function workstationWithCase(): Promise<Harness> {
   if (signed.code !== 0) throw new Error(`package sign: ${signed.err}`);
   const imported = await rwctl(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'submitter.pub.pem']);
   if (imported.code !== 0) throw new Error(`import: ${imported.err}`);
-  return { work, clock, rwctl, ws: ['--vault', 'vault', '--user', 'alice'], caseId: imported.out.trim() };
+  return { work, clock, rwctl, ws: ['--vault', 'vault', '--user', 'alice'], caseId: /case-[0-9a-f]{32}/.exec(imported.out)?.[0] ?? '' };
 }

@@ -11,7 +11,7 @@ import { publicKeyToPem, ed25519PublicKey, sha256 } from '../../src-shared/node/
 import { toHex } from '../../src-shared/encoding';
 import { MEDIA_BUNDLE_FILES, RECEIPTS_BUNDLE_FILES } from '../../src-shared/attestation-types';
 import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
-import { openDeviceAudit, unlockVault } from '../../src-main/vault/vault';
+import { unlockVault } from '../../src-main/vault/vault';
 import { workstationWithCase, PASS, type Harness } from './attest-cli-harness';
 
 let h: Harness;
@@ -108,8 +108,8 @@ describe('attestation over removable media, both ways', () => {
     const intact = await h.rwctl(['audit', 'verify', ...h.ws, '--checkpoint', 'witnessed.txt']);
     expect(intact.code, intact.out).toBe(0);
 
-    // Local root: drop the append-only triggers, cut the tail, rebuild the tree so it is self-consistent.
-    const device = openDeviceAudit(path.join(h.work, 'vault'), { clock: () => h.clock.now });
+    // Local root who knows a passphrase: drop the append-only triggers, cut the tail, rebuild the tree so it is self-consistent.
+    const device = await unlockVault(path.join(h.work, 'vault'), 'alice', PASS, { clock: () => h.clock.now });
     const witnessedSize = Number(/size (\d+)/.exec(fs.readFileSync(path.join(h.work, 'witnessed.txt'), 'utf8').split('\n')[1] ?? '')?.[1] ?? fs.readFileSync(path.join(h.work, 'witnessed.txt'), 'utf8').split('\n')[1]);
     try {
       const db = device.audit;
@@ -131,7 +131,7 @@ describe('attestation over removable media, both ways', () => {
     expect(local.code, local.out).toBe(1);
     expect(local.out).toContain('truncated');
     // A careful attacker deletes those records too; the copy held off the laptop still catches it.
-    const device2 = openDeviceAudit(path.join(h.work, 'vault'), { clock: () => h.clock.now });
+    const device2 = await unlockVault(path.join(h.work, 'vault'), 'alice', PASS, { clock: () => h.clock.now });
     try {
       device2.audit.exec('DELETE FROM witnessed_checkpoints');
     } finally {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from '../../src-shared/node/crypto';
 import { CONTRACT } from '../../src-shared/ipc/contract';
 import { createAppCore, type AppCore } from '../../src-main/app-core';
-import { verifyAccessLog } from '../../src-main/audit/verify-log';
+import { verifyAccessLog } from '../../src-main/audit/verify-access-log';
 import { addUser, initVault, unlockVault, type VaultDeps } from '../../src-main/vault/vault';
 import type { KdfParams } from '../../src-main/vault/kdf';
 import { samplePayload } from './zod-sample';

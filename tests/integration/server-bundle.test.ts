@@ -3,7 +3,7 @@
  * validation as HTTP; the receipts folder it writes verifies offline; importing the same bundle again
  * stores nothing new (replays answer with the original receipts, the witness answers with its size).
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,8 @@ import { parseConflictBody } from '../../src-shared/node/tlog-witness';
 import { attestationLeafData, MEDIA_BUNDLE_FILES, RECEIPTS_BUNDLE_FILES, receiptSchema } from '../../src-shared/attestation-types';
 import { auditCheckpointAttestation, enrollmentRequest, reviewAttestation, testAuditLog, testKey, testWorkstation } from './server-fixtures';
 import { rwctlArgs } from './server-process';
+import { importBundle } from '../../src-server/bundle-import';
+import { inProcessServer } from '../unit/src-server/in-process-server';
 
 const NAME = 'bundle.test/attestations';
 let dir: string;
@@ -91,9 +93,40 @@ describe('rwctl server import-bundle', () => {
     symlinkSync(join(dir, 'b1', MEDIA_BUNDLE_FILES.attestations), join(linked, MEDIA_BUNDLE_FILES.attestations));
     const result = rwctl(['server', 'import-bundle', linked, '--data', data]);
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/not a regular file/);
+    expect(result.stderr).toMatch(/holds a link/);
     const empty = join(dir, 'b4');
     mkdirSync(empty);
     expect(rwctl(['server', 'import-bundle', empty, '--data', data]).stderr).toMatch(/neither/);
+  });
+
+  it('follows no link planted in a bundle: a receipts/ link to a folder elsewhere refuses the import before anything is stored or written', async () => {
+    const server = await inProcessServer();
+    await server.enroll(ws);
+    const elsewhere = join(dir, 'admin-folder');
+    mkdirSync(elsewhere);
+    const before = await server.store.counts();
+    const fresh = [reviewAttestation(reviewer, 1)];
+    const importOf = (bundle: string, out = join(bundle, 'receipts')) => importBundle(bundle, out, server.intake, server.witness);
+    const planted = writeBundle('b5', fresh);
+    symlinkSync(elsewhere, join(planted, 'receipts'));
+    await expect(importOf(planted)).rejects.toThrow(/holds a link \(receipts\)/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // A link deeper in the bundle, to a file outside it, is refused the same way.
+    const deep = writeBundle('b6', fresh);
+    mkdirSync(join(deep, 'extra'));
+    symlinkSync('/etc/hostname', join(deep, 'extra', 'note.txt'));
+    await expect(importOf(deep)).rejects.toThrow(/holds a link \(extra\/note\.txt\)/);
+    // An existing receipts folder (or a link given as --out) is never written into.
+    const existing = writeBundle('b7', fresh);
+    mkdirSync(join(existing, 'receipts'));
+    await expect(importOf(existing)).rejects.toThrow(/already exists/);
+    await expect(importOf(writeBundle('b8', fresh), elsewhere)).rejects.toThrow(/already exists/);
+    expect(await server.store.counts()).toEqual(before);
+    expect(readdirSync(elsewhere)).toEqual([]);
+    // The same bundle without the link is imported, receipts in a fresh folder.
+    const clean = writeBundle('b9', fresh);
+    expect((await importOf(clean)).accepted).toBe(1);
+    expect(readdirSync(join(clean, 'receipts'))).toEqual([RECEIPTS_BUNDLE_FILES.receipts]);
+    await server.store.close();
   });
 });

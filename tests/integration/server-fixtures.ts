@@ -56,18 +56,20 @@ export function signerOf(key: TestKey, keyid: string | undefined = key.keyId) {
   return { ...(keyid === undefined ? {} : { keyid }), sign: (message: Uint8Array) => ed25519Sign(key.seed, message) };
 }
 
-export function enrollmentRequest(ws: TestWorkstation, requestedAt = 1_700_000_000_000): EnrollmentRequest {
+/** The workstation's request; its access log (testAuditLog) stood at `logSize` leaves when it was made. */
+export function enrollmentRequest(ws: TestWorkstation, logSize = 0, requestedAt = 1_700_000_000_000): EnrollmentRequest {
   return {
     workstationId: ws.workstationId,
     devicePublicKey: toBase64(ws.device.publicKey),
     logOrigin: ws.logOrigin,
     reviewerPublicKeys: ws.reviewers.map((r) => ({ reviewerId: r.reviewerId, publicKey: toBase64(r.key.publicKey) })),
     requestedAt,
+    checkpoint: testAuditLog(ws, logSize).checkpointAt(logSize).note,
   };
 }
 
-export function enrollmentRequestBytes(ws: TestWorkstation, signWith: TestKey = ws.device): Uint8Array {
-  return utf8(JSON.stringify(signEnvelope(ENROLLMENT_REQUEST_PAYLOAD_TYPE, canonicalBytes(enrollmentRequest(ws)), [signerOf(signWith)])));
+export function enrollmentRequestBytes(ws: TestWorkstation, signWith: TestKey = ws.device, logSize = 0): Uint8Array {
+  return utf8(JSON.stringify(signEnvelope(ENROLLMENT_REQUEST_PAYLOAD_TYPE, canonicalBytes(enrollmentRequest(ws, logSize)), [signerOf(signWith)])));
 }
 
 export function reviewPredicate(reviewer: TestKey, sequence: number, overrides: Partial<ReviewOutcomePredicate> = {}): ReviewOutcomePredicate {

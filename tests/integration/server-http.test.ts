@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initDataDir } from '../../src-server/server-config';
 import { openServerStore } from '../../src-server/open-store';
 import type { ServerStore, StoreCounts } from '../../src-server/server-store';
+import { createReadToken } from '../../src-server/read-tokens';
 import { signEnvelope, verifyEnvelope } from '../../src-shared/node/dsse';
 import { canonicalBytes } from '../../src-shared/canonical-json';
 import { ed25519PublicKey, sha256 } from '../../src-shared/node/crypto';
@@ -54,6 +55,7 @@ let adminToken: string;
 let serverPublicKey: Uint8Array;
 let server: ServerProcess;
 let counter: ServerStore;
+let readerToken: string;
 const ws = testWorkstation(2);
 const revokedWs = testWorkstation(1);
 const reviewer = ws.reviewers[0]!.key;
@@ -65,6 +67,11 @@ function rwctl(args: string[]) {
 
 async function counts(): Promise<StoreCounts> {
   return counter.counts();
+}
+
+/** Reads need a token (a reader's, issued before the server started). */
+function get(path: string) {
+  return request(`${server.url}${path}`, 'GET', undefined, { Authorization: `Bearer ${readerToken}` });
 }
 
 function post(body: Uint8Array | string) {
@@ -105,8 +112,9 @@ beforeAll(async () => {
   }
   const revoked = rwctl(['server', 'revoke', revokedWs.reviewers[0]!.key.keyId, '--data', data]);
   expect(revoked.status, revoked.stderr).toBe(0);
-  server = await startServerProcess(data);
   counter = await openServerStore(data);
+  readerToken = await createReadToken(counter, 'reader', 1);
+  server = await startServerProcess(data);
 }, 120_000);
 
 afterAll(async () => {
@@ -242,19 +250,19 @@ describe('POST /v1/attestations accepted', () => {
   it('finds attestations by subject digest and serves proofs that verify', async () => {
     const envelope = reviewAttestation(reviewer, ++sequence, 'findable');
     const receipt = receiptSchema.parse(JSON.parse((await post(envelope)).body));
-    const found = await request(`${server.url}/v1/attestations?subject=sha256:${toHex(sha256(utf8('findable')))}`, 'GET');
+    const found = await get(`/v1/attestations?subject=sha256:${toHex(sha256(utf8('findable')))}`);
     expect(found.status).toBe(200);
     const list = (JSON.parse(found.body) as { attestations: { receipt: Receipt }[] }).attestations;
     expect(list.map((a) => a.receipt)).toEqual([receipt]);
 
-    const head = await request(`${server.url}/v1/checkpoint`, 'GET');
+    const head = await get('/v1/checkpoint');
     const { checkpoint } = openCheckpoint(head.body, [ed25519NoteVerifier(NAME, serverPublicKey)], { origin: NAME });
-    const inclusion = JSON.parse((await request(`${server.url}/v1/proofs/inclusion?index=${receipt.logIndex}&size=${checkpoint.size}`, 'GET')).body) as { leafHash: string; proof: string[] };
+    const inclusion = JSON.parse((await get(`/v1/proofs/inclusion?index=${receipt.logIndex}&size=${checkpoint.size}`)).body) as { leafHash: string; proof: string[] };
     verifyInclusion(receipt.logIndex, checkpoint.size, fromBase64(inclusion.leafHash), inclusion.proof.map(fromBase64), checkpoint.rootHash);
     const old = openCheckpoint(receipt.checkpoint, [ed25519NoteVerifier(NAME, serverPublicKey)]).checkpoint;
-    const consistency = JSON.parse((await request(`${server.url}/v1/proofs/consistency?from=1&to=${checkpoint.size}`, 'GET')).body) as { proof: string[] };
+    const consistency = JSON.parse((await get(`/v1/proofs/consistency?from=1&to=${checkpoint.size}`)).body) as { proof: string[] };
     expect(consistency.proof.length).toBeGreaterThan(0);
-    const cons2 = JSON.parse((await request(`${server.url}/v1/proofs/consistency?from=${old.size}&to=${checkpoint.size}`, 'GET')).body) as { proof: string[] };
+    const cons2 = JSON.parse((await get(`/v1/proofs/consistency?from=${old.size}&to=${checkpoint.size}`)).body) as { proof: string[] };
     verifyConsistency(old.size, checkpoint.size, old.rootHash, checkpoint.rootHash, cons2.proof.map(fromBase64));
   });
 
@@ -266,7 +274,7 @@ describe('POST /v1/attestations accepted', () => {
       ['/v1/attestations?subject=md5:00', 400],
       ['/v1/nothing', 404],
     ] as const) {
-      const answer = await request(`${server.url}${path}`, 'GET');
+      const answer = await get(path);
       expect(answer.status, path).toBe(status);
       errorOf(answer.body);
     }

@@ -31,12 +31,13 @@ describe.skipIf(!hasOpenssl)('rwctl server start --tls-cert/--tls-key', () => {
     const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
     expect(made.status, made.stderr).toBe(0);
     const data = join(dir, 'data');
-    const serverKey = fromBase64(initDataDir(data, { name: 'tls.test/log' }).config.serverPublicKey);
+    const init = initDataDir(data, { name: 'tls.test/log' });
+    const serverKey = fromBase64(init.config.serverPublicKey);
     server = await startServerProcess(data, undefined, ['--tls-cert', cert, '--tls-key', key]);
     expect(server.url).toMatch(/^https:/);
     const body = await new Promise<string>((done, fail) => {
       https
-        .get(`${server!.url}/v1/checkpoint`, { ca: readFileSync(cert) }, (res) => {
+        .get(`${server!.url}/v1/checkpoint`, { ca: readFileSync(cert), headers: { Authorization: `Bearer ${init.adminToken}` } }, (res) => {
           let text = '';
           res.on('data', (d: Buffer) => (text += d.toString()));
           res.on('end', () => done(text));

@@ -85,7 +85,12 @@ describe('attestation over the network, against a real server process on loopbac
     const envelope = JSON.parse(fs.readFileSync(path.join(h.work, 'attestation.json'), 'utf8'));
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
     const root = statement.subject.find((s: { name: string }) => s.name.startsWith('package:')).digest.sha256;
-    const found = JSON.parse((await request(`${url}/v1/attestations?subject=sha256:${root}`, 'GET')).body);
+    // Reads need a token, printed once on the last line of `rwctl server token create`.
+    const issued = await h.rwctl(['server', 'token', 'create', '--data', 'srv', '--role', 'auditor']);
+    expect(issued.code, issued.err).toBe(0);
+    const token = issued.out.trimEnd().split('\n').at(-1)!;
+    expect((await request(`${url}/v1/attestations?subject=sha256:${root}`, 'GET')).status).toBe(401);
+    const found = JSON.parse((await request(`${url}/v1/attestations?subject=sha256:${root}`, 'GET', undefined, { Authorization: `Bearer ${token}` })).body);
     expect(found.attestations.map((a: { envelope: { payload: string } }) => a.envelope.payload)).toContain(envelope.payload);
 
     // The log grew (the sync itself is logged): the next pass is witnessed from the last size.
@@ -113,6 +118,11 @@ describe('attestation over the network, against a real server process on loopbac
     expect(status.every((i) => i.state === 'delivered')).toBe(true);
     const verify = await h.rwctl(['audit', 'verify', ...h.ws]);
     expect(verify.code, verify.out).toBe(0);
+    // And against what the witness cosigned, fetched with the auditor token.
+    fs.writeFileSync(path.join(h.work, 'auditor.token'), token);
+    const witnessed = await h.rwctl(['audit', 'verify', ...h.ws, '--server', url, '--token-file', 'auditor.token']);
+    expect(witnessed.code, witnessed.out + witnessed.err).toBe(0);
+    expect(witnessed.out).toMatch(/extends checkpoint witnessed by central\.test\/log \(size \d+\)/);
     expect(verify.out).toContain('extends checkpoint');
   }, 240_000);
 });

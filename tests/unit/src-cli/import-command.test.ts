@@ -47,14 +47,26 @@ async function cases(vaultDir: string): Promise<number> {
 }
 
 describe('rwctl import', () => {
-  it('imports a signed package and prints the new case id', async () => {
+  it('imports a signed package and says what it imported, refuses it a second time naming the case, and links a new version', async () => {
     const { work, vaultDir } = await setup();
     writeFiles(path.join(work, 'pkg'), { 'submission.json': submissionBytes(), 'card.md': '# card\n' });
     await runCli(['package', 'sign', 'pkg', '--key', 'key.pem'], io(work).io, commands);
     const run = io(work);
     expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], run.io, commands)).toBe(0);
-    expect(run.out.stdout).toMatch(/^case-[0-9a-f]{32}\n$/);
+    expect(run.out.stdout).toMatch(/^Imported Test-1 1\.0\.0 as case case-[0-9a-f]{32}: 2 files, \d+ B, signature by sha256:[0-9a-f]{64}\.\n$/);
+    const caseId = /case-[0-9a-f]{32}/.exec(run.out.stdout)![0];
     expect(await cases(vaultDir)).toBe(1);
+
+    const again = io(work);
+    expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], again.io, commands)).toBe(1);
+    expect(again.out.stderr).toBe(`rwctl: This package was already imported as Test-1 1.0.0 (${caseId}); nothing was changed.\n`);
+    expect(await cases(vaultDir)).toBe(1);
+
+    writeFiles(path.join(work, 'pkg2'), { 'submission.json': submissionBytes({ version: '1.1.0' }), 'card.md': '# card v2\n' });
+    await runCli(['package', 'sign', 'pkg2', '--key', 'key.pem'], io(work).io, commands);
+    const next = io(work);
+    expect(await runCli(['import', 'pkg2', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], next.io, commands)).toBe(0);
+    expect(next.out.stdout).toContain(`Version 1.1.0 of Test-1, previous: 1.0.0 (${caseId}).\n`);
   });
 
   it('refuses a hostile package with one line (entry and reason), exit 1, and no case', async () => {

@@ -13,6 +13,7 @@ import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
 import { unlockVault } from '../../../src-main/vault/vault';
 import { generateEd25519 } from '../../../src-shared/node/crypto';
 import { DEFAULT_POLICY } from '../../../src-shared/policy';
+import { refreshPreSignInPolicy } from '../../../src-main/controls/signed-policy';
 import { enrollWithSignedPolicy } from '../../helpers/enroll-signed-policy';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -128,6 +129,8 @@ describe('rwctl vault and cases (in process)', () => {
     const vault = await unlockVault(path.join(root, 'v'), 'alice', ALICE_PW, { clock: () => Date.now(), policy: DEFAULT_POLICY.lockout });
     try {
       enrollWithSignedPolicy(vault.audit, vault.workstationId, { ...DEFAULT_POLICY, version: 2, lockout: { delayAfter: 2, lockAfter: 4 } }, generateEd25519(), Date.now());
+      // As `rwctl enroll import` and the app's lock do: the signed copy the lock screen reads.
+      refreshPreSignInPolicy(path.join(root, 'v'), vault.audit);
     } finally {
       vault.close();
     }
@@ -166,5 +169,73 @@ describe('rwctl as a real child process', () => {
       expect(r.stderr).toContain(`not correct. ${9 - i} attempt`);
     }
     expect(JSON.parse(fs.readFileSync(path.join(v, 'unlock-state.json'), 'utf8')).failures).toBe(3);
+  });
+});
+
+describe('rwctl vault users, remove-user and show-key', () => {
+  it('lists users as JSON, removes an auditor (exit 0), refuses the last reviewer (exit 1) and an auditor acting (exit 1)', async () => {
+    await initWithAuditor();
+    const listed = await run(['vault', 'users', '--vault', 'v', '--json']);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toEqual({ users: [{ name: 'alice', role: 'reviewer' }, { name: 'audrey', role: 'auditor' }] });
+
+    const last = await run(['vault', 'remove-user', '--vault', 'v', '--user', 'alice', '--as', 'alice'], { RW_PASSPHRASE: ALICE_PW });
+    expect(last.code).toBe(1);
+    expect(last.stderr).toContain('alice is the last reviewer and cannot be removed');
+    const byAuditor = await run(['vault', 'remove-user', '--vault', 'v', '--user', 'alice', '--as', 'audrey'], { RW_PASSPHRASE: AUDREY_PW });
+    expect(byAuditor).toMatchObject({ code: 1, stderr: expect.stringContaining('Only a reviewer may remove users.') });
+    const wrong = await run(['vault', 'remove-user', '--vault', 'v', '--user', 'audrey', '--as', 'alice'], { RW_PASSPHRASE: 'not the passphrase' });
+    expect(wrong.code).toBe(3);
+    const missing = await run(['vault', 'remove-user', '--vault', 'v', '--user', 'nobody', '--as', 'alice'], { RW_PASSPHRASE: ALICE_PW });
+    expect(missing.code).toBe(1);
+    expect(JSON.parse((await run(['vault', 'users', '--vault', 'v', '--json'])).stdout).users).toHaveLength(2);
+
+    const removed = await run(['vault', 'remove-user', '--vault', 'v', '--user', 'audrey', '--as', 'alice'], { RW_PASSPHRASE: ALICE_PW });
+    expect(removed).toMatchObject({ code: 0, stdout: 'Removed auditor audrey; they can no longer sign in on this workstation.\n' });
+    expect(JSON.parse((await run(['vault', 'users', '--vault', 'v', '--json'])).stdout)).toEqual({ users: [{ name: 'alice', role: 'reviewer' }] });
+    expect((await run(['vault', 'change-passphrase', '--vault', 'v', '--user', 'audrey'], { RW_PASSPHRASE: AUDREY_PW, RW_NEW_PASSPHRASE: 'whatever passphrase 12' })).code).toBe(3);
+
+    // Every attempt, refused or not, is a user.remove leaf under the acting user's name.
+    const vault = await unlockVault(path.join(root, 'v'), 'alice', ALICE_PW, { clock: () => Date.now() });
+    const leaves = vault.audit.prepare("SELECT user, outcome FROM log_leaves WHERE event = 'user.remove' ORDER BY seq").all();
+    vault.close();
+    expect(leaves.map((l) => [l.user, l.outcome])).toEqual([
+      ['alice', 'denied'],
+      ['audrey', 'denied'],
+      ['alice', 'failure'],
+      ['alice', 'success'],
+    ]);
+  });
+
+  it('show-key prints the reviewer public key and its digest; an auditor has none (exit 1)', async () => {
+    await initWithAuditor();
+    const shown = await run(['vault', 'show-key', '--vault', 'v', '--user', 'alice'], { RW_PASSPHRASE: ALICE_PW });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^[A-Za-z0-9+/]{43}=\nsha256:[0-9a-f]{64}\n$/);
+    expect((await run(['vault', 'show-key', '--vault', 'v', '--user', 'audrey'], { RW_PASSPHRASE: AUDREY_PW })).code).toBe(1);
+  });
+});
+
+describe('rwctl --passphrase-stdin', () => {
+  async function runStdin(argv: string[], stdin: string, env: Record<string, string> = {}) {
+    const f = fakeIo(env);
+    f.io.stdin = Readable.from([Buffer.from(stdin)]);
+    const code = await runCli(argv, f.io, commands);
+    return { code, stdout: f.out(), stderr: f.err() };
+  }
+
+  it('takes the passphrase from the first line of standard input, before RW_PASSPHRASE; an empty stdin is refused (exit 1)', async () => {
+    await initWithAuditor();
+    const shown = await runStdin(['vault', 'show-key', '--vault', 'v', '--user', 'alice', '--passphrase-stdin'], `${ALICE_PW}\nignored second line\n`, { RW_PASSPHRASE: 'wrong and ignored' });
+    expect(shown.code).toBe(0);
+    expect((await runStdin(['vault', 'show-key', '--vault', 'v', '--user', 'alice', '--passphrase-stdin'], '')).code).toBe(1);
+    expect((await runStdin(['vault', 'show-key', '--vault', 'v', '--user', 'alice', '--passphrase-stdin'], 'wrong passphrase\n')).code).toBe(3);
+  });
+
+  it('is offered by every command that takes --passphrase-file, and help names RW_NEW_PASSPHRASE', async () => {
+    const help = await run(['vault', 'show-key', '--help']);
+    expect(help.stdout).toContain('--passphrase-stdin');
+    expect((await run(['--help'])).stdout).toContain('RW_NEW_PASSPHRASE');
+    expect((await run(['vault', 'users', '--vault', 'v', '--passphrase-stdin'])).code).toBe(2);
   });
 });

@@ -10,7 +10,7 @@ import { signEnvelope } from '../../../src-shared/node/dsse';
 import { openCheckpoint } from '../../../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../../../src-shared/node/signed-note';
 import { leafHash, verifyInclusion } from '../../../src-shared/node/merkle';
-import { fromBase64, toBase64 } from '../../../src-shared/encoding';
+import { fromBase64, toBase64, toBase64Url, utf8 } from '../../../src-shared/encoding';
 import { parseStrictJson } from '../../../src-shared/strict-json';
 import { attestationLeafData, AUDIT_CHECKPOINT_PREDICATE_TYPE, auditCheckpointSubject, IN_TOTO_PAYLOAD_TYPE, REVIEW_OUTCOME_PREDICATE_TYPE } from '../../../src-shared/attestation-types';
 import { auditCheckpointAttestation, envelopeBytes, reviewAttestation, reviewPredicate, signerOf, statementBytesOf, testAuditLog, testKey, testWorkstation } from '../../integration/server-fixtures';
@@ -56,17 +56,100 @@ describe('acceptAttestation', () => {
     expect(await refusalOf(acceptAttestation(server.intake, envelopeBytes(envelope), 'http'))).toMatchObject({ status: 400, reason: 'malformed-envelope' });
   });
 
-  it('uses the keyid only as a hint: a signature without keyid is still matched to its enrolled key', async () => {
+  it('keyid selects the key; the signature must verify under the key it names; keyid alone never makes anything valid', async () => {
     server = await inProcessServer();
     const ws = testWorkstation(1);
     await server.enroll(ws);
     const key = ws.reviewers[0]!.key;
-    const noHint = envelopeBytes(signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementBytesOf(REVIEW_OUTCOME_PREDICATE_TYPE, reviewPredicate(key, 1)), [signerOf(key, undefined)]));
-    expect((await acceptAttestation(server.intake, noHint, 'http')).status).toBe(201);
-    // A hint naming another enrolled key does not make a good signature bad or a bad one good.
-    const other = ws.device;
-    const wrongHint = envelopeBytes(signEnvelope(IN_TOTO_PAYLOAD_TYPE, statementBytesOf(REVIEW_OUTCOME_PREDICATE_TYPE, reviewPredicate(key, 2)), [{ ...signerOf(key), keyid: other.keyId }]));
-    expect(await refusalOf(acceptAttestation(server.intake, wrongHint, 'http'))).toMatchObject({ status: 400, reason: 'bad-signature' });
+    const payload = statementBytesOf(REVIEW_OUTCOME_PREDICATE_TYPE, reviewPredicate(key, 1));
+    const signed = (keyid: string | undefined, signWith = key) => {
+      const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, [signerOf(signWith)]);
+      const { keyid: _dropped, ...sig } = envelope.signatures[0]!;
+      return envelopeBytes({ ...envelope, signatures: [keyid === undefined ? sig : { ...sig, keyid }] });
+    };
+    const cases: [string, Uint8Array, number, string][] = [
+      ['no keyid', signed(undefined), 400, 'malformed-envelope'],
+      ['a keyid that is not a key digest', signed('reviewer-1'), 400, 'malformed-envelope'],
+      ["a keyid naming another enrolled key (the device's)", signed(ws.device.keyId), 400, 'bad-signature'],
+      ['a keyid naming no enrolled key', signed(testKey().keyId), 401, 'unknown-key'],
+      ['the right keyid on a signature by another key', signed(key.keyId, testKey()), 400, 'bad-signature'],
+    ];
+    for (const [name, body, status, reason] of cases) expect(await refusalOf(acceptAttestation(server.intake, body, 'http')), name).toMatchObject({ status, reason });
+    expect((await server.store.counts()).attestations).toBe(0);
+    expect((await acceptAttestation(server.intake, signed(key.keyId), 'http')).status).toBe(201);
+  });
+
+  it('a relay re-encoding a genuine envelope gets every variant refused, and the genuine one 201 and then 200, never 409', async () => {
+    server = await inProcessServer();
+    const ws = testWorkstation(1);
+    await server.enroll(ws);
+    const key = ws.reviewers[0]!.key;
+    const genuineBytes = reviewAttestation(key, 1);
+    const genuine = parseStrictJson(genuineBytes) as { payload: string; payloadType: string; signatures: { keyid: string; sig: string }[] };
+    const sig = genuine.signatures[0]!;
+    const payload = fromBase64(genuine.payload);
+    // Another spelling of the same bytes: the last base64 character with different unused low bits.
+    const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const unpadded = sig.sig.replace(/=+$/, '');
+    const tail = last.indexOf(unpadded.at(-1)!);
+    const sigOtherBits = `${unpadded.slice(0, -1)}${last[tail ^ 1]}${sig.sig.slice(unpadded.length)}`;
+    expect(new Uint8Array(Buffer.from(sigOtherBits, 'base64'))).toEqual(fromBase64(sig.sig));
+    const variants: [string, unknown][] = [
+      ['URL-safe payload', { ...genuine, payload: toBase64Url(payload) }],
+      ['unpadded signature', { ...genuine, signatures: [{ ...sig, sig: sig.sig.replace(/=+$/, '') }] }],
+      ['non-canonical trailing bits in the signature', { ...genuine, signatures: [{ ...sig, sig: sigOtherBits }] }],
+      ['keyid removed', { ...genuine, signatures: [{ sig: sig.sig }] }],
+      ['keyid changed', { ...genuine, signatures: [{ ...sig, keyid: ws.device.keyId }] }],
+      ['junk signature added', { ...genuine, signatures: [sig, { keyid: testKey().keyId, sig: toBase64(new Uint8Array(64)) }] }],
+      ['genuine signature twice', { ...genuine, signatures: [sig, sig] }],
+    ];
+    for (const [name, variant] of variants) {
+      const view = await refusalOf(acceptAttestation(server.intake, envelopeBytes(variant), 'http'));
+      expect(view.status, name).toBeGreaterThanOrEqual(400);
+      expect(view.status, name).toBeLessThan(500);
+    }
+    expect((await server.store.counts()).attestations).toBe(0);
+    const first = await acceptAttestation(server.intake, genuineBytes, 'http');
+    expect(first.status).toBe(201);
+    // Re-serialised (member order, whitespace, unsigned extra members): the same signer and payload bytes.
+    const reserialised = utf8(JSON.stringify({ signatures: [{ sig: sig.sig, keyid: sig.keyid }], note: 'relay', payloadType: genuine.payloadType, payload: genuine.payload }, null, 2));
+    for (const again of [genuineBytes, reserialised]) expect(await acceptAttestation(server.intake, again, 'http')).toEqual({ status: 200, receipt: first.receipt });
+    for (const [name, variant] of variants) expect((await refusalOf(acceptAttestation(server.intake, envelopeBytes(variant), 'http'))).status, name).not.toBe(409);
+    expect((await server.store.counts()).attestations).toBe(1);
+  });
+
+  it('finds the signing key by its keyid in one lookup, never by trying every enrolled key', async () => {
+    server = await inProcessServer();
+    const stations = Array.from({ length: 20 }, () => testWorkstation(1));
+    for (const ws of stations) await server.enroll(ws);
+    const calls: string[][] = [];
+    const store = server.store;
+    const counting = new Proxy(store, {
+      get(target, prop, receiver) {
+        if (prop === 'allKeys') throw new Error('allKeys must not be called by the intake');
+        if (prop === 'keysById') return (ids: readonly string[]) => (calls.push([...ids]), target.keysById(ids));
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    const key = stations[13]!.reviewers[0]!.key;
+    expect((await acceptAttestation({ ...server.intake, store: counting }, reviewAttestation(key, 1), 'http')).status).toBe(201);
+    expect(await refusalOf(acceptAttestation({ ...server.intake, store: counting }, reviewAttestation(testKey(), 1), 'http'))).toMatchObject({ reason: 'unknown-key' });
+    expect(calls).toEqual([[key.keyId], [expect.any(String)]]);
+  });
+
+  it("accepts a key's sequence only as its previous + 1: a jump to 2^53 - 1 is refused and not stored", async () => {
+    server = await inProcessServer();
+    const ws = testWorkstation(1);
+    await server.enroll(ws);
+    const key = ws.reviewers[0]!.key;
+    for (const jump of [Number.MAX_SAFE_INTEGER, 2]) {
+      expect(await refusalOf(acceptAttestation(server.intake, reviewAttestation(key, jump), 'http'))).toMatchObject({ status: 409, reason: 'sequence-gap', detail: { expected: 1 } });
+    }
+    expect((await server.store.counts()).attestations).toBe(0);
+    expect((await server.store.keysById([key.keyId]))[0]!.lastSequence).toBe(0);
+    expect((await acceptAttestation(server.intake, reviewAttestation(key, 1), 'http')).status).toBe(201);
+    expect((await acceptAttestation(server.intake, reviewAttestation(key, 2), 'http')).status).toBe(201);
+    expect((await refusalOf(acceptAttestation(server.intake, reviewAttestation(key, 4), 'http'))).reason).toBe('sequence-gap');
   });
 
   it('binds an audit checkpoint to the device key and its log: mismatches are refused', async () => {

@@ -45,7 +45,7 @@ export async function inProcessServer(limits: Partial<ServerLimits> = {}, databa
       clock,
       maxBytes: l.maxAttestationBytes,
     },
-    witness: { store, name: TEST_SERVER_NAME, seed: loaded.serverSeed, clock, maxBytes: l.maxOtherBytes },
+    witness: { store, name: TEST_SERVER_NAME, seed: loaded.serverSeed, clock, maxBytes: l.maxOtherBytes, maxGrowth: l.maxCheckpointGrowth },
     async enroll(ws) {
       await enrollKeys(store, enrollmentRequest(ws), clock());
     },

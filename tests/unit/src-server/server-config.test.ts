@@ -60,4 +60,21 @@ describe('server data folder', () => {
     damage(dir);
     expect(() => loadServerConfig(dir)).toThrow(message);
   });
+
+  it('holds the slow-client limits in server.json: header and request timeouts at most 10 s and 15 s, connection caps; old files get the defaults', () => {
+    const dir = freshDir();
+    const { config } = initDataDir(dir, { name: 'config.test/log' });
+    expect(config.limits).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 15_000, maxConnections: 1024, maxConnectionsPerAddress: 64 });
+    const path = join(dir, SERVER_FILES.config);
+    const original = JSON.parse(readFileSync(path, 'utf8')) as { limits: Record<string, number> };
+    for (const [name, value] of [['headersTimeoutMs', 10_001], ['requestTimeoutMs', 15_001], ['maxConnections', 0], ['maxConnectionsPerAddress', 0]] as const) {
+      writeFileSync(path, JSON.stringify({ ...original, limits: { ...original.limits, [name]: value } }));
+      expect(() => loadServerConfig(dir), name).toThrow(/limits/);
+    }
+    writeFileSync(path, JSON.stringify({ ...original, limits: { ...original.limits, headersTimeoutMs: 9000, requestTimeoutMs: 5000 } }));
+    expect(() => loadServerConfig(dir)).toThrow(/headersTimeoutMs must not exceed requestTimeoutMs/);
+    const { headersTimeoutMs: _h, requestTimeoutMs: _r, maxConnections: _m, maxConnectionsPerAddress: _a, maxCheckpointGrowth: _g, ...older } = original.limits;
+    writeFileSync(path, JSON.stringify({ ...original, limits: older }));
+    expect(loadServerConfig(dir).config.limits.requestTimeoutMs).toBe(15_000);
+  });
 });

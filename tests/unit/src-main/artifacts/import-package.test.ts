@@ -412,7 +412,9 @@ describe('importPackage is one transaction', () => {
     writeFiles(good, base);
     await signPackage(good, key);
     await importFrom(good);
-    const bad = signedZip(entriesOf({ ...base, 'eval/results.csv': 'task,score\nqa,1.00\n' }), base);
+    // Another version (a different signed manifest, so not refused as a duplicate) whose CSV lies.
+    const next = { ...base, 'submission.json': submissionBytes({ version: '1.0.1' }) };
+    const bad = signedZip(entriesOf({ ...next, 'eval/results.csv': 'task,score\nqa,1.00\n' }), next);
     await expect(importFrom(bad)).rejects.toSatisfy((e) => isPackageRefusal(e, 'digest-mismatch'));
     expect(countRows(vault.db, 'cases')).toBe(1);
     expect(countRows(vault.db, 'artifacts')).toBe(3);
@@ -442,6 +444,33 @@ describe('importPackage memory', () => {
 
 // Keep os referenced for platforms where TMPDIR is not honoured (documented assumption: Linux/macOS).
 void os;
+
+describe('importPackage and what the vault already holds', () => {
+  it('refuses the same signed manifest a second time before reading content, and stores nothing more', async () => {
+    const dir = tempDir();
+    writeFiles(dir, base);
+    await signPackage(dir, key);
+    const first = await importFrom(dir);
+    expect(first.previous).toBeNull();
+    await expect(importFrom(dir)).rejects.toMatchObject({ code: 'CONFLICT', detail: { reason: 'duplicate', caseId: first.caseId } });
+    expect(countRows(vault.db, 'cases')).toBe(1);
+    expect(countRows(vault.db, 'artifacts')).toBe(3);
+  });
+
+  it('links a new version of the same model and developer to the one before it, not to another model', async () => {
+    const versions = ['1.0.0', '1.1.0'].map((version) => ({ ...base, 'submission.json': submissionBytes({ version }) }));
+    const other = { ...base, 'submission.json': submissionBytes({ model: 'Other-2', version: '9' }) };
+    const results = [];
+    for (const files of [versions[0]!, other, versions[1]!]) {
+      const dir = tempDir();
+      writeFiles(dir, files);
+      await signPackage(dir, key);
+      results.push(await importFrom(dir));
+    }
+    expect(results[1]!.previous).toBeNull();
+    expect(results[2]!.previous).toEqual({ caseId: results[0]!.caseId, model: 'Test-1', version: '1.0.0' });
+  });
+});
 
 describe('importPackage concurrency', () => {
   it('refuses to import on a connection that is already in a transaction (CONFLICT) and leaves that transaction alone', async () => {

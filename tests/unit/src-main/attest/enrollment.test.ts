@@ -41,7 +41,7 @@ describe('enrollment request', () => {
   });
 
   it('does not open when altered or signed by another key', () => {
-    const envelope = createEnrollmentRequest(f.vault.audit, { workstationId: f.vault.workstationId, logOrigin: 'x', reviewers: [], clock: () => 1 });
+    const envelope = createEnrollmentRequest(f.vault.audit, { workstationId: f.vault.workstationId, logOrigin: 'x', reviewers: [], checkpoint: f.log.checkpoint('sync').note, clock: () => 1 });
     const payload = JSON.parse(new TextDecoder().decode(fromBase64(envelope.payload)));
     expect(codeOf(() => openEnrollmentRequest({ ...envelope, payload: toBase64(utf8(JSON.stringify({ ...payload, workstationId: 'other' }))) }))).toBe('SIGNATURE_INVALID');
     const other = randomBytes(32);

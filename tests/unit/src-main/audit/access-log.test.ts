@@ -5,7 +5,7 @@ import { leafHash, rootOf, verifyConsistency, verifyInclusion } from '../../../.
 import { ed25519NoteVerifier } from '../../../../src-shared/node/signed-note';
 import { logOrigin } from '../../../../src-main/audit/access-log';
 import { parseLeaf } from '../../../../src-main/audit/log-leaf';
-import { verifyAccessLog } from '../../../../src-main/audit/verify-log';
+import { verifyAccessLog } from '../../../../src-main/audit/verify-access-log';
 import { openAuditFixture, reviewer, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 let f: AuditFixture;

@@ -13,7 +13,8 @@ import { AUDIT_MIGRATIONS } from '../../../../src-main/vault/audit-db-schema';
 import { checkAggregates } from '../../../../src-main/audit/console-aggregates';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
 import { runMigrations } from '../../../../src-main/vault/migrations';
-import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns, verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
+import { verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
+import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns } from '../../../../src-main/audit/verify-access-log';
 import { openAuditFixture, reviewer, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 let f: AuditFixture;

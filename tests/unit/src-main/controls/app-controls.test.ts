@@ -1,9 +1,10 @@
 /**
  * The controls as the app composes them, on a real vault: a watermark session per unlock, logged
  * before the unlock completes (and the unlock undone when it cannot be), the signed policy read at start
- * through the device slot and at unlock, and the export step-up against the real passphrase throttle.
+ * from the signed pre-sign-in copy and at unlock (both verified under the trust root), and the export
+ * step-up against the real passphrase throttle.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -88,7 +89,7 @@ describe('app controls on a real vault', () => {
     expect(controls.overlayPayload().code).toBeNull();
   });
 
-  it('reads the enrolled signed policy at start through the device slot, and steps up on the real passphrase for export', async () => {
+  it('reads the enrolled signed policy at start from the signed copy written at lock, and steps up on the real passphrase for export', async () => {
     const open = await sessions.unlock(USER, PASSPHRASE);
     const policyKey = generateEd25519();
     enrollWithSignedPolicy(open.audit, open.workstationId, JUSTIFY, policyKey, 1, () => 2);
@@ -114,5 +115,32 @@ describe('app controls on a real vault', () => {
     expect(records.at(-1)).toMatchObject({ event: 'policy.change', object: { kind: 'policy', id: '3' }, actor: { user: USER } });
     await expect(controls.installPolicy(file(JUSTIFY))).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
     expect(controls.policy()).toEqual(v3);
+  });
+
+  it('policy swap: a laxer policy under a key of the attacker\'s, in audit.db and in the pre-sign-in copy, is refused and logged as policy.invalid', async () => {
+    const open = await sessions.unlock(USER, PASSPHRASE);
+    enrollWithSignedPolicy(open.audit, open.workstationId, JUSTIFY, generateEd25519(), 1, () => 2);
+    sessions.lock('manual');
+    // The attacker (anyone who can write the vault) re-signs a laxer policy with their own key and swaps
+    // both the enrollment row and the signed copy the lock screen reads; the trust root is not theirs.
+    const attacker = generateEd25519();
+    const lax: Policy = { ...JUSTIFY, version: 9, idleMinutes: 240, lockout: { delayAfter: 20, lockAfter: 100 } };
+    const envelope = signPolicy(lax, attacker.privateKey);
+    const reopened = await sessions.unlock(USER, PASSPHRASE);
+    reopened.audit
+      .prepare('UPDATE enrollment SET policy_public_key = ?, policy_version = ?, policy_json = ?, policy_envelope = ? WHERE id = 1')
+      .run([Buffer.from(attacker.publicKey), lax.version, JSON.stringify(lax), JSON.stringify(envelope)]);
+    sessions.lock('manual');
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify(envelope));
+    records = [];
+    compose();
+    expect(controls.policy()).toEqual(DEFAULT_POLICY);
+    await sessions.unlock(USER, PASSPHRASE);
+    expect(controls.policy()).toEqual(DEFAULT_POLICY);
+    expect(records.filter((r) => r.event === 'policy.invalid').map((r) => [r.object?.id, r.detail?.['reason']])).toEqual([
+      ['pre-sign-in-copy', 'not-verified'],
+      ['installed', 'not-verified'],
+    ]);
+    expect(records.some((r) => r.event === 'policy.change')).toBe(false);
   });
 });

@@ -43,4 +43,19 @@ describe('the copy gate', () => {
       expect.objectContaining({ code: 'VAULT_LOCKED' }),
     );
   });
+
+  it('neutralises formula cells in a copy out of a table, and only there', () => {
+    const placed: string[] = [];
+    const deps = { policy: () => FINGERPRINT, sessionCode: () => randomBytes(6), writeClipboard: (t: string) => (placed.push(t), { placedBy: 'main' as const }) };
+    const invisible = /[\u200b-\u200f\u2060-\u2064\ufeff]/g;
+    const table = 'name\tscore\n=cmd|\' /C calc\'!A0\t@SUM(A1)\n-1\t+2';
+    const decision = decideCopy({ text: table, action: 'copy', tabular: true }, deps);
+    const cells = placed[0]!.replace(invisible, '').split(/\n/).flatMap((row) => row.split('\t'));
+    expect(cells.filter((c) => /^[=+\-@]/.test(c))).toEqual([]);
+    expect(cells.filter((c) => c.startsWith("'"))).toHaveLength(4);
+    expect(decision.detail).toMatchObject({ tabular: true });
+    // Prose keeps its dashes: a list item copied from a document is not a spreadsheet cell.
+    decideCopy({ text: '- a list item', action: 'copy' }, deps);
+    expect(placed[1]!.replace(invisible, '').startsWith('-')).toBe(true);
+  });
 });

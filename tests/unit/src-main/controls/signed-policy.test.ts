@@ -6,7 +6,7 @@ import { fromBase64, toBase64, utf8 } from '../../../../src-shared/encoding';
 import { RwError } from '../../../../src-shared/errors';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { readEnrollment } from '../../../../src-main/attest/enrollment';
-import { enrollmentPolicyRecord, MAX_POLICY_BYTES, PolicyStore, verifySignedPolicy, type PolicyRecord, type VerifiedPolicy } from '../../../../src-main/controls/signed-policy';
+import { enrollmentPolicyRecord, MAX_POLICY_BYTES, PolicyStore, verifySignedPolicy, type VerifiedPolicy } from '../../../../src-main/controls/signed-policy';
 import { openAuditFixture } from '../../../helpers/audit-fixture';
 import { enrollWithSignedPolicy } from '../../../helpers/enroll-signed-policy';
 
@@ -60,7 +60,7 @@ describe('verifySignedPolicy', () => {
   const refusals: [string, () => Uint8Array, Policy | null, RwError['code'], RegExp][] = [
     ['an unsigned policy (bare JSON)', () => fileOf(v3), v2, 'POLICY_REFUSED', /not signed/],
     ['an envelope without signatures', () => unsignedEnvelope, v2, 'POLICY_REFUSED', /no signature/],
-    ['a policy signed by another key', () => signed(v3, otherKey.privateKey), v2, 'POLICY_REFUSED', /does not verify under the policy key pinned/],
+    ['a policy signed by another key', () => signed(v3, otherKey.privateKey), v2, 'POLICY_REFUSED', /does not verify under the policy keys of the trust root/],
     ['a payload changed after signing', () => tampered, null, 'POLICY_REFUSED', /does not verify/],
     ['a signature over another payload type', () => signed(v3, policyKey.privateKey, 'application/vnd.in-toto+json'), v2, 'POLICY_REFUSED', /payload type/],
     ['an older version', () => signed(v2), v3, 'POLICY_REFUSED', /older \(version 2\) than the one installed \(version 3\)/],
@@ -79,36 +79,38 @@ describe('verifySignedPolicy', () => {
   });
 });
 
-function memoryRecord(pinned: Uint8Array | null, installed: Policy | null): PolicyRecord & { writes: VerifiedPolicy[] } {
+function memoryRecord(installed: Uint8Array | null) {
   const record = {
     writes: [] as VerifiedPolicy[],
     current: installed,
-    pinnedKey: () => pinned,
-    installed: () => record.current,
+    installedEnvelope: () => record.current,
     write(verified: VerifiedPolicy) {
       record.writes.push(verified);
-      record.current = verified.policy;
+      record.current = fileOf(verified.envelope);
     },
   };
   return record;
 }
 
+const rootOf = (...keys: Uint8Array[]) => () => ({ policyKeys: keys, source: 'test' });
+
 describe('PolicyStore', () => {
-  it('serves the built-in default before enrollment and refuses an install with no pinned key', () => {
-    const store = new PolicyStore();
-    const record = memoryRecord(null, null);
+  it('serves the built-in default before enrollment and refuses an install without a trust root', () => {
+    const store = new PolicyStore({ trustRoot: () => null });
+    const record = memoryRecord(null);
     expect(store.load(record)).toEqual(DEFAULT_POLICY);
     expect(store.source()).toBe('default');
+    expect(store.lastInvalid()).toBeNull();
     const error = refusal(() => store.install(record, signed(v2)));
     expect(error.code).toBe('POLICY_REFUSED');
-    expect(error.message).toMatch(/not enrolled/);
+    expect(error.message).toMatch(/No trust root/);
     expect(store.current()).toEqual(DEFAULT_POLICY);
     expect(record.writes).toHaveLength(0);
   });
 
   it('installs a newer signed policy, tells listeners, and keeps it when an older one is offered', () => {
-    const store = new PolicyStore();
-    const record = memoryRecord(policyKey.publicKey, v2);
+    const store = new PolicyStore({ trustRoot: rootOf(policyKey.publicKey) });
+    const record = memoryRecord(signed(v2));
     store.load(record);
     const heard: number[] = [];
     store.onChange((p) => heard.push(p.version));
@@ -120,6 +122,31 @@ describe('PolicyStore', () => {
     expect(refusal(() => store.install(record, fileOf(v3))).code).toBe('POLICY_REFUSED');
     expect(store.current()).toEqual(v3);
     expect(record.writes.map((w) => w.policy.version)).toEqual([3]);
+  });
+
+  it('refuses an installed policy that does not verify under the trust root: strictest defaults, policy.invalid reason', () => {
+    const store = new PolicyStore({ trustRoot: rootOf(policyKey.publicKey) });
+    expect(store.load(memoryRecord(signed(v3, otherKey.privateKey)))).toEqual(DEFAULT_POLICY);
+    expect(store.lastInvalid()).toMatchObject({ reason: 'not-verified', where: 'installed' });
+    expect(new PolicyStore({ trustRoot: () => null }).load(memoryRecord(signed(v3)))).toEqual(DEFAULT_POLICY);
+  });
+
+  it('keeps the last good policy when the installed one is swapped for a laxer one or rolled back', () => {
+    const store = new PolicyStore({ trustRoot: rootOf(policyKey.publicKey) });
+    const record = memoryRecord(signed(v3));
+    expect(store.load(record)).toEqual(v3);
+    record.current = signed({ ...v3, version: 9, idleMinutes: 240 }, otherKey.privateKey);
+    expect(store.load(record)).toEqual(v3);
+    expect(store.lastInvalid()?.reason).toBe('not-verified');
+    record.current = signed(v2);
+    expect(store.load(record)).toEqual(v3);
+    expect(store.lastInvalid()?.reason).toBe('not-verified');
+  });
+
+  it('refuses everything while the trust root cannot be read', () => {
+    const store = new PolicyStore({ trustRoot: () => { throw new RwError('POLICY_REFUSED', 'The trust root file is writable by others; refusing it.'); } });
+    expect(store.load(memoryRecord(signed(v3)))).toEqual(DEFAULT_POLICY);
+    expect(store.lastInvalid()?.reason).toBe('trust-root-unreadable');
   });
 });
 
@@ -137,6 +164,24 @@ describe('enrollmentPolicyRecord on a real audit.db', () => {
       expect(fromBase64(toBase64(readEnrollment(f.db)!.policyPublicKey))).toEqual(policyKey.publicKey);
       expect(refusal(() => store.install(record, signed(v2))).code).toBe('POLICY_REFUSED');
       expect(new PolicyStore().load(record)).toEqual(v3);
+    } finally {
+      f.close();
+    }
+  });
+
+  it('policy swap: rewriting the enrollment row with a key of the attacker\'s and a laxer policy signed by it is refused', () => {
+    const f = openAuditFixture();
+    try {
+      enrollWithSignedPolicy(f.db, f.workstationId, v2, policyKey, 1, () => 2);
+      const attacker = generateEd25519();
+      const lax: Policy = { ...v2, version: 7, idleMinutes: 240, copyMode: 'fingerprint', printExportMode: 'justify', lockout: { delayAfter: 20, lockAfter: 100 } };
+      // What anyone who can open audit.db could do: the same row, a key of their own, a policy it signs.
+      f.db
+        .prepare('UPDATE enrollment SET policy_public_key = ?, policy_version = ?, policy_json = ?, policy_envelope = ? WHERE id = 1')
+        .run([Buffer.from(attacker.publicKey), lax.version, JSON.stringify(lax), new TextDecoder().decode(signed(lax, attacker.privateKey))]);
+      const store = new PolicyStore({ trustRoot: rootOf(policyKey.publicKey) });
+      expect(store.load(enrollmentPolicyRecord(f.db))).toEqual(DEFAULT_POLICY);
+      expect(store.lastInvalid()).toMatchObject({ reason: 'not-verified', where: 'installed' });
     } finally {
       f.close();
     }

@@ -9,18 +9,18 @@ const sealed = () => wrapKey(kek, randomBytes(32), new Uint8Array(0));
 const kdf = { ...MIN_KDF_PARAMS, salt: toBase64(new Uint8Array(16)) };
 
 type Slot = Record<string, unknown> & { keys: Record<string, unknown> };
-type TestFile = { version: number; workstationId: string; createdAt: number; slots: Slot[] };
+type TestFile = { version: number; workstationId: string; createdAt: number; journal?: { publicKey: string }; slots: Slot[] };
 const slot = (f: TestFile, i: number) => f.slots[i] as Slot;
 
 function validFile(): TestFile {
   return {
-    version: 1,
+    version: 2,
     workstationId: 'ab'.repeat(16),
     createdAt: 1,
+    journal: { publicKey: toBase64(randomBytes(32)) },
     slots: [
       { kind: 'passphrase', user: 'alice', role: 'reviewer', kdf, keys: { content: sealed(), audit: sealed(), signing: sealed() }, createdAt: 1, updatedAt: 1 },
       { kind: 'passphrase', user: 'audrey', role: 'auditor', kdf, keys: { audit: sealed() }, createdAt: 1, updatedAt: 1 },
-      { kind: 'device', store: 'file', keys: { audit: sealed() }, createdAt: 1 },
     ],
   };
 }
@@ -31,7 +31,9 @@ describe('key-slot file', () => {
   });
 
   it.each([
-    ['another format version', (f: TestFile) => (f.version = 2)],
+    ['another format version', (f: TestFile) => (f.version = 3)],
+    ['the earlier format under the current version (a device slot)', (f: TestFile) => f.slots.push({ kind: 'device', store: 'file', keys: { audit: sealed() }, createdAt: 1 })],
+    ['no journal public key', (f: TestFile) => delete f.journal],
     ['an auditor slot holding a content key', (f: TestFile) => (slot(f, 1).keys['content'] = sealed())],
     ['an auditor slot holding a signing key', (f: TestFile) => (slot(f, 1).keys['signing'] = sealed())],
     ['a reviewer slot without a content key', (f: TestFile) => delete slot(f, 0).keys['content']],
@@ -39,8 +41,7 @@ describe('key-slot file', () => {
     ['a short salt', (f: TestFile) => (slot(f, 0)['kdf'] = { ...kdf, salt: toBase64(new Uint8Array(8)) })],
     ['an unknown role', (f: TestFile) => (slot(f, 0)['role'] = 'admin')],
     ['two slots for one user (case folded)', (f: TestFile) => (slot(f, 1)['user'] = 'ALICE')],
-    ['no device slot', (f: TestFile) => f.slots.pop()],
-    ['two device slots', (f: TestFile) => f.slots.push(slot(f, 2))],
+    ['no user slot', (f: TestFile) => (f.slots = [])],
     ['an unknown field', (f: TestFile) => (slot(f, 0)['extra'] = 1)],
     ['a user name with a newline', (f: TestFile) => (slot(f, 0)['user'] = 'ali\nce')],
     ['a malformed workstation id', (f: TestFile) => (f.workstationId = 'x')],

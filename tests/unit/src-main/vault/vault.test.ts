@@ -10,8 +10,9 @@ import {
   changePassphrase,
   initVault,
   listVaultUsers,
-  openDeviceAudit,
+  preSignInJournal,
   readDeviceSigningKey,
+  readJournalKey,
   requireContentDb,
   unlockSigningKey,
   unlockVault,
@@ -19,6 +20,7 @@ import {
   type VaultDeps,
 } from '../../../../src-main/vault/vault';
 import { createNote } from '../../../../src-main/workspace/notes-service';
+import { makeLegacyVault } from '../../../helpers/legacy-vault';
 import { createFinding } from '../../../../src-main/workspace/findings-service';
 
 const ALICE_PW = 'alice passphrase 1';
@@ -54,7 +56,7 @@ describe('vault init, unlock and lock', () => {
     const init = await initVault(dir, 'alice', ALICE_PW, deps);
     expect(vaultExists(dir)).toBe(true);
     expect(mode(dir)).toBe(0o700);
-    expect(fs.readdirSync(dir).sort()).toEqual(['audit.db', 'content.db', 'device.key', 'slots.json', 'unlock-state.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['audit.db', 'content.db', 'journal.jsonl', 'slots.json', 'unlock-state.json']);
     for (const f of fs.readdirSync(dir)) expect(mode(path.join(dir, f))).toBe(0o600);
 
     const vault = await unlockVault(dir, 'alice', ALICE_PW, deps);
@@ -83,11 +85,13 @@ describe('vault init, unlock and lock', () => {
   it('stores data keys only wrapped: the slot file holds no raw key material in the clear', async () => {
     await initVault(dir, 'alice', ALICE_PW, deps);
     const file = slotsJson();
-    expect(file.version).toBe(1);
+    expect(file.version).toBe(2);
     const alice = file.slots.find((s: { user?: string }) => s.user === 'alice');
     expect(alice.kdf).toMatchObject({ algorithm: 'argon2id', memoryKiB: 65536, iterations: 1, parallelism: 1 });
     expect(Object.keys(alice.keys).sort()).toEqual(['audit', 'content', 'signing']);
-    expect(file.slots.find((s: { kind: string }) => s.kind === 'device')).toMatchObject({ store: 'file' });
+    // Only passphrase slots: no device slot, and the journal's key is public (its private half is in audit.db).
+    expect(file.slots.map((s: { kind: string }) => s.kind)).toEqual(['passphrase']);
+    expect(Buffer.from(file.journal.publicKey, 'base64')).toHaveLength(32);
   });
 
   it.each([
@@ -230,13 +234,23 @@ describe('failed unlocks', () => {
     ['a removed timestamp', (s: Record<string, unknown>) => ({ ...s, lastFailureAt: null })],
     ['a recomputed-looking MAC', (s: Record<string, unknown>) => ({ ...s, failures: 0, mac: '0'.repeat(64) })],
     ['garbage', () => 'not json'],
-  ])('detects a tampered unlock-state file (%s) and stays locked out', async (_name, edit) => {
-    await initVault(dir, 'alice', ALICE_PW, deps);
-    await unlockVault(dir, 'alice', 'wrong passphrase!', deps).catch(() => undefined);
+  ])('with an OS keystore counter key, detects a tampered unlock-state file (%s) and stays locked out', async (_name, edit) => {
+    const keystore = randomBytes(32);
+    const withKeystore = { ...deps, counterKey: () => new Uint8Array(keystore) };
+    await initVault(dir, 'alice', ALICE_PW, withKeystore);
+    await unlockVault(dir, 'alice', 'wrong passphrase!', withKeystore).catch(() => undefined);
     const edited = edit(stateJson());
     fs.writeFileSync(path.join(dir, 'unlock-state.json'), typeof edited === 'string' ? edited : JSON.stringify(edited));
-    const e = await unlockVault(dir, 'alice', ALICE_PW, deps).catch((err) => err);
+    const e = await unlockVault(dir, 'alice', ALICE_PW, withKeystore).catch((err) => err);
     expect(e).toMatchObject({ code: 'LOCKED_OUT', detail: { reason: 'tampered' } });
+  });
+
+  it('without an OS keystore the record is plain (no key may lie in the folder): an edited count is accepted, as documented', async () => {
+    await initVault(dir, 'alice', ALICE_PW, deps);
+    await unlockVault(dir, 'alice', 'wrong passphrase!', deps).catch(() => undefined);
+    expect(stateJson()).toMatchObject({ failures: 1, mac: null });
+    fs.writeFileSync(path.join(dir, 'unlock-state.json'), JSON.stringify({ ...stateJson(), failures: 0 }));
+    (await unlockVault(dir, 'alice', ALICE_PW, deps)).close();
   });
 
   it('treats a deleted unlock-state file as tampering', async () => {
@@ -262,20 +276,41 @@ describe('passphrase change', () => {
   });
 });
 
-describe('device slot', () => {
-  it('opens audit.db without a passphrase, so a failed unlock can be logged', async () => {
-    const init = await initVault(dir, 'alice', ALICE_PW, deps);
-    const device = openDeviceAudit(dir, deps);
-    expect(device.workstationId).toBe(init.workstationId);
-    expect(device.audit.prepare('SELECT count(*) AS n FROM device_keys').get()?.n).toBe(1);
-    device.close();
-    expect(() => device.audit).toThrow(expect.objectContaining({ code: 'VAULT_LOCKED' }));
+describe('migration of a version 1 vault (device slot)', () => {
+  it('converts it at the first sign-in: device slot removed, device.key destroyed, journal key made, attempts carried over', async () => {
+    const legacy = await makeLegacyVault(dir, 'alice', ALICE_PW, now);
+    expect(fs.existsSync(path.join(dir, 'device.key'))).toBe(true);
+    expect(preSignInJournal(dir)).toBeNull();
+    // A failed attempt is still counted under the old record before the conversion.
+    expect(await codeOf(unlockVault(dir, 'alice', 'wrong passphrase!', deps))).toBe('AUTH_FAILED');
+    const vault = await unlockVault(dir, 'alice', ALICE_PW, deps);
+    expect(vault.migrated).toBe(true);
+    expect(vault.workstationId).toBe(legacy.workstationId);
+    expect(readJournalKey(vault.audit)).toHaveLength(32);
+    vault.close();
+    expect(fs.existsSync(path.join(dir, 'device.key'))).toBe(false);
+    expect(slotsJson()).toMatchObject({ version: 2 });
+    expect(slotsJson().slots.map((s: { kind: string }) => s.kind)).toEqual(['passphrase']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['audit.db', 'content.db', 'journal.jsonl', 'slots.json', 'unlock-state.json']);
+    const again = await unlockVault(dir, 'alice', ALICE_PW, deps);
+    expect(again.migrated).toBe(false);
+    expect(requireContentDb(again)).toBeTruthy();
+    again.close();
   });
 
-  it('refuses a device key file that other users can read', async () => {
-    await initVault(dir, 'alice', ALICE_PW, deps);
-    fs.chmodSync(path.join(dir, 'device.key'), 0o644);
-    expect(() => openDeviceAudit(dir, deps)).toThrow(expect.objectContaining({ code: 'VAULT_DAMAGED' }));
+  it('refuses to add users or change passphrases before the conversion (they would rewrite the old file)', async () => {
+    await makeLegacyVault(dir, 'alice', ALICE_PW, now);
+    expect(await codeOf(addUser(dir, { user: 'bob', role: 'reviewer', newPassphrase: BOB_PW }, { asUser: 'alice', asPassphrase: ALICE_PW }, deps))).toBe('CONFLICT');
+    expect(fs.existsSync(path.join(dir, 'device.key'))).toBe(true);
+  });
+
+  it('removes a device.key left behind by a conversion interrupted after its commit point', async () => {
+    await makeLegacyVault(dir, 'alice', ALICE_PW, now);
+    const key = fs.readFileSync(path.join(dir, 'device.key'));
+    (await unlockVault(dir, 'alice', ALICE_PW, deps)).close();
+    fs.writeFileSync(path.join(dir, 'device.key'), key, { mode: 0o600 });
+    (await unlockVault(dir, 'alice', ALICE_PW, deps)).close();
+    expect(fs.existsSync(path.join(dir, 'device.key'))).toBe(false);
   });
 });
 

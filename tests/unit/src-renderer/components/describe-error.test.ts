@@ -11,6 +11,10 @@ describe('describeError', () => {
     );
   });
 
+  test('AUTH_FAILED at a step-up (signing, export, authorising) does not talk about a user name', () => {
+    expect(describeError(new RwError('AUTH_FAILED', 'x', { attemptsRemaining: 1 }), NOW, { stepUp: true })).toBe('That passphrase is not correct. 1 attempt left before a lockout.');
+  });
+
   test('LOCKED_OUT with a delay gives the wait in seconds', () => {
     const text = describeError(new RwError('LOCKED_OUT', 'x', { reason: 'delay', retryAfterMs: 30_000 }), NOW);
     expect(text).toContain('Try again at');

@@ -1,0 +1,297 @@
+/**
+ * Search: index throughput, query latency and index size. Run: npm run bench -- search [--mb 200] [--json]
+ *
+ * Generates a mixed corpus (default 200 MB of text: logs, Markdown, CSV, JSON Lines, JSON and a share
+ * of PDFs; words drawn Zipf-like from a 30 000-word vocabulary, with identifiers, hashes and numbers)
+ * and stores it as artifact chunks in a fresh SQLCipher content.db. Then, in the same run:
+ *   ours   indexCaseArtifacts, as the importer calls it: chunks read back, decoded, cut into
+ *          units, identifiers extracted, units + word index + identifier (trigram) index;
+ *   raw    the same unit texts (collected beforehand) inserted straight into a bare FTS5 table
+ *          with the same tokenizer (unicode61, diacritics removed), one transaction, same driver,
+ *          cipher and pragmas;
+ *   schema the same texts through our tables (units + both FTS5 indexes), with no reading or cutting.
+ * Prints MB/s for each and ours/raw (goal >= 0.8), then p50/p95 of 100 queries (words, phrases,
+ * prefixes, identifiers, substrings, exclusions, filters; goal p95 <= 50 ms) and the index size
+ * against the text size. With --json the last line is one JSON object {"bench":"search",...}.
+ * Figures only, no assertions.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Database } from '@signalapp/sqlcipher';
+import { randomBytes } from '../src-shared/node/crypto';
+import { openEncryptedDb } from '../src-main/vault/encrypted-db';
+import { runMigrations } from '../src-main/vault/migrations';
+import { ARTIFACT_CHUNK_SIZE, CONTENT_MIGRATIONS } from '../src-main/vault/content-schema';
+import { createIndexers, indexerFor, type ArtifactBytes, type ArtifactInfo } from '../src-main/search/artifact-indexers';
+import { indexCaseArtifacts } from '../src-main/search/index-artifacts';
+import { search } from '../src-main/search/search-service';
+import { identifiersIn } from '../src-shared/search/identifiers';
+import { textPdf } from '../tests/helpers/text-pdf';
+
+const MB = 1_000_000;
+const argMb = process.argv.indexOf('--mb');
+const totalMb = argMb > 0 ? Number(process.argv[argMb + 1]) : 200;
+const asJson = process.argv.includes('--json');
+const log = (line: string) => {
+  if (!asJson) process.stdout.write(`${line}\n`);
+  else process.stderr.write(`${line}\n`);
+};
+
+// ---------------------------------------------------------------- corpus
+
+let seed = 0x2545f491;
+function rand(): number {
+  // xorshift32: fast and reproducible (the corpus is the same every run).
+  seed ^= seed << 13;
+  seed ^= seed >>> 17;
+  seed ^= seed << 5;
+  return (seed >>> 0) / 0x100000000;
+}
+const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'zen', 'quo', 'tra', 'bel', 'dor', 'fin', 'gar', 'hux', 'jel', 'pim', 'wex', 'yor', 'é', 'ü'];
+const VOCAB = Array.from({ length: 30_000 }, () => {
+  const n = 1 + Math.floor(rand() * 4);
+  let w = '';
+  for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(rand() * SYLLABLES.length)];
+  return w;
+});
+// Zipf-like: index = floor(V^u) - 1 favours the head strongly, the tail still appears.
+const word = () => VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.pow(VOCAB.length, rand())) - 1)]!;
+const ident = () => `${word()}_${word()}_v${Math.floor(rand() * 20)}`;
+const hash = () => Math.floor(rand() * 0xffffffff).toString(16).padStart(8, '0') + Math.floor(rand() * 0xffffffff).toString(16).padStart(8, '0');
+function sentence(words: number): string {
+  const out: string[] = [];
+  for (let i = 0; i < words; i++) {
+    const r = rand();
+    out.push(r < 0.02 ? ident() : r < 0.03 ? hash() : r < 0.06 ? String(Math.floor(rand() * 1000) / 10) : word());
+  }
+  return out.join(' ');
+}
+
+interface Doc {
+  path: string;
+  mediaType: string;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+const enc = new TextEncoder();
+function makeDoc(i: number, target: number): Doc {
+  const kind = i % 20;
+  const lines: string[] = [];
+  let size = 0;
+  const push = (line: string) => {
+    lines.push(line);
+    size += line.length + 1;
+  };
+  if (kind === 0) {
+    // PDF: a smaller share (pdf.js text extraction is the slowest format); ~3 KB of text per page.
+    const pages: string[][] = [];
+    const pageTarget = Math.min(target, 300_000);
+    while (size < pageTarget) {
+      const page = Array.from({ length: 40 }, () => sentence(12));
+      size += page.reduce((n, l) => n + l.length + 1, 0);
+      pages.push(page);
+    }
+    return { path: `reports/report-${i}.pdf`, mediaType: 'application/pdf', bytes: textPdf(pages) };
+  }
+  if (kind <= 7) {
+    while (size < target) push(`2026-11-${String(1 + (lines.length % 28)).padStart(2, '0')} step=${lines.length} ${sentence(14)}`);
+    return { path: `logs/run-${i}.log`, mediaType: 'text/plain', bytes: enc.encode(lines.join('\n')) };
+  }
+  if (kind <= 11) {
+    while (size < target) push(lines.length % 25 === 0 ? `## ${sentence(4)}` : sentence(18));
+    return { path: `docs/doc-${i}.md`, mediaType: 'text/markdown', bytes: enc.encode(lines.join('\n')) };
+  }
+  if (kind <= 15) {
+    push('id,task,score,comment');
+    while (size < target) push(`${lines.length},${ident()},${(rand() * 100).toFixed(1)},"${sentence(10)}"`);
+    return { path: `eval/table-${i}.csv`, mediaType: 'text/csv', bytes: enc.encode(lines.join('\n')) };
+  }
+  if (kind <= 18) {
+    while (size < target) push(JSON.stringify({ id: lines.length, input: sentence(12), output: sentence(16), explanation: sentence(8) }));
+    return { path: `eval/samples-${i}.jsonl`, mediaType: 'application/jsonl', bytes: enc.encode(lines.join('\n')) };
+  }
+  const items: unknown[] = [];
+  while (size < target) {
+    const item = { name: ident(), notes: sentence(16), score: rand() };
+    size += JSON.stringify(item).length;
+    items.push(item);
+  }
+  return { path: `eval/results-${i}.json`, mediaType: 'application/json', bytes: enc.encode(JSON.stringify({ results: items }, null, 2)) };
+}
+
+function freshDb(root: string, name: string): Database {
+  const dir = fs.mkdtempSync(path.join(root, `${name}-`));
+  const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
+  runMigrations(db, CONTENT_MIGRATIONS, () => 0);
+  return db;
+}
+
+function storeCorpus(db: Database, caseId: string): { docs: number; bytes: number } {
+  db.prepare("INSERT INTO cases VALUES (?, 'Bench', 'Bench Lab', '1', 's', 'r', 'd', 'p', 'k', 0, '{}')").run([caseId]);
+  const art = db.prepare('INSERT INTO artifacts(id, case_id, path, size, sha256, media_type, chunk_count) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const chunk = db.prepare('INSERT INTO artifact_chunks(artifact_id, seq, data) VALUES (?, ?, ?)');
+  let bytes = 0;
+  let i = 0;
+  db.exec('BEGIN');
+  while (bytes < totalMb * MB) {
+    const doc = makeDoc(i, 500_000 + Math.floor(rand() * 3_000_000));
+    const id = `art-${String(i).padStart(32, '0')}`;
+    const chunks = Math.ceil(doc.bytes.byteLength / ARTIFACT_CHUNK_SIZE);
+    art.run([id, caseId, doc.path, doc.bytes.byteLength, 'x', doc.mediaType, chunks]);
+    for (let s = 0; s < chunks; s++) chunk.run([id, s, doc.bytes.subarray(s * ARTIFACT_CHUNK_SIZE, (s + 1) * ARTIFACT_CHUNK_SIZE)]);
+    bytes += doc.bytes.byteLength;
+    i++;
+  }
+  db.exec('COMMIT');
+  return { docs: i, bytes };
+}
+
+/** The unit texts exactly as the indexers cut them (collected once, outside any timing). */
+async function collectUnits(db: Database, caseId: string): Promise<string[]> {
+  const indexers = createIndexers();
+  const texts: string[] = [];
+  const read = db.prepare('SELECT data FROM artifact_chunks WHERE artifact_id = ? ORDER BY seq', { pluck: true });
+  for (const row of db.prepare('SELECT id, path, size, media_type FROM artifacts WHERE case_id = ?').all([caseId])) {
+    const info: ArtifactInfo = { id: String(row.id), caseId, path: String(row.path), size: Number(row.size), mediaType: String(row.media_type) };
+    const chunks = read.all([info.id]) as Uint8Array[];
+    const bytes: ArtifactBytes = {
+      size: info.size,
+      chunks: () => chunks,
+      all: () => new Uint8Array(Buffer.concat(chunks)),
+    };
+    const indexer = indexerFor(indexers, info);
+    if (!indexer) continue;
+    for await (const unit of indexer.units(bytes, info)) if (unit.text.trim()) texts.push(unit.text.slice(0, 16_384));
+  }
+  return texts;
+}
+
+/** Bytes of an FTS5 index's segments and their b-tree (the driver has no dbstat: the stored blocks are counted). */
+function indexBytes(db: Database, table: string): number {
+  const data = Number(db.prepare(`SELECT sum(length(block)) AS n FROM ${table}_data`).get()?.n ?? 0);
+  const idx = Number(db.prepare(`SELECT sum(length(term) + 16) AS n FROM ${table}_idx`).get()?.n ?? 0);
+  const docsize = Number(db.prepare(`SELECT sum(length(sz) + 8) AS n FROM ${table}_docsize`).get()?.n ?? 0);
+  return data + idx + docsize;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-search-'));
+  try {
+    const caseId = `case-${'0'.repeat(32)}`;
+    log(`Generating a ${totalMb} MB mixed corpus…`);
+    const db = freshDb(root, 'ours');
+    const stored = storeCorpus(db, caseId);
+    log(`  ${stored.docs} artifacts, ${(stored.bytes / MB).toFixed(1)} MB stored as chunks`);
+    const texts = await collectUnits(db, caseId);
+    const textBytes = texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+    log(`  ${texts.length} units, ${(textBytes / MB).toFixed(1)} MB of text`);
+
+    // ours: the import's indexing step, in one transaction as in the import.
+    let t0 = performance.now();
+    db.exec('BEGIN IMMEDIATE');
+    const summary = await indexCaseArtifacts(db, caseId, { indexers: createIndexers(), clock: () => 0, sliceMs: 50 });
+    db.exec('COMMIT');
+    const oursMs = performance.now() - t0;
+
+    // raw: the same texts into a bare FTS5 table (same tokenizer), one transaction.
+    const rawDb = freshDb(root, 'raw');
+    rawDb.exec("CREATE VIRTUAL TABLE raw_words USING fts5(body, tokenize='unicode61 remove_diacritics 2')");
+    const rawInsert = rawDb.prepare('INSERT INTO raw_words(body) VALUES (?)');
+    t0 = performance.now();
+    rawDb.exec('BEGIN');
+    for (const t of texts) rawInsert.run([t]);
+    rawDb.exec('COMMIT');
+    const rawMs = performance.now() - t0;
+    rawDb.close();
+
+    // schema: the same texts through our tables (units + word and identifier indexes), no reading or cutting.
+    const schemaDb = freshDb(root, 'schema');
+    schemaDb.prepare("INSERT INTO cases VALUES (?, 'B', 'B', '1', 's', 'r', 'd', 'p', 'k', 0, '{}')").run([caseId]);
+    const unitInsert = schemaDb.prepare("INSERT INTO search_units(case_id, kind, source_id, body, idents) VALUES (?, 'text', 'x', ?, ?)");
+    t0 = performance.now();
+    schemaDb.exec('BEGIN');
+    for (const t of texts) unitInsert.run([caseId, t, identifiersIn(t)]);
+    schemaDb.exec('COMMIT');
+    const schemaMs = performance.now() - t0;
+    schemaDb.close();
+
+    const mbps = (ms: number) => textBytes / MB / (ms / 1000);
+    log(`Index: ours ${mbps(oursMs).toFixed(2)} MB/s of text (${(oursMs / 1000).toFixed(1)} s, ${summary.units} units, ${summary.unreadable} unreadable)`);
+    log(`       raw FTS5 insert ${mbps(rawMs).toFixed(2)} MB/s (${(rawMs / 1000).toFixed(1)} s); ours/raw ${(rawMs / oursMs).toFixed(2)} (goal >= 0.8)`);
+    log(`       our tables without reading or cutting ${mbps(schemaMs).toFixed(2)} MB/s (${(schemaMs / 1000).toFixed(1)} s)`);
+
+    // queries: 100, a mix of kinds, first page of 20.
+    const pick = () => VOCAB[Math.floor(rand() * 2000)]!;
+    const rare = () => VOCAB[20_000 + Math.floor(rand() * 10_000)]!;
+    const idents = db.prepare("SELECT idents FROM search_units WHERE idents != '' LIMIT 200", { pluck: true }).all().flatMap((s) => String(s).split(' '));
+    const queries: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const r = i % 10;
+      const id = idents[Math.floor(rand() * idents.length)] ?? 'x_y_v1';
+      queries.push(
+        r === 0 ? pick()
+        : r === 1 ? rare()
+        : r === 2 ? `${pick()} ${pick()}`
+        : r === 3 ? `"${pick()} ${pick()}"`
+        : r === 4 ? `${pick().padEnd(3, 'a').slice(0, 3)}*`
+        : r === 5 ? id
+        : r === 6 ? `*${id.slice(2, 9)}*`
+        : r === 7 ? `${pick()} -${pick()}`
+        : r === 8 ? `${rare()} kind:pdf`
+        : `${pick()} kind:table`,
+      );
+    }
+    const times: number[] = [];
+    const slow: Array<[number, string]> = [];
+    let hits = 0;
+    for (const q of queries) {
+      const start = performance.now();
+      hits += search(db, { query: q, limit: 20 }).hits.length;
+      const ms = performance.now() - start;
+      times.push(ms);
+      slow.push([ms, q]);
+    }
+    times.sort((a, b) => a - b);
+    slow.sort((a, b) => b[0] - a[0]);
+    log(`  slowest: ${slow.slice(0, 5).map(([ms, q]) => `${q} (${ms.toFixed(0)} ms)`).join('; ')}`);
+    const p50 = percentile(times, 50);
+    const p95 = percentile(times, 95);
+    log(`Queries: 100, first page of 20: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (goal p95 <= 50 ms); ${hits} hits in all`);
+
+    const words = indexBytes(db, 'search_words');
+    const identsSize = indexBytes(db, 'search_idents');
+    const units = Number(db.prepare('SELECT sum(length(CAST(body AS BLOB)) + length(CAST(idents AS BLOB)) + 32) AS n FROM search_units').get()?.n ?? 0);
+    log(`Size: text ${(textBytes / MB).toFixed(1)} MB; word index ${(words / MB).toFixed(1)} MB (${(words / textBytes).toFixed(2)}x), identifier index ${(identsSize / MB).toFixed(1)} MB (${(identsSize / textBytes).toFixed(2)}x), units (text stored once) ${(units / MB).toFixed(1)} MB`);
+    db.close();
+    if (asJson) {
+      process.stdout.write(
+        `${JSON.stringify({
+          bench: 'search',
+          corpus_mb: totalMb,
+          artifacts: stored.docs,
+          text_mb: +(textBytes / MB).toFixed(2),
+          units: summary.units,
+          index_mb_s: +mbps(oursMs).toFixed(3),
+          raw_fts5_mb_s: +mbps(rawMs).toFixed(3),
+          ratio: +(rawMs / oursMs).toFixed(3),
+          schema_only_mb_s: +mbps(schemaMs).toFixed(3),
+          query_p50_ms: +p50.toFixed(2),
+          query_p95_ms: +p95.toFixed(2),
+          word_index_mb: +(words / MB).toFixed(2),
+          identifier_index_mb: +(identsSize / MB).toFixed(2),
+          units_mb: +(units / MB).toFixed(2),
+          index_to_text: +((words + identsSize) / textBytes).toFixed(3),
+        })}\n`,
+      );
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+await main();

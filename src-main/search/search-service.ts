@@ -1,0 +1,231 @@
+/**
+ * Runs a parsed query over content.db's index. The first page is found without counting every hit:
+ * FTS5 orders by bm25 and stops at the page end (one extra row says whether there is more). Snippets
+ * come from FTS5 (word queries) or are cut around the first identifier hit; text-line units are
+ * narrowed to the exact line of their first hit so a hit opens where it is.
+ */
+import type { Database } from '@signalapp/sqlcipher';
+import { RwError } from '../../src-shared/errors';
+import { parseQuery, type ParsedQuery, type QueryTerm } from '../../src-shared/search/query-parser';
+import type { SearchKind } from '../../src-shared/search/search-kinds';
+import { combined, matchPlan } from './match-expression';
+import type { LocKind } from './search-units';
+
+export interface SnippetSegment {
+  text: string;
+  hit: boolean;
+}
+
+export interface SearchHit {
+  caseId: string;
+  kind: SearchKind;
+  /** Artifact id, or the note/finding/claim id. */
+  sourceId: string;
+  /** The artifact the hit opens (null for a finding, or a note on the case itself). */
+  artifactId: string | null;
+  /** The artifact's path in the package (null for records). */
+  path: string | null;
+  place: { kind: LocKind; n: number } | null;
+  /** Markdown section heading or sample id. */
+  label: string | null;
+  /** In words: "page 3", "line 120", "row 5", "sample 12"; empty for notes and findings. */
+  where: string;
+  segments: SnippetSegment[];
+  /** The snippet as plain text with each hit wrapped in **. */
+  snippet: string;
+  /** bm25 (lower is better, as FTS5 gives it). */
+  score: number;
+  /** The text that matched, for the viewer to highlight. */
+  marks: string[];
+}
+
+export interface SearchRequest {
+  query: string;
+  /** Only this case (in addition to any case: in the query). */
+  caseId?: string;
+  kinds?: readonly SearchKind[];
+  limit: number;
+  offset?: number;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** There are hits after this page. */
+  more: boolean;
+}
+
+export const MAX_LIMIT = 200;
+const SNIPPET_TOKENS = 16;
+const OPEN = '\u0001';
+const CLOSE = '\u0002';
+
+function segmentsOf(marked: string): SnippetSegment[] {
+  const segments: SnippetSegment[] = [];
+  let hit = false;
+  let text = '';
+  for (const c of marked) {
+    if (c === OPEN || c === CLOSE) {
+      if (text) segments.push({ text, hit });
+      text = '';
+      hit = c === OPEN;
+      continue;
+    }
+    text += c;
+  }
+  if (text) segments.push({ text, hit });
+  return segments.map((s) => ({ ...s, text: s.text.replace(/\s+/gu, ' ') }));
+}
+
+function starred(segments: readonly SnippetSegment[]): string {
+  return segments.map((s) => (s.hit ? `**${s.text}**` : s.text)).join('');
+}
+
+/** A snippet around the first case-insensitive occurrence of any of the needles (identifier hits). */
+function cutSnippet(body: string, needles: readonly string[]): { marked: string; offset: number } {
+  const lower = body.toLowerCase();
+  let at = -1;
+  let len = 0;
+  for (const needle of needles) {
+    const i = lower.indexOf(needle.toLowerCase());
+    if (i !== -1 && (at === -1 || i < at)) {
+      at = i;
+      len = needle.length;
+    }
+  }
+  if (at === -1) return { marked: body.slice(0, 160) + (body.length > 160 ? '…' : ''), offset: -1 };
+  const start = Math.max(0, at - 70);
+  const end = Math.min(body.length, at + len + 70);
+  const marked = `${start > 0 ? '…' : ''}${body.slice(start, at)}${OPEN}${body.slice(at, at + len)}${CLOSE}${body.slice(at + len, end)}${end < body.length ? '…' : ''}`;
+  return { marked, offset: at };
+}
+
+function lineOfOffset(body: string, offset: number): number {
+  let lines = 0;
+  for (let i = body.indexOf('\n'); i !== -1 && i < offset; i = body.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+function whereOf(kind: SearchKind, place: SearchHit['place'], label: string | null): string {
+  if (!place) return '';
+  const base = `${place.kind} ${place.n}`;
+  if (kind === 'md' && label) return `“${label}”, ${base}`;
+  if (place.kind === 'sample' && label) return `sample ${label}`;
+  return base;
+}
+
+interface Filters {
+  sql: string;
+  params: unknown[];
+}
+
+function filters(query: ParsedQuery, request: SearchRequest): Filters {
+  const clauses: string[] = [];
+  const params: unknown[] = [];
+  if (request.caseId) {
+    clauses.push('u.case_id = ?');
+    params.push(request.caseId);
+  }
+  if (query.cases.length > 0) {
+    clauses.push(`(${query.cases.map(() => 'substr(u.case_id, 1, ?) = ?').join(' OR ')})`);
+    for (const c of query.cases) params.push(c.length, c);
+  }
+  const kinds = request.kinds && request.kinds.length > 0 ? (query.kinds.length > 0 ? query.kinds.filter((k) => request.kinds!.includes(k)) : [...request.kinds]) : query.kinds;
+  if ((request.kinds?.length ?? 0) > 0 || query.kinds.length > 0) {
+    // Both given and disjoint: nothing can match (an empty IN list is valid SQL and matches nothing).
+    clauses.push(`u.kind IN (${kinds.map(() => '?').join(', ')})`);
+    params.push(...kinds);
+  }
+  return { sql: clauses.map((c) => ` AND ${c}`).join(''), params };
+}
+
+function positiveTexts(terms: readonly QueryTerm[], type: QueryTerm['type']): string[] {
+  return terms.filter((t) => !t.exclude && t.type === type).map((t) => t.text);
+}
+
+/** Parses and runs a search; a query the parser refuses is an INVALID_INPUT error with its message. */
+export function search(db: Database, request: SearchRequest): SearchResult {
+  const parsed = parseQuery(request.query);
+  if (!parsed.ok) throw new RwError('INVALID_INPUT', parsed.message);
+  return searchParsed(db, parsed.query, request);
+}
+
+export function searchParsed(db: Database, query: ParsedQuery, request: SearchRequest): SearchResult {
+  const limit = Math.min(Math.max(1, Math.floor(request.limit)), MAX_LIMIT);
+  const offset = Math.max(0, Math.floor(request.offset ?? 0));
+  const plan = matchPlan(query.terms);
+  const wordsDrive = plan.words.include !== null;
+  const driver = wordsDrive ? 'search_words' : 'search_idents';
+  const driverMatch = combined(wordsDrive ? plan.words : plan.identifiers);
+  if (driverMatch === null) throw new RwError('INVALID_INPUT', 'Add a word to search for.');
+  const other = wordsDrive ? { table: 'search_idents', side: plan.identifiers } : { table: 'search_words', side: plan.words };
+  let sql = `SELECT d.rowid AS id, d.rank AS score FROM ${driver} d JOIN search_units u ON u.id = d.rowid WHERE ${driver} MATCH ?`;
+  const params: unknown[] = [driverMatch];
+  if (other.side.include !== null) {
+    sql += ` AND u.id IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
+    params.push(other.side.include);
+  }
+  if (other.side.exclude !== null) {
+    sql += ` AND u.id NOT IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
+    params.push(other.side.exclude);
+  }
+  const f = filters(query, request);
+  sql += `${f.sql} ORDER BY d.rank LIMIT ? OFFSET ?`;
+  params.push(...f.params, limit + 1, offset);
+
+  let rows: Array<Record<string, unknown>>;
+  try {
+    rows = db.prepare(sql).all(params as never);
+  } catch {
+    // Every term is quoted, so FTS5 should take any query; if it still refuses one, say so plainly.
+    throw new RwError('INVALID_INPUT', 'The search index cannot take this query; try simpler words.');
+  }
+  const more = rows.length > limit;
+  const page = rows.slice(0, limit);
+  const detail = db.prepare(
+    `SELECT u.case_id, u.kind, u.source_id, u.artifact_id, u.loc_kind, u.loc, u.label, u.body, a.path FROM search_units u LEFT JOIN artifacts a ON a.id = u.artifact_id WHERE u.id = ?`,
+  );
+  // CAST: the driver binds JavaScript numbers as REAL, and FTS5 then ignores a rowid = ? constraint
+  // and returns every match (each hit got the first hit's snippet); an INTEGER is honoured.
+  const wordsSnippet = wordsDrive
+    ? db.prepare(`SELECT snippet(search_words, 0, char(1), char(2), '…', ${SNIPPET_TOKENS}) AS snip, highlight(search_words, 0, char(1), char(2)) AS marked FROM search_words WHERE search_words MATCH ? AND rowid = CAST(? AS INTEGER)`)
+    : null;
+  const identifierNeedles = positiveTexts(query.terms, 'identifier');
+  const hits = page.map((row): SearchHit => {
+    const id = Number(row.id);
+    const unit = detail.get([id])!;
+    const body = String(unit.body);
+    let snippetMarked: string;
+    let firstHit: number;
+    if (wordsSnippet) {
+      const s = wordsSnippet.get([driverMatch, id]);
+      snippetMarked = String(s?.snip ?? body.slice(0, 160));
+      const marked = String(s?.marked ?? '');
+      firstHit = marked.indexOf(OPEN);
+    } else {
+      const cut = cutSnippet(body, identifierNeedles);
+      snippetMarked = cut.marked;
+      firstHit = cut.offset;
+    }
+    const kind = String(unit.kind) as SearchKind;
+    const label = typeof unit.label === 'string' ? unit.label : null;
+    let place: SearchHit['place'] = typeof unit.loc_kind === 'string' ? { kind: unit.loc_kind as LocKind, n: Number(unit.loc) } : null;
+    if (place?.kind === 'line' && firstHit > 0) place = { kind: 'line', n: place.n + lineOfOffset(body, firstHit) };
+    const segments = segmentsOf(snippetMarked);
+    const marks = [...new Set([...segments.filter((s) => s.hit).map((s) => s.text.trim()), ...positiveTexts(query.terms, 'phrase'), ...identifierNeedles])].filter((m) => m.length > 0);
+    return {
+      caseId: String(unit.case_id),
+      kind,
+      sourceId: String(unit.source_id),
+      artifactId: typeof unit.artifact_id === 'string' ? unit.artifact_id : null,
+      path: typeof unit.path === 'string' ? unit.path : null,
+      place,
+      label,
+      where: whereOf(kind, place, label),
+      segments,
+      snippet: starred(segments),
+      score: Number(row.score),
+      marks,
+    };
+  });
+  return { hits, more };
+}

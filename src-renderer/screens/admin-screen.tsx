@@ -1,0 +1,335 @@
+/**
+ * Administration: who may sign in here (list, add, remove), one's own passphrase, and enrollment with
+ * the central office. Changes to users need the acting reviewer's passphrase again. An auditor sees
+ * the list and may change their own passphrase; the rest says plainly that it is a reviewer's job.
+ */
+import { useId, useRef, useState, type ReactNode } from 'react';
+import type { SessionStatus } from '../../src-shared/ipc/channels-session';
+import { useAddUser, useChangePassphrase, useEnrollImport, useEnrollRequest, useRemoveUser, useUsers } from '../api/admin-hooks';
+import { ErrorAlert } from '../components/error-alert';
+import { useFormCheck } from '../components/form-check';
+
+const MIN = 12;
+
+function Problem({ id, message }: { id: string; message: string | null | undefined }) {
+  if (!message) return null;
+  return (
+    <p id={`${id}-problem`} className="field-error">
+      {message}
+    </p>
+  );
+}
+
+function Field({ id, label, children, problem }: { id: string; label: string; children: ReactNode; problem?: string | null }) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <div>
+        {children}
+        <Problem id={id} message={problem} />
+      </div>
+    </>
+  );
+}
+
+export function AdminScreen({ status }: { status: SessionStatus }) {
+  const reviewer = status.role === 'reviewer';
+  return (
+    <main id="main" className="admin-screen" tabIndex={-1}>
+      <h1>Administration</h1>
+      <UsersSection me={status.user ?? ''} reviewer={reviewer} />
+      {reviewer ? <AddUserSection /> : <p>Only a reviewer may add or remove users.</p>}
+      <ChangePassphraseSection />
+      {reviewer ? <EnrollmentSection preview={status.preview} /> : null}
+    </main>
+  );
+}
+
+function UsersSection({ me, reviewer }: { me: string; reviewer: boolean }) {
+  const users = useUsers();
+  const [removing, setRemoving] = useState<string | null>(null);
+  return (
+    <section aria-labelledby="users-heading">
+      <h2 id="users-heading">Users</h2>
+      {users.isPending ? <p className="loading">Loading users…</p> : null}
+      <ErrorAlert error={users.error} />
+      {users.data ? (
+        <table className="admin-table">
+          <caption className="visually-hidden">Users of this workstation</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              {reviewer ? <th scope="col">Action</th> : null}
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.users.map((u) => (
+              <tr key={u.name}>
+                <th scope="row">
+                  {u.name}
+                  {u.name === me ? ' (you)' : ''}
+                </th>
+                <td>{u.role}</td>
+                {reviewer ? (
+                  <td>
+                    {u.name === me ? null : (
+                      <button type="button" onClick={() => setRemoving(u.name)} aria-expanded={removing === u.name}>
+                        Remove {u.name}
+                      </button>
+                    )}
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {removing ? <RemoveUserForm name={removing} onDone={() => setRemoving(null)} /> : null}
+    </section>
+  );
+}
+
+function RemoveUserForm({ name, onDone }: { name: string; onDone(): void }) {
+  const id = useId();
+  const [auth, setAuth] = useState('');
+  const remove = useRemoveUser();
+  const authRef = useRef<HTMLInputElement>(null);
+  const form = useFormCheck(() => [{ field: 'auth' as const, ok: auth.length > 0, message: 'Enter your passphrase to authorise the removal.' }]);
+  return (
+    <form
+      className="admin-form"
+      aria-label={`Remove ${name}`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!form.check(() => authRef.current?.focus())) return;
+        remove.mutate({ name, authPassphrase: auth }, { onSuccess: onDone });
+      }}
+    >
+      <p className="form-actions">Remove {name}? They will no longer be able to sign in on this workstation.</p>
+      <Field id={`${id}-auth`} label="Your passphrase" problem={form.problem?.message}>
+        <input id={`${id}-auth`} ref={authRef} type="password" autoComplete="current-password" value={auth} onChange={(e) => setAuth(e.target.value)} {...form.fieldProps('auth', `${id}-auth`)} />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="danger" disabled={remove.isPending}>
+          {remove.isPending ? 'Removing…' : `Remove ${name}`}
+        </button>{' '}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <ErrorAlert error={remove.error} stepUp />
+      </div>
+    </form>
+  );
+}
+
+type AddField = 'name' | 'pass' | 'repeat' | 'auth';
+
+function AddUserSection() {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<'reviewer' | 'auditor'>('auditor');
+  const [pass, setPass] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [auth, setAuth] = useState('');
+  const add = useAddUser();
+  const refs = { name: useRef<HTMLInputElement>(null), pass: useRef<HTMLInputElement>(null), repeat: useRef<HTMLInputElement>(null), auth: useRef<HTMLInputElement>(null) };
+  const form = useFormCheck<AddField>(() => [
+    { field: 'name', ok: name.trim().length > 0, message: 'Enter a user name.' },
+    { field: 'name', ok: /^[\p{L}\p{N}._ -]*$/u.test(name), message: 'A user name uses letters, digits, spaces, dots, dashes and underscores only.' },
+    { field: 'pass', ok: [...pass].length >= MIN, message: `The new user's passphrase needs at least ${MIN} characters (it has ${[...pass].length}).` },
+    { field: 'repeat', ok: repeat === pass, message: 'The two passphrases differ.' },
+    { field: 'auth', ok: auth.length > 0, message: 'Enter your own passphrase to authorise adding a user.' },
+  ]);
+  const [added, setAdded] = useState<string | null>(null);
+  const p = (f: AddField) => (form.problem?.field === f ? form.problem.message : null);
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Add a user</h2>
+      <p className="hint">A reviewer reads cases and signs attestations; an auditor reads only the access log. Your passphrase authorises the change.</p>
+      <form
+        className="admin-form"
+        noValidate
+        aria-labelledby={`${id}-heading`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAdded(null);
+          if (!form.check((f) => refs[f].current?.focus())) return;
+          add.mutate(
+            { name: name.trim(), role, passphrase: pass, authPassphrase: auth },
+            {
+              onSuccess: () => {
+                setAdded(`${name.trim()} was added as ${role === 'auditor' ? 'an auditor' : 'a reviewer'}.`);
+                setName('');
+                setPass('');
+                setRepeat('');
+                setAuth('');
+                form.reset();
+              },
+            },
+          );
+        }}
+      >
+        <Field id={`${id}-name`} label="User name" problem={p('name')}>
+          <input id={`${id}-name`} ref={refs.name} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} {...form.fieldProps('name', `${id}-name`)} />
+        </Field>
+        <label htmlFor={`${id}-role`}>Role</label>
+        <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value === 'reviewer' ? 'reviewer' : 'auditor')}>
+          <option value="auditor">Auditor</option>
+          <option value="reviewer">Reviewer</option>
+        </select>
+        <Field id={`${id}-pass`} label="Their passphrase" problem={p('pass')}>
+          <input id={`${id}-pass`} ref={refs.pass} type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} {...form.fieldProps('pass', `${id}-pass`)} />
+        </Field>
+        <Field id={`${id}-repeat`} label="Repeat their passphrase" problem={p('repeat')}>
+          <input id={`${id}-repeat`} ref={refs.repeat} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} {...form.fieldProps('repeat', `${id}-repeat`)} />
+        </Field>
+        <Field id={`${id}-auth`} label="Your passphrase" problem={p('auth')}>
+          <input id={`${id}-auth`} ref={refs.auth} type="password" autoComplete="current-password" value={auth} onChange={(e) => setAuth(e.target.value)} {...form.fieldProps('auth', `${id}-auth`)} />
+        </Field>
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={add.isPending}>
+            {add.isPending ? 'Adding…' : 'Add user'}
+          </button>
+          {added ? (
+            <p className="success-note" role="status">
+              {added}
+            </p>
+          ) : null}
+          <ErrorAlert error={add.error} stepUp />
+        </div>
+      </form>
+    </section>
+  );
+}
+
+type PassField = 'current' | 'next' | 'repeat';
+
+function ChangePassphraseSection() {
+  const id = useId();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const change = useChangePassphrase();
+  const refs = { current: useRef<HTMLInputElement>(null), next: useRef<HTMLInputElement>(null), repeat: useRef<HTMLInputElement>(null) };
+  const form = useFormCheck<PassField>(() => [
+    { field: 'current', ok: current.length > 0, message: 'Enter your current passphrase.' },
+    { field: 'next', ok: [...next].length >= MIN, message: `The new passphrase needs at least ${MIN} characters (it has ${[...next].length}).` },
+    { field: 'next', ok: next !== current, message: 'The new passphrase must differ from the current one.' },
+    { field: 'repeat', ok: repeat === next, message: 'The two new passphrases differ.' },
+  ]);
+  const p = (f: PassField) => (form.problem?.field === f ? form.problem.message : null);
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Change your passphrase</h2>
+      <form
+        className="admin-form"
+        noValidate
+        aria-labelledby={`${id}-heading`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!form.check((f) => refs[f].current?.focus())) return;
+          change.mutate(
+            { current, next },
+            {
+              onSuccess: () => {
+                setCurrent('');
+                setNext('');
+                setRepeat('');
+                form.reset();
+              },
+            },
+          );
+        }}
+      >
+        <Field id={`${id}-current`} label="Current passphrase" problem={p('current')}>
+          <input id={`${id}-current`} ref={refs.current} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} {...form.fieldProps('current', `${id}-current`)} />
+        </Field>
+        <Field id={`${id}-next`} label="New passphrase" problem={p('next')}>
+          <input id={`${id}-next`} ref={refs.next} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} {...form.fieldProps('next', `${id}-next`)} />
+        </Field>
+        <Field id={`${id}-repeat`} label="Repeat the new passphrase" problem={p('repeat')}>
+          <input id={`${id}-repeat`} ref={refs.repeat} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} {...form.fieldProps('repeat', `${id}-repeat`)} />
+        </Field>
+        <div className="form-actions">
+          <button type="submit" disabled={change.isPending}>
+            {change.isPending ? 'Changing…' : 'Change passphrase'}
+          </button>
+          {change.isSuccess ? (
+            <p className="success-note" role="status">
+              Your passphrase was changed. Use the new one from your next sign-in.
+            </p>
+          ) : null}
+          <ErrorAlert error={change.error} stepUp />
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function EnrollmentSection({ preview }: { preview: boolean }) {
+  const id = useId();
+  const request = useEnrollRequest();
+  const importApproval = useEnrollImport();
+  const [file, setFile] = useState<File | null>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const form = useFormCheck(() => [{ field: 'file' as const, ok: file !== null, message: 'Choose the approval file from the central office first.' }]);
+  const imported = importApproval.data && !importApproval.data.cancelled ? importApproval.data : null;
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Enrollment with the central office</h2>
+      <p className="hint">
+        1. Write the enrollment request and carry it to the central office. 2. Import the signed approval they send back: it installs their policy, their server key and the
+        submitter keys this workstation trusts.
+      </p>
+      <div className="admin-row">
+        <button type="button" onClick={() => request.mutate()} disabled={request.isPending}>
+          {preview ? 'Write the enrollment request' : 'Write the enrollment request to a folder or drive…'}
+        </button>
+      </div>
+      {request.data?.written ? (
+        <p className="success-note" role="status">
+          The enrollment request was written to {request.data.where}/{request.data.fileName}.
+        </p>
+      ) : null}
+      <ErrorAlert error={request.error} />
+      {preview ? (
+        <form
+          className="import-form"
+          noValidate
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!form.check(() => fileRef.current?.focus())) return;
+            if (file) importApproval.mutate({ file });
+          }}
+        >
+          <label htmlFor={`${id}-file`}>Approval file (.json)</label>
+          <input
+            id={`${id}-file`}
+            ref={fileRef}
+            type="file"
+            accept=".json,application/json"
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            {...form.fieldProps('file', `${id}-file`)}
+          />
+          <Problem id={`${id}-file`} message={form.problem?.message} />
+          <button type="submit" disabled={importApproval.isPending}>
+            Import the approval
+          </button>
+        </form>
+      ) : (
+        <button type="button" onClick={() => importApproval.mutate(null)} disabled={importApproval.isPending}>
+          Import the approval…
+        </button>
+      )}
+      {imported ? (
+        <p className="success-note" role="status">
+          Enrolled with {imported.serverName}: policy version {imported.policyVersion} is in force; {imported.trustedSubmitterKeys} trusted submitter key
+          {imported.trustedSubmitterKeys === 1 ? '' : 's'}.
+        </p>
+      ) : null}
+      <ErrorAlert error={importApproval.error} />
+    </section>
+  );
+}

@@ -1,0 +1,221 @@
+/**
+ * The search screen: a modal dialog reachable from anywhere (Ctrl/Cmd+K, or the header's Search
+ * button). A search runs on Enter (each one is an access-log leaf, so not on every keystroke); hits
+ * come grouped by case and artifact with their snippets and counts; kinds and "this case only" are
+ * chips; Enter (or a click) on a hit opens its artifact at the page, line, row or section with the
+ * matched words highlighted. Arrow keys move between hits.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
+import { describeTerm, parseQuery } from '../../src-shared/search/query-parser';
+import { searchKindLabel, type SearchKind } from '../../src-shared/search/search-kinds';
+import { useCases } from '../api/hooks';
+import { useSearch } from '../api/search-hooks';
+import { ErrorAlert } from '../components/error-alert';
+import { useSearchStore } from '../state/search-store';
+import { useViewerPositionStore } from '../state/viewer-position-store';
+import { useWorkspaceStore } from '../state/workspace-store';
+import { anchorOfHit, groupHits } from './hit-place';
+
+const KIND_CHIPS: readonly SearchKind[] = ['pdf', 'md', 'text', 'json', 'csv', 'jsonl', 'log', 'note', 'finding'];
+const PAGE = 50;
+
+function Snippet({ hit }: { hit: SearchHitView }) {
+  return (
+    <span className="search-snippet">
+      {hit.segments.map((s, i) => (s.hit ? <mark key={i}>{s.text}</mark> : <span key={i}>{s.text}</span>))}
+    </span>
+  );
+}
+
+export function SearchScreen() {
+  const open = useSearchStore((s) => s.open);
+  const hide = useSearchStore((s) => s.hide);
+  const dialog = useRef<HTMLDialogElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const results = useRef<HTMLDivElement>(null);
+  const ids = useId();
+  const openCaseId = useWorkspaceStore((s) => s.caseId);
+  const openCase = useWorkspaceStore((s) => s.openCase);
+  const openArtifact = useWorkspaceStore((s) => s.openArtifact);
+  const setSideTab = useWorkspaceStore((s) => s.setSideTab);
+  const requestGoTo = useViewerPositionStore((s) => s.requestGoTo);
+  const cases = useCases();
+  const [draft, setDraft] = useState('');
+  const [kinds, setKinds] = useState<SearchKind[]>([]);
+  const [thisCase, setThisCase] = useState(false);
+  const [submitted, setSubmitted] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+
+  const request = useMemo<SearchRequestInput | null>(() => {
+    if (submitted === null) return null;
+    return { query: submitted, limit: PAGE, ...(kinds.length > 0 ? { kinds } : {}), ...(thisCase && openCaseId ? { caseId: openCaseId } : {}) };
+  }, [submitted, kinds, thisCase, openCaseId]);
+  const search = useSearch(request);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (open && !d.open) {
+      d.showModal();
+      input.current?.focus();
+      input.current?.select();
+    } else if (!open && d.open) {
+      d.close();
+    }
+  }, [open]);
+
+  const parsed = useMemo(() => (draft.trim() ? parseQuery(draft) : null), [draft]);
+  const caseName = (id: string) => {
+    const c = cases.data?.find((x) => x.id === id);
+    return c ? `${c.model} ${c.version}` : id;
+  };
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    const check = parseQuery(draft);
+    if (!check.ok) {
+      setRefusal(check.message);
+      return;
+    }
+    setRefusal(null);
+    setSubmitted(draft);
+  };
+
+  const toggleKind = (kind: SearchKind) => setKinds((ks) => (ks.includes(kind) ? ks.filter((k) => k !== kind) : [...ks, kind]));
+
+  const openHit = (hit: SearchHitView) => {
+    hide();
+    openCase(hit.caseId);
+    if (hit.kind === 'finding') {
+      setSideTab('findings');
+      return;
+    }
+    if (hit.kind === 'note') setSideTab('notes');
+    if (!hit.artifactId) return;
+    openArtifact(hit.artifactId);
+    const anchor = anchorOfHit(hit);
+    if (anchor) requestGoTo(hit.artifactId, anchor, hit.marks);
+  };
+
+  const hitButtons = () => Array.from(results.current?.querySelectorAll<HTMLButtonElement>('button.search-hit') ?? []);
+  const onResultsKey = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const buttons = hitButtons();
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const next = e.key === 'ArrowDown' ? Math.min(buttons.length - 1, at + 1) : at - 1;
+    e.preventDefault();
+    if (next < 0) input.current?.focus();
+    else buttons[next]?.focus();
+  };
+  const onInputKey = (e: KeyboardEvent) => {
+    // A search field would spend Escape on clearing itself; here Escape closes the screen, as everywhere else in it.
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      hide();
+      return;
+    }
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      hitButtons()[0]?.focus();
+    }
+  };
+
+  const hits = search.data?.hits ?? [];
+  const grouped = groupHits(hits);
+  const artifactCount = grouped.reduce((n, c) => n + c.groups.length, 0);
+
+  return (
+    <dialog ref={dialog} className="search-dialog" aria-labelledby={`${ids}-title`} onClose={hide} onCancel={hide}>
+      <div className="search-head">
+        <h2 id={`${ids}-title`}>Search</h2>
+        <button type="button" onClick={hide}>
+          Close <kbd>Esc</kbd>
+        </button>
+      </div>
+      <form role="search" onSubmit={onSubmit} className="search-form">
+        <label htmlFor={`${ids}-q`}>Search every artifact, note and finding</label>
+        <div className="search-row">
+          <input
+            ref={input}
+            id={`${ids}-q`}
+            type="search"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onInputKey}
+            aria-describedby={`${ids}-help`}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={500}
+          />
+          <button type="submit" className="primary">
+            Search
+          </button>
+        </div>
+        <p id={`${ids}-help`} className="hint">
+          Words, "exact phrases", prefix*, *part_of_identifier*, -leave_out, case:ID, kind:pdf. Press Enter to search, then the arrow keys and Enter to open a hit.
+        </p>
+      </form>
+      <div className="search-chips" role="group" aria-label="Filters">
+        {openCaseId ? (
+          <button type="button" className="chip" aria-pressed={thisCase} onClick={() => setThisCase((v) => !v)}>
+            Only {caseName(openCaseId)}
+          </button>
+        ) : null}
+        {KIND_CHIPS.map((kind) => (
+          <button key={kind} type="button" className="chip" aria-pressed={kinds.includes(kind)} onClick={() => toggleKind(kind)}>
+            {searchKindLabel(kind)}
+          </button>
+        ))}
+      </div>
+      {parsed?.ok && (parsed.query.cases.length > 0 || parsed.query.kinds.length > 0 || parsed.query.terms.length > 0) ? (
+        <p className="search-parsed hint">
+          Looking for {parsed.query.terms.map(describeTerm).join(' · ')}
+          {parsed.query.kinds.length > 0 ? ` · kind: ${parsed.query.kinds.map(searchKindLabel).join(', ')}` : ''}
+          {parsed.query.cases.length > 0 ? ` · case: ${parsed.query.cases.join(', ')}` : ''}
+        </p>
+      ) : null}
+      {refusal ? (
+        <div className="alert alert-error" role="alert">
+          <strong className="alert-label">Cannot search:</strong> {refusal}
+        </div>
+      ) : null}
+      <ErrorAlert error={search.error} />
+      <p className="search-status" role="status" aria-live="polite">
+        {search.isFetching
+          ? 'Searching…'
+          : search.data
+            ? hits.length === 0
+              ? 'No hits.'
+              : `${hits.length}${search.data.more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'}${search.data.more ? ' (the best first; narrow the search to see the rest)' : ''}.`
+            : ''}
+      </p>
+      <div ref={results} className="search-results" onKeyDown={onResultsKey}>
+        {grouped.map((c) => (
+          <section key={c.caseId} aria-labelledby={`${ids}-${c.caseId}`}>
+            <h3 id={`${ids}-${c.caseId}`}>
+              {caseName(c.caseId)} <span className="count">({c.count})</span>
+            </h3>
+            {c.groups.map((g) => (
+              <div key={g.key} className="search-group">
+                <h4>
+                  {g.title} <span className="count">({g.hits.length})</span>
+                </h4>
+                <ul>
+                  {g.hits.map(({ hit, index }) => (
+                    <li key={index}>
+                      <button type="button" className="search-hit" onClick={() => openHit(hit)} aria-label={`${g.title}${hit.where ? `, ${hit.where}` : ''}: ${hit.snippet.replace(/\*\*/g, '')}`}>
+                        <span className="search-where">{hit.where || searchKindLabel(hit.kind)}</span>
+                        <Snippet hit={hit} />
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </section>
+        ))}
+      </div>
+    </dialog>
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * The search box's language, parsed into values (pure; the renderer uses it for filter chips, main to
+ * build the FTS5 expression). Nothing the user typed reaches MATCH as syntax: every term becomes an
+ * FTS5 string later, so `NEAR(`, `col:`, `^`, `AND`, quotes and SQL are only ever text to look for.
+ *
+ *   word            a word (diacritics and case ignored)
+ *   "two words"     a phrase (an unclosed quote runs to the end)
+ *   pre*            words starting with pre
+ *   cyber_ctf       an identifier (letters with digits, or parts joined by _ . - / : # @): matched whole
+ *   *ber_ct*        a substring of an identifier (3 characters or more)
+ *   -word, -"a b"   leaves out what contains it
+ *   case:ID         only this case (an id or its first characters)
+ *   kind:pdf        only this kind (pdf, md, text, json, csv, jsonl, log, note, finding, claim, table…)
+ */
+import { isIdentifier, MIN_IDENTIFIER } from './identifiers';
+import { kindsNamed, SEARCH_KINDS, type SearchKind } from './search-kinds';
+
+export type QueryTerm =
+  /** Matched in the word index (unicode61). */
+  | { type: 'word'; text: string; prefix: boolean; exclude: boolean }
+  | { type: 'phrase'; text: string; exclude: boolean }
+  /** Matched in the identifier index (trigram): a whole identifier or a substring of one. */
+  | { type: 'identifier'; text: string; exclude: boolean };
+
+export interface ParsedQuery {
+  terms: QueryTerm[];
+  /** Case ids or id prefixes (any of them). */
+  cases: string[];
+  /** Kinds (any of them); empty means all. */
+  kinds: SearchKind[];
+}
+
+export type ParseResult = { ok: true; query: ParsedQuery } | { ok: false; message: string };
+
+export const MAX_QUERY_LENGTH = 500;
+export const MAX_TERMS = 24;
+/** Shorter prefixes match a large part of any vocabulary (and the prefix index starts at 3). */
+export const MIN_PREFIX = 3;
+
+const HAS_TEXT = /[\p{L}\p{N}]/u;
+/** Punctuation a reviewer types around a word (a comma, a full stop, brackets) that is not part of it. */
+const EDGE_PUNCTUATION = /^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
+
+function refuse(message: string): ParseResult {
+  return { ok: false, message };
+}
+
+interface RawToken {
+  text: string;
+  quoted: boolean;
+  exclude: boolean;
+}
+
+/** Splits on whitespace, keeping quoted runs together; a quote left open runs to the end. */
+function tokenize(input: string): RawToken[] {
+  const tokens: RawToken[] = [];
+  let i = 0;
+  const n = input.length;
+  while (i < n) {
+    while (i < n && /\s/u.test(input[i]!)) i++;
+    if (i >= n) break;
+    let exclude = false;
+    if (input[i] === '-' && i + 1 < n && !/\s/u.test(input[i + 1]!)) {
+      exclude = true;
+      i++;
+    }
+    if (input[i] === '"') {
+      const close = input.indexOf('"', i + 1);
+      const end = close === -1 ? n : close;
+      tokens.push({ text: input.slice(i + 1, end), quoted: true, exclude });
+      i = close === -1 ? n : close + 1;
+      continue;
+    }
+    const start = i;
+    while (i < n && !/\s/u.test(input[i]!) && input[i] !== '"') i++;
+    tokens.push({ text: input.slice(start, i), quoted: false, exclude });
+  }
+  return tokens;
+}
+
+function filterOf(text: string): { name: 'case' | 'kind'; value: string } | null {
+  const m = /^(case|kind):(.*)$/isu.exec(text);
+  if (!m) return null;
+  return { name: m[1]!.toLowerCase() as 'case' | 'kind', value: m[2]! };
+}
+
+export function parseQuery(input: string): ParseResult {
+  if (input.length > MAX_QUERY_LENGTH) return refuse(`The query is too long (at most ${MAX_QUERY_LENGTH} characters).`);
+  const terms: QueryTerm[] = [];
+  const cases: string[] = [];
+  const kinds = new Set<SearchKind>();
+  for (const token of tokenize(input)) {
+    if (token.quoted) {
+      const text = token.text.trim().replace(/\s+/gu, ' ');
+      if (HAS_TEXT.test(text)) terms.push({ type: 'phrase', text, exclude: token.exclude });
+      continue;
+    }
+    const filter = filterOf(token.text);
+    if (filter) {
+      if (token.exclude) return refuse(`A ${filter.name}: filter cannot be excluded; name the ${filter.name === 'case' ? 'case' : 'kinds'} to keep instead.`);
+      if (filter.value.length === 0) return refuse(`${filter.name}: needs a value, for example ${filter.name === 'case' ? 'case:case-3f2a' : 'kind:pdf'}.`);
+      if (filter.name === 'case') {
+        if (!/^[A-Za-z0-9-]{1,64}$/u.test(filter.value)) return refuse('case: takes a case id (letters, digits and -).');
+        cases.push(filter.value.toLowerCase());
+      } else {
+        const named = kindsNamed(filter.value);
+        if (!named) return refuse(`Unknown kind "${filter.value.slice(0, 40)}": use one of ${SEARCH_KINDS.join(', ')}.`);
+        for (const k of named) kinds.add(k);
+      }
+      continue;
+    }
+    let text = token.text;
+    const substring = text.startsWith('*');
+    const prefix = /\*$/u.test(text);
+    text = text.replace(/\*/gu, '').replace(EDGE_PUNCTUATION, '');
+    if (!HAS_TEXT.test(text)) continue;
+    if (substring) {
+      if (text.length < MIN_IDENTIFIER) return refuse(`A substring search (*…*) needs at least ${MIN_IDENTIFIER} characters: "${text}" is too short.`);
+      terms.push({ type: 'identifier', text, exclude: token.exclude });
+    } else if (isIdentifier(text)) {
+      terms.push({ type: 'identifier', text, exclude: token.exclude });
+    } else if (/[^\p{L}\p{N}]/u.test(text)) {
+      // Words joined by other punctuation ("don't", "R&D"): the word tokenizer splits them; as a phrase they stay in order.
+      terms.push({ type: 'phrase', text, exclude: token.exclude });
+    } else {
+      if (prefix && text.length < MIN_PREFIX) return refuse(`A prefix search needs at least ${MIN_PREFIX} letters before the *: "${text}*" would match too much.`);
+      terms.push({ type: 'word', text, prefix, exclude: token.exclude });
+    }
+  }
+  if (terms.length > MAX_TERMS) return refuse(`Too many terms (at most ${MAX_TERMS}).`);
+  if (terms.length === 0) return refuse('Type a word to search for.');
+  if (terms.every((t) => t.exclude)) return refuse('Add a word to search for: a term with - only leaves results out.');
+  return { ok: true, query: { terms, cases, kinds: [...kinds] } };
+}
+
+/** The query back as text a reviewer can read and edit (chips, the access log). */
+export function describeTerm(term: QueryTerm): string {
+  const sign = term.exclude ? '-' : '';
+  switch (term.type) {
+    case 'word':
+      return `${sign}${term.text}${term.prefix ? '*' : ''}`;
+    case 'phrase':
+      return `${sign}"${term.text}"`;
+    case 'identifier':
+      return `${sign}${term.text}`;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * Search in Chromium on the real built renderer: Ctrl+K from the case list opens the search screen,
+ * a search lists grouped hits with snippets and counts, chips filter, a refused query is explained,
+ * and Enter on a PDF hit opens the PDF at its page with the word highlighted. axe-core on each state.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createVaultThroughUi } from './flows';
+import { startHarness, type Harness } from './harness';
+
+describe('search screen', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+    await createVaultThroughUi(h.page);
+    await h.page.getByRole('button', { name: 'Import the demo submission' }).click();
+    await h.page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).waitFor({ timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  test('Ctrl+K from the case list opens search; a search shows grouped hits with snippets and counts', async () => {
+    const page = h.page;
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    await dialog.waitFor();
+    const box = dialog.getByRole('searchbox', { name: 'Search every artifact, note and finding' });
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await h.checkScreen('search-open');
+
+    await box.fill('capture');
+    await box.press('Enter');
+    await dialog.getByRole('status').filter({ hasText: /2 hits in 1 place across 1 case/ }).waitFor();
+    await dialog.getByRole('heading', { name: 'Kestrel-7 7.0.2 (2)', level: 3 }).waitFor();
+    await dialog.getByRole('heading', { name: 'system-card.pdf (2)', level: 4 }).waitFor();
+    const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2: .*easy capture-the-flag tasks/ });
+    expect(await hit.locator('mark').allTextContents()).toEqual(['capture']);
+    await h.checkScreen('search-results');
+    const leaf = h.audit.filter((r) => r.event === 'search').at(-1);
+    expect(leaf).toMatchObject({ outcome: 'success', detail: { query: 'capture', results: 2 } });
+  });
+
+  test('kind chips filter; a query the parser refuses is explained, not sent', async () => {
+    const page = h.page;
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    const box = dialog.getByRole('searchbox');
+    const before = h.audit.filter((r) => r.event === 'search').length;
+    // A pressed chip also shows a check mark (not colour alone), which is part of its name.
+    const markdown = dialog.getByRole('button', { name: /^(✓ )?Markdown$/ });
+    await markdown.click();
+    expect(await markdown.getAttribute('aria-pressed')).toBe('true');
+    await dialog.getByRole('status').filter({ hasText: 'No hits.' }).waitFor();
+    await markdown.click();
+    await dialog.getByRole('status').filter({ hasText: /2 hits/ }).waitFor();
+
+    await box.fill('-capture');
+    await box.press('Enter');
+    await dialog.getByRole('alert').filter({ hasText: 'Cannot search: Add a word to search for' }).waitFor();
+    await h.checkScreen('search-refused');
+    for (const hostile of ['"NEAR(capture', 'body:capture', "capture' OR 1=1 --"]) {
+      await box.fill(hostile);
+      await box.press('Enter');
+      await dialog.getByRole('status').filter({ hasText: /hit|No hits/ }).waitFor();
+    }
+    expect(h.audit.filter((r) => r.event === 'search').length).toBe(before + 2 + 3);
+    expect(h.pageErrors).toEqual([]);
+  });
+
+  test('Enter on a PDF hit opens the PDF at its page with the word highlighted', async () => {
+    const page = h.page;
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    const box = dialog.getByRole('searchbox');
+    await box.fill('capture');
+    await box.press('Enter');
+    await dialog.getByRole('status').filter({ hasText: /^2 hits/ }).waitFor();
+    await box.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('search-hit');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.className)).toBe('search-hit');
+    const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2: / });
+    await hit.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('heading', { name: 'system-card.pdf', level: 2 }).waitFor();
+    await page.getByRole('region', { name: /system-card\.pdf, page 2 of 3/ }).waitFor({ timeout: 30_000 });
+    await page.getByText(/Highlighted on this page: capture \(1 place/).waitFor({ timeout: 30_000 });
+    expect(await page.locator('canvas[data-page="2"]').getAttribute('data-highlights')).toBe('1');
+    // The highlight is drawn on the page: the pixels under the word are tinted yellow.
+    const yellow = await page.locator('canvas[data-page="2"]').evaluate((canvas: HTMLCanvasElement) => {
+      const ctx = canvas.getContext('2d')!;
+      const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i]! > 200 && data[i + 1]! > 170 && data[i + 2]! < 120) n++;
+      return n;
+    });
+    expect(yellow).toBeGreaterThan(50);
+    await h.checkScreen('search-opened-pdf-hit');
+  });
+
+  test('the header button opens search too, and Escape closes it', async () => {
+    const page = h.page;
+    await page.getByRole('button', { name: /^Search/ }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+});

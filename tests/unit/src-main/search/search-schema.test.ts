@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
+import { runMigrations } from '../../../../src-main/vault/migrations';
+import { search } from '../../../../src-main/search/search-service';
+import { openTestContentDb, tempDir } from '../../../helpers/package-fixtures';
+import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
+import { randomBytes } from '../../../../src-shared/node/crypto';
+import path from 'node:path';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('search index migration', () => {
+  it('indexes the live notes and findings of a vault written before the index existed', () => {
+    const dir = tempDir('rw-search-mig-');
+    dirs.push(dir);
+    const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
+    const before = CONTENT_MIGRATIONS.filter((m) => m.name !== 'search-index');
+    runMigrations(db, before.slice(0, 3), () => 1);
+    db.prepare("INSERT INTO cases VALUES ('case-x', 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run();
+    db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-x', 'a gallimaufry of notes', 'alice', 1, 1, 1)").run();
+    db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision, deleted_at) VALUES ('n2', 'case-x', 'a deleted gallimaufry', 'alice', 1, 2, 2, 2)").run();
+    db.prepare("INSERT INTO findings(id, case_id, title, severity, category, description, author, created_at, updated_at, revision) VALUES ('f1', 'case-x', 'Hullabaloo', 'low', 'c', '', 'alice', 1, 1, 1)").run();
+    expect(runMigrations(db, CONTENT_MIGRATIONS, () => 2).applied).toContain(4);
+    expect(search(db, { query: 'gallimaufry', limit: 10 }).hits.map((h) => h.sourceId)).toEqual(['n1']);
+    expect(search(db, { query: 'hullabaloo', limit: 10 }).hits.map((h) => h.sourceId)).toEqual(['f1']);
+    db.close();
+  });
+
+  it('is fresh on a new vault', () => {
+    const vault = openTestContentDb();
+    dirs.push(vault.dir);
+    expect(search(vault.db, { query: 'anything', limit: 10 })).toEqual({ hits: [], more: false });
+    vault.db.close();
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { describeTerm, parseQuery, type ParsedQuery } from '../../../../src-shared/search/query-parser';
+import { identifiersIn, isIdentifier } from '../../../../src-shared/search/identifiers';
+import { combined, matchPlan } from '../../../../src-main/search/match-expression';
+
+function parsed(input: string): ParsedQuery {
+  const result = parseQuery(input);
+  if (!result.ok) throw new Error(result.message);
+  return result.query;
+}
+
+function refusal(input: string): string {
+  const result = parseQuery(input);
+  if (result.ok) throw new Error(`accepted ${input}`);
+  return result.message;
+}
+
+describe('parseQuery', () => {
+  it('reads words, phrases, prefixes, identifiers, substrings, exclusions and filters', () => {
+    const q = parsed('quokka "dual use" uplift* cyber_ctf *ber_ct* -refusal -"safe completion" case:case-3f2a kind:pdf kind:table');
+    expect(q.terms).toEqual([
+      { type: 'word', text: 'quokka', prefix: false, exclude: false },
+      { type: 'phrase', text: 'dual use', exclude: false },
+      { type: 'word', text: 'uplift', prefix: true, exclude: false },
+      { type: 'identifier', text: 'cyber_ctf', exclude: false },
+      { type: 'identifier', text: 'ber_ct', exclude: false },
+      { type: 'word', text: 'refusal', prefix: false, exclude: true },
+      { type: 'phrase', text: 'safe completion', exclude: true },
+    ]);
+    expect(q.cases).toEqual(['case-3f2a']);
+    expect(q.kinds).toEqual(['pdf', 'csv', 'jsonl']);
+    expect(q.terms.map(describeTerm).join(' ')).toBe('quokka "dual use" uplift* cyber_ctf ber_ct -refusal -"safe completion"');
+  });
+
+  it('an unclosed quote runs to the end; punctuation around words is dropped', () => {
+    expect(parsed('"open phrase here').terms).toEqual([{ type: 'phrase', text: 'open phrase here', exclude: false }]);
+    expect(parsed('(uplift), end.').terms.map((t) => t.text)).toEqual(['uplift', 'end']);
+    expect(parsed("don't").terms).toEqual([{ type: 'phrase', text: "don't", exclude: false }]);
+  });
+
+  const refusals: Array<[string, RegExp]> = [
+    ['', /Type a word/],
+    ['   ', /Type a word/],
+    ['*', /Type a word/],
+    ['"" ***', /Type a word/],
+    ['-alone', /only leaves results out/],
+    ['-kind:pdf word', /cannot be excluded/],
+    ['kind: word', /needs a value/],
+    ['kind:exe word', /Unknown kind/],
+    ["case:x';-- word", /takes a case id/],
+    ['*ab*', /at least 3/],
+    ['ab*', /at least 3 letters/],
+    ['a'.repeat(501), /too long/],
+    [Array.from({ length: 30 }, (_, i) => `w${i}x`).join(' '), /Too many terms/],
+  ];
+  it.each(refusals)('refuses %j with a clear message', (input, message) => {
+    expect(refusal(input)).toMatch(message);
+  });
+});
+
+describe('match expressions never carry user syntax', () => {
+  it.each([
+    ['NEAR(a b)', '"NEAR(a" AND "b"'],
+    ['body:secret', '"body:secret"'],
+    ['a" OR "b', '"a" AND "OR" AND "b"'],
+    ['^start', '"start"'],
+    ['word -other', '("word") NOT ("other")'],
+  ])('%j', (input, expected) => {
+    const plan = matchPlan(parsed(input).terms);
+    expect(combined(plan.words) ?? combined(plan.identifiers)).toBe(expected);
+  });
+
+  it('doubles quotes inside phrases', () => {
+    expect(combined(matchPlan([{ type: 'phrase', text: 'say "hi"', exclude: false }]).words)).toBe('"say ""hi"""');
+  });
+});
+
+describe('identifiers', () => {
+  it.each([
+    ['cyber_ctf', true],
+    ['v7.0.2', true],
+    ['sha256:9f2c', true],
+    ['run-42', true],
+    ['gpt4o', true],
+    ['well-known', true],
+    ['7.1', false],
+    ['2026-11-01', false],
+    ['word', false],
+    ['ab', false],
+  ])('%s → %s', (token, expected) => {
+    expect(isIdentifier(token)).toBe(expected);
+  });
+
+  it('collects distinct identifiers from text, not plain words', () => {
+    expect(identifiersIn('Run cyber_ctf_v2 (see v7.0.2), then cyber_ctf_v2 again at 2026-11-01.')).toBe('cyber_ctf_v2 v7.0.2');
+  });
+});
