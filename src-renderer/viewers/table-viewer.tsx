@@ -10,6 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ArtifactRows } from '../../src-shared/ipc/channels-cases';
 import { TABLE_PAGE_ROWS, useArtifactRowPages, type TableView } from '../api/hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { Marked } from '../search/marked';
 import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
@@ -72,6 +73,8 @@ export function TableViewer({ artifactId, name, view = NO_VIEW, onReady }: { art
 
   const { report, pending, done } = useViewerPosition();
   const [target, setTarget] = useState<number | null>(null);
+  // Words a search hit asked to highlight in the row it opened.
+  const [marks, setMarks] = useState<readonly string[]>([]);
   // The selected row, else the first row in view, is where a new note is anchored (its place in the file).
   const reportPosition = useCallback(() => {
     const root = scroller.current;
@@ -162,7 +165,7 @@ export function TableViewer({ artifactId, name, view = NO_VIEW, onReady }: { art
                 </span>
                 {head.columns.map((_, c) => (
                   <span role="cell" key={c} title={row?.cells[c] ?? ''}>
-                    {row ? (row.cells[c] ?? '') : c === 0 ? '…' : ''}
+                    {row ? marks.length > 0 ? <Marked text={row.cells[c] ?? ''} marks={marks} /> : (row.cells[c] ?? '') : c === 0 ? '…' : ''}
                   </span>
                 ))}
               </div>
