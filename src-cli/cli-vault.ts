@@ -76,8 +76,12 @@ export async function unlockFromArgs(args: ParsedArgs, io: CliIo): Promise<CliUn
       log.close();
     }
   } catch (error) {
-    vault.close();
-    throw error;
+    // A log that refuses appends (damaged) keeps the journal for a later sign-in: the command still runs,
+    // so `audit verify` can report the damage, and its own leaf fails the same way (the verdict stands).
+    if (!(isRwError(error) && error.code === 'LOG_DAMAGED')) {
+      vault.close();
+      throw error;
+    }
   }
   return { dir, vault, passphrase };
 }

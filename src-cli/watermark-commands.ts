@@ -48,7 +48,7 @@ export const WATERMARK_COMMANDS: Command[] = [
   },
   {
     path: ['watermark', 'decode'],
-    summary: 'Read the session code from a screenshot or a phone photo of the screen (PNG or JPEG); exit 1 when none is found',
+    summary: 'Read the session code from a screenshot (PNG or JPEG); exit 1 when none is found',
     positionals: [{ name: 'IMAGE', description: 'PNG or JPEG file', required: true }],
     options: { json: { kind: 'boolean', description: 'Print JSON' } },
     async run(args, io) {

@@ -2,9 +2,8 @@
  * The browser preview (npm run preview): the app without Electron, for people without an Electron
  * binary. The same createAppCore in this Node process, the same built renderer in the system Chromium
  * (headful, an app-style window), bridged through the same createApi(invoke). No network listener:
- * Playwright routing answers every request in-process. The watermark overlay is painted into the page
- * (preview-overlay.ts), so what is screenshotted here carries it; it says plainly, in the window and
- * here, that Electron-only controls (content protection, an overlay the page cannot reach) are not in force.
+ * Playwright routing answers every request in-process. It says plainly, in the window and here, that
+ * Electron-only controls (content protection, the watermark overlay) are not in force.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -12,7 +11,6 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { createAppCore } from '../src-main/app-core';
 import type { AuditRecord } from '../src-main/ipc/router';
-import { installPreviewOverlay } from './preview-overlay';
 import { CHROMIUM_ARGS, HARNESS_ENTRY_URL, HARNESS_ORIGIN, RENDERER_DIR, buildBridgeScript, ensureRendererBuilt, findChromium, installShell } from './browser-shell';
 
 export interface PreviewOptions {
@@ -91,10 +89,9 @@ export async function runPreview(options: PreviewOptions): Promise<void> {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on('close', () => void shutdown(0));
-  await installPreviewOverlay(page, core.controls);
   await page.goto(HARNESS_ENTRY_URL);
   options.log(`preview running: data folder ${options.dataDir}`);
-  options.log('Browser preview: the watermark overlay is drawn in the page; Electron-only controls (content protection, the separate overlay window) are not in force.');
+  options.log('Browser preview: Electron-only controls (content protection, the watermark overlay window) are not in force.');
   if (options.screenshot) {
     await page.getByRole('heading', { name: 'Reviewer Workstation' }).first().waitFor({ timeout: 30_000 });
     await page.screenshot({ path: options.screenshot });

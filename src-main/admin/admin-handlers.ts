@@ -23,6 +23,20 @@ import { calibrateKdf, type KdfParams } from '../vault/kdf';
 import { removeUser } from '../vault/user-admin';
 import { addUser, changePassphrase, listVaultUsers, type UnlockedVault } from '../vault/vault';
 import { ensurePrivateDir } from '../vault/vault-files';
+import { processTrustRoot } from '../controls/trust-root';
+
+/** The trust root policies verify against (outside the vault folder), in words for the settings screen. */
+function describeTrustRoot(): string {
+  let root;
+  try {
+    root = processTrustRoot();
+  } catch (error) {
+    return `Refused: ${error instanceof Error ? error.message : 'unreadable'} Only the strictest built-in policy applies.`;
+  }
+  if (!root) return 'None installed on this machine: only the strictest built-in policy applies; no signed policy can replace it.';
+  const keys = root.policyKeys.map((k) => fingerprint(k)).join(', ');
+  return `The administrator's trust root ${root.source}: only a policy signed by ${keys} replaces the one in force.`;
+}
 
 type AdminChannels = typeof adminChannels;
 export type AdminHandlers = { [K in keyof AdminChannels]: Handler<AdminChannels[K]> };
@@ -135,9 +149,7 @@ export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
               trustedSubmitterKeys: enrollment.trustedSubmitterKeys.map((pem) => `${fingerprint(parsePublicKeyPem(pem).spki).slice(0, 23)}…`),
             }
           : null,
-        trustRoot: enrollment
-          ? `The policy key pinned by the enrollment approval (${fingerprint(enrollment.policyPublicKey)}); only a policy it signs replaces the one in force.`
-          : 'None yet: the built-in default policy applies until the enrollment approval is imported.',
+        trustRoot: describeTrustRoot(),
         workstationId: vault.workstationId,
       };
       return settings;

@@ -1,23 +1,17 @@
 /**
  * The overlay pattern exactly as the app draws it: a plain RGBA buffer (non-premultiplied, as
  * ImageData holds it) that the overlay renderer puts into a canvas (putImageData, or createPattern
- * from one tile) composited source-over the whole window. Deterministic for a code; pure, no DOM, no
- * Node, so the same function runs in the overlay renderer, the preview, the CLI and the tests.
+ * from the 128×128 tile) composited source-over the whole window. Deterministic for a code; pure, no
+ * DOM, no Node, so the same function runs in the overlay renderer, the CLI and the tests.
  *
- * Why two colours at one alpha (and not dark cells over transparent ones): source-over gives
- * out = C·a + dst·(1 - a). A single colour C at alpha a moves each pixel by a·(C - dst), which depends
- * on the page: it darkens white, lightens black, and vanishes where dst ≈ C (an earlier pattern with
- * only dark cells could not be read on dark pages at all). With every pixel at the same alpha and the
- * two cell kinds differing only in colour, the difference between them is a·(C1 - C0), the same
- * number of grey levels in each channel over white, black, grey, saturated colour or a photograph;
- * source-over never clips, so nothing saturates either. What the page itself sees is a uniform veil
- * (contrast × (1 - a), here 10/255 ≈ 4 %), which has no spatial structure to notice.
+ * Colour (why yellowish, not grey): a dark cell lowers R, G, B by 3, 3, 10 (of 255) on white. Luma
+ * (BT.601) drops by 0.299·3 + 0.587·3 + 0.114·10 = 3.80 < 4/255, the step the prototype found JPEG q50
+ * still keeps; most of the change sits in blue, to which the eye is least sensitive at fine scale, and
+ * green (the most visible) moves least. Light cells are fully transparent.
  *
- * The step between cell kinds is (3, 3, 10) of 255 in R, G, B: luma (BT.601) 3.80 < 4/255, the step
- * the prototype found JPEG q50 still keeps; most of it sits in blue, to which the eye is least
- * sensitive at fine scale, and green (the most visible) moves least. Browsers composite premultiplied:
- * premul = round(C·a/255), so with a = 10 the two pixels are exactly (4, 4, 0) and (7, 7, 10) after
- * premultiplication (102·10/255 = 4, 179·10/255 = 7.02 → 7, 255·10/255 = 10).
+ * The dark pixel is RGBA (179, 179, 0, 10). Browsers composite premultiplied: premul = round(C·a/255)
+ * = (7, 7, 0), out = premul + dst·(255 - a)/255, so white becomes (252, 252, 245). With a = 10 the
+ * premultiplied values survive the round trip exactly (179·10/255 = 7.02 → 7).
  */
 import { TILE_LAYOUT, TILE_PX, cellBits } from './tile-layout';
 import { SESSION_CODE_BYTES } from './session-code';
@@ -29,13 +23,8 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
-/** A "dark" cell's pixel (cell bit 1). */
-export const DARK_PIXEL = Object.freeze([102, 102, 0, 10] as const);
-/** A "light" cell's pixel (cell bit 0): same alpha, so the step does not depend on the page. */
-export const LIGHT_PIXEL = Object.freeze([179, 179, 255, 10] as const);
-/** The step between light and dark cells on any page, per channel, in 1/255 (after premultiplication). */
-export const CELL_STEP_RGB = Object.freeze([3, 3, 10] as const);
-/** The same step in luma (BT.601), 1/255. */
+export const DARK_PIXEL = Object.freeze([179, 179, 0, 10] as const);
+/** Largest per-pixel luma change the overlay causes on white, in 1/255 (BT.601). */
 export const MAX_LUMA_STEP = 0.299 * 3 + 0.587 * 3 + 0.114 * 10;
 
 const MAX_DIMENSION = 16384;
@@ -52,21 +41,22 @@ export function renderWatermark(code: Uint8Array, width: number, height: number)
   const bits = cellBits(code);
   const { pixelCell } = TILE_LAYOUT;
   const data = new Uint8ClampedArray(width * height * 4);
+  const [r, g, b, a] = DARK_PIXEL;
   for (let y = 0; y < height; y++) {
     const rowBase = (y % TILE_PX) * TILE_PX;
     for (let x = 0; x < width; x++) {
-      const px = bits[pixelCell[rowBase + (x % TILE_PX)] ?? 0] ? DARK_PIXEL : LIGHT_PIXEL;
+      if (!bits[pixelCell[rowBase + (x % TILE_PX)] ?? 0]) continue;
       const o = (y * width + x) * 4;
-      data[o] = px[0];
-      data[o + 1] = px[1];
-      data[o + 2] = px[2];
-      data[o + 3] = px[3];
+      data[o] = r;
+      data[o + 1] = g;
+      data[o + 2] = b;
+      data[o + 3] = a;
     }
   }
   return { width, height, data };
 }
 
-/** One tile: what the overlay hands to createPattern(…, 'repeat'). Same pixels as renderWatermark. */
+/** One 128×128 tile: what the overlay hands to createPattern(…, 'repeat'). Same pixels as renderWatermark. */
 export function renderWatermarkTile(code: Uint8Array): RgbaImage {
   return renderWatermark(code, TILE_PX, TILE_PX);
 }

@@ -13,6 +13,7 @@ import { signPackage } from '../../src-main/artifacts/sign-package';
 import { verifyEnrollmentRequest } from '../../src-server/enrollment';
 import { buildApprovalBundle } from '../../src-server/enrollment';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
+import { trustPolicyKey } from '../helpers/enroll-signed-policy';
 import { generateEd25519, generateKeyPair, publicKeyOf, publicKeyToPem } from '../../src-shared/node/crypto';
 import { zipFolderBytes } from '../helpers/package-zip';
 import { submissionBytes, writeFiles, type FileMap } from '../helpers/package-fixtures';
@@ -78,6 +79,8 @@ describe('administration and import from disk', () => {
     const request = verifyEnrollmentRequest(new Uint8Array(readFileSync(join(exportDir, file!))));
     const server = generateEd25519();
     const policyKey = generateEd25519();
+    // The administrator installed this policy key in the machine's trust root (outside the vault folder).
+    trustPolicyKey(policyKey.publicKey);
     const bundle = buildApprovalBundle(
       {
         serverName: 'central.example',
@@ -110,7 +113,7 @@ describe('administration and import from disk', () => {
     expect(text).toContain('signed by the central office');
     expect(text).toContain('after 15 minutes');
     expect(text).toContain('central.example');
-    expect(text).toContain('The policy key pinned by the enrollment approval (sha256:');
+    expect(text).toMatch(/The administrator's trust root .+: only a policy signed by sha256:/);
     expect(await page.locator('main input, main select, main textarea').count()).toBe(0);
     await h.checkScreen('61-settings');
   });

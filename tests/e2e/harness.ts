@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createAppCore, type AppCore } from '../../src-main/app-core';
-import { installPreviewOverlay } from '../../src-preview/preview-overlay';
 import type { AuditRecord } from '../../src-main/ipc/router';
 import {
   CHROMIUM_ARGS,
@@ -46,8 +45,6 @@ export interface HarnessOptions {
   dataDir?: string;
   extraRoute?: (url: URL) => ExtraRoute | null;
   colorScheme?: 'light' | 'dark';
-  /** Paint the watermark overlay into the page, as the browser preview does. */
-  overlay?: boolean;
   /** The app's bundled assets (e.g. a tampered copy of the demo); ./assets otherwise. */
   assetsDir?: string;
 }
@@ -135,7 +132,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
-  if (options.overlay) await installPreviewOverlay(page, core.controls);
   await page.goto(HARNESS_ENTRY_URL);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
 

@@ -81,6 +81,9 @@ export function samplePayload(schema: z.ZodType): unknown {
       return first(schema, (def.options ?? []).map(samplePayload));
     case 'pipe':
       return samplePayload(def.in!);
+    case 'custom':
+      // z.instanceof(Uint8Array): the byte payloads (uploads) of the contract.
+      return first(schema, [new Uint8Array([1])]);
     case 'intersection':
       return { ...(samplePayload(def.left!) as object), ...(samplePayload(def.right!) as object) };
     default:

@@ -98,7 +98,7 @@ describe('rwctl evidence check --vault --user --case', () => {
     expect(await runCli(['package', 'sign', 'pkg', '--key', 'key.pem'], io(work).io)).toBe(0);
     const imported = io(work);
     expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice', '--trust', 'pub.pem'], imported.io)).toBe(0);
-    const caseId = imported.out.stdout.trim();
+    const caseId = /case-[0-9a-f]{32}/.exec(imported.out.stdout)![0];
 
     const run = io(work);
     expect(await runCli(['evidence', 'check', '--vault', 'vault', '--user', 'alice', '--case', caseId, '--json'], run.io)).toBe(1);

@@ -169,7 +169,7 @@ describe('rwctl as a real child process', () => {
       expect(r.stderr).toContain(`not correct. ${9 - i} attempt`);
     }
     expect(JSON.parse(fs.readFileSync(path.join(v, 'unlock-state.json'), 'utf8')).failures).toBe(3);
-  });
+  }, 240_000);
 });
 
 describe('rwctl vault users, remove-user and show-key', () => {

@@ -8,9 +8,7 @@ import { WATERMARK_COMMANDS } from '../../../src-cli/watermark-commands';
 import type { CliIo } from '../../../src-cli/command';
 import { encodePng, readImageFile } from '../../../src-main/controls/watermark-files';
 import { embedTextFingerprint } from '../../../src-shared/watermark/text-fingerprint';
-import { DARK_THEME, TYPICAL_PHOTO, compositeOver, simulatePhoto, syntheticPage } from '../../helpers/image-helpers';
-import { renderWatermark } from '../../../src-shared/watermark/pattern';
-import { encodeJpeg } from '../../../src-main/controls/watermark-files';
+import { compositeOver, syntheticPage } from '../../helpers/image-helpers';
 
 function io(cwd: string) {
   const out = { stdout: '', stderr: '' };
@@ -50,15 +48,6 @@ describe('rwctl watermark', () => {
     fs.writeFileSync(path.join(work, 'clean.png'), encodePng(page));
     expect(await run(work, 'watermark', 'decode', 'clean.png')).toMatchObject({ code: 1, stdout: 'no watermark\n' });
   });
-
-  it('reads a phone photo of a dark page (tilted, soft, dim, JPEG 70) and says it was read as a photo', async () => {
-    const code = Uint8Array.from([0x3c, 0x0f, 0xfe, 0x21, 0x90, 0x07]);
-    const screen = compositeOver(syntheticPage(1000, 1000, 8, DARK_THEME), renderWatermark(code, 1000, 1000));
-    const photo = simulatePhoto(screen, { ...TYPICAL_PHOTO, keystone: 0, moire: 0.04, width: 1100, height: 900, seed: 8 });
-    fs.writeFileSync(path.join(work, 'photo.jpg'), encodeJpeg(photo, 95));
-    const json = await run(work, 'watermark', 'decode', 'photo.jpg', '--json');
-    expect(JSON.parse(json.stdout)).toMatchObject({ found: true, code: '3c0ffe219007', evidence: { method: 'photo' } });
-  }, 60_000);
 
   it('reads a text fingerprint, and says so when there is none', async () => {
     const text = 'Reviewers compared the claimed scores with the raw evaluation logs and found two discrepancies. '.repeat(4);
