@@ -4,14 +4,6 @@
  * standard), CSAF 2.1 with the library's 2.1 strict schema and 2.1 mandatory tests, OpenVEX with our
  * schema of v0.2.0. A failure names the test and the place in the document.
  */
-// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the library ships no types; each layer tsconfig must see the declarations beside this file
-/// <reference path="./csaf-validator-lib.d.ts" />
-import validate from '@secvisogram/csaf-validator-lib/validate.js';
-import validateStrict from '@secvisogram/csaf-validator-lib/validateStrict.js';
-import * as mandatory20 from '@secvisogram/csaf-validator-lib/mandatoryTests.js';
-import { csaf_2_0_strict } from '@secvisogram/csaf-validator-lib/schemaTests.js';
-import * as mandatory21 from '@secvisogram/csaf-validator-lib/csaf_2_1/mandatoryTests.js';
-import { csaf_2_1_strict } from '@secvisogram/csaf-validator-lib/csaf_2_1/schemaTests.js';
 import { RwError } from '../../src-shared/errors';
 import type { FindingsFormat } from './findings-document';
 import { checkOpenVex } from './openvex-schema';
@@ -23,6 +15,17 @@ export interface FindingsValidation {
   errors: string[];
 }
 
+// The library compiles its JSON schemas when it is loaded: seconds of CPU that every rwctl command
+// (server start included) and the app's start would otherwise pay before doing anything. It is loaded
+// on the first findings document instead, once per process.
+let csafLibrary: Promise<typeof import('./csaf-library')> | null = null;
+const loadCsafLibrary = () => (csafLibrary ??= import('./csaf-library'));
+
+/** Loads the CSAF validator ahead of the first document (tests, so its load is not timed as a test). */
+export async function preloadFindingsValidator(): Promise<void> {
+  await loadCsafLibrary();
+}
+
 export async function validateFindingsDocument(format: FindingsFormat, doc: unknown): Promise<FindingsValidation> {
   if (format === 'openvex') {
     const r = checkOpenVex(doc);
@@ -30,6 +33,7 @@ export async function validateFindingsDocument(format: FindingsFormat, doc: unkn
   }
   // The 2.1 modules are outside validateStrict's list of known tests (it knows 2.0 only), so 2.1 runs
   // through validate with exactly the library's own 2.1 test functions.
+  const { validate, validateStrict, mandatory20, csaf_2_0_strict, mandatory21, csaf_2_1_strict } = await loadCsafLibrary();
   const result =
     format === 'csaf'
       ? await validateStrict([csaf_2_0_strict, ...Object.values(mandatory20)], doc)

@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { scoreCvss4 } from '../../../../src-main/findings/cvss4-score';
 import { buildCsaf, buildFindingsDocument, buildOpenVex, type ExportableFinding, type FindingsDocumentContext } from '../../../../src-main/findings/findings-document';
-import { requireValidFindingsDocument, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { requireValidFindingsDocument, preloadFindingsValidator, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { checkOpenVex } from '../../../../src-main/findings/openvex-schema';
 
 const ctx: FindingsDocumentContext = {
@@ -28,6 +28,9 @@ const findings: ExportableFinding[] = [
   },
   { id: 'f-2', title: 'Header and samples disagree', description: 'Reported 12%, samples 8%.', cvss: null, evidence: [], createdAt: Date.UTC(2026, 11, 5), updatedAt: Date.UTC(2026, 11, 5) },
 ];
+
+// The CSAF validator compiles its schemas when loaded; load it before any test is timed.
+beforeAll(preloadFindingsValidator);
 
 describe('CSAF 2.0 export', () => {
   const doc = buildCsaf(findings, ctx, '2.0');

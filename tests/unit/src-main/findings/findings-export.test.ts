@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RwError } from '../../../../src-shared/errors';
 import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { randomBytes } from '../../../../src-shared/node/crypto';
@@ -6,7 +6,7 @@ import { extractTextFingerprint } from '../../../../src-shared/watermark/text-fi
 import { WatermarkSessions } from '../../../../src-main/controls/watermark-session';
 import { addScoredFinding, listFindingEvidence, listScoredFindings, parseEvidenceRef, setFindingEvidence } from '../../../../src-main/findings/finding-evidence';
 import { exportFindingsDocument, type FindingsExportDeps } from '../../../../src-main/findings/findings-export';
-import { validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { preloadFindingsValidator, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { openContentFixture, testActor, type ContentFixture } from '../workspace/content-fixture';
 
 const VECTOR = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
@@ -17,6 +17,9 @@ beforeEach(() => {
   fx = openContentFixture();
 });
 afterEach(() => fx.close());
+
+// The CSAF validator compiles its schemas when loaded; load it before any test is timed.
+beforeAll(preloadFindingsValidator);
 
 describe('findings with CVSS and evidence', () => {
   it('adds a finding scored from its vector with evidence references, and lists it', () => {
