@@ -79,5 +79,5 @@ describe('acknowledged only after commit', () => {
     } finally {
       await server.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
