@@ -10,8 +10,8 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
-import { AGG_DWELL_BUCKET, DWELL_BUCKETS } from '../vault/audit-aggregates';
-import { hasAggregates, summaryFromAggregates } from './console-aggregates';
+import { AGG_DWELL_BUCKET } from '../vault/audit-aggregates';
+import { dwellSummary, hasAggregates, summaryFromAggregates } from './console-aggregates';
 import { runAll, type Steps } from './in-turns';
 import { parseLeaf, type AccessLogLeaf } from './log-leaf';
 
@@ -307,20 +307,7 @@ export class AuditQuery {
     const dwellRows = this.#db
       .prepare(`SELECT object_id, ${DWELL_BUCKET_SQL} AS bucket, count(*) AS n FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL GROUP BY object_id, bucket`)
       .all(w.params);
-    const dwellMap = new Map<string, number[]>();
-    for (const r of dwellRows) {
-      const id = String(r['object_id']);
-      const buckets = dwellMap.get(id) ?? DWELL_BUCKETS.map(() => 0);
-      buckets[Number(r['bucket'])]! += Number(r['n']);
-      dwellMap.set(id, buckets);
-    }
-    return {
-      perUser,
-      perArtifact,
-      perHour,
-      dwell: [...dwellMap].map(([artifactId, buckets]) => ({ artifactId, buckets })),
-      dwellBuckets: DWELL_BUCKETS.map((b) => b.label),
-    };
+    return { perUser, perArtifact, perHour, ...dwellSummary(dwellRows) };
   }
 
   /** Who had page `page` (any page when omitted) of an artifact in view between from and to. */

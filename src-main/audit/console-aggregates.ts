@@ -76,18 +76,17 @@ export function summaryFromAggregates(db: Database, from?: number, to?: number):
     .prepare(`SELECT hour, sum(events) AS n FROM agg_users ${where} GROUP BY hour ORDER BY hour`)
     .all(params)
     .map((r) => ({ hour: Number(r['hour']) * HOUR_MS, events: Number(r['n']) }));
+  return { perUser, perArtifact, perHour, ...dwellSummary(db.prepare(`SELECT object_id, bucket, sum(n) AS n FROM agg_dwell ${where} GROUP BY object_id, bucket`).all(params)) };
+}
+
+/** Rows of (object_id, bucket, n) as the summary's dwell histogram per artifact, from the aggregates or the leaves. */
+export function dwellSummary(rows: readonly Record<string, unknown>[]): { dwell: { artifactId: string; buckets: number[] }[]; dwellBuckets: string[] } {
   const dwellMap = new Map<string, number[]>();
-  for (const r of db.prepare(`SELECT object_id, bucket, sum(n) AS n FROM agg_dwell ${where} GROUP BY object_id, bucket`).all(params)) {
+  for (const r of rows) {
     const id = String(r['object_id']);
     const buckets = dwellMap.get(id) ?? DWELL_BUCKETS.map(() => 0);
     buckets[Number(r['bucket'])]! += Number(r['n']);
     dwellMap.set(id, buckets);
   }
-  return {
-    perUser,
-    perArtifact,
-    perHour,
-    dwell: [...dwellMap].map(([artifactId, buckets]) => ({ artifactId, buckets })),
-    dwellBuckets: DWELL_BUCKETS.map((b) => b.label),
-  };
+  return { dwell: [...dwellMap].map(([artifactId, buckets]) => ({ artifactId, buckets })), dwellBuckets: DWELL_BUCKETS.map((b) => b.label) };
 }
