@@ -15,7 +15,7 @@ import { checkedLogView } from '../src-main/claims/evidence-view';
 import { checkEvidenceLog, emptyReport } from '../src-main/evidence/check-log';
 import { openFileSource } from '../src-main/evidence/log-source';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { appendCliLeaf, openCliAccessLog, passphraseFileOption, refusalLeaf, unlockFromArgs } from './cli-vault';
+import { passphraseFileOption, runLoggedRead } from './cli-vault';
 
 /** The event rwctl and the app's ledger screen log a claims check under. */
 export const CLAIMS_CHECK_EVENT = 'claims.check';
@@ -111,27 +111,12 @@ async function checkFiles(args: ParsedArgs, io: CliIo): Promise<number> {
 async function checkCase(args: ParsedArgs, io: CliIo): Promise<number> {
   const caseId = importedCaseIdSchema.safeParse(args.strings['case']);
   if (!caseId.success) throw new RwError('USAGE', '--case must be a case id (case-…).');
-  const { vault } = await unlockFromArgs(args, io);
-  try {
-    const log = openCliAccessLog(vault, io);
-    try {
-      let results: ClaimResult[];
-      try {
-        if (vault.role !== 'reviewer' || vault.content === null) throw new RwError('DENIED', 'Your role does not allow this operation.');
-        results = (await vaultCaseLedger(vault.content, caseId.data, io.clock)).entries;
-      } catch (error) {
-        appendCliLeaf(log, vault, refusalLeaf(CLAIMS_CHECK_EVENT, error));
-        throw error;
-      }
-      // On the record before anything is shown, as every read: counts only, never claim text.
-      appendCliLeaf(log, vault, { event: CLAIMS_CHECK_EVENT, outcome: 'success', object: { kind: 'case', id: caseId.data }, detail: { claims: results.length, ...countByStatus(results) } });
-      return print(results, args, io);
-    } finally {
-      log.close();
-    }
-  } finally {
-    vault.close();
-  }
+  return runLoggedRead(args, io, { event: CLAIMS_CHECK_EVENT, roles: ['reviewer'] }, async (vault) => {
+    if (vault.content === null) throw new RwError('DENIED', 'Your role does not allow this operation.');
+    const results = (await vaultCaseLedger(vault.content, caseId.data, io.clock)).entries;
+    // Counts only on the record, never claim text.
+    return { object: { kind: 'case', id: caseId.data }, detail: { claims: results.length, ...countByStatus(results) }, print: () => print(results, args, io) };
+  });
 }
 
 export const CLAIMS_COMMANDS: Command[] = [

@@ -136,11 +136,11 @@ export interface ReadSpec {
  * is written after the read, with its true outcome, and before anything is shown, so no answer leaves
  * that the log does not hold. A refused read is logged, then refused.
  */
-export function recordRead(log: AccessLog, vault: UnlockedVault, spec: ReadSpec, read: () => CliRead): number {
+export async function recordRead(log: AccessLog, vault: UnlockedVault, spec: ReadSpec, read: () => CliRead | Promise<CliRead>): Promise<number> {
   let answer: CliRead;
   try {
     if (spec.roles && !spec.roles.includes(vault.role)) throw new RwError('DENIED', 'Your role does not allow this operation.');
-    answer = read();
+    answer = await read();
   } catch (error) {
     const denied = isRwError(error) && error.code === 'DENIED';
     appendCliLeaf(log, vault, refusalLeaf(spec.event, error, denied ? {} : (spec.failureDetail ?? {})));
@@ -151,12 +151,12 @@ export function recordRead(log: AccessLog, vault: UnlockedVault, spec: ReadSpec,
 }
 
 /** Signs in, runs a read through recordRead, and closes the log and the vault. */
-export async function runLoggedRead(args: ParsedArgs, io: CliIo, spec: ReadSpec, read: (vault: UnlockedVault) => CliRead): Promise<number> {
+export async function runLoggedRead(args: ParsedArgs, io: CliIo, spec: ReadSpec, read: (vault: UnlockedVault) => CliRead | Promise<CliRead>): Promise<number> {
   const { vault } = await unlockFromArgs(args, io);
   try {
     const log = openCliAccessLog(vault, io);
     try {
-      return recordRead(log, vault, spec, () => read(vault));
+      return await recordRead(log, vault, spec, () => read(vault));
     } finally {
       log.close();
     }

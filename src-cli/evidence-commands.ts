@@ -15,7 +15,7 @@ import { looksLikeInspectLog } from '../src-main/evidence/evidence-service';
 import { openFileSource } from '../src-main/evidence/log-source';
 import { vaultLogSource } from '../src-main/evidence/vault-log-source';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { appendCliLeaf, openCliAccessLog, passphraseFileOption, refusalLeaf, unlockFromArgs } from './cli-vault';
+import { passphraseFileOption, runLoggedRead } from './cli-vault';
 
 // The app's channel decides who may check a log and names the leaf, so rwctl cannot drift from it.
 const CHANNEL = evidenceChannels['evidence.check'];
@@ -97,38 +97,20 @@ async function checkFiles(files: string[], io: CliIo): Promise<EvidenceReport[]>
 async function checkCase(args: ParsedArgs, io: CliIo): Promise<number> {
   const caseId = importedCaseIdSchema.safeParse(args.strings['case']);
   if (!caseId.success) throw new RwError('USAGE', '--case must be a case id (case-…).');
-  const { vault } = await unlockFromArgs(args, io);
-  try {
-    const log = openCliAccessLog(vault, io);
-    try {
-      let reports: EvidenceReport[];
-      try {
-        if (!CHANNEL.roles.includes(vault.role as 'reviewer')) throw new RwError('DENIED', 'Your role does not allow this operation.');
-        if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
-        const db = vault.content;
-        reports = [];
-        for (const artifact of listArtifacts(db, caseId.data)) {
-          if (!(await looksLikeInspectLog(artifact.path, vaultLogSource(db, artifact.id)))) continue;
-          reports.push((await checkEvidenceLog(vaultLogSource(db, artifact.id))).report);
-        }
-      } catch (error) {
-        appendCliLeaf(log, vault, refusalLeaf(CHANNEL.event, error));
-        throw error;
-      }
-      // On the record before anything is shown, as every read.
-      appendCliLeaf(log, vault, {
-        event: CHANNEL.event,
-        outcome: 'success',
-        object: { kind: 'case', id: caseId.data },
-        detail: { logs: reports.length, flagged: reports.filter((r) => r.status !== 'clean').length },
-      });
-      return print(reports, args, io);
-    } finally {
-      log.close();
+  return runLoggedRead(args, io, { event: CHANNEL.event, roles: CHANNEL.roles }, async (vault) => {
+    if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
+    const db = vault.content;
+    const reports: EvidenceReport[] = [];
+    for (const artifact of listArtifacts(db, caseId.data)) {
+      if (!(await looksLikeInspectLog(artifact.path, vaultLogSource(db, artifact.id)))) continue;
+      reports.push((await checkEvidenceLog(vaultLogSource(db, artifact.id))).report);
     }
-  } finally {
-    vault.close();
-  }
+    return {
+      object: { kind: 'case', id: caseId.data },
+      detail: { logs: reports.length, flagged: reports.filter((r) => r.status !== 'clean').length },
+      print: () => print(reports, args, io),
+    };
+  });
 }
 
 export const EVIDENCE_COMMANDS: Command[] = [

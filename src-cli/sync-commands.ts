@@ -108,7 +108,7 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
         const session = await openCliSession(args, io);
         try {
           // The app's outbox read names the leaf, so both land under one event.
-          return recordRead(session.log, session.vault, { event: attestChannels['outbox.list'].event }, () => {
+          return await recordRead(session.log, session.vault, { event: attestChannels['outbox.list'].event }, () => {
             const items = listOutbox(session.vault.audit, session.keys);
             return {
               detail: { results: items.length },
@@ -138,7 +138,7 @@ export function createSyncCommands(options: SyncCommandOptions = {}): Command[] 
         const out = newOutPath(args, io);
         const session = await openCliSession(args, io);
         try {
-          return recordRead(session.log, session.vault, { event: 'sync.witnessed' }, () => {
+          return await recordRead(session.log, session.vault, { event: 'sync.witnessed' }, () => {
             const latest = listWitnessedCheckpoints(session.vault.audit)[0];
             if (!latest) throw new RwError('NOT_FOUND', 'No checkpoint of this workstation has been witnessed yet.');
             return {

@@ -52,6 +52,8 @@ export interface AppCoreOptions {
   chooseFolder?(title: string): Promise<string | null>;
   /** Electron: main's file chooser for files the workstation reads (the enrollment approval). */
   chooseFile?(title: string): Promise<string | null>;
+  /** Electron: main's save dialog for what the workstation writes out (a media bundle's folder). */
+  chooseSaveTarget?(title: string, defaultName: string): Promise<string | null>;
 }
 
 export interface AppCore {
@@ -103,7 +105,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
     contract: CONTRACT,
     handlers: {
       ...sessionHandlers({ sessions, policy, preview: options.preview }),
-      ...attestHandlers({ dataDir: options.dataDir, sessions, policy, clock: options.clock, sessionLog: () => accessLog.sessionLog() }),
+      ...attestHandlers({
+        dataDir: options.dataDir,
+        sessions,
+        policy,
+        clock: options.clock,
+        sessionLog: () => accessLog.sessionLog(),
+        ...(options.chooseSaveTarget ? { chooseSaveTarget: options.chooseSaveTarget } : {}),
+      }),
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, tableRows, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),

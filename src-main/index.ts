@@ -16,7 +16,7 @@ import { applicationMenuTemplate } from './window/app-menu';
 import { lockDownContents, lockDownSession, type ReportRefusal } from './window/lockdown';
 import { createOverlayWindow } from './window/overlay-window';
 import { createMainWindow } from './window/window-factory';
-import { fileDialog, folderDialog, importDialog } from './window/import-dialog';
+import { fileDialog, folderDialog, importDialog, saveDialog } from './window/import-dialog';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererRoot = join(here, '../renderer');
@@ -69,6 +69,7 @@ app
       chooseImportSource: importDialog(dialog, () => mainWindow),
       chooseFolder: folderDialog(dialog, () => mainWindow),
       chooseFile: fileDialog(dialog, () => mainWindow),
+      chooseSaveTarget: saveDialog(dialog, () => mainWindow),
     });
     bindRouterToIpc(ipcMain, core.router);
     const lockForOs = () => core?.sessions.lock('os');

@@ -4,7 +4,9 @@
  * rwctl uses. The signing and sync events are written to the signed-in user's access log here, so the
  * signing leaf's index can go into the predicate.
  */
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, isAbsolute, join } from 'node:path';
+import { RwError } from '../../src-shared/errors';
 import { randomBytes } from '../../src-shared/node/crypto';
 import { fromUtf8, toHex } from '../../src-shared/encoding';
 import type { attestChannels } from '../../src-shared/ipc/channels-attest';
@@ -33,6 +35,11 @@ export interface AttestHandlerDeps {
   sessionLog(): SessionLogTarget;
   /** Main-chosen folder for media bundles; default `exports` in the vault folder. */
   exportDir?: string;
+  /**
+   * Electron: main's save dialog for a media bundle (the path of the bundle folder to create, or null
+   * when cancelled). Absent in the preview, where a typed folder is accepted instead.
+   */
+  chooseSaveTarget?(title: string, defaultName: string): Promise<string | null>;
   fetch?: FetchFn;
   rubric?: Rubric;
   random?(): number;
@@ -40,6 +47,12 @@ export interface AttestHandlerDeps {
 
 function stamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** A folder typed in the preview: absolute and already there (a mistyped path is not created). */
+function checkTypedFolder(folder: string): void {
+  if (folder.includes('\u0000') || !isAbsolute(folder)) throw new RwError('INVALID_INPUT', 'Give the full path of a folder (or a mounted drive).');
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new RwError('NOT_FOUND', 'There is no folder at that path.');
 }
 
 export function attestHandlers(deps: AttestHandlerDeps): Handlers<typeof attestChannels> {
@@ -94,13 +107,34 @@ export function attestHandlers(deps: AttestHandlerDeps): Handlers<typeof attestC
         witnessedSize: witnessed > 0 ? witnessed : null,
       };
     },
-    async 'sync.exportMedia'() {
+    async 'sync.exportMedia'(request, ctx) {
+      // In the app only main's dialog names a destination: a compromised renderer cannot aim the write.
+      if (request.folder !== undefined && deps.chooseSaveTarget) throw new RwError('DENIED', 'The app asks where to write with the system dialog.');
+      if (request.folder !== undefined) checkTypedFolder(request.folder);
       const vault = deps.sessions.require();
-      const bundleName = `bundle-${stamp(deps.clock())}-${toHex(randomBytes(3))}`;
-      const folder = join(deps.exportDir ?? join(deps.dataDir, 'exports'), bundleName);
+      const defaultName = `bundle-${stamp(deps.clock())}-${toHex(randomBytes(3))}`;
+      let folder: string;
+      let where: string | null = null;
+      if (deps.chooseSaveTarget) {
+        const chosen = await deps.chooseSaveTarget('Export attestations to removable media', defaultName);
+        if (chosen === null) {
+          ctx.describe({ kind: 'bundle', id: defaultName }, { destination: 'cancelled' });
+          return { cancelled: true as const };
+        }
+        if (existsSync(chosen) && !statSync(chosen).isDirectory()) throw new RwError('CONFLICT', 'A file of that name exists there; choose a new name for the bundle folder.');
+        folder = chosen;
+        where = chosen;
+      } else if (request.folder !== undefined) {
+        folder = join(request.folder, defaultName);
+        where = folder;
+      } else {
+        folder = join(deps.exportDir ?? join(deps.dataDir, 'exports'), defaultName);
+      }
+      const bundleName = basename(folder);
+      ctx.describe({ kind: 'bundle', id: bundleName }, { destination: where === null ? 'export-folder' : 'chosen' });
       return withLog(vault, async (port) => {
         const result = await exportMediaBundle({ audit: vault.audit, keys: readOwnKeys(vault.audit, vault.content), workstationId: vault.workstationId, log: port, clock: deps.clock }, folder);
-        return { bundleName, items: result.items, files: result.files, witnessSize: result.witness?.size ?? null };
+        return { cancelled: false as const, bundleName, where, items: result.items, files: result.files, witnessSize: result.witness?.size ?? null };
       });
     },
     async 'sync.now'() {

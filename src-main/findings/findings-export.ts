@@ -61,7 +61,8 @@ export async function exportFindingsDocument(db: Database, request: FindingsExpo
 
   const now = deps.clock();
   const detail = getCase(db, request.caseId, now);
-  const findings = listScoredFindings(db, request.caseId);
+  // A withdrawn finding is the reviewer's retraction: it is no claim about the model and does not leave.
+  const findings = listScoredFindings(db, request.caseId).filter((f) => f.status !== 'withdrawn');
   if (findings.length === 0) throw new RwError('INVALID_INPUT', 'The case has no findings to export.');
   const line = exportLine(session, policy, now);
   const publisher = deps.publisher ?? DEFAULT_PUBLISHER;

@@ -3,7 +3,7 @@
  * findings, checklist, each with an append-only history) and the reviewers' signing keys. Append new
  * migrations at the end; never edit one that has shipped.
  */
-import { CHECKLIST_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
+import { CHECKLIST_STATUS_VALUES, FINDING_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
 import { CLAIM_STATUSES } from '../../src-shared/claims/claim-status';
 import type { Migration } from './migrations';
 import { createSearchIndex } from '../search/search-schema';
@@ -13,6 +13,7 @@ export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
 
 const severityList = SEVERITY_VALUES.map((s) => `'${s}'`).join(', ');
 const statusList = CHECKLIST_STATUS_VALUES.map((s) => `'${s}'`).join(', ');
+const findingStatusList = FINDING_STATUS_VALUES.map((s) => `'${s}'`).join(', ');
 const claimStatusList = CLAIM_STATUSES.map((s) => `'${s}'`).join(', ');
 
 export const CONTENT_MIGRATIONS: Migration[] = [
@@ -179,6 +180,18 @@ export const CONTENT_MIGRATIONS: Migration[] = [
   },
   {
     version: 6,
+    name: 'finding-status',
+    // A finding's standing (open, confirmed, mitigated, withdrawn), and its evidence references in each
+    // history snapshot so the history shows every change. Revisions written before this carry NULL
+    // evidence ("not recorded"), never an invented empty list.
+    up: `
+      ALTER TABLE findings ADD COLUMN status TEXT NOT NULL DEFAULT 'open' CHECK (status IN (${findingStatusList}));
+      ALTER TABLE finding_history ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+      ALTER TABLE finding_history ADD COLUMN evidence_json TEXT;
+    `,
+  },
+  {
+    version: 7,
     name: 'table-row-index',
     // Where each row of a table artifact starts, so its viewer pages rows instead of reading the whole
     // file (src-main/artifacts/table-rows.ts). Offsets only, derived from the stored chunks; kept per

@@ -36,3 +36,22 @@ export function fileDialog(dialog: Pick<Dialog, 'showOpenDialog'>, parent: () =>
     return result.canceled ? null : (result.filePaths[0] ?? null);
   };
 }
+
+/**
+ * Where a media bundle goes: the save dialog names the bundle folder main creates (on a removable
+ * drive, typically). `showOverwriteConfirmation` guards an existing name; main still refuses a folder
+ * that is not empty, so nothing else travels with the bundle.
+ */
+export function saveDialog(dialog: Pick<Dialog, 'showSaveDialog'>, parent: () => BrowserWindow | null): (title: string, defaultName: string) => Promise<string | null> {
+  return async (title, defaultName) => {
+    const options: Electron.SaveDialogOptions = {
+      title,
+      defaultPath: defaultName,
+      buttonLabel: 'Export here',
+      properties: ['createDirectory', 'showOverwriteConfirmation', 'dontAddToRecent'],
+    };
+    const window = parent();
+    const result = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+    return result.canceled || !result.filePath ? null : result.filePath;
+  };
+}

@@ -1,12 +1,15 @@
 /**
- * Findings: what the review concluded, with a severity, a category, an optional CVSS v4.0 vector, a
- * description and the artifacts that support it. Findings belong to the case (any reviewer may edit);
- * every change appends a full snapshot to finding_history in the same transaction, and delete is soft.
+ * Findings: what the review concluded, with a severity, a status (open, confirmed, mitigated,
+ * withdrawn), a category, an optional CVSS v4.0 vector, a description, the artifacts that support it
+ * and references to the evidence (claims, samples, pages). Findings belong to the case (any reviewer
+ * may edit); every change appends a full snapshot to finding_history in the same transaction, so the
+ * history says who changed what when, and delete is soft.
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import {
   SEVERITY_VALUES,
+  findingStatusSchema,
   severitySchema,
   type Finding,
   type FindingCreate,
@@ -15,6 +18,7 @@ import {
   type Severity,
 } from '../../src-shared/ipc/channels-workspace';
 import { checkCvss4Vector } from './cvss4-vector';
+import { listFindingEvidence, writeFindingEvidence } from './evidence-refs';
 import { syncFinding } from '../search/record-index';
 import { checkRevision, checkText, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
 
@@ -34,10 +38,12 @@ function toFinding(db: Database, row: Row): Finding {
     caseId: str(row, 'case_id'),
     title: str(row, 'title'),
     severity: severitySchema.parse(str(row, 'severity')),
+    status: findingStatusSchema.parse(str(row, 'status')),
     category: str(row, 'category'),
     cvssVector: strOrNull(row, 'cvss_vector'),
     description: str(row, 'description'),
     artifactIds: artifactIdsOf(db, id),
+    evidence: listFindingEvidence(db, id),
     author: str(row, 'author'),
     createdAt: num(row, 'created_at'),
     updatedAt: num(row, 'updated_at'),
@@ -78,8 +84,8 @@ function writeLinks(db: Database, findingId: string, artifactIds: readonly strin
 
 function appendHistory(db: Database, f: Finding, action: 'create' | 'edit' | 'delete', author: string, at: number): void {
   db.prepare(
-    'INSERT INTO finding_history(finding_id, revision, action, title, severity, category, cvss_vector, description, artifact_ids_json, author, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run([f.id, f.revision, action, f.title, f.severity, f.category, f.cvssVector, f.description, JSON.stringify(f.artifactIds), author, at]);
+    'INSERT INTO finding_history(finding_id, revision, action, title, severity, status, category, cvss_vector, description, artifact_ids_json, evidence_json, author, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run([f.id, f.revision, action, f.title, f.severity, f.status, f.category, f.cvssVector, f.description, JSON.stringify(f.artifactIds), JSON.stringify(f.evidence), author, at]);
 }
 
 export function createFinding(db: Database, actor: WorkspaceActor, input: FindingCreate): Finding {
@@ -89,15 +95,18 @@ export function createFinding(db: Database, actor: WorkspaceActor, input: Findin
     requireCase(db, input.caseId);
     requireArtifacts(db, input.caseId, artifactIds);
     const now = actor.clock();
+    const id = actor.newId();
     const finding: Finding = {
-      id: actor.newId(),
+      id,
       caseId: input.caseId,
       title: input.title,
       severity: input.severity,
+      status: input.status ?? 'open',
       category: input.category,
       cvssVector: input.cvssVector ?? null,
       description: input.description ?? '',
       artifactIds,
+      evidence: [],
       author: actor.user,
       createdAt: now,
       updatedAt: now,
@@ -105,9 +114,10 @@ export function createFinding(db: Database, actor: WorkspaceActor, input: Findin
       deletedAt: null,
     };
     db.prepare(
-      'INSERT INTO findings(id, case_id, title, severity, category, cvss_vector, description, author, created_at, updated_at, revision, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)',
-    ).run([finding.id, finding.caseId, finding.title, finding.severity, finding.category, finding.cvssVector, finding.description, finding.author, now, now, 1]);
-    writeLinks(db, finding.id, artifactIds);
+      'INSERT INTO findings(id, case_id, title, severity, status, category, cvss_vector, description, author, created_at, updated_at, revision, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)',
+    ).run([id, finding.caseId, finding.title, finding.severity, finding.status, finding.category, finding.cvssVector, finding.description, finding.author, now, now, 1]);
+    writeLinks(db, id, artifactIds);
+    finding.evidence = writeFindingEvidence(db, id, input.caseId, input.evidence ?? []);
     appendHistory(db, finding, 'create', actor.user, now);
     syncFinding(db, finding.id);
     return finding;
@@ -131,16 +141,19 @@ export function editFinding(db: Database, actor: WorkspaceActor, input: FindingE
       ...current,
       title: input.title ?? current.title,
       severity: input.severity ?? current.severity,
+      status: input.status ?? current.status,
       category: input.category ?? current.category,
       cvssVector: input.cvssVector === undefined ? current.cvssVector : input.cvssVector,
       description: input.description ?? current.description,
       artifactIds,
+      evidence: input.evidence === undefined ? current.evidence : writeFindingEvidence(db, current.id, current.caseId, input.evidence),
       updatedAt: actor.clock(),
       revision: current.revision + 1,
     };
-    db.prepare('UPDATE findings SET title = ?, severity = ?, category = ?, cvss_vector = ?, description = ?, updated_at = ?, revision = ? WHERE id = ?').run([
+    db.prepare('UPDATE findings SET title = ?, severity = ?, status = ?, category = ?, cvss_vector = ?, description = ?, updated_at = ?, revision = ? WHERE id = ?').run([
       next.title,
       next.severity,
+      next.status,
       next.category,
       next.cvssVector,
       next.description,
@@ -177,19 +190,28 @@ export function findingHistory(db: Database, id: string): FindingHistoryEntry[] 
       action: str(row, 'action') as FindingHistoryEntry['action'],
       title: str(row, 'title'),
       severity: severitySchema.parse(str(row, 'severity')),
+      status: findingStatusSchema.parse(str(row, 'status')),
       category: str(row, 'category'),
       cvssVector: strOrNull(row, 'cvss_vector'),
       description: str(row, 'description'),
       artifactIds: (JSON.parse(str(row, 'artifact_ids_json')) as unknown[]).map(String),
+      evidence: jsonList(strOrNull(row, 'evidence_json')),
       author: str(row, 'author'),
       at: num(row, 'at'),
     }));
 }
 
-/** Live findings by severity (the attestation predicate's finding counts, DESIGN §5). */
+function jsonList(json: string | null): string[] | null {
+  return json === null ? null : (JSON.parse(json) as unknown[]).map(String);
+}
+
+/**
+ * Live findings by severity (the attestation predicate's finding counts, DESIGN §5). A withdrawn
+ * finding is the reviewer's own retraction and is not counted; mitigated ones still are (they were found).
+ */
 export function findingCounts(db: Database, caseId: string): Record<Severity, number> {
   const counts = Object.fromEntries(SEVERITY_VALUES.map((s) => [s, 0])) as Record<Severity, number>;
-  const rows = db.prepare('SELECT severity, count(*) AS n FROM findings WHERE case_id = ? AND deleted_at IS NULL GROUP BY severity').all([caseId]);
+  const rows = db.prepare("SELECT severity, count(*) AS n FROM findings WHERE case_id = ? AND deleted_at IS NULL AND status <> 'withdrawn' GROUP BY severity").all([caseId]);
   for (const row of rows) counts[severitySchema.parse(row.severity)] = Number(row.n);
   return counts;
 }

@@ -16,6 +16,8 @@ import { defaultRubric, type Rubric } from './rubric';
 import { randomRecordId, type WorkspaceActor } from './workspace-actor';
 
 type WorkspaceChannels = typeof workspaceChannels;
+
+const FINDING_EDIT_FIELDS = ['title', 'severity', 'status', 'category', 'cvssVector', 'description', 'artifactIds', 'evidence'] as const;
 export type WorkspaceHandlers = { [K in keyof WorkspaceChannels]: Handler<WorkspaceChannels[K]> };
 
 export interface WorkspaceHandlerDeps {
@@ -74,14 +76,16 @@ export function workspaceHandlers(getContentDb: () => Database, deps: WorkspaceH
     'findings.create': async (req, ctx) => {
       const who = actor(ctx);
       const finding = createFinding(getContentDb(), who, req);
-      ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, severity: finding.severity });
+      ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, severity: finding.severity, status: finding.status });
       return finding;
     },
     'findings.edit': async (req, ctx) => {
       const who = actor(ctx);
       ctx.describe({ kind: 'finding', id: req.id });
       const finding = editFinding(getContentDb(), who, req);
-      ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, severity: finding.severity, revision: finding.revision });
+      // Which fields were sent (names only, never their text) and the resulting standing.
+      const fields = FINDING_EDIT_FIELDS.filter((f) => req[f] !== undefined).join(',');
+      ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, severity: finding.severity, status: finding.status, revision: finding.revision, fields });
       return finding;
     },
     'findings.delete': async (req, ctx) => {

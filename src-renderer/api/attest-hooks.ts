@@ -39,8 +39,8 @@ export function useOutbox() {
 
 export function useExportMedia() {
   const client = useQueryClient();
-  return useMutation<MediaExport, RwError, void>({
-    mutationFn: () => rwCall('sync.exportMedia', {}),
+  return useMutation<MediaExport, RwError, { folder?: string }>({
+    mutationFn: (input) => rwCall('sync.exportMedia', input),
     onSuccess: () => client.invalidateQueries({ queryKey: ['outbox.list'] }),
   });
 }

@@ -10,10 +10,13 @@ import type {
   ChecklistSet,
   Finding,
   FindingCreate,
+  FindingEdit,
   Note,
   NoteCreate,
   NoteEdit,
 } from '../../src-shared/ipc/channels-workspace';
+import type { RequestOf, ResponseOf } from '../../src-shared/ipc/channel';
+import type { Contract } from '../../src-shared/ipc/contract';
 import { rwCall } from './rw-call';
 import type { RwError } from '../../src-shared/errors';
 
@@ -47,20 +50,37 @@ export function useCreateNote(caseId: string) {
   });
 }
 
-export function useEditNote(caseId: string) {
+type HistoryChannel = 'notes.history' | 'findings.history';
+
+/** After a note or finding changed: its case's list and progress, and its history if it was opened. */
+function useInvalidateRecord(caseId: string, list: 'notes.list' | 'findings.list', history: HistoryChannel) {
   const invalidate = useInvalidateCase(caseId);
-  return useMutation<Note, RwError, NoteEdit>({
-    mutationFn: (input) => rwCall('notes.edit', input),
-    onSuccess: () => invalidate('notes.list'),
+  const client = useQueryClient();
+  return (record: { id: string }) => Promise.all([invalidate(list), client.invalidateQueries({ queryKey: [history, { id: record.id }] })]);
+}
+
+/** Every revision of a note or finding, asked for only when its history is opened. */
+function useHistory<C extends HistoryChannel>(channel: C, id: string, enabled: boolean) {
+  return useQuery<ResponseOf<Contract[C]>['entries'], RwError>({
+    queryKey: [channel, { id }],
+    // Both history channels take { id }; the generic cannot see that through the contract's mapped type.
+    queryFn: async () => (await rwCall(channel, { id } as RequestOf<Contract[C]>)).entries,
+    enabled,
   });
 }
 
+export function useEditNote(caseId: string) {
+  const invalidate = useInvalidateRecord(caseId, 'notes.list', 'notes.history');
+  return useMutation<Note, RwError, NoteEdit>({ mutationFn: (input) => rwCall('notes.edit', input), onSuccess: invalidate });
+}
+
+export function useNoteHistory(id: string, enabled: boolean) {
+  return useHistory('notes.history', id, enabled);
+}
+
 export function useDeleteNote(caseId: string) {
-  const invalidate = useInvalidateCase(caseId);
-  return useMutation<Note, RwError, { id: string; revision: number }>({
-    mutationFn: (input) => rwCall('notes.delete', input),
-    onSuccess: () => invalidate('notes.list'),
-  });
+  const invalidate = useInvalidateRecord(caseId, 'notes.list', 'notes.history');
+  return useMutation<Note, RwError, { id: string; revision: number }>({ mutationFn: (input) => rwCall('notes.delete', input), onSuccess: invalidate });
 }
 
 export function useFindings(caseId: string) {
@@ -78,12 +98,18 @@ export function useCreateFinding(caseId: string) {
   });
 }
 
+export function useEditFinding(caseId: string) {
+  const invalidate = useInvalidateRecord(caseId, 'findings.list', 'findings.history');
+  return useMutation<Finding, RwError, FindingEdit>({ mutationFn: (input) => rwCall('findings.edit', input), onSuccess: invalidate });
+}
+
+export function useFindingHistory(id: string, enabled: boolean) {
+  return useHistory('findings.history', id, enabled);
+}
+
 export function useDeleteFinding(caseId: string) {
-  const invalidate = useInvalidateCase(caseId);
-  return useMutation<Finding, RwError, { id: string; revision: number }>({
-    mutationFn: (input) => rwCall('findings.delete', input),
-    onSuccess: () => invalidate('findings.list'),
-  });
+  const invalidate = useInvalidateRecord(caseId, 'findings.list', 'findings.history');
+  return useMutation<Finding, RwError, { id: string; revision: number }>({ mutationFn: (input) => rwCall('findings.delete', input), onSuccess: invalidate });
 }
 
 export function useChecklist(caseId: string) {

@@ -1,13 +1,16 @@
 /**
  * The attestation tab (see ARCHITECTURE: attestations and sync): the reviewer picks a verdict and writes the release summary,
- * sees the exact Statement JSON that would leave, and signs with the passphrase again (step-up).
+ * reads a summary of the Statement that would leave (verdict, findings by severity, checklist, claims)
+ * with the exact JSON one click away, and signs with the passphrase again (step-up).
  * Below, what awaits transfer: offline is the normal state, so each item says in words whether it is
  * pending or delivered, and removable media is offered alongside (not instead of) the network.
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { Verdict } from '../../src-shared/attestation-types';
-import { useAttestPreview, useAttestSign, useExportMedia, useOutbox, useSyncNow, type SyncNowResult } from '../api/attest-hooks';
+import { useAttestPreview, useAttestSign, useExportMedia, useOutbox, useSyncNow, type MediaExport, type SyncNowResult } from '../api/attest-hooks';
+import { useSessionStatus } from '../api/hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { summariseStatement, type AttestationSummary } from './attestation-summary';
 
 const VERDICT_LABEL: Record<Verdict, string> = {
   'no-objection': 'No objection',
@@ -69,19 +72,7 @@ export function AttestationPanel({ caseId }: { caseId: string }) {
           Preview what will leave
         </button>
         <ErrorAlert error={preview.error} />
-        {previewCurrent && preview.data ? (
-          <div className="attest-preview">
-            <p className="hint" id={`${ids}-preview-label`}>
-              Exactly what leaves this workstation
-            </p>
-            {preview.data.predictedFields.length > 0 ? (
-              <p className="hint">Fixed only at signing (shown as predicted): {preview.data.predictedFields.join(', ')}</p>
-            ) : null}
-            <pre className="attest-json" role="region" aria-labelledby={`${ids}-preview-label`} tabIndex={0}>
-              {preview.data.json}
-            </pre>
-          </div>
-        ) : null}
+        {previewCurrent && preview.data ? <StatementPreview json={preview.data.json} predictedFields={preview.data.predictedFields} /> : null}
         <label htmlFor={`${ids}-passphrase`}>Passphrase (asked again to sign)</label>
         <input id={`${ids}-passphrase`} type="password" autoComplete="off" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} maxLength={1024} />
         <button type="submit" disabled={!verdict || passphrase.length === 0 || sign.isPending}>
@@ -99,9 +90,70 @@ export function AttestationPanel({ caseId }: { caseId: string }) {
   );
 }
 
+function verdictLabel(v: string): string {
+  return (VERDICT_LABEL as Record<string, string>)[v] ?? v;
+}
+
+function SummaryList({ summary }: { summary: AttestationSummary }) {
+  const found = summary.findings.filter((f) => f.count > 0);
+  return (
+    <dl className="attest-summary">
+      <dt>Verdict</dt>
+      <dd>{verdictLabel(summary.verdict)}</dd>
+      <dt>Findings</dt>
+      <dd>
+        {summary.findingTotal === 0 ? 'none' : `${summary.findingTotal}: ${found.map((f) => `${f.count} ${f.severity}`).join(', ')}`}
+        <span className="hint"> (withdrawn findings are not counted)</span>
+      </dd>
+      <dt>Checklist</dt>
+      <dd>
+        {summary.checklist.completed} of {summary.checklist.total} items reviewed (rubric {summary.checklist.rubricVersion})
+      </dd>
+      {summary.claims ? (
+        <>
+          <dt>Claims</dt>
+          <dd>{summary.claims.length === 0 ? 'none' : summary.claims.map((c) => `${c.count} ${c.status}`).join(', ')}</dd>
+        </>
+      ) : null}
+      <dt>Covers</dt>
+      <dd>
+        {summary.subjects} subject{summary.subjects === 1 ? '' : 's'} (every artifact and the package, by SHA-256)
+        {summary.reviewWindow ? `; review window ${summary.reviewWindow.start.slice(0, 10)} to ${summary.reviewWindow.end.slice(0, 10)}` : ''}
+      </dd>
+      <dt>Release summary</dt>
+      <dd className="attest-release-summary">{summary.releaseSummary.length > 0 ? summary.releaseSummary : '(empty)'}</dd>
+    </dl>
+  );
+}
+
+/** What would leave: a summary to read, and the exact statement behind a disclosure. */
+function StatementPreview({ json, predictedFields }: { json: string; predictedFields: readonly string[] }) {
+  const ids = useId();
+  const summary = summariseStatement(json);
+  return (
+    <section className="attest-preview" aria-labelledby={`${ids}-heading`}>
+      <h3 id={`${ids}-heading`}>What this attestation says</h3>
+      {summary ? <SummaryList summary={summary} /> : <p className="hint">The statement could not be summarised; read it below.</p>}
+      {predictedFields.length > 0 ? <p className="hint">Fixed only at signing (shown as predicted): {predictedFields.join(', ')}</p> : null}
+      <details className="attest-raw" open={summary === null}>
+        <summary>Show the raw statement (exactly what leaves this workstation)</summary>
+        <pre className="attest-json" role="region" aria-label="Exactly what leaves this workstation" tabIndex={0}>
+          {json}
+        </pre>
+      </details>
+    </section>
+  );
+}
+
 function describeSync(r: SyncNowResult, serverUrl: string | null): string {
   if (r.mode === 'offline' || !serverUrl) return 'No server is named by the policy in force: carry attestations on removable media instead.';
   return `Delivered ${r.delivered}, failed ${r.failed}, deferred ${r.deferred}.`;
+}
+
+function describeExport(r: MediaExport): string {
+  if (r.cancelled) return 'Export cancelled: nothing was written.';
+  const place = r.where === null ? `the bundle “${r.bundleName}” in the workstation's export folder` : `the bundle “${r.bundleName}” at ${r.where}`;
+  return `Wrote ${r.items} item(s) and ${r.files.length} file(s) to ${place}.`;
 }
 
 function Outbox() {
@@ -109,6 +161,9 @@ function Outbox() {
   const exportMedia = useExportMedia();
   const syncNow = useSyncNow();
   const ids = useId();
+  // The app asks where with main's save dialog; the browser preview has none, so the folder is typed.
+  const preview = useSessionStatus().data?.preview ?? false;
+  const [folder, setFolder] = useState('');
   return (
     <section aria-labelledby={`${ids}-outbox`} className="outbox">
       <h3 id={`${ids}-outbox`}>Awaiting transfer</h3>
@@ -136,9 +191,18 @@ function Outbox() {
           )}
         </>
       ) : null}
+      {preview ? (
+        <div className="panel-form">
+          <label htmlFor={`${ids}-folder`}>Folder to write the bundle to (full path)</label>
+          <input id={`${ids}-folder`} value={folder} onChange={(e) => setFolder(e.target.value)} aria-describedby={`${ids}-folder-hint`} maxLength={4096} />
+          <p id={`${ids}-folder-hint`} className="hint">
+            A mounted drive or any existing folder; the bundle gets a new folder inside it. Empty: the workstation's export folder.
+          </p>
+        </div>
+      ) : null}
       <div className="button-row">
-        <button type="button" onClick={() => exportMedia.mutate()} disabled={exportMedia.isPending}>
-          Export to removable media
+        <button type="button" onClick={() => exportMedia.mutate(preview && folder.trim().length > 0 ? { folder: folder.trim() } : {})} disabled={exportMedia.isPending}>
+          {preview ? 'Export to removable media' : 'Export to removable media…'}
         </button>
         <button type="button" onClick={() => syncNow.mutate()} disabled={syncNow.isPending}>
           Send now
@@ -147,8 +211,8 @@ function Outbox() {
       <ErrorAlert error={exportMedia.error} />
       <ErrorAlert error={syncNow.error} />
       {exportMedia.data ? (
-        <p role="status" className="success-note">
-          Wrote {exportMedia.data.items} item(s) to the bundle “{exportMedia.data.bundleName}” in the export folder.
+        <p role="status" className={exportMedia.data.cancelled ? undefined : 'success-note'}>
+          {describeExport(exportMedia.data)}
         </p>
       ) : null}
       {syncNow.data ? <p role="status">{describeSync(syncNow.data, outbox.data?.serverUrl ?? null)}</p> : null}

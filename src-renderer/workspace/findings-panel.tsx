@@ -1,21 +1,19 @@
-/** Findings: title, severity (in words, not colour), category, optional CVSS v4.0 vector, description. */
+/**
+ * Findings: title, severity and status (in words, not colour), category, optional CVSS v4.0 vector,
+ * description; each one editable with its history (finding-item.tsx).
+ */
 import { useId, useState, type FormEvent } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import type { Severity } from '../../src-shared/ipc/channels-workspace';
-import { useCreateFinding, useDeleteFinding, useFindings } from '../api/workspace-hooks';
+import { useCreateFinding, useFindings } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
-
-// Type-only import of the contract: bundling its zod schemas would make zod probe for eval, which
-// the CSP reports. The Record keeps this list complete: a new severity fails to compile here.
-const SEVERITY_LABEL: Record<Severity, string> = { info: 'info', low: 'low', medium: 'medium', high: 'high', critical: 'critical' };
-const SEVERITY_VALUES = Object.keys(SEVERITY_LABEL) as Severity[];
-
-const CATEGORIES = ['dangerous capability', 'safety evaluation gap', 'documentation gap', 'misleading claim', 'security', 'other'];
+import { FindingItem } from './finding-item';
+import { EnumSelect } from './enum-select';
+import { CATEGORIES, SEVERITY_LABEL } from './finding-words';
 
 export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: ArtifactSummary | null }) {
   const findings = useFindings(caseId);
   const create = useCreateFinding(caseId);
-  const remove = useDeleteFinding(caseId);
   const ids = useId();
   const [title, setTitle] = useState('');
   const [severity, setSeverity] = useState<Severity>('medium');
@@ -52,14 +50,7 @@ export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: 
       <form className="panel-form" onSubmit={onSubmit}>
         <label htmlFor={`${ids}-title`}>Finding title</label>
         <input id={`${ids}-title`} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={300} required />
-        <label htmlFor={`${ids}-severity`}>Severity</label>
-        <select id={`${ids}-severity`} value={severity} onChange={(e) => setSeverity(e.target.value as Severity)}>
-          {SEVERITY_VALUES.map((s) => (
-            <option key={s} value={s}>
-              {SEVERITY_LABEL[s]}
-            </option>
-          ))}
-        </select>
+        <EnumSelect id={`${ids}-severity`} label="Severity" value={severity} labels={SEVERITY_LABEL} onChange={setSeverity} />
         <label htmlFor={`${ids}-category`}>Category</label>
         <select id={`${ids}-category`} value={category} onChange={(e) => setCategory(e.target.value)}>
           {CATEGORIES.map((c) => (
@@ -94,23 +85,10 @@ export function FindingsPanel({ caseId, artifact }: { caseId: string; artifact: 
       ) : (
         <ul className="item-list" aria-label="Findings">
           {findings.data.map((f) => (
-            <li key={f.id}>
-              <p>
-                <span className={`severity severity-${f.severity}`}>{f.severity}</span> <strong>{f.title}</strong>
-              </p>
-              <p className="item-meta">
-                {f.category}
-                {f.cvssVector ? ` · ${f.cvssVector}` : ''} · {f.artifactIds.length} artifact{f.artifactIds.length === 1 ? '' : 's'} cited · {f.author}
-              </p>
-              {f.description ? <p>{f.description}</p> : null}
-              <button type="button" onClick={() => remove.mutate({ id: f.id, revision: f.revision })} aria-label={`Delete finding ${f.title}`}>
-                Delete
-              </button>
-            </li>
+            <FindingItem key={f.id} finding={f} caseId={caseId} />
           ))}
         </ul>
       )}
-      <ErrorAlert error={remove.error} />
     </div>
   );
 }

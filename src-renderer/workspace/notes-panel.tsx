@@ -6,17 +6,15 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import type { Anchor, Note } from '../../src-shared/ipc/channels-workspace';
 import { useArtifacts } from '../api/hooks';
-import { useCreateNote, useDeleteNote, useEditNote, useNotes } from '../api/workspace-hooks';
+import { NOTE_FIELD_LABELS, withChanges } from '../../src-shared/record-changes';
+import { useCreateNote, useDeleteNote, useEditNote, useNoteHistory, useNotes } from '../api/workspace-hooks';
+import { HistoryDisclosure, when, type HistoryRow } from './history-list';
 import { ErrorAlert } from '../components/error-alert';
 import { useViewerPositionStore } from '../state/viewer-position-store';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { viewerKind } from '../viewers/viewer-kind';
 import { AnchorFields, ExcerptField } from './note-anchor-fields';
 import { anchorFromDraft, anchorInWords, anchorKindFor, draftFromAnchor, excerptValue, type AnchorDraft, type AnchorKind } from './note-anchor';
-
-function when(ms: number): string {
-  return new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-}
 
 /** The anchor kind a note on this artifact takes (its viewer's), or the kind it already has. */
 function kindFor(artifact: ArtifactSummary | undefined, existing: Anchor | null): AnchorKind | null {
@@ -124,6 +122,15 @@ export function NotesPanel({ caseId, artifact }: { caseId: string; artifact: Art
   );
 }
 
+/** A note's revisions; places are compared in words, as the list shows them. */
+function NoteHistory({ note }: { note: Note }) {
+  const [open, setOpen] = useState(false);
+  const history = useNoteHistory(note.id, open);
+  const snapshots = history.data?.map((e) => ({ ...e, anchor: e.anchor ? anchorInWords(e.anchor) : null }));
+  const rows: HistoryRow[] | undefined = snapshots && withChanges(snapshots, NOTE_FIELD_LABELS);
+  return <HistoryDisclosure label={`History of the note ${note.body.slice(0, 40)}`} created="written" open={open} onToggle={setOpen} history={{ rows, error: history.error }} />;
+}
+
 function NoteItem({ note, caseId, artifact }: { note: Note; caseId: string; artifact: ArtifactSummary | undefined }) {
   const edit = useEditNote(caseId);
   const remove = useDeleteNote(caseId);
@@ -221,6 +228,7 @@ function NoteItem({ note, caseId, artifact }: { note: Note; caseId: string; arti
           </button>
         </div>
       ) : null}
+      <NoteHistory note={note} />
     </li>
   );
 }

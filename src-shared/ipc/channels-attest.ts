@@ -1,6 +1,7 @@
 /**
- * The attestation screen and the outbox over IPC (see ARCHITECTURE: attestations and sync). The renderer never names a file path:
- * `sync.exportMedia` writes into a folder main chooses, and `sync.now` contacts only the server the
+ * The attestation screen and the outbox over IPC (see ARCHITECTURE: attestations and sync). The app's renderer never names a file path:
+ * `sync.exportMedia` writes where the reviewer chose in main's save dialog (a typed folder only in the
+ * browser preview, which has no dialog), and `sync.now` contacts only the server the
  * signed policy names. Signing carries the passphrase again (step-up). Reviewer-only; `content` where
  * the call reads content.db (case facts, reviewers' keys).
  */
@@ -66,6 +67,23 @@ export const mediaExportSchema = z.object({
   witnessSize: z.number().int().nullable(),
 });
 
+/**
+ * Where a media bundle goes. In the app, main asks with the system's save dialog and the renderer names
+ * nothing (a folder sent from the app's renderer is refused); in the browser preview, which has no
+ * system dialog, the reviewer may type a folder, which must exist and be absolute. Without either, the
+ * workstation's export folder.
+ */
+export const mediaExportRequestSchema = z.object({ folder: z.string().min(1).max(4096).optional() }).strict();
+
+export const mediaExportResultSchema = z.union([
+  z.object({ cancelled: z.literal(true) }).strict(),
+  mediaExportSchema.extend({
+    cancelled: z.literal(false),
+    /** The bundle folder's full path when the reviewer chose where; null for the workstation's export folder. */
+    where: z.string().nullable(),
+  }),
+]);
+
 export const syncNowSchema = z.object({
   mode: z.enum(['offline', 'network']),
   delivered: z.number().int(),
@@ -100,8 +118,8 @@ export const attestChannels = {
     content: true,
   }),
   'sync.exportMedia': defineChannel({
-    request: empty,
-    response: mediaExportSchema,
+    request: mediaExportRequestSchema,
+    response: mediaExportResultSchema,
     roles: ['reviewer'],
     event: 'sync.export.request',
     content: true,

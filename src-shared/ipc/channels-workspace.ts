@@ -17,7 +17,11 @@ const time = z.number().int().nonnegative();
 
 export const SEVERITY_VALUES = ['info', 'low', 'medium', 'high', 'critical'] as const;
 export const CHECKLIST_STATUS_VALUES = ['unreviewed', 'pass', 'concern', 'fail', 'not-applicable'] as const;
+/** Where a finding stands: raised, confirmed by the evidence, mitigated by the developer, or withdrawn by the reviewer. */
+export const FINDING_STATUS_VALUES = ['open', 'confirmed', 'mitigated', 'withdrawn'] as const;
 export const severitySchema = z.enum(SEVERITY_VALUES);
+export const findingStatusSchema = z.enum(FINDING_STATUS_VALUES);
+export type FindingStatus = z.infer<typeof findingStatusSchema>;
 export const checklistStatusSchema = z.enum(CHECKLIST_STATUS_VALUES);
 export type Severity = z.infer<typeof severitySchema>;
 export type ChecklistStatus = z.infer<typeof checklistStatusSchema>;
@@ -39,6 +43,8 @@ const excerpt = z.string().min(1).max(4000);
 /** Shape only; the service checks the CVSS v4.0 grammar (metric names, values, order). */
 const cvssVector = z.string().min(1).max(400);
 const artifactIds = z.array(artifactIdSchema).max(200);
+/** Shape only; the service parses each reference (claim:, sample:, artifact:) against the case. */
+const evidenceRefs = z.array(z.string().min(1).max(500)).max(50);
 
 export const noteSchema = z
   .object({
@@ -100,10 +106,13 @@ export const findingSchema = z
     caseId: caseIdSchema,
     title: z.string(),
     severity: severitySchema,
+    status: findingStatusSchema,
     category: z.string(),
     cvssVector: z.string().nullable(),
     description: z.string(),
     artifactIds: z.array(artifactIdSchema),
+    /** References to claims, samples and artifact pages (findings/finding-evidence.ts). */
+    evidence: z.array(z.string()),
     author: z.string(),
     createdAt: time,
     updatedAt: time,
@@ -119,10 +128,13 @@ export const findingHistoryEntrySchema = z
     action: z.enum(['create', 'edit', 'delete']),
     title: z.string(),
     severity: severitySchema,
+    status: findingStatusSchema,
     category: z.string(),
     cvssVector: z.string().nullable(),
     description: z.string(),
     artifactIds: z.array(artifactIdSchema),
+    /** Null in revisions written before evidence was part of the snapshot. */
+    evidence: z.array(z.string()).nullable(),
     author: z.string(),
     at: time,
   })
@@ -138,6 +150,8 @@ export const findingCreateSchema = z
     cvssVector: cvssVector.nullable().optional(),
     description: z.string().max(100_000).default(''),
     artifactIds: artifactIds.default([]),
+    status: findingStatusSchema.optional(),
+    evidence: evidenceRefs.optional(),
   })
   .strict();
 export type FindingCreate = z.input<typeof findingCreateSchema>;
@@ -152,6 +166,8 @@ export const findingEditSchema = z
     cvssVector: cvssVector.nullable().optional(),
     description: z.string().max(100_000).optional(),
     artifactIds: artifactIds.optional(),
+    status: findingStatusSchema.optional(),
+    evidence: evidenceRefs.optional(),
   })
   .strict();
 export type FindingEdit = z.infer<typeof findingEditSchema>;

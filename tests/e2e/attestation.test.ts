@@ -1,9 +1,12 @@
 /**
- * The attestation tab on the demo submission (issue 5): choose a verdict, write the release summary,
- * preview the exact Statement that would leave, sign with the passphrase again, and see the item
+ * The attestation tab on the demo submission: choose a verdict, write the release summary, read the
+ * preview's summary and open the exact Statement that would leave, sign with the passphrase again, and see the item
  * pending in "Awaiting transfer". A wrong passphrase gives a readable error and adds nothing; with no
  * server named by the policy, "Send now" says so in words. The tab is screenshotted and checked with axe.
  */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createVaultThroughUi, PASSPHRASE } from './flows';
 import { startHarness, type Harness } from './harness';
@@ -47,10 +50,20 @@ describe('attestation on the demo submission', () => {
     await page.getByText(`${SUMMARY.length} of 4000 characters`).waitFor();
   });
 
-  test('the preview shows exactly the Statement that would leave', async () => {
+  test('the preview reads as a summary, with exactly the Statement that would leave one click away', async () => {
     const page = h.page;
     await page.getByRole('button', { name: 'Preview what will leave' }).click();
+    const summary = page.getByRole('region', { name: 'What this attestation says' });
+    await summary.waitFor();
+    const words = await summary.innerText();
+    expect(words).toMatch(/Verdict\s+No objection/);
+    expect(words).toMatch(/Findings\s+none/);
+    expect(words).toMatch(/Checklist\s+0 of \d+ items reviewed \(rubric /);
+    expect(words).toContain(SUMMARY);
     const pre = page.getByRole('region', { name: 'Exactly what leaves this workstation' });
+    expect(await pre.isVisible()).toBe(false);
+    await h.checkScreen('41-attestation-summary');
+    await summary.getByText('Show the raw statement').click();
     await pre.waitFor();
     const text = await pre.innerText();
     expect(text).toContain(SUMMARY);
@@ -101,10 +114,24 @@ describe('attestation on the demo submission', () => {
     expect(await outboxItems().first().innerText()).toContain('Pending transfer');
   });
 
-  test('"Export to removable media" reports the bundle main wrote', async () => {
+  test('"Export to removable media" asks where (a folder in the preview) and says where it wrote', async () => {
     const page = h.page;
+    const drive = mkdtempSync(join(tmpdir(), 'rw-e2e-usb-'));
+    await page.getByLabel('Folder to write the bundle to (full path)').fill(join(drive, 'missing'));
     await page.getByRole('button', { name: 'Export to removable media' }).click();
-    await page.getByRole('status').filter({ hasText: /Wrote \d+ item\(s\) to the bundle “bundle-\d{8}T\d{6}Z-[0-9a-f]{6}”/ }).waitFor();
+    await page.getByRole('alert').filter({ hasText: 'There is no folder at that path.' }).waitFor();
+    await page.getByLabel('Folder to write the bundle to (full path)').fill(drive);
+    await page.getByRole('button', { name: 'Export to removable media' }).click();
+    const status = page.getByRole('status').filter({ hasText: /Wrote \d+ item\(s\) and \d+ file\(s\) to the bundle “bundle-\d{8}T\d{6}Z-[0-9a-f]{6}” at / });
+    await status.waitFor();
+    const [bundle] = readdirSync(drive);
+    expect(await status.innerText()).toContain(join(drive, bundle!));
+    expect(readdirSync(join(drive, bundle!)).sort()).toEqual(['attestations.intoto.jsonl', 'manifest.dsse.json', 'witness-request.txt']);
+    expect(h.audit.filter((e) => e.event === 'sync.export.request').map((e) => e.outcome)).toEqual(['failure', 'success']);
     await h.checkScreen('43-attestation-exported');
+    // Empty: the workstation's own export folder, named in words rather than by path.
+    await page.getByLabel('Folder to write the bundle to (full path)').fill('');
+    await page.getByRole('button', { name: 'Export to removable media' }).click();
+    await page.getByRole('status').filter({ hasText: /in the workstation's export folder\.$/ }).waitFor();
   });
 });

@@ -117,6 +117,29 @@ describe('case review on the demo submission', () => {
     await h.checkScreen('15-viewer-csv');
   });
 
+  test('CSV: sorting by a column (numbers as numbers) and filtering by text; row numbers stay the file rows', async () => {
+    const page = h.page;
+    const table = page.getByRole('table', { name: 'eval/results.csv' });
+    const firstRow = () => table.getByRole('row').nth(1);
+    await table.getByRole('button', { name: 'score: sort ascending' }).click();
+    expect(await table.getByRole('columnheader', { name: /^score/ }).getAttribute('aria-sort')).toBe('ascending');
+    const ascending = await firstRow().innerText();
+    await table.getByRole('button', { name: 'score: sort descending' }).click();
+    const descending = await firstRow().innerText();
+    expect(ascending).not.toBe(descending);
+    // Numbers compare as numbers: the first row holds the column's extreme value either way.
+    const scores = (await table.getByRole('row').allInnerTexts()).slice(1).map((r) => Number(r.split(/\t|\n/)[3]));
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    await page.getByLabel('Filter rows').fill('math');
+    await expect.poll(async () => Number(await table.getAttribute('aria-rowcount'))).toBeLessThan(11);
+    await page.getByText(/\d+ of 10 rows match/).waitFor();
+    expect((await table.getByRole('row').allInnerTexts()).slice(1).every((r) => r.toLowerCase().includes('math'))).toBe(true);
+    await h.checkScreen('15b-viewer-csv-sorted-filtered');
+    await page.getByLabel('Filter rows').fill('');
+    await table.getByRole('button', { name: 'score: sort in file order' }).click();
+    expect(Number(await table.getAttribute('aria-rowcount'))).toBe(11);
+  });
+
   test('JSON Lines: a table with the union of the keys', async () => {
     const page = h.page;
     await openArtifact(page, 'eval/samples.jsonl');
@@ -124,6 +147,27 @@ describe('case review on the demo submission', () => {
     await table.getByRole('columnheader', { name: 'benchmark' }).waitFor();
     await table.getByRole('cell', { name: 's-001', exact: true }).waitFor();
     await h.checkScreen('16-viewer-jsonl');
+  });
+
+  test('JSON Lines: a row opens in full (click, or arrow keys and Enter); Escape closes it', async () => {
+    const page = h.page;
+    const table = page.getByRole('table', { name: 'eval/samples.jsonl' });
+    await table.getByRole('cell', { name: 's-001', exact: true }).click();
+    const pane = page.getByRole('region', { name: 'Row 1 in full' });
+    await pane.waitFor();
+    // The whole response, not the cut-off cell.
+    expect(await pane.innerText()).toContain('They are predictable but costly to install and maintain.');
+    await h.checkScreen('16b-viewer-jsonl-row-in-full');
+    await page.keyboard.press('Escape');
+    await pane.waitFor({ state: 'detached' });
+    await table.focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: 'Row 2 in full' }).waitFor();
+    expect(await page.getByRole('region', { name: 'Row 2 in full' }).innerText()).toContain('A train leaves at 14:10');
+    await page.keyboard.press('Escape');
+    await page.getByRole('region', { name: 'Row 2 in full' }).waitFor({ state: 'detached' });
+    expect(await table.evaluate((el) => el === document.activeElement)).toBe(true);
   });
 
   test('JSON: a collapsible tree', async () => {
@@ -154,6 +198,17 @@ describe('case review on the demo submission', () => {
     await page.getByRole('button', { name: 'Save note' }).click();
     await page.getByRole('list', { name: 'Notes' }).getByText('Bio uplift proxy rose').waitFor();
     await h.checkScreen('19-notes');
+    await page.getByRole('button', { name: /^Edit note: Bio uplift/ }).click();
+    await page.getByLabel('Edit note').fill('Bio uplift proxy rose from 0.109 to 0.118; ask for the elicitation details and the grader.');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('revision 2').waitFor();
+    const notes = page.getByRole('list', { name: 'Notes' });
+    await notes.getByText('History').click();
+    const noteHistory = page.getByRole('list', { name: /^History of the note Bio uplift/ });
+    await noteHistory.getByText(/text: Bio uplift .* → Bio uplift .*and the grader\./).waitFor();
+    expect(await noteHistory.getByRole('listitem').filter({ hasText: /^Revision/ }).count()).toBe(2);
+    await h.checkScreen('19b-note-history');
+    await notes.getByText('History').click();
 
     await page.getByRole('tab', { name: 'Findings' }).click();
     await page.getByLabel('Finding title').fill('Autonomy evaluation lacks elicitation detail');
@@ -161,6 +216,35 @@ describe('case review on the demo submission', () => {
     await page.getByRole('button', { name: 'Record finding' }).click();
     await page.getByRole('list', { name: 'Findings' }).getByText('Autonomy evaluation lacks elicitation detail').waitFor();
     await h.checkScreen('20-findings');
+    // Through its statuses: confirmed (with evidence), mitigated, withdrawn; each save a new revision.
+    const findings = page.getByRole('list', { name: 'Findings' });
+    const steps: Array<[string, number]> = [['confirmed', 2], ['mitigated', 3], ['withdrawn', 4]];
+    for (const [status, revision] of steps) {
+      await page.getByRole('button', { name: 'Edit finding Autonomy evaluation lacks elicitation detail' }).click();
+      const form = page.getByRole('form', { name: 'Edit finding Autonomy evaluation lacks elicitation detail' });
+      await form.getByLabel('Status').selectOption(status);
+      if (status === 'confirmed') {
+        await form.getByLabel('Description').fill('The report omits the elicitation effort behind the autonomy scores.');
+        await form.getByLabel('Evidence references (one per line)').fill('artifact:model-card.md');
+        await h.checkScreen('20b-finding-edit');
+      }
+      await form.getByRole('button', { name: 'Save finding' }).click();
+      await findings.getByText(new RegExp(`revision ${revision}$`)).waitFor();
+      expect(await findings.locator('.finding-status').first().innerText()).toBe(status);
+    }
+    const before = h.audit.filter((e) => e.event === 'finding.edit' && e.outcome === 'success');
+    expect(before.map((e) => e.detail?.['status'])).toEqual(['confirmed', 'mitigated', 'withdrawn']);
+    await findings.getByText('History').click();
+    const history = page.getByRole('list', { name: 'History of Autonomy evaluation lacks elicitation detail' });
+    await history.getByText('status: mitigated → withdrawn').waitFor();
+    const revisions = await history.locator(':scope > li').allInnerTexts();
+    expect(revisions).toHaveLength(4);
+    expect(revisions[0]).toMatch(/^Revision 1 · avery\.reviewer · .*\s+recorded$/);
+    expect(revisions[1]).toContain('status: open → confirmed');
+    expect(revisions[1]).toContain('evidence: (none) → artifact:model-card.md');
+    expect(revisions[2]).toContain('status: confirmed → mitigated');
+    await h.checkScreen('20c-finding-history');
+    await findings.getByText('History').click();
 
     await page.getByRole('tab', { name: 'Checklist' }).click();
     const first = page.getByLabel('Status').first();

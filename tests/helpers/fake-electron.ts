@@ -137,3 +137,23 @@ export class FakeProtocol {
     this.handlers.set(scheme, handler);
   }
 }
+
+/** Electron's dialog module: records every call (window given or not, options) and answers as told. */
+export class FakeDialog {
+  readonly calls: Array<{ method: string; window: unknown; options: Record<string, unknown> }> = [];
+  constructor(private readonly answer: { canceled: boolean; filePath?: string; filePaths?: string[] }) {}
+
+  private record(method: string, a: unknown, b: unknown) {
+    const hasWindow = b !== undefined;
+    this.calls.push({ method, window: hasWindow ? a : null, options: (hasWindow ? b : a) as Record<string, unknown> });
+    return Promise.resolve({ filePaths: [], ...this.answer });
+  }
+
+  showSaveDialog(a: unknown, b?: unknown) {
+    return this.record('showSaveDialog', a, b);
+  }
+
+  showOpenDialog(a: unknown, b?: unknown) {
+    return this.record('showOpenDialog', a, b);
+  }
+}

@@ -74,16 +74,36 @@ describe('attestation channels', () => {
     expect(await call('sync.now')).toMatchObject({ ok: true, value: { mode: 'offline', delivered: 0 } });
   });
 
-  it('exports a media bundle into a folder main chooses; a path from the renderer is refused', async () => {
-    expect(await call('sync.exportMedia', { folder: '/tmp/anywhere' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  it('exports a media bundle to the export folder by default, naming no path', async () => {
     const exported = await call('sync.exportMedia');
     expect(exported.ok).toBe(true);
     if (!exported.ok) return;
+    expect(exported.value).toMatchObject({ cancelled: false, where: null, items: 2 });
     expect(exported.value.bundleName).toMatch(/^bundle-\d{8}T\d{6}Z-[0-9a-f]{6}$/);
-    expect(exported.value.items).toBe(2);
     const folder = join(dataDir, 'exports', exported.value.bundleName);
     expect(fs.readdirSync(folder).sort()).toEqual(['attestations.intoto.jsonl', 'manifest.dsse.json', 'witness-request.txt']);
     expect(JSON.stringify(exported.value)).not.toContain(dataDir);
+  });
+
+  it('in the preview (no system dialog) writes into a typed folder and says where; a relative or missing folder is refused, writing nothing', async () => {
+    const drive = mkdtempSync(join(tmpdir(), 'rw-usb-'));
+    const leaves = seen.length;
+    expect(await call('sync.exportMedia', { folder: 'relative/usb' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(await call('sync.exportMedia', { folder: join(drive, 'not-there') })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await call('sync.exportMedia', { folder: '' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(fs.readdirSync(drive)).toEqual([]);
+    expect(seen.slice(leaves).map((e) => [e.event, e.outcome])).toEqual([
+      ['sync.export.request', 'failure'],
+      ['sync.export.request', 'failure'],
+      // The empty folder fails the schema: refused before the service, logged as denied.
+      ['sync.export.request', 'denied'],
+    ]);
+    const exported = await call('sync.exportMedia', { folder: drive });
+    expect(exported).toMatchObject({ ok: true, value: { cancelled: false } });
+    if (!exported.ok) return;
+    expect(exported.value.where).toBe(join(drive, exported.value.bundleName));
+    expect(fs.readdirSync(exported.value.where).sort()).toEqual(['attestations.intoto.jsonl', 'manifest.dsse.json', 'witness-request.txt']);
+    expect(seen.at(-1)).toMatchObject({ event: 'sync.export.request', outcome: 'success', detail: { destination: 'chosen' } });
   });
 
   it.each([
@@ -91,6 +111,7 @@ describe('attestation channels', () => {
     ['attest.preview', { caseId: 'x', verdict: 'perhaps', releaseSummary: '' }],
     ['outbox.list', { all: true }],
     ['sync.now', { url: 'https://elsewhere.example' }],
+    ['sync.exportMedia', { folder: 'x'.repeat(4097) }],
   ])('refuses a malformed %s request at the schema', async (channel, request) => {
     expect(await call(channel, request)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });

@@ -19,6 +19,7 @@ import { randomBytes } from '../../src-shared/node/crypto';
 import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 import { fromUtf8, utf8 } from '../../src-shared/encoding';
 import { leafHash } from '../../src-shared/node/merkle';
+import { rwctlArgs } from '../helpers/rwctl-child';
 import { parseNote } from '../../src-shared/node/signed-note';
 import { canonicalize } from '../../src-shared/canonical-json';
 import { AGG_EXPECTED } from '../../src-main/vault/audit-aggregates';
@@ -59,7 +60,7 @@ async function rwctl(argv: string[], env: Record<string, string> = { RW_PASSPHRA
 
 function rwctlChild(argv: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'src-cli/entry.ts', ...argv], { cwd: repoRoot, env: { ...process.env, RW_PASSPHRASE: PASS } });
+    const child = spawn(process.execPath, rwctlArgs(argv), { cwd: repoRoot, env: { ...process.env, RW_PASSPHRASE: PASS } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -55,7 +55,48 @@ describe('rwctl findings', () => {
   it('lists findings as JSON with score, severity and evidence', async () => {
     const run = await h.rwctl(['findings', 'list', ...h.ws, '--case', h.caseId, '--json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.out)).toEqual({ findings: [{ id, title: 'CTF uplift', cvss: { vector: VECTOR, score: 9.3, severity: 'critical' }, evidence: ['claim:model-card.md:1'] }] });
+    expect(JSON.parse(run.out)).toEqual({ findings: [{ id, title: 'CTF uplift', status: 'open', cvss: { vector: VECTOR, score: 9.3, severity: 'critical' }, evidence: ['claim:model-card.md:1'] }] });
+  });
+
+  it('updates a finding through its statuses; history names who, when and what changed', async () => {
+    const confirm = await h.rwctl(['findings', 'update', ...h.ws, '--case', h.caseId, '--id', id, '--status', 'confirmed', '--title', 'CTF uplift (confirmed)']);
+    expect(confirm.err).toBe('');
+    expect(confirm.code).toBe(0);
+    expect(confirm.out).toContain('revision 2: confirmed');
+    const mitigate = await h.rwctl(['findings', 'update', ...h.ws, '--case', h.caseId, '--id', id, '--status', 'mitigated', '--clear-evidence', '--revision', '2']);
+    expect(mitigate.code).toBe(0);
+    const history = await h.rwctl(['findings', 'history', ...h.ws, '--case', h.caseId, '--id', id, '--json']);
+    expect(history.code).toBe(0);
+    const entries = (JSON.parse(history.out) as { history: { revision: number; author: string; status: string; changes: { field: string; from: string; to: string }[] }[] }).history;
+    expect(entries.map((e) => [e.revision, e.author, e.status])).toEqual([
+      [1, 'alice', 'open'],
+      [2, 'alice', 'confirmed'],
+      [3, 'alice', 'mitigated'],
+    ]);
+    expect(entries[1]!.changes).toEqual([
+      { field: 'title', from: 'CTF uplift', to: 'CTF uplift (confirmed)' },
+      { field: 'status', from: 'open', to: 'confirmed' },
+    ]);
+    expect(entries[2]!.changes).toEqual([
+      { field: 'status', from: 'confirmed', to: 'mitigated' },
+      { field: 'evidence', from: 'claim:model-card.md:1', to: '(none)' },
+    ]);
+    expect((await events()).slice(-3)).toEqual(['finding.edit:success', 'finding.edit:success', 'finding.history:success']);
+  });
+
+  it('refuses a bad update (exit 2 for usage, 1 for a stale revision or another case) and changes nothing', async () => {
+    const badStatus = await h.rwctl(['findings', 'update', ...h.ws, '--case', h.caseId, '--id', id, '--status', 'fixed']);
+    expect(badStatus.code).toBe(2);
+    expect(badStatus.err).toContain('--status is one of open, confirmed, mitigated, withdrawn');
+    const nothing = await h.rwctl(['findings', 'update', ...h.ws, '--case', h.caseId, '--id', id]);
+    expect(nothing.code).toBe(2);
+    const stale = await h.rwctl(['findings', 'update', ...h.ws, '--case', h.caseId, '--id', id, '--status', 'withdrawn', '--revision', '1']);
+    expect(stale.code).toBe(1);
+    const elsewhere = await h.rwctl(['findings', 'update', ...h.ws, '--case', 'case-00000000000000000000000000000000', '--id', id, '--status', 'withdrawn']);
+    expect(elsewhere.code).toBe(1);
+    expect((await events()).slice(-2)).toEqual(['finding.edit:failure', 'finding.edit:failure']);
+    const list = await h.rwctl(['findings', 'list', ...h.ws, '--case', h.caseId, '--json']);
+    expect((JSON.parse(list.out) as { findings: { status: string }[] }).findings.map((f) => f.status)).toEqual(['mitigated']);
   });
 
   it('refuses an export the default policy does not allow, and logs the refusal', async () => {

@@ -4,12 +4,10 @@
  * (what `npx tsx` runs, minus the wrapper processes), so SIGKILL hits the server itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import { REPO_ROOT as ROOT, rwctlArgs } from '../helpers/rwctl-child';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const ENTRY = resolve(ROOT, 'src-cli/entry.ts');
+export { rwctlArgs };
 
 export interface ServerProcess {
   url: string;
@@ -22,9 +20,6 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-export function rwctlArgs(args: string[]): string[] {
-  return ['--import', 'tsx', ENTRY, ...args];
-}
 
 export async function startServerProcess(dataDir: string, database?: string, extraArgs: string[] = []): Promise<ServerProcess> {
   const args = rwctlArgs(['server', 'start', '--data', dataDir, '--listen', '127.0.0.1:0', ...(database ? ['--database', database] : []), ...extraArgs]);

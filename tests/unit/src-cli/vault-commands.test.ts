@@ -15,6 +15,7 @@ import { generateEd25519 } from '../../../src-shared/node/crypto';
 import { DEFAULT_POLICY } from '../../../src-shared/policy';
 import { refreshPreSignInPolicy } from '../../../src-main/controls/signed-policy';
 import { enrollWithSignedPolicy } from '../../helpers/enroll-signed-policy';
+import { rwctlArgs } from '../../helpers/rwctl-child';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const ALICE_PW = 'alice passphrase 1';
@@ -146,7 +147,7 @@ describe('rwctl vault and cases (in process)', () => {
 
 describe('rwctl as a real child process', () => {
   const rwctl = (args: string[], env: Record<string, string>) =>
-    spawnSync('npx', ['tsx', 'src-cli/entry.ts', ...args], {
+    spawnSync(process.execPath, rwctlArgs(args), {
       cwd: repoRoot,
       env: { ...process.env, RW_PASSPHRASE: '', RW_NEW_PASSPHRASE: '', ...env },
       encoding: 'utf8',

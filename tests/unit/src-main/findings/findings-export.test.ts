@@ -4,7 +4,9 @@ import { DEFAULT_POLICY, type Policy } from '../../../../src-shared/policy';
 import { randomBytes } from '../../../../src-shared/node/crypto';
 import { extractTextFingerprint } from '../../../../src-shared/watermark/text-fingerprint';
 import { WatermarkSessions } from '../../../../src-main/controls/watermark-session';
-import { addScoredFinding, listFindingEvidence, listScoredFindings, parseEvidenceRef, setFindingEvidence } from '../../../../src-main/findings/finding-evidence';
+import { addScoredFinding, listScoredFindings } from '../../../../src-main/findings/finding-evidence';
+import { listFindingEvidence, parseEvidenceRef } from '../../../../src-main/workspace/evidence-refs';
+import { editFinding } from '../../../../src-main/workspace/findings-service';
 import { exportFindingsDocument, type FindingsExportDeps } from '../../../../src-main/findings/findings-export';
 import { preloadFindingsValidator, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { openContentFixture, testActor, type ContentFixture } from '../workspace/content-fixture';
@@ -50,8 +52,9 @@ describe('findings with CVSS and evidence', () => {
 
   it('replaces evidence only when every reference checks', () => {
     const f = addScoredFinding(fx.db, testActor('alice'), { caseId: 'case-a', title: 'T', description: 'D', cvssVector: VECTOR, evidence: ['artifact:model-card.md'] });
-    expect(() => setFindingEvidence(fx.db, f.id, ['artifact:model-card.md', 'artifact:missing.md'])).toThrow(RwError);
+    expect(() => editFinding(fx.db, testActor('alice'), { id: f.id, evidence: ['artifact:model-card.md', 'artifact:missing.md'] })).toThrow(RwError);
     expect(listFindingEvidence(fx.db, f.id)).toEqual(['artifact:model-card.md']);
+    expect(fx.db.prepare('SELECT revision FROM findings WHERE id = ?').get([f.id])?.revision).toBe(1);
     expect(parseEvidenceRef(fx.db, 'case-a', 'sample:model-card.md#q-12/2').artifactId).toBe('art-a1');
   });
 });

@@ -44,6 +44,33 @@ describe('findings', () => {
     ]);
   });
 
+  it('moves through its statuses with evidence, each revision a snapshot; a withdrawn finding is not counted', () => {
+    const alice = testActor('alice');
+    const f = createFinding(fx.db, alice, { caseId: 'case-a', title: 'T', severity: 'high', category: 'c' });
+    expect(f.status).toBe('open');
+    editFinding(fx.db, alice, { id: f.id, status: 'confirmed', evidence: ['claim:model-card.md:3'] });
+    editFinding(fx.db, testActor('bob', 9_000), { id: f.id, status: 'mitigated' });
+    const w = editFinding(fx.db, alice, { id: f.id, revision: 3, status: 'withdrawn', title: 'T (retracted)' });
+    expect(w).toMatchObject({ status: 'withdrawn', title: 'T (retracted)', evidence: ['claim:model-card.md:3'], revision: 4 });
+    expect(findingHistory(fx.db, f.id).map((h) => [h.revision, h.status, h.evidence, h.author])).toEqual([
+      [1, 'open', [], 'alice'],
+      [2, 'confirmed', ['claim:model-card.md:3'], 'alice'],
+      [3, 'mitigated', ['claim:model-card.md:3'], 'bob'],
+      [4, 'withdrawn', ['claim:model-card.md:3'], 'alice'],
+    ]);
+    expect(findingCounts(fx.db, 'case-a').high).toBe(0);
+  });
+
+  it('refuses an edit with one bad evidence reference and leaves finding, evidence and history as they were', () => {
+    const alice = testActor('alice');
+    const f = createFinding(fx.db, alice, { caseId: 'case-a', title: 'T', severity: 'high', category: 'c', evidence: ['artifact:model-card.md'] });
+    const snapshot = () => [listFindings(fx.db, { caseId: 'case-a' }), findingHistory(fx.db, f.id)];
+    const before = snapshot();
+    expect(() => editFinding(fx.db, alice, { id: f.id, status: 'confirmed', evidence: ['artifact:art-b1'] })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(() => editFinding(fx.db, alice, { id: f.id, revision: 7, status: 'confirmed' })).toThrow(expect.objectContaining({ code: 'CONFLICT' }));
+    expect(snapshot()).toEqual(before);
+  });
+
   it('counts live findings by severity', () => {
     const a = testActor('alice');
     createFinding(fx.db, a, { caseId: 'case-a', title: 'a', severity: 'high', category: 'c' });

@@ -64,6 +64,43 @@ describe('workspace channels through the router', () => {
     expect(JSON.stringify(log)).not.toContain('Leaky');
   });
 
+  it('moves a finding through its statuses, each change a leaf naming the fields sent but not their text', async () => {
+    const { router, log } = setup('reviewer');
+    const f = await router.handle('findings.create', { caseId: 'case-a', title: MARKER, severity: 'high', category: 'c' }, TOP);
+    const id = (f as { ok: true; value: { id: string } }).value.id;
+    for (const [revision, status] of [[1, 'confirmed'], [2, 'mitigated'], [3, 'withdrawn']] as const) {
+      expect(await router.handle('findings.edit', { id, revision, status }, TOP)).toMatchObject({ ok: true, value: { status, revision: revision + 1 } });
+    }
+    expect(await router.handle('findings.edit', { id, revision: 4, title: `${MARKER} v2`, evidence: ['artifact:model-card.md'] }, TOP)).toMatchObject({ ok: true, value: { evidence: ['artifact:model-card.md'] } });
+    const history = await router.handle('findings.history', { id }, TOP);
+    expect(history.ok && (history.value as { entries: { status: string }[] }).entries.map((e) => e.status)).toEqual(['open', 'confirmed', 'mitigated', 'withdrawn', 'withdrawn']);
+    const edits = log.filter((e) => e.event === 'finding.edit');
+    expect(edits.map((e) => [e.outcome, e.object?.id, e.detail?.['status'], e.detail?.['fields']])).toEqual([
+      ['success', id, 'confirmed', 'status'],
+      ['success', id, 'mitigated', 'status'],
+      ['success', id, 'withdrawn', 'status'],
+      ['success', id, 'withdrawn', 'title,evidence'],
+    ]);
+    expect(JSON.stringify(log)).not.toContain(MARKER);
+  });
+
+  it.each([
+    // Refused at the schema (denied) or by the service (failure), both logged.
+    ['an unknown status', { status: 'fixed' }, 'INVALID_INPUT', 'denied'],
+    ['evidence that is not a list', { evidence: 'artifact:model-card.md' }, 'INVALID_INPUT', 'denied'],
+    ['evidence in another case', { evidence: ['artifact:art-b1'] }, 'NOT_FOUND', 'failure'],
+    ['a stale revision', { revision: 9, status: 'confirmed' }, 'CONFLICT', 'failure'],
+  ])('refuses a finding edit with %s and leaves the finding and its history as they were', async (_name, change, code, outcome) => {
+    const { router, log } = setup('reviewer');
+    const f = await router.handle('findings.create', { caseId: 'case-a', title: 't', severity: 'low', category: 'c' }, TOP);
+    const id = (f as { ok: true; value: { id: string } }).value.id;
+    const rows = () => [fx.db.prepare('SELECT * FROM findings').all(), fx.db.prepare('SELECT * FROM finding_history').all(), fx.db.prepare('SELECT * FROM finding_evidence').all()];
+    const before = rows();
+    expect(await router.handle('findings.edit', { id, ...change }, TOP)).toMatchObject({ ok: false, error: { code } });
+    expect(rows()).toEqual(before);
+    expect(log.at(-1)).toMatchObject({ event: 'finding.edit', outcome, errorCode: code });
+  });
+
   it('answers a bad CVSS vector with INVALID_INPUT and logs a failure', async () => {
     const { router, log } = setup('reviewer');
     const r = await router.handle('findings.create', { caseId: 'case-a', title: 't', severity: 'low', category: 'c', cvssVector: 'CVSS:4.0/AV:N' }, TOP);
@@ -85,7 +122,7 @@ describe('workspace channels through the router', () => {
       'notes.history': { id },
       'findings.list': { caseId: 'case-a' },
       'findings.create': { caseId: 'case-a', title: 't', severity: 'low', category: 'c' },
-      'findings.edit': { id, title: 'x' },
+      'findings.edit': { id, status: 'confirmed' },
       'findings.delete': { id },
       'findings.history': { id },
       'checklist.get': { caseId: 'case-a' },
