@@ -1,6 +1,6 @@
 /**
- * Ed25519 signature checks for the attestation intake, off the event loop: a pool of worker threads (one
- * per core beside the main thread's), so HTTP parsing, the strict JSON and schema checks and the SQLite commits of the main thread
+ * Ed25519 signature checks for the attestation intake, off the event loop: a pool of worker threads, one
+ * per core, so HTTP parsing, the strict JSON and schema checks and the SQLite commits of the main thread
  * overlap with the verifications instead of waiting behind them.
  *
  * Checks asked for in the same turn of the event loop travel together (one message per worker per
@@ -66,9 +66,7 @@ interface PoolWorker {
   outstanding: number;
 }
 
-// One core stays for the main thread (HTTP, parsing, commits); on one core a single worker still keeps
-// verification off the event loop.
-export function createVerifyPool(size = Math.max(1, availableParallelism() - 1)): SignatureVerifier {
+export function createVerifyPool(size = availableParallelism()): SignatureVerifier {
   const workers: (PoolWorker | null)[] = Array.from({ length: Math.max(1, size) }, () => null);
   let waiting: Check[] = [];
   let flushQueued = false;
