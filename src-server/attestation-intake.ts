@@ -17,9 +17,9 @@
  * names; keyid alone never makes anything valid), every base64 value has its one canonical spelling, and
  * the replay key is (signer key, SHA-256 of the payload bytes), which no re-encoding changes.
  */
-import { dsseEnvelopeSchema, pae, type DsseEnvelope } from '../src-shared/node/dsse';
+import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
-import { sha256 } from '../src-shared/node/crypto';
+import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/node/crypto';
 import { fromBase64, fromBase64Canonical, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
@@ -41,7 +41,6 @@ import { refuse } from './refusal';
 import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
-import { inlineVerifier, type SignatureVerifier } from './verify-pool';
 
 /** Our workstations sign each Statement with one key; any further signature is one nobody vouches for. */
 export const MAX_ENVELOPE_SIGNATURES = 1;
@@ -53,8 +52,6 @@ export interface IntakeContext {
   limiter: RateLimiter;
   clock: () => number;
   maxBytes: number;
-  /** Where signatures are checked: the server's worker pool; the calling thread when absent. */
-  verifier?: SignatureVerifier;
 }
 
 export interface IntakeResult {
@@ -95,21 +92,40 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
   return parsed.data;
 }
 
+// Enrolled keys as DSSE verification keys, converted once (the conversion costs more than a verification).
+const publicKeys = new Map<string, PublicKey>();
+
+function publicKeyOf(key: EnrolledKey): PublicKey {
+  let publicKey = publicKeys.get(key.keyId);
+  if (!publicKey) {
+    publicKey = ed25519PublicKey(key.publicKey);
+    if (publicKeys.size >= 4096) publicKeys.clear();
+    publicKeys.set(key.keyId, publicKey);
+  }
+  return publicKey;
+}
+
+function verifiesWith(envelope: DsseEnvelope, key: EnrolledKey): boolean {
+  try {
+    verifyEnvelope(envelope, [publicKeyOf(key)], { maxSignatures: MAX_ENVELOPE_SIGNATURES });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The enrolled key the signature's keyid names, found by one indexed lookup (never a search over every
  * enrolled key), and the signature must verify under it. The keyid is not covered by the signature: it
  * only selects; it never makes anything valid.
  */
-async function signingKey(store: ServerStore, verifier: SignatureVerifier, envelope: DsseEnvelope): Promise<EnrolledKey> {
+async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<EnrolledKey> {
   const keyid = envelope.signatures[0]!.keyid;
   if (typeof keyid !== 'string') refuse('malformed-envelope', 'The DSSE signature must carry a keyid: the sha256 hex of the enrolled key that made it.');
   if (!/^[0-9a-f]{64}$/.test(keyid)) refuse('malformed-envelope', 'The DSSE keyid must be the sha256 hex (64 lowercase digits) of the enrolled key that made the signature.');
   const [key] = await store.keysById([keyid]);
   if (!key) refuse('unknown-key', 'The envelope names no enrolled key.');
-  // The envelope's base64 was checked canonical above; the one signature is checked over DSSE's PAE.
-  const signature = envelope.signatures[0]!;
-  const verified = await verifier.verify(key.publicKey, pae(envelope.payloadType, fromBase64(envelope.payload)), fromBase64(signature.sig));
-  if (!verified) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
+  if (!verifiesWith(envelope, key)) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
   if (key.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
   return key;
 }
@@ -143,7 +159,7 @@ function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredica
 export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
   if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
   const envelope = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
-  const key = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, envelope);
+  const key = await signingKey(ctx.store, envelope);
   const allowed = ctx.limiter.take(key.keyId);
   if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });

@@ -31,7 +31,6 @@ import { refuse, viewOf } from './refusal';
 import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverCheckpointSigner } from './server-log';
 import { createRateLimiter } from './rate-limiter';
 import { createAppendBatcher } from './append-batcher';
-import { sharedVerifyPool } from './verify-pool';
 import { addCheckpoint, witnessedCheckpoints } from './witness';
 import { approvalFromServer } from './approval-bundle';
 import type { LoadedServer } from './server-config';
@@ -162,7 +161,7 @@ export function createHandler(app: ServerApp): Handler {
   const limits = loaded.config.limits;
   const signer = serverCheckpointSigner(loaded.config.name, loaded.serverSeed);
   const limiter = createRateLimiter({ ratePerMinute: limits.ratePerMinute, burst: limits.rateBurst }, clock);
-  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes, verifier: sharedVerifyPool() };
+  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes };
   const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth };
 
   const routes: Record<string, Route> = {

@@ -79,5 +79,5 @@ describe('acknowledged only after commit', () => {
     } finally {
       await server.stop();
     }
-  }, 120_000);
+  }, 60_000);
 });
