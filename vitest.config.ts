@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Child-process tests run rwctl from a bundle built once here (tests/helpers/rwctl-child.ts).
+    globalSetup: ['tests/helpers/global-setup.ts'],
     reporters: ['default'],
   },
 });

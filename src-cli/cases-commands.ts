@@ -1,12 +1,19 @@
-/** rwctl cases list: the cases in a vault, for a reviewer (auditors hold no key for content.db). */
+/**
+ * rwctl cases list: the cases in a vault, for a reviewer (auditors hold no key for content.db).
+ * rwctl cases remove ID: removes a case and everything recorded about it, its search index included,
+ * with secure_delete on; the removal is an access-log leaf naming the case.
+ */
 import { RwError } from '../src-shared/errors';
-import { caseChannels } from '../src-shared/ipc/channels-cases';
+import { caseChannels, importedCaseIdSchema } from '../src-shared/ipc/channels-cases';
 import { listCases } from '../src-main/workspace/case-list';
+import { getCase } from '../src-main/artifacts/case-queries';
+import { removeCase } from '../src-main/artifacts/remove-case';
 import { EXIT, type Command } from './command';
 import { passphraseFileOption, runLoggedRead, userOption, vaultOption } from './cli-vault';
 
-// The app's `cases.list` channel decides who may list and names the leaf, so rwctl cannot drift from it.
+// The app's channels decide who may list or remove and name the leaf, so rwctl cannot drift from them.
 const CHANNEL = caseChannels['cases.list'];
+const REMOVE = caseChannels['cases.remove'];
 
 export const CASES_COMMANDS: Command[] = [
   {
@@ -37,6 +44,33 @@ export const CASES_COMMANDS: Command[] = [
               const fmt = (row: string[]) => row.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ').trimEnd();
               io.stdout([fmt(header), ...lines.map(fmt)].join('\n') + '\n');
             }
+            return EXIT.ok;
+          },
+        };
+      });
+    },
+  },
+  {
+    path: ['cases', 'remove'],
+    summary: 'Remove a case and everything recorded about it (artifacts, notes, findings, search index)',
+    positionals: [{ name: 'CASE', description: 'The case id (rwctl cases list)', required: true }],
+    options: {
+      vault: vaultOption,
+      user: userOption,
+      'passphrase-file': passphraseFileOption,
+    },
+    async run(args, io) {
+      const caseId = args.positionals[0] ?? '';
+      if (!importedCaseIdSchema.safeParse(caseId).success) throw new RwError('USAGE', 'CASE is a case id (case-…), as rwctl cases list prints it.');
+      return runLoggedRead(args, io, { event: REMOVE.event, roles: REMOVE.roles, failureDetail: {} }, (vault) => {
+        if (vault.content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
+        const detail = getCase(vault.content, caseId, Date.now());
+        removeCase(vault.content, caseId);
+        return {
+          object: { kind: 'case', id: caseId, name: `${detail.model} ${detail.version}`, digest: detail.packageDigest },
+          detail: {},
+          print() {
+            io.stdout(`Removed ${detail.model} ${detail.version} (${caseId}).\n`);
             return EXIT.ok;
           },
         };

@@ -27,6 +27,7 @@ import { requireContentDb } from './vault/vault';
 import { EvidenceService } from './evidence/evidence-service';
 import { evidenceHandlers } from './evidence/evidence-handlers';
 import { searchHandlers } from './search/search-handlers';
+import { startCatchUpIndexing } from './search/catch-up-session';
 
 export interface AppCoreOptions {
   /** The vault folder (content.db, audit.db, key slots). */
@@ -54,6 +55,8 @@ export interface AppCoreOptions {
   chooseFile?(title: string): Promise<string | null>;
   /** Electron: main's save dialog for what the workstation writes out (a media bundle's folder). */
   chooseSaveTarget?(title: string, defaultName: string): Promise<string | null>;
+  /** Electron: the OS keystore's key that MACs the unlock record, or null where no real backend exists. */
+  counterKey?(): Uint8Array | null;
 }
 
 export interface AppCore {
@@ -72,7 +75,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // The installed signed policy once enrolled, the built-in default before (controls/signed-policy.ts).
   let controls: AppControls | null = null;
   const policy = (): Policy => controls?.policy() ?? DEFAULT_POLICY;
-  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy }));
+  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy, ...(options.counterKey ? { counterKey: options.counterKey } : {}) }));
   // The tamper-evident access log (src-main/audit) records every router decision; fail closed.
   const monotonic = options.monotonic ?? (() => performance.now());
   const accessLog = createAppAccessLog({ dataDir: options.dataDir, sessions, clock: options.clock, monotonic });
@@ -101,6 +104,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // Checked evaluation logs (their sample rows) live in memory for one unlocked session only.
   const evidence = new EvidenceService(contentDb);
   sessions.onLock(() => evidence.clear());
+  const catchUp = startCatchUpIndexing(sessions, options.clock);
   const router = createRouter({
     contract: CONTRACT,
     handlers: {
@@ -116,7 +120,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       ...appControls.handlers,
       ...caseHandlers({ contentDb, clock: options.clock, monotonic, tableRows, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
-      ...searchHandlers(contentDb),
+      ...searchHandlers(contentDb, catchUp.progress),
       ...importHandlers({
         contentDb,
         trustedKeys: () => trustedSubmitterKeys(sessions.require().audit),
@@ -125,6 +129,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         ...(options.chooseImportSource ? { choose: options.chooseImportSource } : {}),
       }),
       ...adminHandlers({
+        ...(options.counterKey ? { counterKey: options.counterKey } : {}),
         dataDir: options.dataDir,
         sessions,
         clock: options.clock,

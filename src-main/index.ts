@@ -4,7 +4,8 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, session } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, session } from 'electron';
+import { randomBytes } from '../src-shared/node/crypto';
 import { createAppCore, type AppCore } from './app-core';
 import { electronClipboardWriter } from './window/electron-clipboard';
 import { watchIdle } from './window/electron-idle';
@@ -17,6 +18,7 @@ import { lockDownContents, lockDownSession, type ReportRefusal } from './window/
 import { createOverlayWindow } from './window/overlay-window';
 import { createMainWindow } from './window/window-factory';
 import { fileDialog, folderDialog, importDialog, saveDialog } from './window/import-dialog';
+import { safeStorageCounterKey } from './window/safe-storage-counter-key';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererRoot = join(here, '../renderer');
@@ -58,8 +60,11 @@ app
     Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate(process.platform)));
     lockDownSession(session.defaultSession, report);
     registerAppProtocol(protocol, rendererRoot);
+    const vaultDir = join(app.getPath('userData'), 'vault');
     core = await createAppCore({
-      dataDir: join(app.getPath('userData'), 'vault'),
+      dataDir: vaultDir,
+      // The unlock record is MACed under a key the OS keystore holds, where a real one exists.
+      counterKey: safeStorageCounterKey(safeStorage, join(vaultDir, 'counter-key.safe'), randomBytes),
       clock: () => Date.now(),
       preview: false,
       appOrigin: APP_ORIGIN,

@@ -58,6 +58,8 @@ export interface AdminHandlerDeps {
   chooseFolder?(title: string): Promise<string | null>;
   /** Electron: a file chooser for the approval bundle; null when cancelled. */
   chooseFile?(title: string): Promise<string | null>;
+  /** Electron: the OS keystore's key that MACs the unlock record (passphrase checks here go through it too). */
+  counterKey?(): Uint8Array | null;
   /** Argon2id parameters for new slots; calibrated once on first use when absent. */
   kdf?: KdfParams;
 }
@@ -99,7 +101,7 @@ export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
   let kdf = deps.kdf;
   const slotDeps = async () => {
     kdf ??= await calibrateKdf({ clock: deps.clock });
-    return { clock: deps.clock, random: randomBytes, kdf, policy: deps.policy().lockout };
+    return { clock: deps.clock, random: randomBytes, kdf, policy: deps.policy().lockout, ...(deps.counterKey ? { counterKey: deps.counterKey } : {}) };
   };
 
   return {

@@ -12,6 +12,7 @@ import type { caseChannels } from '../../src-shared/ipc/channels-cases';
 import type { Handler } from '../ipc/router';
 import { getArtifact, getCase, listArtifacts, listCaseSummaries, readArtifactChunk } from './case-queries';
 import { importPackageDetailed, type ImportResult } from './import-package';
+import { removeCase } from './remove-case';
 import { createImportProgressReporter } from './import-progress-reporter';
 import { tableRowsService, type TableRowsService } from './table-rows';
 
@@ -40,6 +41,13 @@ export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
   const tableRows = deps.tableRows ?? tableRowsService({ contentDb: deps.contentDb, clock: deps.clock });
   return {
     'cases.list': async () => listCaseSummaries(deps.contentDb(), deps.clock()),
+    'cases.remove': async ({ caseId }, ctx) => {
+      const db = deps.contentDb();
+      const detail = getCase(db, caseId, deps.clock());
+      ctx.describe({ kind: 'case', id: detail.id, name: `${detail.model} ${detail.version}`, digest: detail.packageDigest });
+      removeCase(db, caseId);
+      return { caseId };
+    },
     'cases.get': async ({ caseId }, ctx) => {
       const detail = getCase(deps.contentDb(), caseId, deps.clock());
       ctx.describe({ kind: 'case', id: detail.id, name: `${detail.model} ${detail.version}`, digest: detail.packageDigest });

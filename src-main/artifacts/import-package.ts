@@ -21,7 +21,8 @@ import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { indexImportedTable } from './table-rows';
-import { createIndexers, type ArtifactIndexer } from '../search/artifact-indexers';
+import type { ArtifactIndexer } from '../search/artifact-indexers';
+import { appIndexers } from '../search/app-indexers';
 import { indexCaseArtifacts } from '../search/index-artifacts';
 import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
@@ -238,7 +239,7 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
     }
     // Indexed in the same transaction: the case is searchable exactly when it exists.
     await indexCaseArtifacts(db, caseId, {
-      indexers: options.indexers ?? createIndexers(),
+      indexers: options.indexers ?? appIndexers(),
       clock: options.clock,
       onProgress: (p) => options.onProgress?.({ ...p, entry: '', phase: 'indexing' }),
     });

@@ -1,6 +1,7 @@
 /**
  * Removes a case and everything recorded about it from content.db in one transaction: artifacts and
- * their chunks and table-row index, notes, findings, checklist, and its search index rows. The connection runs with
+ * their chunks and table-row index, notes, findings (with their evidence), checklist, claim decisions,
+ * and its search index rows. The connection runs with
  * secure_delete on (freed pages are overwritten with zeros); the FTS5 indexes are then merged, so
  * the removed text's tokens do not linger in old index segments, and the WAL is checkpointed and
  * truncated so no page image of the removed rows stays in it. Foreign keys refuse the removal if a
@@ -12,6 +13,9 @@ import { RwError } from '../../src-shared/errors';
 const STATEMENTS = [
   'DELETE FROM search_units WHERE case_id = $id',
   'DELETE FROM search_sources WHERE case_id = $id',
+  'DELETE FROM claim_decision_history WHERE case_id = $id',
+  'DELETE FROM claim_decisions WHERE case_id = $id',
+  'DELETE FROM finding_evidence WHERE finding_id IN (SELECT id FROM findings WHERE case_id = $id)',
   'DELETE FROM finding_artifacts WHERE finding_id IN (SELECT id FROM findings WHERE case_id = $id)',
   'DELETE FROM finding_history WHERE finding_id IN (SELECT id FROM findings WHERE case_id = $id)',
   'DELETE FROM findings WHERE case_id = $id',

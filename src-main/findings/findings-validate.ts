@@ -4,6 +4,9 @@
  * standard), CSAF 2.1 with the library's 2.1 strict schema and 2.1 mandatory tests, OpenVEX with our
  * schema of v0.2.0. A failure names the test and the place in the document.
  */
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the library ships no types; each layer tsconfig must see the declarations beside this file
+/// <reference path="./csaf-validator-lib.d.ts" />
+import type { DocumentTest } from '@secvisogram/csaf-validator-lib/validate.js';
 import { RwError } from '../../src-shared/errors';
 import type { FindingsFormat } from './findings-document';
 import { checkOpenVex } from './openvex-schema';
@@ -15,15 +18,38 @@ export interface FindingsValidation {
   errors: string[];
 }
 
-// The library compiles its JSON schemas when it is loaded: seconds of CPU that every rwctl command
-// (server start included) and the app's start would otherwise pay before doing anything. It is loaded
-// on the first findings document instead, once per process.
-let csafLibrary: Promise<typeof import('./csaf-library')> | null = null;
-const loadCsafLibrary = () => (csafLibrary ??= import('./csaf-library'));
+/** The test functions a module namespace exports (as `import * as` listed them). */
+function testsOf(namespace: object): DocumentTest[] {
+  return Object.values(namespace).filter((t): t is DocumentTest => typeof t === 'function');
+}
 
-/** Loads the CSAF validator ahead of the first document (tests, so its load is not timed as a test). */
-export async function preloadFindingsValidator(): Promise<void> {
-  await loadCsafLibrary();
+/**
+ * The library compiles every CSAF schema with Ajv as it is imported — tens of seconds of CPU on a
+ * loaded two-core laptop — so it is loaded on the first export, never at app or rwctl start.
+ */
+async function loadValidators() {
+  const [{ default: validate }, { default: validateStrict }, mandatory20, schemas20, mandatory21, schemas21] = await Promise.all([
+    import('@secvisogram/csaf-validator-lib/validate.js'),
+    import('@secvisogram/csaf-validator-lib/validateStrict.js'),
+    import('@secvisogram/csaf-validator-lib/mandatoryTests.js'),
+    import('@secvisogram/csaf-validator-lib/schemaTests.js'),
+    import('@secvisogram/csaf-validator-lib/csaf_2_1/mandatoryTests.js'),
+    import('@secvisogram/csaf-validator-lib/csaf_2_1/schemaTests.js'),
+  ]);
+  return {
+    csaf: (doc: unknown) => validateStrict([schemas20.csaf_2_0_strict, ...testsOf(mandatory20)], doc),
+    // The 2.1 modules are outside validateStrict's list of known tests (it knows 2.0 only), so 2.1 runs
+    // through validate with exactly the library's own 2.1 test functions.
+    csaf21: (doc: unknown) => validate([schemas21.csaf_2_1_strict, ...testsOf(mandatory21)], doc),
+  };
+}
+
+let validators: ReturnType<typeof loadValidators> | null = null;
+
+/** Loads (once) the CSAF validators; the first export awaits it, tests may warm it up front. */
+export function loadCsafValidators(): ReturnType<typeof loadValidators> {
+  validators ??= loadValidators();
+  return validators;
 }
 
 export async function validateFindingsDocument(format: FindingsFormat, doc: unknown): Promise<FindingsValidation> {
@@ -31,13 +57,7 @@ export async function validateFindingsDocument(format: FindingsFormat, doc: unkn
     const r = checkOpenVex(doc);
     return { ok: r.ok, checks: ['openvex-0.2.0-schema'], errors: r.ok ? [] : r.errors };
   }
-  // The 2.1 modules are outside validateStrict's list of known tests (it knows 2.0 only), so 2.1 runs
-  // through validate with exactly the library's own 2.1 test functions.
-  const { validate, validateStrict, mandatory20, csaf_2_0_strict, mandatory21, csaf_2_1_strict } = await loadCsafLibrary();
-  const result =
-    format === 'csaf'
-      ? await validateStrict([csaf_2_0_strict, ...Object.values(mandatory20)], doc)
-      : await validate([csaf_2_1_strict, ...Object.values(mandatory21)], doc);
+  const result = await (await loadCsafValidators())[format](doc);
   const errors = result.tests.flatMap((t) => (t.isValid ? [] : t.errors.length ? t.errors.map((e) => `${t.name} ${e.instancePath || '/'}: ${e.message}`) : [`${t.name}: failed`]));
   return { ok: result.isValid, checks: result.tests.map((t) => t.name), errors };
 }

@@ -24,6 +24,8 @@ export interface ArtifactBytes {
   size: number;
   /** The 1 MiB chunks in order (streaming formats). */
   chunks(): Iterable<Uint8Array>;
+  /** One chunk by its number (random-access formats: the evaluation log reader). */
+  chunk(index: number): Uint8Array;
   /** The whole file (formats that need it all: PDF, zip). */
   all(): Uint8Array;
 }
@@ -33,6 +35,8 @@ export interface ArtifactIndexer {
   name: string;
   kind: SearchKind;
   accepts(artifact: ArtifactInfo): boolean;
+  /** When present, also asked with the file's first bytes (a `.json` may or may not be an evaluation log). */
+  sniff?(head: Uint8Array): boolean;
   units(bytes: ArtifactBytes, artifact: ArtifactInfo): Iterable<UnitDraft> | AsyncIterable<UnitDraft>;
 }
 
@@ -105,6 +109,8 @@ export function createIndexers(extra: readonly ArtifactIndexer[] = []): readonly
   return [...extra, ...BUILT_IN_INDEXERS];
 }
 
-export function indexerFor(indexers: readonly ArtifactIndexer[], artifact: ArtifactInfo): ArtifactIndexer | null {
-  return indexers.find((i) => i.accepts(artifact)) ?? null;
+/** `head`: the file's first bytes, read only if an indexer sniffs. */
+export function indexerFor(indexers: readonly ArtifactIndexer[], artifact: ArtifactInfo, head: () => Uint8Array = () => new Uint8Array(0)): ArtifactIndexer | null {
+  let first: Uint8Array | undefined;
+  return indexers.find((i) => i.accepts(artifact) && (!i.sniff || i.sniff((first ??= head())))) ?? null;
 }

@@ -7,7 +7,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import { indexerFor, type ArtifactBytes, type ArtifactIndexer, type ArtifactInfo } from './artifact-indexers';
-import { UnitWriter, type SourceStatus } from './search-units';
+import { UnitWriter, type SourceRef, type SourceStatus, type UnitDraft } from './search-units';
 
 export interface IndexProgress {
   bytesDone: number;
@@ -29,6 +29,9 @@ export interface IndexSummary {
   unreadable: number;
 }
 
+/** How much of a file an indexer may sniff before it is chosen. */
+const HEAD_BYTES = 4096;
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function artifactBytes(db: Database, artifact: ArtifactInfo, chunkCount: number): ArtifactBytes {
@@ -40,6 +43,7 @@ function artifactBytes(db: Database, artifact: ArtifactInfo, chunkCount: number)
   };
   return {
     size: artifact.size,
+    chunk,
     *chunks() {
       for (let seq = 0; seq < chunkCount; seq++) yield chunk(seq);
     },
@@ -56,58 +60,100 @@ function artifactBytes(db: Database, artifact: ArtifactInfo, chunkCount: number)
   };
 }
 
+/** An artifact as the indexer reads it from the artifacts table. */
+export type ArtifactRow = Record<string, unknown> & { id: unknown; case_id: unknown; path: unknown; size: unknown; media_type: unknown; chunk_count: unknown };
+
+export const ARTIFACT_ROW_COLUMNS = 'id, case_id, path, size, media_type, chunk_count';
+
 export async function indexCaseArtifacts(db: Database, caseId: string, options: IndexOptions): Promise<IndexSummary> {
-  const rows = db.prepare('SELECT id, path, size, media_type, chunk_count FROM artifacts WHERE case_id = ? ORDER BY path').all([caseId]);
+  const rows = db.prepare(`SELECT ${ARTIFACT_ROW_COLUMNS} FROM artifacts WHERE case_id = ? ORDER BY path`).all([caseId]) as ArtifactRow[];
+  return indexArtifactRows(db, rows, options);
+}
+
+/** Indexes the given artifacts (replacing whatever the index held for them), in the caller's transaction. */
+export async function indexArtifactRows(db: Database, rows: readonly ArtifactRow[], options: IndexOptions): Promise<IndexSummary> {
   const bytesTotal = rows.reduce((n, r) => n + Number(r.size), 0);
   const writer = new UnitWriter(db);
-  const sliceMs = options.sliceMs ?? 20;
   const summary: IndexSummary = { artifacts: 0, units: 0, textChars: 0, unreadable: 0 };
+  const slicer = new Slicer(options.sliceMs);
   let bytesDone = 0;
-  let sliceStart = performance.now();
   options.onProgress?.({ bytesDone, bytesTotal });
   for (const row of rows) {
-    const artifact: ArtifactInfo = { id: String(row.id), caseId, path: String(row.path), size: Number(row.size), mediaType: String(row.media_type) };
-    const indexer = indexerFor(options.indexers, artifact);
-    const source = { caseId, kind: indexer?.kind ?? 'text', sourceId: artifact.id, artifactId: artifact.id } as const;
-    writer.remove(artifact.id);
-    let units = 0;
-    let chars = 0;
-    let status: SourceStatus = 'no-text';
-    let storeFailed = false;
-    if (indexer) {
-      try {
-        for await (const unit of indexer.units(artifactBytes(db, artifact, Number(row.chunk_count)), artifact)) {
-          let added: number;
-          try {
-            added = writer.add(source, unit);
-          } catch {
-            storeFailed = true;
-            throw new RwError('INTERNAL', 'The search index could not be written.');
-          }
-          if (added > 0) {
-            units++;
-            chars += added;
-          }
-          if (performance.now() - sliceStart >= sliceMs) {
-            await yieldToEventLoop();
-            sliceStart = performance.now();
-          }
-        }
-        status = units > 0 ? 'indexed' : 'no-text';
-      } catch (error) {
-        // A file the indexer cannot read (a damaged PDF) is still imported and viewable; it is
-        // marked unreadable, and whatever units it gave before failing stay searchable.
-        if (storeFailed || (error instanceof RwError && error.code === 'VAULT_DAMAGED')) throw error;
-        status = 'unreadable';
-        summary.unreadable++;
-      }
-    }
-    writer.finish(source, units, chars, status, options.clock());
-    summary.artifacts++;
-    summary.units += units;
-    summary.textChars += chars;
-    bytesDone += artifact.size;
+    writer.remove(String(row.id));
+    const read = await readArtifactUnits(db, row, options.indexers, slicer, (source, unit) => writer.add(source, unit));
+    writer.finish(read.source, read.units, read.chars, read.status, options.clock());
+    count(summary, read);
+    bytesDone += Number(row.size);
     options.onProgress?.({ bytesDone, bytesTotal });
   }
   return summary;
+}
+
+export function count(summary: IndexSummary, read: ArtifactUnits): void {
+  summary.artifacts++;
+  summary.units += read.units;
+  summary.textChars += read.chars;
+  if (read.status === 'unreadable') summary.unreadable++;
+}
+
+/** Hands the event loop back once `sliceMs` of work has passed. */
+export class Slicer {
+  private start = performance.now();
+  constructor(private readonly sliceMs = 20) {}
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.start < this.sliceMs) return;
+    await yieldToEventLoop();
+    this.start = performance.now();
+  }
+}
+
+export interface ArtifactUnits {
+  source: SourceRef;
+  units: number;
+  chars: number;
+  status: SourceStatus;
+}
+
+/**
+ * Runs the artifact's indexer and hands each unit to `add` (which returns the characters it kept).
+ * A file the indexer cannot read (a damaged PDF) is still imported and viewable: it is marked
+ * unreadable, and whatever units it gave before failing stay searchable. A failing `add` or a missing
+ * chunk is not the file's fault and is thrown.
+ */
+export async function readArtifactUnits(
+  db: Database,
+  row: ArtifactRow,
+  indexers: readonly ArtifactIndexer[],
+  slicer: Slicer,
+  add: (source: SourceRef, unit: UnitDraft) => number,
+): Promise<ArtifactUnits> {
+  const caseId = String(row.case_id);
+  const artifact: ArtifactInfo = { id: String(row.id), caseId, path: String(row.path), size: Number(row.size), mediaType: String(row.media_type) };
+  const bytes = artifactBytes(db, artifact, Number(row.chunk_count));
+  const indexer = indexerFor(indexers, artifact, () => (Number(row.chunk_count) > 0 ? bytes.chunk(0).subarray(0, HEAD_BYTES) : new Uint8Array(0)));
+  const source: SourceRef = { caseId, kind: indexer?.kind ?? 'text', sourceId: artifact.id, artifactId: artifact.id };
+  const read: ArtifactUnits = { source, units: 0, chars: 0, status: 'no-text' };
+  if (!indexer) return read;
+  let storeFailed = false;
+  try {
+    for await (const unit of indexer.units(bytes, artifact)) {
+      let added: number;
+      try {
+        added = add(source, unit);
+      } catch {
+        storeFailed = true;
+        throw new RwError('INTERNAL', 'The search index could not be written.');
+      }
+      if (added > 0) {
+        read.units++;
+        read.chars += added;
+      }
+      await slicer.maybeYield();
+    }
+    read.status = read.units > 0 ? 'indexed' : 'no-text';
+  } catch (error) {
+    if (storeFailed || (error instanceof RwError && error.code === 'VAULT_DAMAGED')) throw error;
+    read.status = 'unreadable';
+  }
+  return read;
 }

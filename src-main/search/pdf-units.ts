@@ -4,6 +4,7 @@
  * draws nothing. pdf.js runs its parser in-process here (its "fake worker"); each page is released
  * after its text is read, so memory holds the file and one page.
  */
+import { HOSTILE_PDF_OPTIONS } from '../../src-shared/pdf-options';
 import type { UnitDraft } from './search-units';
 
 type PdfJs = typeof import('pdfjs-dist');
@@ -20,16 +21,10 @@ export async function* pdfPages(bytes: Uint8Array): AsyncGenerator<UnitDraft> {
   const { getDocument } = await pdfjs();
   // pdf.js takes ownership of (detaches) the buffer it is given, and refuses a Buffer: hand it a plain copy.
   const task = getDocument({
+    ...HOSTILE_PDF_OPTIONS,
     data: new Uint8Array(bytes),
-    isEvalSupported: false,
-    enableXfa: false,
     useSystemFonts: false,
     disableFontFace: true,
-    useWorkerFetch: false,
-    disableAutoFetch: true,
-    disableStream: true,
-    disableRange: true,
-    stopAtErrors: false,
     verbosity: 0,
   });
   const doc = await task.promise;

@@ -6,6 +6,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import type { searchChannels } from '../../src-shared/ipc/channels-search';
 import type { Handler } from '../ipc/router';
+import type { IndexProgress } from './index-artifacts';
 import { search } from './search-service';
 
 type SearchChannels = typeof searchChannels;
@@ -13,7 +14,8 @@ export type SearchHandlers = { [K in keyof SearchChannels]: Handler<SearchChanne
 
 export const DEFAULT_PAGE = 50;
 
-export function searchHandlers(contentDb: () => Database): SearchHandlers {
+/** `indexing`: the catch-up's progress while it runs (results may miss what it has not reached). */
+export function searchHandlers(contentDb: () => Database, indexing: () => IndexProgress | null = () => null): SearchHandlers {
   return {
     'search.query': async (request, ctx) => {
       const object = request.caseId ? { kind: 'case', id: request.caseId } : undefined;
@@ -26,7 +28,7 @@ export function searchHandlers(contentDb: () => Database): SearchHandlers {
         offset: request.offset ?? 0,
       });
       ctx.describe(object, { query: request.query, results: result.hits.length });
-      return result;
+      return { ...result, indexing: indexing() };
     },
   };
 }

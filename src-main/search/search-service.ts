@@ -109,7 +109,8 @@ function whereOf(kind: SearchKind, place: SearchHit['place'], label: string | nu
   if (!place) return '';
   const base = `${place.kind} ${place.n}`;
   if (kind === 'md' && label) return `“${label}”, ${base}`;
-  if (place.kind === 'sample' && label) return `sample ${label}`;
+  // A log sample's number is its epoch; its label the sample id.
+  if (place.kind === 'sample' && label) return `sample ${label}, epoch ${place.n}`;
   return base;
 }
 

@@ -30,6 +30,12 @@ export type SourceStatus = 'indexed' | 'no-text' | 'unreadable';
 /** Longest unit body: a longer unit is cut by the indexer (a line of a minified file, a huge cell). */
 export const MAX_UNIT_CHARS = 16_384;
 
+/** The text a unit is indexed with (cut at MAX_UNIT_CHARS), or null when it has none. */
+export function unitText(unit: UnitDraft): string | null {
+  const text = unit.text.length > MAX_UNIT_CHARS ? unit.text.slice(0, MAX_UNIT_CHARS) : unit.text;
+  return text.trim().length === 0 ? null : text;
+}
+
 export class UnitWriter {
   private readonly insert: Statement<object>;
   private readonly deleteSource: Statement<object>;
@@ -49,8 +55,8 @@ export class UnitWriter {
 
   /** Adds one unit; returns the characters indexed. */
   add(source: SourceRef, unit: UnitDraft): number {
-    const text = unit.text.length > MAX_UNIT_CHARS ? unit.text.slice(0, MAX_UNIT_CHARS) : unit.text;
-    if (text.trim().length === 0) return 0;
+    const text = unitText(unit);
+    if (text === null) return 0;
     this.insert.run([source.caseId, source.kind, source.sourceId, source.artifactId, unit.loc?.kind ?? null, unit.loc?.n ?? null, unit.label ?? null, text, identifiersIn(text)]);
     return text.length;
   }

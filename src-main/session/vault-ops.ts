@@ -10,18 +10,21 @@ export interface VaultOpsDeps {
   policy(): Policy;
   /** Argon2id parameters for new slots; calibrated on first use when not given. */
   kdf?: KdfParams;
+  /** Electron: the OS keystore's key for the unlock record (window/safe-storage-counter-key.ts); absent elsewhere. */
+  counterKey?(): Uint8Array | null;
 }
 
 export function createVaultOps(dataDir: string, deps: VaultOpsDeps): VaultOps<UnlockedVault> {
   let kdf: KdfParams | undefined = deps.kdf;
   const lockout = () => deps.policy().lockout;
+  const keystore = deps.counterKey ? { counterKey: deps.counterKey } : {};
   return {
     exists: () => vaultExists(dataDir),
     async create(user, passphrase) {
       // Calibrate only when a slot is written: unlocking reads the parameters stored in the slot.
       kdf ??= await calibrateKdf({ clock: deps.clock });
-      await initVault(dataDir, user, passphrase, { clock: deps.clock, random: randomBytes, kdf, policy: lockout() });
+      await initVault(dataDir, user, passphrase, { clock: deps.clock, random: randomBytes, kdf, policy: lockout(), ...keystore });
     },
-    unlock: (user, passphrase) => unlockVault(dataDir, user, passphrase, { clock: deps.clock, policy: lockout() }),
+    unlock: (user, passphrase) => unlockVault(dataDir, user, passphrase, { clock: deps.clock, policy: lockout(), ...keystore }),
   };
 }

@@ -55,6 +55,15 @@ export function writeUnlockState(path: string, macKey: Uint8Array | null, state:
 
 /** A missing, unreadable or altered state file is treated as tampering: the vault stays locked out. */
 export function readUnlockState(path: string, macKey: Uint8Array | null, workstationId: string): UnlockState {
+  return readUnlockFile(path, macKey, workstationId).state;
+}
+
+/**
+ * The state, and whether the file carries a MAC. With a key, a file without a MAC is tampering (a
+ * downgrade to a plain file would otherwise reset the count); without one (rwctl, no keystore), a MAC
+ * cannot be checked, and the caller must leave the file as it is (see unlockThrottle).
+ */
+function readUnlockFile(path: string, macKey: Uint8Array | null, workstationId: string): { state: UnlockState; keyed: boolean } {
   const raw = readFileOrNull(path);
   const tampered = () => new RwError('LOCKED_OUT', 'The record of unlock attempts is missing or was altered; this workstation is locked out. Contact your administrator.', { reason: 'tampered' });
   if (raw === null) throw tampered();
@@ -67,7 +76,7 @@ export function readUnlockState(path: string, macKey: Uint8Array | null, worksta
   const { mac, ...body } = parsed;
   if (macKey && (mac === null || !timingSafeEqual(fromHex(mac), macOf(macKey, body)))) throw tampered();
   if (body.workstationId !== workstationId) throw tampered();
-  return body;
+  return { state: body, keyed: mac !== null };
 }
 
 /** Delay owed after `failures` consecutive failures. */
@@ -99,15 +108,19 @@ export interface Throttle {
 export function unlockThrottle(path: string, macKey: Uint8Array | null, workstationId: string, clock: () => number, policy: LockoutPolicy): Throttle {
   return {
     begin() {
-      const state = readUnlockState(path, macKey, workstationId);
+      const { state, keyed } = readUnlockFile(path, macKey, workstationId);
       const now = clock();
       assertMayAttempt(state, now, policy);
       const failures = state.failures + 1;
-      writeUnlockState(path, macKey, { ...state, failures, lastFailureAt: now });
+      // A record MACed under the app's keystore key, seen by a caller without that key (rwctl): its
+      // limits are obeyed but it is not rewritten, since a plain rewrite would lock the app out. Such a
+      // caller can read the vault folder, so it could guess offline anyway (see the limits above).
+      const write = keyed && macKey === null ? () => undefined : (next: UnlockState) => writeUnlockState(path, macKey, next);
+      write({ ...state, failures, lastFailureAt: now });
       return {
         attemptsRemaining: Math.max(0, policy.lockAfter - failures),
         succeeded() {
-          writeUnlockState(path, macKey, { ...state, failures: 0, lastFailureAt: null });
+          write({ ...state, failures: 0, lastFailureAt: null });
         },
       };
     },

@@ -1,7 +1,7 @@
 /**
  * Where a search hit opens (pure): the note anchor a viewer already knows how to go to, and how hits
  * group on the screen. A Markdown hit goes to its section heading; a PDF hit to its page; text and
- * JSON hits to the line; table hits to the row.
+ * JSON hits to the line; table hits to the row; a log sample to its transcript in the evidence review.
  */
 import type { SearchHitView } from '../../src-shared/ipc/channels-search';
 import type { Anchor } from '../../src-shared/ipc/channels-workspace';
@@ -19,6 +19,12 @@ export function anchorOfHit(hit: SearchHitView): Anchor | null {
     case 'sample':
       return { kind: 'row', row: place.n };
   }
+}
+
+/** The evaluation-log sample a hit opens in the evidence review: its id is the label, its epoch the place's number. */
+export function sampleOfHit(hit: SearchHitView): { artifactId: string; sampleId: string; epoch: number } | null {
+  if (hit.kind !== 'log' || hit.place?.kind !== 'sample' || hit.label === null || hit.artifactId === null) return null;
+  return { artifactId: hit.artifactId, sampleId: hit.label, epoch: hit.place.n };
 }
 
 export interface HitGroup {

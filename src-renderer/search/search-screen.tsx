@@ -12,10 +12,11 @@ import { searchKindLabel, type SearchKind } from '../../src-shared/search/search
 import { useCases } from '../api/hooks';
 import { useSearch } from '../api/search-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { useEvidenceStore } from '../state/evidence-store';
 import { useSearchStore } from '../state/search-store';
 import { useViewerPositionStore } from '../state/viewer-position-store';
 import { useWorkspaceStore } from '../state/workspace-store';
-import { anchorOfHit, groupHits } from './hit-place';
+import { anchorOfHit, groupHits, sampleOfHit } from './hit-place';
 
 const KIND_CHIPS: readonly SearchKind[] = ['pdf', 'md', 'text', 'json', 'csv', 'jsonl', 'log', 'note', 'finding'];
 const PAGE = 50;
@@ -40,6 +41,9 @@ export function SearchScreen() {
   const openArtifact = useWorkspaceStore((s) => s.openArtifact);
   const setSideTab = useWorkspaceStore((s) => s.setSideTab);
   const requestGoTo = useViewerPositionStore((s) => s.requestGoTo);
+  const setMode = useWorkspaceStore((s) => s.setMode);
+  const selectLog = useEvidenceStore((s) => s.selectLog);
+  const openSample = useEvidenceStore((s) => s.openSample);
   const cases = useCases();
   const [draft, setDraft] = useState('');
   const [kinds, setKinds] = useState<SearchKind[]>([]);
@@ -93,6 +97,14 @@ export function SearchScreen() {
     }
     if (hit.kind === 'note') setSideTab('notes');
     if (!hit.artifactId) return;
+    // A log sample opens in the evidence review, at that sample's transcript.
+    const sample = sampleOfHit(hit);
+    if (sample) {
+      setMode('evidence');
+      selectLog(sample.artifactId);
+      openSample(sample);
+      return;
+    }
     openArtifact(hit.artifactId);
     const anchor = anchorOfHit(hit);
     if (anchor) requestGoTo(hit.artifactId, anchor, hit.marks);
@@ -181,6 +193,7 @@ export function SearchScreen() {
         </div>
       ) : null}
       <ErrorAlert error={search.error} />
+      {search.data?.indexing ? <IndexingNotice done={search.data.indexing.bytesDone} total={search.data.indexing.bytesTotal} /> : null}
       <p className="search-status" role="status" aria-live="polite">
         {search.isFetching
           ? 'Searching…'
@@ -204,7 +217,10 @@ export function SearchScreen() {
                 <ul>
                   {g.hits.map(({ hit, index }) => (
                     <li key={index}>
-                      <button type="button" className="search-hit" onClick={() => openHit(hit)} aria-label={`${g.title}${hit.where ? `, ${hit.where}` : ''}: ${hit.snippet.replace(/\*\*/g, '')}`}>
+                      {/* The name is the button's own text (the group's title hidden in front), so what a
+                          speech-input user reads aloud is always part of it. */}
+                      <button type="button" className="search-hit" onClick={() => openHit(hit)}>
+                        <span className="visually-hidden">{g.title}, </span>
                         <span className="search-where">{hit.where || searchKindLabel(hit.kind)}</span>
                         <Snippet hit={hit} />
                       </button>
@@ -217,5 +233,17 @@ export function SearchScreen() {
         ))}
       </div>
     </dialog>
+  );
+}
+
+/** Cases stored before the index existed are still being indexed (after sign-in): results may miss them. */
+function IndexingNotice({ done, total }: { done: number; total: number }) {
+  const id = useId();
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 0;
+  return (
+    <div className="search-indexing hint">
+      <span id={id}>Indexing cases stored before search existed ({percent} %): results may be incomplete until it finishes.</span>
+      <progress aria-labelledby={id} max={total} value={done} aria-valuetext={`${percent} percent indexed`} />
+    </div>
   );
 }

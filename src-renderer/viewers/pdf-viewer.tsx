@@ -10,6 +10,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { canvasPng, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { BundledStandardFontFactory } from './pdf-fonts';
+import { HOSTILE_PDF_OPTIONS } from '../../src-shared/pdf-options';
 import { useViewerPosition } from './viewer-position';
 import { Marked } from '../search/marked';
 import { markParts } from '../search/hit-place';
@@ -66,15 +67,9 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
     let cancelled = false;
     // pdf.js takes ownership of (transfers) the buffer it is given: hand it a copy.
     const task = getDocument({
+      ...HOSTILE_PDF_OPTIONS,
       data: bytes.slice(),
-      isEvalSupported: false,
-      enableXfa: false,
-      useWorkerFetch: false,
       StandardFontDataFactory: BundledStandardFontFactory,
-      disableAutoFetch: true,
-      disableStream: true,
-      disableRange: true,
-      stopAtErrors: false,
       isOffscreenCanvasSupported: false,
     });
     task.promise.then(

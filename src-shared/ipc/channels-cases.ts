@@ -130,4 +130,6 @@ export const caseChannels = {
   }),
   'artifact.rows': defineChannel({ request: artifactRowsRequestSchema, response: artifactRowsSchema, ...reviewerContent, event: 'artifact.rows' }),
   'cases.importDemo': defineChannel({ request: z.object({}).strict(), response: importResultSchema, ...reviewerContent, event: 'case.import' }),
+  /** Removes a case and everything recorded about it, search index included (secure_delete). */
+  'cases.remove': defineChannel({ request: z.object({ caseId: importedCaseIdSchema }).strict(), response: z.object({ caseId: z.string() }), ...reviewerContent, event: 'case.remove' }),
 };

@@ -38,7 +38,10 @@ export const searchHitSchema = z.object({
 });
 export type SearchHitView = z.infer<typeof searchHitSchema>;
 
-export const searchResponseSchema = z.object({ hits: z.array(searchHitSchema), more: z.boolean() });
+/** While cases stored before the index existed are being indexed (after sign-in): how far it has got. */
+export const indexingSchema = z.object({ bytesDone: z.number().int().nonnegative(), bytesTotal: z.number().int().nonnegative() }).nullable();
+
+export const searchResponseSchema = z.object({ hits: z.array(searchHitSchema), more: z.boolean(), indexing: indexingSchema.optional() });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 
 export const searchChannels = {

@@ -96,4 +96,27 @@ describe('evidence review', () => {
     expect(h.audit.filter((a) => a.event === 'evidence.compare').at(-1)).toMatchObject({ outcome: 'success' });
     await h.checkScreen('evidence-compare');
   });
+
+  test('Enter on a log hit in search opens the evidence review at that sample, its transcript showing', async () => {
+    const page = h.page;
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    const box = dialog.getByRole('searchbox');
+    // Sample 7's question (7 × 7 + 3 = 52) is in both runs: the first run's hit is opened.
+    await box.fill('"is the number 52 prime" kind:log');
+    await box.press('Enter');
+    await dialog.getByRole('status').filter({ hasText: /hits/ }).waitFor();
+    const hit = dialog.getByRole('button', { name: /prime_check-model-a\.eval, sample 7, epoch 1 user: / });
+    await hit.waitFor();
+    await h.checkScreen('search-log-hits');
+    await hit.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByRole('region', { name: /Evidence: .*prime_check-model-a\.eval/ }).waitFor();
+    const panel = page.locator('section[aria-label="Transcript of sample 7, epoch 1"]');
+    await panel.getByText(/Tool call calculator/).first().waitFor({ timeout: 30_000 });
+    expect(h.audit.filter((a) => a.event === 'evidence.sample.open').at(-1)).toMatchObject({ outcome: 'success', detail: { sample: '7', epoch: 1 } });
+    await h.checkScreen('search-opened-log-sample');
+  });
 });
+

@@ -33,7 +33,7 @@ describe('search screen', () => {
     await dialog.getByRole('status').filter({ hasText: /2 hits in 1 place across 1 case/ }).waitFor();
     await dialog.getByRole('heading', { name: 'Kestrel-7 7.0.2 (2)', level: 3 }).waitFor();
     await dialog.getByRole('heading', { name: 'system-card.pdf (2)', level: 4 }).waitFor();
-    const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2: .*easy capture-the-flag tasks/ });
+    const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2 .*easy capture-the-flag tasks/ });
     expect(await hit.locator('mark').allTextContents()).toEqual(['capture']);
     await h.checkScreen('search-results');
     const leaf = h.audit.filter((r) => r.event === 'search').at(-1);
@@ -78,7 +78,7 @@ describe('search screen', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowUp');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('search-hit');
-    const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2: / });
+    const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2 / });
     await hit.focus();
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });

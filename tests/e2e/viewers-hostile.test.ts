@@ -84,6 +84,14 @@ describe('viewers on hostile and large content', () => {
   });
 
   test('no request left the app origin (the tracking pixel was never fetched) and the CSP reported nothing', async () => {
+    // Stands alone: it opens the hostile document itself (again, if the tests above ran) and waits for its
+    // one local image, so the off-machine pixel and links have had their chance to be fetched.
+    const page = h.page;
+    await openArtifact(page, 'hostile.md');
+    await page.locator('.markdown-body').getByRole('heading', { name: 'Hostile document' }).waitFor();
+    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('.markdown-body img')?.naturalWidth ?? 0) > 0);
+    // The recorder saw the app's own requests, so an empty off-origin list is a finding, not a deaf recorder.
+    expect(h.requests.length).toBeGreaterThan(0);
     expect(h.offOriginRequests()).toEqual([]);
     expect(h.refused).toEqual([]);
     expect(await h.cspViolations()).toEqual([]);

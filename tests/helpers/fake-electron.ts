@@ -157,3 +157,30 @@ export class FakeDialog {
     return this.record('showOpenDialog', a, b);
   }
 }
+
+/** safeStorage with a toy reversible "encryption" and a record of every call, in order. */
+export class FakeSafeStorage {
+  readonly calls: unknown[][] = [];
+  constructor(
+    private readonly backend: string,
+    private readonly available = true,
+  ) {}
+  isEncryptionAvailable(): boolean {
+    this.calls.push(['isEncryptionAvailable']);
+    return this.available;
+  }
+  getSelectedStorageBackend(): string {
+    this.calls.push(['getSelectedStorageBackend']);
+    return this.backend;
+  }
+  encryptString(text: string): Buffer {
+    this.calls.push(['encryptString', text]);
+    return Buffer.from(`sealed:${text}`, 'utf8');
+  }
+  decryptString(sealed: Buffer): string {
+    this.calls.push(['decryptString', sealed.toString('utf8')]);
+    const text = sealed.toString('utf8');
+    if (!text.startsWith('sealed:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+    return text.slice('sealed:'.length);
+  }
+}

@@ -6,18 +6,33 @@ function pdfText(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\(/g, '\\(').replace(/\)/g, '\\)');
 }
 
-export function textPdf(pages: readonly (readonly string[])[]): Uint8Array<ArrayBuffer> {
+/**
+ * Extra dictionary entries and objects, for hostile PDFs: `catalog` and `font` are appended inside the
+ * catalog and the font dictionary; `objects` are numbered from `firstExtraObject(pages)` on.
+ */
+export interface PdfExtras {
+  catalog?: string;
+  font?: string;
+  objects?: readonly string[];
+}
+
+export function firstExtraObject(pageCount: number): number {
+  return 4 + pageCount * 2;
+}
+
+export function textPdf(pages: readonly (readonly string[])[], extras: PdfExtras = {}): Uint8Array<ArrayBuffer> {
   const objects: string[] = [];
   const pageIds = pages.map((_, i) => 4 + i * 2);
-  objects.push('<< /Type /Catalog /Pages 2 0 R >>');
+  objects.push(`<< /Type /Catalog /Pages 2 0 R ${extras.catalog ?? ''}>>`);
   objects.push(`<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`);
-  objects.push('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>');
+  objects.push(`<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding ${extras.font ?? ''}>>`);
   pages.forEach((lines, i) => {
     const ops = ['BT', '/F1 11 Tf', '14 TL', '72 740 Td', ...lines.map((l) => `(${pdfText(l)}) Tj T*`), 'ET'];
     const stream = ops.join('\n') + '\n';
     objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`);
     objects.push(`<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}endstream`);
   });
+  objects.push(...(extras.objects ?? []));
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((body, i) => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { generateEd25519 } from '../../src-shared/node/crypto';
-import { preloadFindingsValidator, validateFindingsDocument } from '../../src-main/findings/findings-validate';
+import { loadCsafValidators, validateFindingsDocument } from '../../src-main/findings/findings-validate';
 import { unlockVault } from '../../src-main/vault/vault';
 import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 import { PASS, workstationWithCase, type Harness } from './attest-cli-harness';
@@ -28,10 +28,12 @@ async function events(): Promise<string[]> {
   }
 }
 
+// The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
+// outside any one test's timeout.
+beforeAll(() => loadCsafValidators(), 300_000);
+
 beforeAll(async () => {
   h = await workstationWithCase();
-  // rwctl runs in this process: the CSAF validator it loads on the first export is loaded here, untimed.
-  await preloadFindingsValidator();
 }, 120_000);
 
 describe('rwctl findings', () => {

@@ -1,7 +1,7 @@
 /**
  * Runs the real server as a child process on loopback, as an operator would (`rwctl server start
- * --listen 127.0.0.1:0`), and reads the bound port from its stdout. The child is node with the tsx loader
- * (what `npx tsx` runs, minus the wrapper processes), so SIGKILL hits the server itself.
+ * --listen 127.0.0.1:0`), and reads the bound port from its stdout. The child is node on the rwctl bundle
+ * (tests/helpers/rwctl-child.ts), so SIGKILL hits the server itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';

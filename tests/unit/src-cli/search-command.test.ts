@@ -5,6 +5,7 @@ import { randomBytes } from '../../../src-shared/node/crypto';
 import { fromUtf8 } from '../../../src-shared/encoding';
 import { runCli } from '../../../src-cli/main';
 import { SEARCH_COMMANDS } from '../../../src-cli/search-command';
+import { CASES_COMMANDS } from '../../../src-cli/cases-commands';
 import type { CliIo } from '../../../src-cli/command';
 import { addUser, initVault, unlockVault } from '../../../src-main/vault/vault';
 import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
@@ -109,5 +110,35 @@ describe('rwctl search', () => {
     expect(leaves[0]).toMatchObject({ outcome: 'success', actor: { user: 'alice' }, detail: { query: ONLY_IN.pdf, results: 1 } });
     expect(leaves.some((l) => l.outcome === 'failure' && l.detail['query'] === '-alone' && l.detail['error'] === 'INVALID_INPUT')).toBe(true);
     expect(leaves.some((l) => l.outcome === 'denied' && l.actor.user === 'audrey' && !('query' in l.detail))).toBe(true);
+  });
+});
+
+describe('rwctl cases remove', () => {
+  const remove = async (args: string[], passphrase = PASS) => {
+    const r = io(passphrase);
+    const code = await runCli(['cases', 'remove', ...args], r.io, CASES_COMMANDS);
+    return { code, ...r.out };
+  };
+
+  it('refuses a malformed id (2), an unknown case and an auditor (1), changing nothing', async () => {
+    expect((await remove(['not-a-case', '--vault', 'vault', '--user', 'alice'])).code).toBe(2);
+    expect((await remove([`case-${'0'.repeat(32)}`, '--vault', 'vault', '--user', 'alice'])).code).toBe(1);
+    expect((await remove([caseId, '--vault', 'vault', '--user', 'audrey'], AUDITOR_PASS)).code).toBe(1);
+    expect(JSON.parse((await run([ONLY_IN.pdf, '--vault', 'vault', '--user', 'alice', '--json'])).stdout).hits).toHaveLength(1);
+  });
+
+  it('removes the case with its search hits, and logs the removal naming the case', async () => {
+    const r = await remove([caseId, '--vault', 'vault', '--user', 'alice']);
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(caseId);
+    for (const word of [ONLY_IN.pdf, ONLY_IN.md, 'calculator']) expect(JSON.parse((await run([word, '--vault', 'vault', '--user', 'alice', '--json'])).stdout).hits).toEqual([]);
+    const vault = await unlockVault(path.join(work, 'vault'), 'alice', PASS, { clock: () => 0 });
+    try {
+      const leaves = vault.audit.prepare("SELECT leaf FROM log_leaves WHERE event = 'case.remove' ORDER BY seq").all().map((row) => JSON.parse(fromUtf8(row['leaf'] as Uint8Array)));
+      expect(leaves.at(-1)).toMatchObject({ outcome: 'success', actor: { user: 'alice' }, object: { kind: 'case', id: caseId } });
+      expect(leaves.filter((l) => l.outcome !== 'success')).toHaveLength(2);
+    } finally {
+      vault.close();
+    }
   });
 });

@@ -2,30 +2,13 @@
  * Architecture rules that keep the privileged surface small enough to review (DESIGN §3). They read
  * the real source tree; each rule's detector is also shown to fire on a planted violation.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { listSourceFiles } from '../../helpers/source-files';
 
 const ROOT = process.cwd();
-const SOURCE_DIRS = ['src-main', 'src-preload', 'src-renderer', 'src-overlay', 'src-shared', 'src-server', 'src-cli', 'src-preview'];
-
-function sourceFiles(dir: string): string[] {
-  let out: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return out;
-  }
-  for (const name of entries) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out = out.concat(sourceFiles(full));
-    else if (/\.(ts|tsx|mts|cts)$/.test(name)) out.push(full);
-  }
-  return out;
-}
-
-const files = SOURCE_DIRS.flatMap((d) => sourceFiles(join(ROOT, d))).map((f) => ({ path: relative(ROOT, f), text: readFileSync(f, 'utf8') }));
+const files = listSourceFiles(ROOT).map((path) => ({ path, text: readFileSync(join(ROOT, path), 'utf8') }));
 
 const importsModule = (text: string, module: string) => new RegExp(`(?:from\\s+|import\\s*\\(\\s*|require\\s*\\(\\s*)['"]${module}['"]`).test(text);
 const constructsWindow = (text: string) => /new\s+(?:\w+\.)?BrowserWindow\s*\(/.test(text);

@@ -242,13 +242,20 @@ describe('verifyAccessLogInTurns', () => {
     f = openAuditFixture({ everyLeaves: 1000, everyMs: Number.MAX_SAFE_INTEGER });
     const entry = { actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success' as const, detail: {} };
     f.log.appendMany(Array.from({ length: 25_000 }, () => entry));
-    const running = verifyAccessLogInTurns(f.db);
-    // The app goes on: leaves and a checkpoint arrive between the check's turns.
+    let settled = false;
+    const running = verifyAccessLogInTurns(f.db).finally(() => (settled = true));
+    // The app goes on: leaves and a checkpoint arrive between the check's turns. The append records
+    // whether the check was still running then, so a check that finished in one turn (and never met a
+    // concurrent append) cannot pass this test.
+    let appendedWhileRunning: boolean | undefined;
     setImmediate(() => {
+      appendedWhileRunning = !settled;
       f.log.appendMany(Array.from({ length: 1500 }, () => entry));
       f.log.checkpoint('lock');
     });
     const first = await running;
+    expect(appendedWhileRunning).toBe(true);
+    expect(f.db.prepare('SELECT size FROM log_state WHERE id = 1').get()?.['size']).toBe(26_500);
     expect(first.report).toMatchObject({ ok: true, size: 25_000 });
     const counted = countingSource();
     const next = verifyLogFrom(counted.source, {}, first.state!);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scoreCvss4 } from '../../../../src-main/findings/cvss4-score';
 import { buildCsaf, buildFindingsDocument, buildOpenVex, type ExportableFinding, type FindingsDocumentContext } from '../../../../src-main/findings/findings-document';
-import { requireValidFindingsDocument, preloadFindingsValidator, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { loadCsafValidators, requireValidFindingsDocument, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { checkOpenVex } from '../../../../src-main/findings/openvex-schema';
 
 const ctx: FindingsDocumentContext = {
@@ -29,8 +29,9 @@ const findings: ExportableFinding[] = [
   { id: 'f-2', title: 'Header and samples disagree', description: 'Reported 12%, samples 8%.', cvss: null, evidence: [], createdAt: Date.UTC(2026, 11, 5), updatedAt: Date.UTC(2026, 11, 5) },
 ];
 
-// The CSAF validator compiles its schemas when loaded; load it before any test is timed.
-beforeAll(preloadFindingsValidator);
+// The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
+// outside any one test's timeout.
+beforeAll(() => loadCsafValidators(), 300_000);
 
 describe('CSAF 2.0 export', () => {
   const doc = buildCsaf(findings, ctx, '2.0');

@@ -8,7 +8,7 @@ import { addScoredFinding, listScoredFindings } from '../../../../src-main/findi
 import { listFindingEvidence, parseEvidenceRef } from '../../../../src-main/workspace/evidence-refs';
 import { editFinding } from '../../../../src-main/workspace/findings-service';
 import { exportFindingsDocument, type FindingsExportDeps } from '../../../../src-main/findings/findings-export';
-import { preloadFindingsValidator, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { loadCsafValidators, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { openContentFixture, testActor, type ContentFixture } from '../workspace/content-fixture';
 
 const VECTOR = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
@@ -20,8 +20,9 @@ beforeEach(() => {
 });
 afterEach(() => fx.close());
 
-// The CSAF validator compiles its schemas when loaded; load it before any test is timed.
-beforeAll(preloadFindingsValidator);
+// The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
+// outside any one test's timeout.
+beforeAll(() => loadCsafValidators(), 300_000);
 
 describe('findings with CVSS and evidence', () => {
   it('adds a finding scored from its vector with evidence references, and lists it', () => {

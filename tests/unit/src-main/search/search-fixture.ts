@@ -9,6 +9,7 @@ import { importPackageDetailed, type ImportProgress } from '../../../../src-main
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
 import { openTestContentDb, submissionBytes, tempDir, writeFiles, type TestContentDb } from '../../../helpers/package-fixtures';
 import { textPdf } from '../../../helpers/text-pdf';
+import { generateEvalLog } from '../../../helpers/inspect-log-gen';
 
 /** Word → where it occurs only. */
 export const ONLY_IN = {
@@ -34,6 +35,8 @@ export function packageFiles(tag = ''): Record<string, string | Uint8Array> {
     'eval/results.csv': ['name,score,comment', 'a,1,"plain, quoted"', 'b,2,"multi', 'line"', `c,3,${ONLY_IN.csv} row`].join('\r\n') + '\r\n',
     'eval/samples.jsonl': ['{"id":1,"input":"first"}', '', `{"id":2,"input":"the ${ONLY_IN.jsonl} sample"}`].join('\n') + '\n',
     'img/blob.bin': new Uint8Array([0, 1, 2, 3, 255]),
+    // Three samples, each with a calculator tool call: one unit per sample.
+    'logs/run.eval': generateEvalLog({ samples: 3, method: 'deflate' }),
   };
 }
 

@@ -15,11 +15,11 @@ beforeEach(() => {
 });
 afterEach(() => fx.close());
 
-function setup(role: Role) {
+function setup(role: Role, indexing: () => { bytesDone: number; bytesTotal: number } | null = () => null) {
   const log: AuditRecord[] = [];
   const router = createRouter({
     contract: searchChannels,
-    handlers: searchHandlers(() => fx.db),
+    handlers: searchHandlers(() => fx.db, indexing),
     session: () => ({ role, user: role === 'anonymous' ? null : 'alice' }),
     audit: { record: (e) => void log.push(e) },
     appOrigin: 'app://rw',
@@ -38,6 +38,14 @@ describe('search.query through the router', () => {
     const answer = await router.handle('search.query', { query: 'quokkaflux' }, TOP);
     expect(answer).toMatchObject({ ok: true, value: { more: false, hits: [{ kind: 'note', snippet: 'the **quokkaflux** note' }] } });
     expect(log).toEqual([expect.objectContaining({ event: 'search', outcome: 'success', detail: { query: 'quokkaflux', results: 1 } })]);
+  });
+
+  it('says how far catch-up indexing has got while it runs, and null once it is done', async () => {
+    let indexing: { bytesDone: number; bytesTotal: number } | null = { bytesDone: 10, bytesTotal: 40 };
+    const { router } = setup('reviewer', () => indexing);
+    expect(await router.handle('search.query', { query: 'quokkaflux' }, TOP)).toMatchObject({ ok: true, value: { indexing: { bytesDone: 10, bytesTotal: 40 } } });
+    indexing = null;
+    expect(await router.handle('search.query', { query: 'quokkaflux' }, TOP)).toMatchObject({ ok: true, value: { indexing: null } });
   });
 
   it('logs a refused query with its text and no hits', async () => {

@@ -49,6 +49,20 @@ describe('each source kind is found by a word that occurs only there', () => {
     expect(hits[0]!.score).toBeLessThan(0);
   });
 
+  it('an Inspect log, one hit per sample, each naming its sample id and epoch', () => {
+    const { hits } = find('calculator');
+    expect(hits.map((h) => [h.kind, h.path, h.where, h.label, h.place]).sort((a, b) => String(a[3]).localeCompare(String(b[3])))).toEqual(
+      [1, 2, 3].map((id) => ['log', 'logs/run.eval', `sample ${id}, epoch 1`, String(id), { kind: 'sample', n: 1 }]),
+    );
+    // Input, messages, output and the scorer's explanation are all in the sample's unit.
+    expect(find('"is the number 17 prime"').hits.map((h) => h.label)).toEqual(['2']);
+    expect(find('"does not match the target"').hits.every((h) => h.kind === 'log')).toBe(true);
+  });
+
+  it('a .json that is not an Inspect log is indexed as JSON text, not as a log', () => {
+    expect(f.db.prepare("SELECT s.kind FROM search_sources s JOIN artifacts a ON a.id = s.source_id WHERE a.path = 'eval/results.json'").get()).toEqual({ kind: 'json' });
+  });
+
   it('a note, opening the artifact it is anchored to', () => {
     const { hits } = find(ONLY_IN.note);
     expect(hits).toHaveLength(1);

@@ -234,6 +234,7 @@ describe('failed unlocks', () => {
     ['a removed timestamp', (s: Record<string, unknown>) => ({ ...s, lastFailureAt: null })],
     ['a recomputed-looking MAC', (s: Record<string, unknown>) => ({ ...s, failures: 0, mac: '0'.repeat(64) })],
     ['garbage', () => 'not json'],
+    ['a downgrade to a plain record', (s: Record<string, unknown>) => ({ ...s, failures: 0, mac: null })],
   ])('with an OS keystore counter key, detects a tampered unlock-state file (%s) and stays locked out', async (_name, edit) => {
     const keystore = randomBytes(32);
     const withKeystore = { ...deps, counterKey: () => new Uint8Array(keystore) };
@@ -243,6 +244,18 @@ describe('failed unlocks', () => {
     fs.writeFileSync(path.join(dir, 'unlock-state.json'), typeof edited === 'string' ? edited : JSON.stringify(edited));
     const e = await unlockVault(dir, 'alice', ALICE_PW, withKeystore).catch((err) => err);
     expect(e).toMatchObject({ code: 'LOCKED_OUT', detail: { reason: 'tampered' } });
+  });
+
+  it('a caller without the keystore key (rwctl) obeys a keyed record but leaves it as it was, so the app still opens', async () => {
+    const keystore = randomBytes(32);
+    const withKeystore = { ...deps, counterKey: () => new Uint8Array(keystore) };
+    await initVault(dir, 'alice', ALICE_PW, withKeystore);
+    await unlockVault(dir, 'alice', 'wrong passphrase!', withKeystore).catch(() => undefined);
+    const before = fs.readFileSync(path.join(dir, 'unlock-state.json'));
+    (await unlockVault(dir, 'alice', ALICE_PW, deps)).close();
+    expect(fs.readFileSync(path.join(dir, 'unlock-state.json'))).toEqual(before);
+    (await unlockVault(dir, 'alice', ALICE_PW, withKeystore)).close();
+    expect(stateJson()).toMatchObject({ failures: 0 });
   });
 
   it('without an OS keystore the record is plain (no key may lie in the folder): an edited count is accepted, as documented', async () => {

@@ -22,6 +22,12 @@ beforeAll(() => {
   writeFileSync(join(outside, 'key.txt'), 'TOP-SECRET');
   symlinkSync(join(outside, 'key.txt'), join(root, 'assets', 'link.js'));
   symlinkSync(outside, join(root, 'escape'));
+  // Decoys: in-root files named like the outside targets, and a file whose name holds a backslash.
+  mkdirSync(join(root, 'secret'));
+  writeFileSync(join(root, 'secret', 'key.txt'), 'decoy');
+  mkdirSync(join(root, 'etc'));
+  writeFileSync(join(root, 'etc', 'passwd'), 'decoy');
+  writeFileSync(join(root, 'back\\slash.js'), 'decoy');
 });
 
 describe('app:// path resolution', () => {
@@ -30,24 +36,40 @@ describe('app:// path resolution', () => {
     expect(resolveAppPath('app://rw/', root, realpathSync)).toEqual({ ok: true, file: join(root, 'index.html') });
   });
 
+  // Each refusal names its reason, and each traversal aims at a file that exists (outside the root, or a
+  // file whose name only a skipped check would let through), so a resolver that lost its path checks
+  // answers differently ("outside the renderer folder" or a served file) instead of "not found" by luck.
+  it.each([
+    ['an encoded dot-dot-slash that decodes to ../../secret', 'app://rw/assets/%2e%2e%2f%2e%2e%2fsecret/key.txt', 'encoded or forbidden character'],
+    ['an encoded slash between literal dots', 'app://rw/assets%2f..%2f..%2fsecret/key.txt', 'encoded or forbidden character'],
+    ['an encoded slash inside the root', 'app://rw/assets%2fapp.js', 'encoded or forbidden character'],
+    ['a backslash in a name that exists', 'app://rw/back\\slash.js', 'encoded or forbidden character'],
+    ['an encoded backslash in a name that exists', 'app://rw/back%5cslash.js', 'encoded or forbidden character'],
+    ['an encoded NUL', 'app://rw/index.html%00.js', 'encoded or forbidden character'],
+    ['a symlinked file pointing out of the root', 'app://rw/assets/link.js', 'outside the renderer folder'],
+    ['a symlinked folder pointing out of the root', 'app://rw/escape/key.txt', 'outside the renderer folder'],
+    ['another host', 'app://evil/index.html', 'wrong origin'],
+    ['another scheme', 'file:///etc/passwd', 'wrong origin'],
+    ['a missing file', 'app://rw/nope.js', 'not found'],
+    ['a malformed escape', 'app://rw/%E0%A4%A', 'malformed escape'],
+  ])('refuses %s', (_name, url, reason) => {
+    expect(resolveAppPath(url, root, realpathSync)).toEqual({ ok: false, reason });
+  });
+
+  // URL parsing folds literal and percent-encoded dot segments and empty segments before the resolver
+  // sees the path (WHATWG URL path state): these can only reach a file under the root, here a decoy
+  // named like the outside target, never the outside file itself.
   it.each([
     ['a literal ..', 'app://rw/assets/../../secret/key.txt'],
     ['an encoded ..', 'app://rw/assets/%2e%2e/%2e%2e/secret/key.txt'],
     ['an upper-case encoded ..', 'app://rw/%2E%2E/secret/key.txt'],
-    ['an encoded slash', 'app://rw/assets%2f..%2f..%2fsecret/key.txt'],
-    ['a backslash', 'app://rw/assets\\..\\..\\secret\\key.txt'],
-    ['an encoded backslash', 'app://rw/assets%5c..%5ckey.txt'],
-    ['an encoded NUL', 'app://rw/index.html%00.js'],
-    ['an absolute path smuggled in the path', 'app://rw//etc/passwd'],
-    ['a symlinked file pointing out of the root', 'app://rw/assets/link.js'],
-    ['a symlinked folder pointing out of the root', 'app://rw/escape/key.txt'],
-    ['another host', 'app://evil/index.html'],
-    ['another scheme', 'file:///etc/passwd'],
-    ['a missing file', 'app://rw/nope.js'],
-    ['a malformed escape', 'app://rw/%E0%A4%A'],
-  ])('refuses %s', (_name, url) => {
-    const result = resolveAppPath(url, root, realpathSync);
-    expect(result.ok).toBe(false);
+    ['a mixed .%2e', 'app://rw/assets/.%2e/.%2e/secret/key.txt'],
+  ])('keeps %s inside the root', (_name, url) => {
+    expect(resolveAppPath(url, root, realpathSync)).toEqual({ ok: true, file: join(root, 'secret', 'key.txt') });
+  });
+
+  it('reads an absolute path smuggled as //etc/passwd as a path under the root', () => {
+    expect(resolveAppPath('app://rw//etc/passwd', root, realpathSync)).toEqual({ ok: true, file: join(root, 'etc', 'passwd') });
   });
 });
 
