@@ -1,5 +1,5 @@
 /**
- * Import throughput and memory . Run: npx tsx bench/import.ts [--mib 1024]
+ * Import throughput and memory. Run: npx tsx bench/import.ts [--mib 1024] [--json]
  *
  * Generates a package in a temp folder (one 512 MiB file plus many small files; 1 GiB in total by
  * default) with the OS random generator, signs it, imports it into a fresh SQLCipher content.db, then measures the
@@ -16,10 +16,10 @@ import { signPackage } from '../src-main/artifacts/sign-package';
 import { openEncryptedDb } from '../src-main/vault/encrypted-db';
 import { runMigrations } from '../src-main/vault/migrations';
 import { CONTENT_MIGRATIONS } from '../src-main/vault/content-schema';
+import { numberOption, printJsonResult } from './bench-result';
 
 const MiB = 1024 * 1024;
-const argMib = process.argv.indexOf('--mib');
-const totalMiB = argMib > 0 ? Number(process.argv[argMib + 1]) : 1024;
+const totalMiB = numberOption('mib', 1024);
 const bigMiB = Math.floor(totalMiB / 2);
 const smallFileBytes = 256 * 1024;
 const smallCount = Math.floor(((totalMiB - bigMiB) * MiB) / smallFileBytes);
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     console.log(`raw SQLCipher chunked insert: ${totalChunks} x 1 MiB in ${(rawMs / 1000).toFixed(1)} s = ${rawRate.toFixed(1)} MiB/s (two halves: ${(rawFirst / 1000).toFixed(1)} s before, ${(rawSecond / 1000).toFixed(1)} s after the import)`);
     console.log(`ratio import / raw: ${(importRate / rawRate).toFixed(2)} (target >= 0.7)`);
     console.log(`peak RSS over the whole run: ${rssMiB().toFixed(0)} MiB`);
+    printJsonResult('import', { raw_mb_s: rawRate, import_mb_s: importRate, ratio: importRate / rawRate, peak_rss_mib: rssAfterImport });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

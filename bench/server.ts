@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/server.ts [--count N] [--in-flight N]` (or `npm run bench -- server`): attestations/s
+ * `npx tsx bench/server.ts [--count N] [--in-flight N] [--json]` (or `npm run bench -- server`): attestations/s
  * accepted by a real server process over loopback HTTP, SQLite and (when RW_TEST_DATABASE_URL or
  * RW_BENCH_DATABASE_URL names a reachable PostgreSQL) PostgreSQL, next to raw Ed25519 verifications/s
  * measured in the same run, and their ratio. Each accepted attestation costs at least one verification,
@@ -16,11 +16,11 @@ import { ed25519PublicFromSeed, ed25519Sign, ed25519Verify, randomBytes } from '
 import { toHex, utf8 } from '../src-shared/encoding';
 import { enrollmentRequest, reviewAttestation, testWorkstation } from '../tests/integration/server-fixtures';
 import { request, startServerProcess } from '../tests/integration/server-process';
+import { numberOption, printJsonResult } from './bench-result';
 
 function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(`--${name}`);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  const value = numberOption(name, fallback);
+  if (!Number.isSafeInteger(value)) throw new Error(`--${name} must be a positive integer`);
   return value;
 }
 
@@ -120,10 +120,11 @@ console.log(`  raw Ed25519 ${verifies.toFixed(0).padStart(7)} verifications/s (n
 const sqlite = await run('SQLite', undefined);
 console.log(`  ratio SQLite/raw verify: ${(sqlite / verifies).toFixed(3)}`);
 const pgDb = await postgresDatabase();
+let postgres: number | null = null;
 if (typeof pgDb === 'string') console.log(`  PostgreSQL skipped: ${pgDb}`);
 else {
   try {
-    const postgres = await run('PostgreSQL', pgDb.url);
+    postgres = await run('PostgreSQL', pgDb.url);
     console.log(`  ratio PostgreSQL/raw verify: ${(postgres / verifies).toFixed(3)}`);
   } finally {
     await pgDb.drop();
@@ -131,3 +132,12 @@ else {
 }
 const verifiesAfter = ed25519VerificationsPerSecond();
 console.log(`  raw Ed25519 ${verifiesAfter.toFixed(0).padStart(7)} verifications/s (measured again after; the machine's load varies)`);
+// The ratios in the JSON line are against the mean of the two raw measurements around the runs.
+const rawMean = (verifies + verifiesAfter) / 2;
+printJsonResult('server', {
+  raw_verify_per_s: rawMean,
+  sqlite_per_s: sqlite,
+  sqlite_ratio: sqlite / rawMean,
+  postgres_per_s: postgres,
+  postgres_ratio: postgres === null ? null : postgres / rawMean,
+});

@@ -17,6 +17,7 @@ import type { ClipboardWriter } from './controls/clipboard-gate';
 import { createAppAccessLog } from './audit/app-access-log';
 import { auditHandlers } from './audit/audit-handlers';
 import { bundledDemo, caseHandlers } from './artifacts/case-handlers';
+import { tableRowsService } from './artifacts/table-rows';
 import { workspaceHandlers } from './workspace/workspace-handlers';
 import { importHandlers, type ChooseImportSource } from './artifacts/import-handlers';
 import { trustedSubmitterKeys } from './attest/enrollment';
@@ -99,6 +100,9 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   const assetsDir = options.assetsDir ?? resolve('assets');
   // Content services ask for content.db per call: a locked vault or an auditor's session has none.
   const contentDb = () => requireContentDb(sessions.require());
+  // Row indexes and sort orders of open tables are dropped with the keys.
+  const tableRows = tableRowsService({ contentDb, clock: options.clock });
+  sessions.onLock(() => tableRows.forget());
   // Checked evaluation logs (their sample rows) live in memory for one unlocked session only.
   const evidence = new EvidenceService(contentDb);
   sessions.onLock(() => evidence.clear());
@@ -117,7 +121,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         ...(options.chooseSaveTarget ? { chooseSaveTarget: options.chooseSaveTarget } : {}),
       }),
       ...appControls.handlers,
-      ...caseHandlers({ contentDb, clock: options.clock, monotonic, demo: () => bundledDemo(assetsDir) }),
+      ...caseHandlers({ contentDb, clock: options.clock, monotonic, tableRows, demo: () => bundledDemo(assetsDir) }),
       ...workspaceHandlers(contentDb, { clock: options.clock }),
       ...searchHandlers(contentDb, catchUp.progress),
       ...importHandlers({

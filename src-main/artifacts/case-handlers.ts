@@ -14,6 +14,7 @@ import { getArtifact, getCase, listArtifacts, listCaseSummaries, readArtifactChu
 import { importPackageDetailed, type ImportResult } from './import-package';
 import { removeCase } from './remove-case';
 import { createImportProgressReporter } from './import-progress-reporter';
+import { tableRowsService, type TableRowsService } from './table-rows';
 
 type CaseChannels = typeof caseChannels;
 export type CaseHandlers = { [K in keyof CaseChannels]: Handler<CaseChannels[K]> };
@@ -32,9 +33,12 @@ export interface CaseHandlerDeps {
   demo(): DemoPackage;
   /** Monotonic milliseconds for throttling import progress; defaults to performance.now. */
   monotonic?(): number;
+  /** Pages of table artifacts; the composition root passes one so it can drop its caches on lock. */
+  tableRows?: TableRowsService;
 }
 
 export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
+  const tableRows = deps.tableRows ?? tableRowsService({ contentDb: deps.contentDb, clock: deps.clock });
   return {
     'cases.list': async () => listCaseSummaries(deps.contentDb(), deps.clock()),
     'cases.remove': async ({ caseId }, ctx) => {
@@ -65,6 +69,16 @@ export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
       const a = result.artifact;
       ctx.describe({ kind: 'artifact', id: a.id, name: a.path, digest: `sha256:${a.sha256}` }, { caseId: a.caseId, chunk, chunkCount: a.chunkCount });
       return result.chunk;
+    },
+    'artifact.rows': async (request, ctx) => {
+      ctx.describe({ kind: 'artifact', id: request.artifactId });
+      const { artifact: a, page } = await tableRows.page(request);
+      // Which rows were shown, and under which order and filter, is what an auditor needs to know.
+      ctx.describe(
+        { kind: 'artifact', id: a.id, name: a.path, digest: `sha256:${a.sha256}` },
+        { caseId: a.caseId, offset: request.offset, rows: page.rows.length, matched: page.matchedRows, ...(request.sort ? { sortColumn: request.sort.column, sortDirection: request.sort.direction } : {}), ...(request.filter ? { filter: request.filter.text } : {}) },
+      );
+      return page;
     },
     'cases.importDemo': async (_request, ctx) => {
       const demo = deps.demo();

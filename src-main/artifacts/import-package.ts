@@ -19,6 +19,8 @@ import type { PackageLimits } from './package-limits';
 import type { PackageSource } from './package-source';
 import type { ZipBytes } from './zip-source';
 import { ARTIFACT_CHUNK_SIZE } from '../vault/content-schema';
+import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
+import { indexImportedTable } from './table-rows';
 import type { ArtifactIndexer } from '../search/artifact-indexers';
 import { appIndexers } from '../search/app-indexers';
 import { indexCaseArtifacts } from '../search/index-artifacts';
@@ -100,6 +102,8 @@ class ArtifactWriter {
   private filled = 0;
   private seq = 0;
   private rowWritten = false;
+  /** Set once the artifact row is written. */
+  mediaType = '';
 
   constructor(
     private readonly statements: Statements,
@@ -124,14 +128,20 @@ class ArtifactWriter {
     if (!this.rowWritten) this.writeRow(new Uint8Array(0));
   }
 
+  /** The artifact as stored (after finish). */
+  summary(): ArtifactSummary {
+    return { id: this.artifactId, caseId: this.caseId, path: this.file.name, size: this.file.size, sha256: this.file.sha256, mediaType: this.mediaType, chunkCount: this.seq };
+  }
+
   private writeRow(head: Uint8Array): void {
+    this.mediaType = sniffMediaType(this.file.name, head);
     this.statements.insertArtifact.run({
       id: this.artifactId,
       case_id: this.caseId,
       path: this.file.name,
       size: this.file.size,
       sha256: this.file.sha256,
-      media_type: sniffMediaType(this.file.name, head),
+      media_type: this.mediaType,
       chunk_count: Math.ceil(this.file.size / CHUNK_BYTES),
     });
     this.rowWritten = true;
@@ -223,6 +233,8 @@ export async function importPackageDetailed(options: ImportOptions): Promise<Imp
         }
       }
       writer.finish();
+      // Tables get their row index now, so they open at once (table-rows.ts).
+      await indexImportedTable(db, writer.summary(), options.clock());
       progress(file.name);
     }
     // Indexed in the same transaction: the case is searchable exactly when it exists.

@@ -1,7 +1,7 @@
 /**
  * Removes a case and everything recorded about it from content.db in one transaction: artifacts and
- * their chunks, notes, findings (with their evidence), checklist, claim decisions, and its search
- * index rows. The connection runs with
+ * their chunks and table-row index, notes, findings (with their evidence), checklist, claim decisions,
+ * and its search index rows. The connection runs with
  * secure_delete on (freed pages are overwritten with zeros); the FTS5 indexes are then merged, so
  * the removed text's tokens do not linger in old index segments, and the WAL is checkpointed and
  * truncated so no page image of the removed rows stays in it. Foreign keys refuse the removal if a
@@ -23,6 +23,8 @@ const STATEMENTS = [
   'DELETE FROM notes WHERE case_id = $id',
   'DELETE FROM checklist_history WHERE case_id = $id',
   'DELETE FROM checklist_items WHERE case_id = $id',
+  'DELETE FROM artifact_row_chunks WHERE artifact_id IN (SELECT id FROM artifacts WHERE case_id = $id)',
+  'DELETE FROM artifact_row_index WHERE artifact_id IN (SELECT id FROM artifacts WHERE case_id = $id)',
   'DELETE FROM artifact_chunks WHERE artifact_id IN (SELECT id FROM artifacts WHERE case_id = $id)',
   'DELETE FROM artifacts WHERE case_id = $id',
   'DELETE FROM cases WHERE id = $id',

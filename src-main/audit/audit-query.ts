@@ -10,6 +10,8 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
+import { AGG_DWELL_BUCKET } from '../vault/audit-aggregates';
+import { dwellSummary, hasAggregates, summaryFromAggregates } from './console-aggregates';
 import { runAll, type Steps } from './in-turns';
 import { parseLeaf, type AccessLogLeaf } from './log-leaf';
 
@@ -168,6 +170,23 @@ export function fastPagingDetector(rule: PaceRule = DEFAULT_PACE_RULE): { push(v
   };
 }
 
+/**
+ * Runs of consecutive whole UTC hours that fall outside working hours and saw signed-in activity, from
+ * the per-hour aggregates; null when the log has none (an old copy), so the caller reads the leaves.
+ */
+function activeOffHours(db: Database, hours: WorkingHours): [number, number][] | null {
+  if (!hasAggregates(db)) return null;
+  const runs: [number, number][] = [];
+  for (const r of db.prepare("SELECT DISTINCT hour FROM agg_users WHERE role IN ('reviewer', 'auditor') ORDER BY hour").all()) {
+    const start = Number(r['hour']) * 3_600_000;
+    if (!isOffHours(start, hours)) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[1] === start) last[1] = start + 3_600_000;
+    else runs.push([start, start + 3_600_000]);
+  }
+  return runs;
+}
+
 /** Pure: the fast-paging flags over views in log order. */
 export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
   const detector = fastPagingDetector(rule);
@@ -185,19 +204,8 @@ export function isOffHours(ts: number, hours: WorkingHours = DEFAULT_WORKING_HOU
   return hour < hours.startHour || hour >= hours.endHour;
 }
 
-export const DWELL_BUCKETS = [
-  { label: '<2s', max: 2_000 },
-  { label: '2-10s', max: 10_000 },
-  { label: '10-60s', max: 60_000 },
-  { label: '1-5min', max: 300_000 },
-  { label: '5-30min', max: 1_800_000 },
-  { label: '>30min', max: Number.MAX_SAFE_INTEGER },
-] as const;
-
 /** The bucket index of dwell_ms, from DWELL_BUCKETS (numbers only: nothing user-supplied). */
-const DWELL_BUCKET_SQL = `CASE ${DWELL_BUCKETS.slice(0, -1)
-  .map((b, i) => `WHEN dwell_ms < ${b.max} THEN ${i}`)
-  .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
+const DWELL_BUCKET_SQL = AGG_DWELL_BUCKET('dwell_ms');
 
 /** Exactly the condition of the partial index log_leaves_opens (audit-schema.ts), so SQLite can use it. */
 const OPENS = `event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEXT)) THEN json_extract(CAST(leaf AS TEXT), '$.detail.action') END = 'open' AND object_kind = 'artifact'`;
@@ -268,6 +276,11 @@ export class AuditQuery {
   }
 
   summary(filter: LeafFilter = {}): AuditSummary {
+    // The whole log or whole hours of it: from the per-hour aggregates, not the leaves.
+    if (Object.entries(filter).every(([k, v]) => v === undefined || k === 'from' || k === 'to')) {
+      const fast = summaryFromAggregates(this.#db, filter.from, filter.to);
+      if (fast) return fast;
+    }
     const w = where(filter);
     const and = w.sql ? `${w.sql} AND` : 'WHERE';
     const perUser = this.#db
@@ -294,20 +307,7 @@ export class AuditQuery {
     const dwellRows = this.#db
       .prepare(`SELECT object_id, ${DWELL_BUCKET_SQL} AS bucket, count(*) AS n FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL GROUP BY object_id, bucket`)
       .all(w.params);
-    const dwellMap = new Map<string, number[]>();
-    for (const r of dwellRows) {
-      const id = String(r['object_id']);
-      const buckets = dwellMap.get(id) ?? DWELL_BUCKETS.map(() => 0);
-      buckets[Number(r['bucket'])]! += Number(r['n']);
-      dwellMap.set(id, buckets);
-    }
-    return {
-      perUser,
-      perArtifact,
-      perHour,
-      dwell: [...dwellMap].map(([artifactId, buckets]) => ({ artifactId, buckets })),
-      dwellBuckets: DWELL_BUCKETS.map((b) => b.label),
-    };
+    return { perUser, perArtifact, perHour, ...dwellSummary(dwellRows) };
   }
 
   /** Who had page `page` (any page when omitted) of an artifact in view between from and to. */
@@ -334,6 +334,21 @@ export class AuditQuery {
   /** offHours, yielding after each batch of leaves it reads. */
   *offHoursSteps(filter: LeafFilter, hours: WorkingHours = DEFAULT_WORKING_HOURS, limit = 1000): Steps<OffHoursLeaf[]> {
     const out: OffHoursLeaf[] = [];
+    const offHours = hours.utcOffsetMinutes % 60 === 0 ? activeOffHours(this.#db, hours) : null;
+    if (offHours) {
+      // Whole hours are either in or out of working hours here, and the aggregates say which hours saw
+      // any signed-in activity: read only those hours' leaves (by the ts index), in log order.
+      const w = where(filter);
+      const stmt = this.#db.prepare(`SELECT seq, ts, user, event, object_id FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} role IN ('reviewer', 'auditor') AND ts >= ? AND ts < ? ORDER BY seq LIMIT ?`);
+      for (const [from, to] of offHours) {
+        for (const r of stmt.all([...w.params, from, to, limit - out.length])) {
+          out.push({ seq: Number(r['seq']), ts: Number(r['ts']), user: r['user'] === null ? null : String(r['user']), event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']) });
+        }
+        if (out.length >= limit) return out;
+        yield;
+      }
+      return out;
+    }
     for (const rows of this.#batches(filter, "role IN ('reviewer', 'auditor')", 'seq, ts, user, event, object_id')) {
       for (const r of rows) {
         const ts = Number(r['ts']);
@@ -354,7 +369,12 @@ export class AuditQuery {
   /** fastPaging, yielding after each batch of page views it reads. */
   *fastPagingSteps(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): Steps<FastPagingFlag[]> {
     const detector = fastPagingDetector(rule);
-    for (const rows of this.#batches({ ...filter, event: 'artifact.view' }, 'page IS NOT NULL', 'seq, ts, user, session, object_id, page')) {
+    // The whole log reads the page-view index (literal condition, so the partial index applies).
+    const whole = Object.values(filter).every((v) => v === undefined) && hasAggregates(this.#db);
+    const batches = whole
+      ? this.#batches({}, "event = 'artifact.view' AND page IS NOT NULL", 'seq, ts, user, session, object_id, page', 'INDEXED BY log_leaves_page_views')
+      : this.#batches({ ...filter, event: 'artifact.view' }, 'page IS NOT NULL', 'seq, ts, user, session, object_id, page');
+    for (const rows of batches) {
       for (const r of rows) {
         detector.push({
           seq: Number(r['seq']),
@@ -371,9 +391,9 @@ export class AuditQuery {
   }
 
   /** The filtered leaves' `columns` in log order, 5 000 rows at a time. */
-  *#batches(filter: LeafFilter, condition: string, columns: string): Iterable<Record<string, unknown>[]> {
+  *#batches(filter: LeafFilter, condition: string, columns: string, indexedBy = ''): Iterable<Record<string, unknown>[]> {
     const w = where(filter);
-    const stmt = this.#db.prepare(`SELECT ${columns} FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} ${condition} AND seq > ? ORDER BY seq LIMIT 5000`);
+    const stmt = this.#db.prepare(`SELECT ${columns} FROM log_leaves ${indexedBy} ${w.sql ? `${w.sql} AND` : 'WHERE'} ${condition} AND seq > ? ORDER BY seq LIMIT 5000`);
     let after = -1;
     for (;;) {
       const rows = stmt.all([...w.params, after]);

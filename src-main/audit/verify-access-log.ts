@@ -7,8 +7,9 @@ import type { Database } from '@signalapp/sqlcipher';
 import { compactRangeRoot, emptyCompactRange } from '../../src-shared/node/compact-range';
 import { toBase64, utf8 } from '../../src-shared/encoding';
 import { storedNodeSource } from './access-log';
+import { checkAggregates } from './console-aggregates';
 import { runAll, runInTurns, type Steps } from './in-turns';
-import { verifySteps, type ExternalCheckpoint, type LogSource, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
+import { verifySteps, type ExternalCheckpoint, type LogSource, type Problem, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
 
 const BATCH = 10_000;
 
@@ -156,5 +157,23 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
       state: null,
     };
   }
-  return yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
+  const verified = yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
+  // A full run also recomputes the console's aggregates from the leaves' columns; a resumed run trusts
+  // them as it trusts the leaves this session has already checked.
+  if (resume) return verified;
+  yield;
+  let differing: { table: string; rows: number }[];
+  try {
+    differing = checkAggregates(db);
+  } catch (error) {
+    differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
+  }
+  if (differing.length === 0) return verified;
+  const problem: Problem = {
+    seq: 0,
+    kind: 'aggregate-mismatch',
+    message: `the console's totals disagree with the leaves (${differing.map((d) => `${d.table}: ${d.rows} row(s)`).join(', ')})`,
+  };
+  // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
+  return { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
 }

@@ -44,6 +44,7 @@ export const PROBLEM_KINDS = [
   'fork',
   'external-signature',
   'no-device-key',
+  'aggregate-mismatch',
 ] as const;
 export type ProblemKind = (typeof PROBLEM_KINDS)[number];
 

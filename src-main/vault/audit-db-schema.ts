@@ -2,6 +2,7 @@
  * audit.db schema (DESIGN §4): the device signing key and vault facts first; the access log appends
  * its own migrations (leaves, checkpoints) to this list. Append only, never edit a shipped migration.
  */
+import { AGG_DWELL_BUCKET, AGG_EXPECTED, AGG_OPEN, AGG_UKEY } from './audit-aggregates';
 import type { Migration } from './migrations';
 
 export const AUDIT_MIGRATIONS: Migration[] = [
@@ -83,6 +84,38 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       CREATE INDEX log_leaves_object_cover ON log_leaves(object_id, page, event, object_kind, user, session, dwell_ms, ts);
       CREATE INDEX log_leaves_event_cover ON log_leaves(event, object_id, dwell_ms);
       CREATE INDEX log_leaves_opens ON log_leaves(object_kind, object_id) WHERE event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEXT)) THEN json_extract(CAST(leaf AS TEXT), '$.detail.action') END = 'open';
+    `,
+  },
+  {
+    version: 5,
+    name: 'console-aggregates',
+    // Per-hour totals the auditor console's summaries and timeline read instead of a million leaves:
+    // per user and role, per artifact and user (events, dwell, opens), and dwell buckets per artifact.
+    // The trigger keeps them in the same statement, hence the same transaction, as each leaf insert, so
+    // they can never be ahead of or behind the log; a full verification recomputes them from the leaves
+    // (aggregate-mismatch). The SQL comes from audit-aggregates.ts. ukey stands for
+    // the user in keys ('' for none, 'u:' + name otherwise) because key columns cannot hold NULL.
+    // log_leaves_page_views: the fast-paging flag reads every page view in log order; this partial
+    // covering index holds just the columns it needs, so it no longer decrypts every leaf page.
+    up: `
+      CREATE TABLE agg_users(hour INTEGER NOT NULL, ukey TEXT NOT NULL, user TEXT, role TEXT NOT NULL, events INTEGER NOT NULL, denied INTEGER NOT NULL, first INTEGER NOT NULL, last INTEGER NOT NULL, PRIMARY KEY(hour, ukey, role)) WITHOUT ROWID;
+      CREATE TABLE agg_artifacts(hour INTEGER NOT NULL, object_id TEXT NOT NULL, ukey TEXT NOT NULL, user TEXT, events INTEGER NOT NULL, dwell INTEGER NOT NULL, opens INTEGER NOT NULL, PRIMARY KEY(hour, object_id, ukey)) WITHOUT ROWID;
+      CREATE TABLE agg_dwell(hour INTEGER NOT NULL, object_id TEXT NOT NULL, bucket INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY(hour, object_id, bucket)) WITHOUT ROWID;
+      CREATE TRIGGER log_leaves_aggregate AFTER INSERT ON log_leaves BEGIN
+        INSERT INTO agg_users(hour, ukey, user, role, events, denied, first, last)
+          VALUES (NEW.ts / 3600000, ${AGG_UKEY('NEW.user')}, NEW.user, NEW.role, 1, NEW.outcome = 'denied', NEW.ts, NEW.ts)
+          ON CONFLICT(hour, ukey, role) DO UPDATE SET events = events + 1, denied = denied + excluded.denied, first = min(first, excluded.first), last = max(last, excluded.last);
+        INSERT INTO agg_artifacts(hour, object_id, ukey, user, events, dwell, opens)
+          SELECT NEW.ts / 3600000, NEW.object_id, ${AGG_UKEY('NEW.user')}, NEW.user, 1, coalesce(NEW.dwell_ms, 0), ${AGG_OPEN('NEW')}
+          WHERE NEW.object_kind = 'artifact' AND NEW.object_id IS NOT NULL
+          ON CONFLICT(hour, object_id, ukey) DO UPDATE SET events = events + 1, dwell = dwell + excluded.dwell, opens = opens + excluded.opens;
+        INSERT INTO agg_dwell(hour, object_id, bucket, n)
+          SELECT NEW.ts / 3600000, NEW.object_id, ${AGG_DWELL_BUCKET('NEW.dwell_ms')}, 1
+          WHERE NEW.event = 'artifact.view' AND NEW.dwell_ms IS NOT NULL AND NEW.object_id IS NOT NULL
+          ON CONFLICT(hour, object_id, bucket) DO UPDATE SET n = n + 1;
+      END;
+      CREATE INDEX log_leaves_page_views ON log_leaves(seq, ts, user, session, object_id, page) WHERE event = 'artifact.view' AND page IS NOT NULL;
+      ${AGG_EXPECTED.map(([table, select]) => `INSERT INTO ${table} ${select};`).join('\n      ')}
     `,
   },
 ];

@@ -190,4 +190,15 @@ export const CONTENT_MIGRATIONS: Migration[] = [
       ALTER TABLE finding_history ADD COLUMN evidence_json TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'table-row-index',
+    // Where each row of a table artifact starts, so its viewer pages rows instead of reading the whole
+    // file (src-main/artifacts/table-rows.ts). Offsets only, derived from the stored chunks; kept per
+    // chunk (Uint32 little-endian offsets of the rows that start in it, relative to byte_start; NULL when no row starts there).
+    up: `
+      CREATE TABLE artifact_row_index(artifact_id TEXT PRIMARY KEY REFERENCES artifacts(id), version INTEGER NOT NULL, format TEXT NOT NULL, row_count INTEGER NOT NULL, columns_json TEXT NOT NULL, warnings_json TEXT NOT NULL, built_at INTEGER NOT NULL);
+      CREATE TABLE artifact_row_chunks(artifact_id TEXT NOT NULL REFERENCES artifacts(id), chunk INTEGER NOT NULL, byte_start INTEGER NOT NULL, first_row INTEGER NOT NULL, offsets BLOB, PRIMARY KEY(artifact_id, chunk)) WITHOUT ROWID;
+    `,
+  },
 ];

@@ -2,9 +2,9 @@
  * React hooks over the IPC contract: the only way screens read or change anything in the main
  * process. Queries are keyed by [channel, request] so two screens asking the same thing share one call.
  */
-import { useMutation, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
-import type { ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/ipc/channels-cases';
+import type { ArtifactRows, ArtifactRowsRequest, ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/ipc/channels-cases';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useLoadProgressStore } from '../state/load-progress-store';
 import { SESSION_STATUS_KEY, forgetSessionData } from './query-client';
@@ -111,6 +111,41 @@ function artifactQuery(artifactId: string) {
 
 export function useArtifactBytes(artifactId: string, enabled = true) {
   return useQuery<Uint8Array, RwError>({ ...artifactQuery(artifactId), enabled });
+}
+
+/** The access-log "open" of an artifact whose content is paged rather than read whole (tables). */
+export function useArtifactOpen(artifactId: string) {
+  return useQuery<ArtifactSummary, RwError>({ queryKey: ['artifacts.open', { artifactId }], queryFn: () => rwCall('artifacts.open', { artifactId }), gcTime: 10_000 });
+}
+
+/** Rows per `artifact.rows` call from the table viewer. */
+export const TABLE_PAGE_ROWS = 200;
+
+/** Sort and filter of a table view; both run in the main process over every row. */
+export type TableView = Pick<ArtifactRowsRequest, 'sort' | 'filter'>;
+
+/**
+ * Pages of a table artifact, parsed in the main process. `pages` are the page numbers in view; the
+ * first page is always asked (it carries the columns and the row counts). Returns every page loaded.
+ */
+export function useArtifactRowPages(artifactId: string, view: TableView, pages: readonly number[]) {
+  const wanted = [...new Set([0, ...pages])].sort((a, b) => a - b);
+  return useQueries({
+    queries: wanted.map((page) => {
+      const request: ArtifactRowsRequest = { artifactId, offset: page * TABLE_PAGE_ROWS, limit: TABLE_PAGE_ROWS, ...view };
+      return {
+        queryKey: ['artifact.rows', request] as const,
+        queryFn: () => rwCall('artifact.rows', request),
+        // Content leaves memory soon after it scrolls away or the viewer closes.
+        gcTime: 10_000,
+        placeholderData: page === 0 ? keepPreviousData : undefined,
+      };
+    }),
+    combine: (results) => ({
+      first: results[0] as UseQueryResult<ArtifactRows, RwError>,
+      pages: results.flatMap((r) => (r.data ? [r.data as ArtifactRows] : [])),
+    }),
+  });
 }
 
 /** For viewers that pull in a sibling artifact (a Markdown image): same cache, same access log. */

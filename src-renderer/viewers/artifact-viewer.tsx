@@ -1,7 +1,10 @@
-/** Loads one artifact's bytes over IPC (with a progress bar) and hands them to the viewer for its type. */
-import { useState } from 'react';
+/**
+ * Loads one artifact's bytes over IPC (with a progress bar) and hands them to the viewer for its type.
+ * Tables are the exception: the main process pages their rows, so nothing is read whole.
+ */
+import { useCallback, useState } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
-import { useArtifactBytes, useArtifactViewReport } from '../api/hooks';
+import { useArtifactBytes, useArtifactOpen, useArtifactViewReport } from '../api/hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { useLoadProgressStore } from '../state/load-progress-store';
 import { ExcerptContext, type ExcerptProvider } from './excerpt-context';
@@ -14,8 +17,51 @@ import { TableViewer } from './table-viewer';
 import { TextViewer } from './text-viewer';
 import { formatBytes, kindLabel, viewerKind } from './viewer-kind';
 
+const PAGED: ReadonlySet<string> = new Set(['csv', 'tsv', 'jsonl']);
+
 export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSummary; siblings: ArtifactSummary[] }) {
   const kind = viewerKind(artifact.mediaType, artifact.path);
+  if (PAGED.has(kind)) return <PagedTableArtifact artifact={artifact} kind={kind} />;
+  return <WholeArtifact artifact={artifact} siblings={siblings} kind={kind} />;
+}
+
+function ArtifactHeader({ artifact, kind, excerpt }: { artifact: ArtifactSummary; kind: ReturnType<typeof viewerKind>; excerpt: ExcerptProvider | null }) {
+  return (
+    <header className="artifact-view-header">
+      <h2 id="artifact-title">{artifact.path}</h2>
+      <p className="hint">
+        {kindLabel(kind)} · {artifact.mediaType} · {formatBytes(artifact.size)} · <span className="digest">sha256 {artifact.sha256.slice(0, 16)}…</span>
+      </p>
+      <ExportExcerpt artifactId={artifact.id} provider={excerpt} />
+    </header>
+  );
+}
+
+function PagedTableArtifact({ artifact, kind }: { artifact: ArtifactSummary; kind: ReturnType<typeof viewerKind> }) {
+  const opened = useArtifactOpen(artifact.id);
+  const [shown, setShown] = useState(false);
+  useArtifactViewReport(artifact.id, shown);
+  const onReady = useCallback(() => setShown(true), []);
+  const [excerpt, setExcerpt] = useState<ExcerptProvider | null>(null);
+  return (
+    <section className="artifact-view" aria-labelledby="artifact-title">
+      <ArtifactHeader artifact={artifact} kind={kind} excerpt={excerpt} />
+      {opened.isError ? (
+        <ErrorAlert error={opened.error} />
+      ) : opened.isSuccess ? (
+        <ExcerptContext.Provider value={setExcerpt}>
+          <TableViewer artifactId={artifact.id} name={artifact.path} onReady={onReady} />
+        </ExcerptContext.Provider>
+      ) : (
+        <div className="loading" role="status">
+          Opening the artifact…
+        </div>
+      )}
+    </section>
+  );
+}
+
+function WholeArtifact({ artifact, siblings, kind }: { artifact: ArtifactSummary; siblings: ArtifactSummary[]; kind: ReturnType<typeof viewerKind> }) {
   const content = useArtifactBytes(artifact.id, kind !== 'none');
   const progress = useLoadProgressStore((s) => s.byArtifact[artifact.id]);
   const reportView = useArtifactViewReport(artifact.id, content.isSuccess);
@@ -23,13 +69,7 @@ export function ArtifactViewer({ artifact, siblings }: { artifact: ArtifactSumma
 
   return (
     <section className="artifact-view" aria-labelledby="artifact-title">
-      <header className="artifact-view-header">
-        <h2 id="artifact-title">{artifact.path}</h2>
-        <p className="hint">
-          {kindLabel(kind)} · {artifact.mediaType} · {formatBytes(artifact.size)} · <span className="digest">sha256 {artifact.sha256.slice(0, 16)}…</span>
-        </p>
-        <ExportExcerpt artifactId={artifact.id} provider={excerpt} />
-      </header>
+      <ArtifactHeader artifact={artifact} kind={kind} excerpt={excerpt} />
       {kind === 'none' ? (
         <ViewerFor kind={kind} bytes={new Uint8Array(0)} artifact={artifact} siblings={siblings} />
       ) : content.isPending ? (
@@ -66,10 +106,6 @@ function ViewerFor({ kind, bytes, artifact, siblings, onPageView }: ViewerForPro
       return <PdfViewer bytes={bytes} name={artifact.path} onPageView={onPageView} />;
     case 'json':
       return <JsonViewer bytes={bytes} name={artifact.path} />;
-    case 'csv':
-    case 'tsv':
-    case 'jsonl':
-      return <TableViewer bytes={bytes} format={kind} name={artifact.path} />;
     case 'image':
       return <ImageViewer bytes={bytes} mediaType={artifact.mediaType} name={artifact.path} />;
     case 'text':

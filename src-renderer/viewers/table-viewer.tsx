@@ -1,96 +1,133 @@
 /**
- * CSV, TSV and JSON Lines as a table, virtualised (only the rows in view exist in the DOM), so 100 000
- * rows scroll smoothly. ARIA table semantics with aria-rowcount/aria-rowindex tell assistive
- * technology the true size although most rows are not rendered. Rows sort by a column and filter by
- * text (table-view.ts, over the rows held here); a row opens a pane with every cell in full (a click,
- * or arrow keys and Enter on the table; Escape closes it). Row numbers and note anchors stay the
- * row's place in the file, whatever the order shown.
+ * CSV, TSV and JSON Lines as a table. The main process parses the file into rows and pages them
+ * (`artifact.rows`), so the first screen shows at once however large the file is; only the pages in
+ * view are asked for, and only the rows in view exist in the DOM. Rows sort by a column and filter by
+ * text (table-controls.tsx); the main process does both over every row. A row opens a pane with every
+ * cell in full (a click, or arrow keys and Enter on the table; Escape closes it). Row numbers and note
+ * anchors stay the row's place in the file, whatever the order shown. ARIA table semantics with
+ * aria-rowcount/aria-rowindex tell assistive technology the true size although most rows are not rendered.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
-import { parseDelimited, parseJsonLines, type Table } from './delimited';
-import { decodeForDisplay } from './text-decode';
+import type { ArtifactRows } from '../../src-shared/ipc/channels-cases';
+import { TABLE_PAGE_ROWS, useArtifactRowPages } from '../api/hooks';
+import { ErrorAlert } from '../components/error-alert';
 import { Marked } from '../search/marked';
+import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { RowDetailPane, SortableHeader, TableFilterFields } from './table-controls';
-import { orderRows, type TableView } from './table-view';
+import type { TableView } from './table-view';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 26;
 const PAGE_ROWS = 20;
 
-export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format: 'csv' | 'tsv' | 'jsonl'; name: string }) {
-  const table: Table = useMemo(() => {
-    const text = decodeForDisplay(bytes);
-    return format === 'jsonl' ? parseJsonLines(text) : parseDelimited(text, format === 'csv' ? ',' : '\t');
-  }, [bytes, format]);
+type Row = ArtifactRows['rows'][number];
+
+export function TableViewer({ artifactId, name, onReady }: { artifactId: string; name: string; onReady?: () => void }) {
   const [view, setView] = useState<TableView>({});
-  const order = useMemo(() => orderRows(table.rows, view), [table, view]);
-  // The active row (a position in `order`) and whether its pane is open.
+  const [pagesInView, setPagesInView] = useState<number[]>([0]);
+  const { first, pages } = useArtifactRowPages(artifactId, view, pagesInView);
+  const head = first.data;
+  const count = head?.matchedRows ?? 0;
+  const byPosition = useMemo(() => {
+    const rows = new Map<number, Row>();
+    for (const page of pages) page.rows.forEach((row, i) => rows.set(page.offset + i, row));
+    return rows;
+  }, [pages]);
+  // The active row (a position in the view) and whether its pane is open.
   const [active, setActive] = useState<number | null>(null);
   const [detailOpen, setDetailOpen] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: order.length, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
-  const range = useRef({ first: 0, last: 0 });
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
   const items = virtualizer.getVirtualItems();
-  range.current = { first: items[0]?.index ?? 0, last: items[items.length - 1]?.index ?? 0 };
-  const excerpt = useMemo<ExcerptProvider>(
-    () => ({
-      // The rows in view: an excerpt, not the file (bulk export is what the gate exists to stop).
-      label: () => {
-        const shown = order.slice(range.current.first, range.current.last + 1);
-        return shown.length === 0 ? 'no rows' : view.sort || view.filter ? `${shown.length} rows in view (sorted or filtered)` : `rows ${shown[0]! + 1}-${shown[shown.length - 1]! + 1}`;
-      },
-      get: async () => ({ kind: 'csv', csv: toCsv(table.columns, order.slice(range.current.first, range.current.last + 1).map((i) => table.rows[i] ?? [])) }),
-    }),
-    [table, order, view],
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items[items.length - 1]?.index ?? 0;
+  useEffect(() => {
+    const from = Math.floor(firstIndex / TABLE_PAGE_ROWS);
+    const to = Math.floor(lastIndex / TABLE_PAGE_ROWS);
+    setPagesInView((current) => (current.length === to - from + 1 && current[0] === from ? current : Array.from({ length: to - from + 1 }, (_, i) => from + i)));
+  }, [firstIndex, lastIndex]);
+  const ready = head !== undefined;
+  useEffect(() => {
+    if (ready) onReady?.();
+  }, [ready, onReady]);
+
+  const range = useRef({ first: 0, last: 0 });
+  range.current = { first: firstIndex, last: lastIndex };
+  const inView = useCallback(() => {
+    const rows: Row[] = [];
+    for (let i = range.current.first; i <= range.current.last; i++) {
+      const row = byPosition.get(i);
+      if (row) rows.push(row);
+    }
+    return rows;
+  }, [byPosition]);
+  const columns = head?.columns;
+  const excerpt = useMemo<ExcerptProvider | null>(
+    () =>
+      columns
+        ? {
+            // The rows in view: an excerpt, not the file (bulk export is what the gate exists to stop).
+            label: () => {
+              const rows = inView();
+              if (rows.length === 0) return 'no rows';
+              return view.sort || view.filter ? `${rows.length} rows in view (sorted or filtered)` : `rows ${rows[0]!.row}-${rows[rows.length - 1]!.row}`;
+            },
+            get: async () => ({ kind: 'csv', csv: toCsv(columns, inView().map((r) => r.cells)) }),
+          }
+        : null,
+    [columns, inView, view],
   );
-  useRegisterExcerpt(order.length > 0 ? excerpt : null);
+  useRegisterExcerpt(count > 0 ? excerpt : null);
+
   const { report, pending, done } = useViewerPosition();
   const [target, setTarget] = useState<number | null>(null);
+  // Words a search hit asked to highlight in the row it opened.
   const [marks, setMarks] = useState<readonly string[]>([]);
   // The selected text's row, else the active row, else the first row in view, is where a new note is
   // anchored (its row in the file).
   const reportPosition = useCallback(() => {
     const root = scroller.current;
-    if (!root || order.length === 0) return;
+    if (!root || count === 0) return;
     const selected = numberAround(selectionInside(root)?.anchorNode ?? null, 'row');
-    const chosen = active !== null && order[active] !== undefined ? order[active] + 1 : null;
-    const top = order[Math.min(order.length - 1, Math.floor(root.scrollTop / ROW_HEIGHT))]!;
-    report({ kind: 'row', row: selected ?? chosen ?? top + 1 });
-  }, [order, active, report]);
+    const chosen = active !== null ? byPosition.get(active)?.row : undefined;
+    const top = byPosition.get(Math.min(count - 1, Math.floor(root.scrollTop / ROW_HEIGHT)));
+    const row = selected ?? chosen ?? top?.row;
+    if (row !== undefined) report({ kind: 'row', row });
+  }, [count, active, byPosition, report]);
   useEffect(reportPosition, [reportPosition]);
   useSelectionInside(scroller, reportPosition);
   useEffect(() => {
-    if (!pending || pending.anchor.kind !== 'row') return;
-    const row = Math.min(pending.anchor.row, Math.max(1, table.rows.length));
-    // An anchor names a row of the file: a view that hides or moves it is dropped, so the row shows.
-    let position = order.indexOf(row - 1);
-    if (position === -1) {
+    if (!pending || pending.anchor.kind !== 'row' || !head) return;
+    // An anchor names a row of the file; in file order that is its position. A sorted or filtered view
+    // is dropped first, so the row shows where the anchor says.
+    if (view.sort || view.filter) {
       setView({});
-      position = row - 1;
+      return;
     }
-    virtualizer.scrollToIndex(position, { align: 'start' });
+    const row = Math.min(pending.anchor.row, Math.max(1, count));
+    virtualizer.scrollToIndex(row - 1, { align: 'start' });
     setTarget(row);
     setMarks(pending.marks);
     scroller.current?.focus({ preventScroll: true });
     done(pending.seq);
-  }, [pending, table, order, virtualizer, done]);
+  }, [pending, head, view, count, virtualizer, done]);
 
   const changeView = (next: TableView) => {
     setView(next);
     setActive(null);
     setDetailOpen(false);
+    virtualizer.scrollToIndex(0);
   };
   const moveTo = (position: number) => {
-    const p = Math.max(0, Math.min(order.length - 1, position));
+    const p = Math.max(0, Math.min(count - 1, position));
     setActive(p);
     virtualizer.scrollToIndex(p, { align: 'auto' });
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    if (e.target !== e.currentTarget || order.length === 0) return;
+    if (e.target !== e.currentTarget || count === 0) return;
     const at = active ?? -1;
-    const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: Math.max(0, at - 1), PageDown: at + PAGE_ROWS, PageUp: Math.max(0, at - PAGE_ROWS), Home: 0, End: order.length - 1 };
+    const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: Math.max(0, at - 1), PageDown: at + PAGE_ROWS, PageUp: Math.max(0, at - PAGE_ROWS), Home: 0, End: count - 1 };
     const to = moves[e.key];
     if (to !== undefined) {
       e.preventDefault();
@@ -107,25 +144,34 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
     setDetailOpen(false);
     scroller.current?.focus({ preventScroll: true });
   };
-  const activeRow = active !== null ? order[active] : undefined;
 
+  if (first.isError) return <ErrorAlert error={first.error} />;
+  if (!head) {
+    return (
+      <div className="loading" role="status">
+        Indexing the table…
+      </div>
+    );
+  }
+  const activeRow = active !== null ? byPosition.get(active) : undefined;
   const captionId = `table-caption-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+  const width = head.columns.length;
   return (
     <div className="table-wrap" data-viewer="table">
       <p id={captionId} className="hint">
-        {order.length === table.rows.length ? `${table.rows.length.toLocaleString()} rows` : `${order.length.toLocaleString()} of ${table.rows.length.toLocaleString()} rows`} × {table.columns.length}{' '}
-        columns. Arrow keys choose a row, Enter shows it in full.
+        {head.matchedRows === head.totalRows ? `${head.totalRows.toLocaleString()} rows` : `${head.matchedRows.toLocaleString()} of ${head.totalRows.toLocaleString()} rows`} × {width} columns.
+        Arrow keys choose a row, Enter shows it in full.
       </p>
-      {table.warnings.length > 0 ? (
+      {head.warnings.length > 0 ? (
         <ul className="table-warnings" aria-label="Parsing warnings">
-          {table.warnings.map((w) => (
+          {head.warnings.map((w) => (
             <li key={w}>
               <strong>Warning:</strong> {w}
             </li>
           ))}
         </ul>
       ) : null}
-      <TableFilterFields columns={table.columns} filter={view.filter} onChange={(filter) => changeView({ ...view, filter })} shown={order.length} total={table.rows.length} />
+      <TableFilterFields columns={head.columns} filter={view.filter} onChange={(filter) => changeView({ ...view, filter })} shown={head.matchedRows} total={head.totalRows} />
       <div
         ref={scroller}
         className="table-viewer virtual-scroller"
@@ -133,8 +179,8 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
         role="table"
         aria-label={name}
         aria-describedby={captionId}
-        aria-rowcount={order.length + 1}
-        aria-colcount={table.columns.length + 1}
+        aria-rowcount={count + 1}
+        aria-colcount={width + 1}
         onScroll={reportPosition}
         onKeyDown={onKeyDown}
       >
@@ -143,22 +189,23 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
             <span role="columnheader" className="row-number">
               #
             </span>
-            {table.columns.map((column, index) => (
+            {head.columns.map((column, index) => (
               <SortableHeader key={`${index}:${column}`} column={column} index={index} sort={view.sort} onSort={(sort) => changeView({ ...view, sort })} />
             ))}
           </div>
         </div>
         <div role="rowgroup" className="virtual-body table-body" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
-            const fileRow = order[item.index] ?? 0;
-            const row = table.rows[fileRow] ?? [];
-            const classes = ['table-row', target === fileRow + 1 ? 'is-target' : '', active === item.index ? 'is-active' : ''].filter(Boolean).join(' ');
+            const row = byPosition.get(item.index);
+            const number = row?.row ?? item.index + 1;
+            const classes = ['table-row', target === number ? 'is-target' : '', active === item.index ? 'is-active' : ''].filter(Boolean).join(' ');
             return (
               <div
                 role="row"
                 key={item.key}
-                data-row={fileRow + 1}
+                data-row={number}
                 aria-rowindex={item.index + 2}
+                aria-busy={row ? undefined : true}
                 aria-current={active === item.index ? 'true' : undefined}
                 className={classes}
                 style={{ transform: `translateY(${item.start}px)` }}
@@ -168,11 +215,11 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
                 }}
               >
                 <span role="rowheader" className="row-number">
-                  {fileRow + 1}
+                  {number}
                 </span>
-                {table.columns.map((_, c) => (
-                  <span role="cell" key={c} title={row[c] ?? ''}>
-                    {marks.length > 0 ? <Marked text={row[c] ?? ''} marks={marks} /> : (row[c] ?? '')}
+                {head.columns.map((_, c) => (
+                  <span role="cell" key={c} title={row?.cells[c] ?? ''}>
+                    {row ? marks.length > 0 ? <Marked text={row.cells[c] ?? ''} marks={marks} /> : (row.cells[c] ?? '') : c === 0 ? '…' : ''}
                   </span>
                 ))}
               </div>
@@ -180,7 +227,7 @@ export function TableViewer({ bytes, format, name }: { bytes: Uint8Array; format
           })}
         </div>
       </div>
-      {detailOpen && activeRow !== undefined ? <RowDetailPane columns={table.columns} cells={table.rows[activeRow] ?? []} row={activeRow + 1} onClose={closeDetail} /> : null}
+      {detailOpen && activeRow ? <RowDetailPane columns={head.columns} cells={activeRow.cells} row={activeRow.row} onClose={closeDetail} /> : null}
     </div>
   );
 }

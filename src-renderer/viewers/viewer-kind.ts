@@ -1,4 +1,6 @@
 /** Which viewer shows an artifact, from the media type the importer sniffed (and the name for text). */
+import { tableFormatOf } from '../../src-shared/tabular/table-format';
+
 export type ViewerKind = 'markdown' | 'pdf' | 'json' | 'csv' | 'tsv' | 'jsonl' | 'image' | 'text' | 'none';
 
 export const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp']);
@@ -10,14 +12,11 @@ export function viewerKind(mediaType: string, path: string): ViewerKind {
   if (IMAGE_TYPES.has(type)) return 'image';
   if (type === 'text/markdown') return 'markdown';
   if (type === 'application/json') return 'json';
-  if (type === 'application/jsonl' || type === 'application/x-ndjson') return 'jsonl';
-  if (type === 'text/csv') return 'csv';
-  if (type === 'text/tab-separated-values') return 'tsv';
+  // The main process pages these tables; both sides decide by the one rule.
+  const table = tableFormatOf(mediaType, path);
+  if (table) return table;
   if (type.startsWith('text/')) {
     if (ext === 'md' || ext === 'markdown') return 'markdown';
-    if (ext === 'csv') return 'csv';
-    if (ext === 'tsv') return 'tsv';
-    if (ext === 'jsonl' || ext === 'ndjson') return 'jsonl';
     return 'text';
   }
   return 'none';

@@ -22,6 +22,7 @@ import { leafHash } from '../../src-shared/node/merkle';
 import { rwctlArgs } from '../helpers/rwctl-child';
 import { parseNote } from '../../src-shared/node/signed-note';
 import { canonicalize } from '../../src-shared/canonical-json';
+import { AGG_EXPECTED } from '../../src-main/vault/audit-aggregates';
 import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
 import { leafColumns, parseLeaf } from '../../src-main/audit/log-leaf';
 import { createAuditCommands } from '../../src-cli/audit-commands';
@@ -151,6 +152,8 @@ function rebuildState(db: Database): number {
   });
   db.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
   db.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
+  // The console's totals too, or a full verification would name them (aggregate-mismatch).
+  for (const [table, expected] of AGG_EXPECTED) db.exec(`DELETE FROM ${table}; INSERT INTO ${table} ${expected};`);
   return range.size;
 }
 

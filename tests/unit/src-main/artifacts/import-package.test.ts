@@ -84,6 +84,29 @@ function expectUnchanged(): void {
 }
 
 describe('importPackage: a sound package', () => {
+  it('indexes the rows of table artifacts in the same transaction, and only of tables', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { ...baseFiles(), 'eval/runs.jsonl': '{"a":1}\n{"b":2}\n' });
+    await signPackage(dir, key);
+    await importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock });
+    const indexed = vault.db.prepare('SELECT a.path, i.row_count, i.columns_json FROM artifact_row_index i JOIN artifacts a ON a.id = i.artifact_id ORDER BY a.path').all();
+    expect(indexed).toEqual([
+      { path: 'eval/results.csv', row_count: 1, columns_json: '["task","score"]' },
+      { path: 'eval/runs.jsonl', row_count: 2, columns_json: '["a","b"]' },
+    ]);
+  });
+
+  it('leaves no row index behind when the import is refused after a table was stored', async () => {
+    const dir = tempDir();
+    writeFiles(dir, { ...baseFiles(), 'z-last.txt': 'signed content' });
+    await signPackage(dir, key);
+    // Changed after signing: refused when its digest is checked, after the CSV was written and indexed.
+    writeFiles(dir, { 'z-last.txt': 'tampered content' });
+    await expect(importPackageDetailed({ contentDb: vault.db, source: dir, trustedKeys: trusted, clock })).rejects.toMatchObject({ code: 'PACKAGE_REFUSED' });
+    expect(vault.db.prepare('SELECT count(*) AS n FROM artifact_row_index').get()).toEqual({ n: 0 });
+    expect(vault.db.prepare('SELECT count(*) AS n FROM artifact_row_chunks').get()).toEqual({ n: 0 });
+  });
+
   it('imports a signed folder into one case with chunked, digest-checked artifacts', async () => {
     const dir = tempDir();
     const big = new Uint8Array(CHUNK_BYTES * 2 + 12345).map((_, i) => (i * 31) & 0xff);

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromUtf8 } from '../../../../src-shared/encoding';
-import { AuditQuery, DWELL_BUCKETS, findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
+import { AuditQuery, findFastPaging, isOffHours, type PageView } from '../../../../src-main/audit/audit-query';
+import { DWELL_BUCKETS } from '../../../../src-main/vault/audit-aggregates';
 import { openAuditFixture, tick, type AuditFixture } from '../../../helpers/audit-fixture';
 
 function views(times: number[], pages?: number[], session = 's1'): PageView[] {
@@ -90,6 +91,48 @@ describe('AuditQuery over a real audit.db', () => {
       const buckets = DWELL_BUCKETS.map((b, i) => views.filter((l) => l.detail.dwellMs! < b.max && (i === 0 || l.detail.dwellMs! >= DWELL_BUCKETS[i - 1]!.max)).length);
       expect(summary.dwell.find((d) => d.artifactId === artifact.artifactId)!.buckets).toEqual(buckets);
     }
+  });
+
+  it('finds off-hours activity through the aggregates exactly as a scan of every leaf does', () => {
+    viewLog(150, 5);
+    // Then a reviewer who keeps going into the evening, one view every 20 minutes.
+    for (let i = 0; i < 40; i++) {
+      tick(f!, 1_200_000);
+      f!.log.append({ actor: { user: i % 2 ? 'u-s0' : 'late', role: 'reviewer' }, session: 'late', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success', detail: { action: 'view', page: i + 1, dwellMs: 1000 } });
+    }
+    const hours = { startHour: 9, endHour: 12, utcOffsetMinutes: 0, weekendsOff: true };
+    const expected = f!.db
+      .prepare("SELECT seq, ts, user, event, object_id FROM log_leaves WHERE role IN ('reviewer', 'auditor') ORDER BY seq")
+      .all()
+      .filter((r) => isOffHours(Number(r['ts']), hours))
+      .map((r) => ({ seq: Number(r['seq']), ts: Number(r['ts']), user: r['user'] as string | null, event: String(r['event']), objectId: r['object_id'] as string | null }));
+    expect(expected.length).toBeGreaterThan(20);
+    const q = new AuditQuery(f!.db);
+    expect(q.offHours({}, hours)).toEqual(expected);
+    expect(q.offHours({}, hours, 7)).toEqual(expected.slice(0, 7));
+    expect(q.offHours({ user: 'late' }, hours)).toEqual(expected.filter((r) => r.user === 'late'));
+    // The fast-paging flag over the page-view index agrees with the pure detector too.
+    expect(q.fastPaging({})).toEqual(findFastPaging(allViews()));
+  });
+
+  it('answers whole-log and whole-hour summaries from the aggregates exactly as from the leaves', () => {
+    viewLog(300, 4);
+    const q = new AuditQuery(f!.db);
+    const sorted = (s: ReturnType<AuditQuery['summary']>) => ({
+      ...s,
+      perUser: [...s.perUser].sort((a, b) => `${a.user}/${a.role}`.localeCompare(`${b.user}/${b.role}`)),
+      perArtifact: [...s.perArtifact].sort((a, b) => a.artifactId.localeCompare(b.artifactId)),
+      dwell: [...s.dwell].sort((a, b) => a.artifactId.localeCompare(b.artifactId)),
+    });
+    // A bound that is not on an hour (or any filter but time) takes the leaves' path: the reference.
+    expect(sorted(q.summary({}))).toEqual(sorted(q.summary({ from: 0, to: Number.MAX_SAFE_INTEGER })));
+    // Whole hours (the one before the first leaf and the first leaf's) against the same leaves asked
+    // with a bound off the hour.
+    const first = Number(f!.db.prepare('SELECT min(ts) AS t FROM log_leaves').get()?.['t']);
+    const hour = Math.floor(first / 3_600_000) * 3_600_000 - 3_600_000;
+    const fromAggregates = sorted(q.summary({ from: hour, to: hour + 7_200_000 }));
+    expect(fromAggregates.perHour.length).toBeGreaterThan(0);
+    expect(fromAggregates).toEqual(sorted(q.summary({ from: hour + 1, to: hour + 7_200_000 })));
   });
 
   it('pages by position, also when a leaf is missing and when filtered', () => {

@@ -1,11 +1,18 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../../../../src-shared/node/checkpoint';
 import { canonicalize } from '../../../../src-shared/canonical-json';
-import { randomBytes } from '../../../../src-shared/node/crypto';
+import { ed25519PublicFromSeed, randomBytes } from '../../../../src-shared/node/crypto';
 import { fromUtf8, utf8 } from '../../../../src-shared/encoding';
 import { leafHash } from '../../../../src-shared/node/merkle';
 import { ed25519NoteSigner } from '../../../../src-shared/node/signed-note';
-import { logOrigin } from '../../../../src-main/audit/access-log';
+import { logOrigin, openAccessLog } from '../../../../src-main/audit/access-log';
+import { AUDIT_MIGRATIONS } from '../../../../src-main/vault/audit-db-schema';
+import { checkAggregates } from '../../../../src-main/audit/console-aggregates';
+import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
+import { runMigrations } from '../../../../src-main/vault/migrations';
 import { verifyLogFrom, type LogSource } from '../../../../src-main/audit/verify-log';
 import { databaseLogSource, verifyAccessLog, verifyAccessLogFrom, verifyAccessLogInTurns } from '../../../../src-main/audit/verify-access-log';
 import { openAuditFixture, reviewer, tick, type AuditFixture } from '../../../helpers/audit-fixture';
@@ -257,3 +264,41 @@ describe('verifyAccessLogInTurns', () => {
   });
 });
 
+
+describe('console aggregates under verification', () => {
+  it('a full verification recomputes the aggregates and names a table that disagrees with the leaves', () => {
+    f = openAuditFixture();
+    {
+      for (let i = 0; i < 20; i++) f.log.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'a1' }, outcome: 'success', detail: { action: 'view', page: 1, dwellMs: 3000 } });
+      expect(verifyAccessLog(f.db).ok).toBe(true);
+      expect(checkAggregates(f.db)).toEqual([]);
+      // Someone with the key lowers a user's count to hide activity from the console.
+      f.db.exec('UPDATE agg_users SET events = events - 5');
+      const report = verifyAccessLog(f.db);
+      expect(report.ok).toBe(false);
+      expect(report.problems).toEqual([expect.objectContaining({ kind: 'aggregate-mismatch', message: expect.stringContaining('agg_users') })]);
+    }
+  });
+
+  it('a log written before the aggregates existed is backfilled by the migration and agrees', () => {
+    f = openAuditFixture();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-agg-'));
+    const db = openEncryptedDb(path.join(dir, 'audit.db'), randomBytes(32), { create: true });
+    try {
+      runMigrations(db, AUDIT_MIGRATIONS.filter((m) => m.version < 5), () => 1);
+      const seed = randomBytes(32);
+      db.prepare('INSERT INTO device_keys(private_key, public_key, created_at) VALUES (?, ?, ?)').run([Buffer.from(seed), Buffer.from(ed25519PublicFromSeed(seed)), 1]);
+      db.prepare("INSERT INTO vault_meta(key, value) VALUES ('workstation_id', 'ws0123456789abcdef')").run();
+      let t = Date.UTC(2026, 10, 24, 9);
+      const log = openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 400_000), monotonic: () => t });
+      for (let i = 0; i < 30; i++) log.append({ actor: i % 3 ? reviewer : { user: null, role: 'system' }, session: null, event: 'artifact.view', object: { kind: 'artifact', id: `a${i % 4}` }, outcome: i % 7 ? 'success' : 'denied', detail: { action: i % 5 ? 'view' : 'open', dwellMs: i * 1000 } });
+      log.close();
+      runMigrations(db, AUDIT_MIGRATIONS, () => 2);
+      expect(Number(db.prepare('SELECT sum(events) AS n FROM agg_users').get()?.['n'])).toBe(30);
+      expect(checkAggregates(db)).toEqual([]);
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

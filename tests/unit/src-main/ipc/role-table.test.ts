@@ -29,6 +29,7 @@ const ALLOWED: Record<ChannelName, readonly Role[]> = {
   'artifacts.list': ['reviewer'],
   'artifacts.open': ['reviewer'],
   'artifacts.read': ['reviewer'],
+  'artifact.rows': ['reviewer'],
   'cases.importDemo': ['reviewer'],
   'cases.remove': ['reviewer'],
   'notes.list': ['reviewer'],

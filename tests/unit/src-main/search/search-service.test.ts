@@ -218,10 +218,14 @@ describe('the index is as protected as the content', () => {
     }
   });
 
-  it('a removed case leaves no hit, no unit and no source row', async () => {
+  it('a removed case leaves no hit, no unit, no source row and no table-row index', async () => {
     const other = await f.importAnother();
+    const rowIndexOf = (table: string) => f.db.prepare(`SELECT count(*) AS n FROM ${table} WHERE artifact_id IN (SELECT id FROM artifacts WHERE case_id = ?)`).get([other])?.n;
     expect(find(`marmolite case:${other}`).hits).toHaveLength(1);
+    expect(rowIndexOf('artifact_row_index')).toBeGreaterThan(0);
     removeCase(f.db, other);
+    expect(f.db.prepare('SELECT count(*) AS n FROM artifact_row_index WHERE artifact_id NOT IN (SELECT id FROM artifacts)').get()?.n).toBe(0);
+    expect(f.db.prepare('SELECT count(*) AS n FROM artifact_row_chunks WHERE artifact_id NOT IN (SELECT id FROM artifacts)').get()?.n).toBe(0);
     expect(find(`marmolite case:${other}`).hits).toEqual([]);
     expect(find('marmolite').hits.map((h) => h.caseId)).toEqual([f.caseId]);
     expect(f.db.prepare('SELECT count(*) AS n FROM search_units WHERE case_id = ?').get([other])?.n).toBe(0);

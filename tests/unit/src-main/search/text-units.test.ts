@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { delimitedRows, jsonLineRows, lineBlocks, linesOf, markdownHeading, LINE_PIECE_CHARS } from '../../../../src-main/search/text-units';
-import { parseDelimited, parseJsonLines } from '../../../../src-renderer/viewers/delimited';
+import { parseDelimited, parseJsonLines } from '../../../../src-shared/tabular/delimited';
 import { splitLines } from '../../../../src-renderer/viewers/text-decode';
 
 function cut(text: string, seed: number): Uint8Array[] {

@@ -58,7 +58,7 @@ describe('migrations', () => {
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name", { pluck: true }).all();
     expect(tables).toEqual(
       [
-        'artifact_chunks', 'artifacts', 'cases', 'checklist_history', 'checklist_items', 'claim_decision_history', 'claim_decisions', 'finding_evidence', 'finding_artifacts', 'finding_history', 'findings', 'note_history', 'notes', 'reviewer_keys', 'schema_version',
+        'artifact_chunks', 'artifact_row_chunks', 'artifact_row_index', 'artifacts', 'cases', 'checklist_history', 'checklist_items', 'claim_decision_history', 'claim_decisions', 'finding_evidence', 'finding_artifacts', 'finding_history', 'findings', 'note_history', 'notes', 'reviewer_keys', 'schema_version',
         // The search index: units (external content, text stored once) and two FTS5 indexes with their shadow tables.
         'search_sources', 'search_units',
         ...['search_words', 'search_idents'].flatMap((t) => [t, `${t}_config`, `${t}_data`, `${t}_docsize`, `${t}_idx`]),

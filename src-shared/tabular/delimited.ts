@@ -2,6 +2,9 @@
  * Tabular artifacts (CSV, TSV, JSONL) as rows of display strings. Pure and forgiving: the viewer must
  * show whatever a submitter sent, so malformed input becomes visible cells and a warning, never an
  * exception. CSV follows RFC 4180 (quoted fields, doubled quotes, CRLF or LF line ends).
+ *
+ * The main process pages large tables row by row (src-main/artifacts/table-rows.ts) with the same
+ * record parser and cell rules, so a paged table shows exactly what a whole-file parse would.
  */
 export interface Table {
   columns: string[];
@@ -10,9 +13,16 @@ export interface Table {
   warnings: string[];
 }
 
-const MAX_WARNINGS = 5;
+export const MAX_WARNINGS = 5;
+/** The extra JSONL column that holds a line which is not JSON, as text. */
+export const UNPARSED_COLUMN = '(unparsed line)';
+export const invalidLineWarning = (line: number) => `Line ${line} is not valid JSON; it is shown as text.`;
+export const moreInvalidWarning = (more: number) => `${more} more invalid line(s).`;
 
-export function parseDelimited(text: string, delimiter: ',' | '\t'): Table {
+export type Delimiter = ',' | '\t';
+
+/** The records of a delimited text; `unclosedQuote` when a quoted field runs to the end. */
+export function parseRecords(text: string, delimiter: Delimiter): { records: string[][]; unclosedQuote: boolean } {
   const records: string[][] = [];
   let field = '';
   let record: string[] = [];
@@ -65,20 +75,37 @@ export function parseDelimited(text: string, delimiter: ',' | '\t'): Table {
     record.push(field);
     records.push(record);
   }
+  return { records, unclosedQuote: quoteProblem };
+}
+
+export const UNCLOSED_QUOTE_WARNING = 'A quoted field is not closed before the end of the file.';
+
+export function raggedWarning(ragged: number, width: number): string {
+  return `${ragged} row${ragged === 1 ? ' has' : 's have'} a different number of fields than the header (${width}).`;
+}
+
+/** Header cells as column names (blank ones numbered), widened to the widest row. */
+export function columnNames(header: readonly string[], widest: number): string[] {
+  const columns = header.map((h, index) => (h.trim().length > 0 ? h : `column ${index + 1}`));
+  for (let c = columns.length; c < widest; c += 1) columns.push(`column ${c + 1}`);
+  return columns;
+}
+
+export function parseDelimited(text: string, delimiter: Delimiter): Table {
+  const { records, unclosedQuote } = parseRecords(text, delimiter);
   const warnings: string[] = [];
-  if (quoteProblem) warnings.push('A quoted field is not closed before the end of the file.');
+  if (unclosedQuote) warnings.push(UNCLOSED_QUOTE_WARNING);
   const header = records.shift() ?? [];
   const width = header.length;
   let ragged = 0;
   for (const row of records) if (row.length !== width) ragged += 1;
-  if (ragged > 0) warnings.push(`${ragged} row${ragged === 1 ? ' has' : 's have'} a different number of fields than the header (${width}).`);
+  if (ragged > 0) warnings.push(raggedWarning(ragged, width));
   const extra = records.reduce((max, row) => Math.max(max, row.length), width);
-  const columns = header.map((h, index) => (h.trim().length > 0 ? h : `column ${index + 1}`));
-  for (let c = columns.length; c < extra; c += 1) columns.push(`column ${c + 1}`);
-  return { columns, rows: records, warnings };
+  return { columns: columnNames(header, extra), rows: records, warnings };
 }
 
-function cell(value: unknown): string {
+/** A JSON value as one display cell. */
+export function jsonCell(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -102,7 +129,7 @@ export function parseJsonLines(text: string): Table {
       value = JSON.parse(line);
     } catch {
       bad += 1;
-      if (warnings.length < MAX_WARNINGS) warnings.push(`Line ${lineNo + 1} is not valid JSON; it is shown as text.`);
+      if (warnings.length < MAX_WARNINGS) warnings.push(invalidLineWarning(lineNo + 1));
       objects.push(null);
       raw.push(line);
       continue;
@@ -126,9 +153,9 @@ export function parseJsonLines(text: string): Table {
       raw.push(line);
     }
   }
-  if (bad > MAX_WARNINGS) warnings.push(`${bad - MAX_WARNINGS} more invalid line(s).`);
+  if (bad > MAX_WARNINGS) warnings.push(moreInvalidWarning(bad - MAX_WARNINGS));
   const hasRawColumn = bad > 0;
-  if (hasRawColumn) columns.push('(unparsed line)');
+  if (hasRawColumn) columns.push(UNPARSED_COLUMN);
   const rows = objects.map((obj, r) => {
     const row = new Array<string>(columns.length).fill('');
     if (obj === null) {
@@ -137,7 +164,7 @@ export function parseJsonLines(text: string): Table {
     }
     for (const [key, value] of Object.entries(obj)) {
       const c = index.get(key);
-      if (c !== undefined) row[c] = cell(value);
+      if (c !== undefined) row[c] = jsonCell(value);
     }
     return row;
   });

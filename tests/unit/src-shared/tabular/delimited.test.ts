@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseDelimited, parseJsonLines } from '../../../../src-renderer/viewers/delimited';
+import { parseDelimited, parseJsonLines } from '../../../../src-shared/tabular/delimited';
 
 describe('parseDelimited (RFC 4180 CSV and TSV)', () => {
   test('reads a header and rows, with quoted fields, doubled quotes, embedded commas and newlines', () => {

@@ -1,0 +1,45 @@
+/**
+ * The SQL of the access log's per-hour aggregates (audit.db migration 5): the trigger that keeps them
+ * and the queries that compute them from the leaves (the backfill, and the check a full verification
+ * runs in src-main/audit/console-aggregates.ts). This text is part of a migration: changing it means a
+ * new migration that rebuilds the tables.
+ */
+export const HOUR_MS = 3_600_000;
+
+export const DWELL_BUCKETS = [
+  { label: '<2s', max: 2_000 },
+  { label: '2-10s', max: 10_000 },
+  { label: '10-60s', max: 60_000 },
+  { label: '1-5min', max: 300_000 },
+  { label: '5-30min', max: 1_800_000 },
+  { label: '>30min', max: Number.MAX_SAFE_INTEGER },
+] as const;
+
+/** The bucket index of a dwell time column (numbers only: nothing user-supplied). */
+export const AGG_DWELL_BUCKET = (column: string) =>
+  `CASE ${DWELL_BUCKETS.slice(0, -1)
+    .map((b, i) => `WHEN ${column} < ${b.max} THEN ${i}`)
+    .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
+
+/** The user as a key: '' for none, 'u:' + name otherwise (key columns cannot hold NULL). */
+export const AGG_UKEY = (column: string) => `CASE WHEN ${column} IS NULL THEN '' ELSE 'u:' || ${column} END`;
+
+/** 1 when a leaf row (NEW or a table alias) is an artifact open, else 0; a damaged leaf is no open. */
+export const AGG_OPEN = (row: string) =>
+  `coalesce(CASE WHEN ${row}.event = 'artifact.view' AND json_valid(CAST(${row}.leaf AS TEXT)) THEN json_extract(CAST(${row}.leaf AS TEXT), '$.detail.action') = 'open' END, 0)`;
+
+/** What each aggregate table must hold, computed from the leaves (the backfill and the check). */
+export const AGG_EXPECTED: readonly (readonly [table: string, select: string])[] = [
+  [
+    'agg_users',
+    `SELECT ts / ${HOUR_MS}, ${AGG_UKEY('user')}, user, role, count(*), sum(outcome = 'denied'), min(ts), max(ts) FROM log_leaves GROUP BY ts / ${HOUR_MS}, ${AGG_UKEY('user')}, role`,
+  ],
+  [
+    'agg_artifacts',
+    `SELECT ts / ${HOUR_MS}, object_id, ${AGG_UKEY('user')}, user, count(*), coalesce(sum(dwell_ms), 0), sum(${AGG_OPEN('l')}) FROM log_leaves l WHERE object_kind = 'artifact' AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_UKEY('user')}`,
+  ],
+  [
+    'agg_dwell',
+    `SELECT ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}, count(*) FROM log_leaves WHERE event = 'artifact.view' AND dwell_ms IS NOT NULL AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}`,
+  ],
+];
