@@ -1,5 +1,5 @@
 /**
- * rwctl server init | start | enroll | revoke | token create | import-bundle: the central attestation
+ * rwctl server init | start | enroll | lockout-release | revoke | token create | import-bundle: the central attestation
  * server's administration (see ARCHITECTURE: attestations and sync). The admin token is printed once by init and never stored in clear; the
  * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
  */
@@ -19,6 +19,7 @@ import { serverCheckpointSigner } from '../src-server/server-log';
 import { createRateLimiter } from '../src-server/rate-limiter';
 import { createAppendBatcher } from '../src-server/append-batcher';
 import { viewOf } from '../src-server/refusal';
+import { signLockoutRelease } from '../src-server/lockout-release';
 import { createReadToken, isReadTokenRole, READ_TOKEN_ROLES } from '../src-server/read-tokens';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
 
@@ -122,6 +123,33 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
         await (options.waitForStop ?? waitForSignal)();
         await server.stop();
         io.stdout('rwctl server: stopped\n');
+        return EXIT.ok;
+      },
+    },
+    {
+      path: ['server', 'lockout-release'],
+      summary: "Sign a release of a workstation's lockout for its failure count (both as its lock screen shows them)",
+      positionals: [],
+      options: {
+        data: dataOption,
+        workstation: { kind: 'string', description: 'Workstation id (32 hex digits)', required: true },
+        failures: { kind: 'string', description: 'The failure count the lock screen shows', required: true },
+        out: { kind: 'string', description: 'Where to write the release file (JSON)', required: true },
+      },
+      async run(args, io) {
+        const loaded = loadServerConfig(dataDir(args, io));
+        const failuresArg = args.strings['failures'] as string;
+        if (!/^[1-9][0-9]{0,6}$/.test(failuresArg)) throw new RwError('USAGE', '--failures is the count the lock screen shows, a whole number from 1.');
+        const out = resolve(io.cwd, args.strings['out'] as string);
+        if (existsSync(out)) throw new RwError('CONFLICT', 'The --out file already exists; refusing to overwrite it.');
+        let envelope;
+        try {
+          envelope = signLockoutRelease(loaded.policySeed, { workstation: (args.strings['workstation'] as string).toLowerCase(), failures: Number(failuresArg), issuedAt: io.clock() });
+        } catch {
+          throw new RwError('USAGE', '--workstation is the 32 hexadecimal digits the lock screen shows.');
+        }
+        writeFileSync(out, `${JSON.stringify(envelope, null, 2)}\n`, { flag: 'wx', mode: 0o644 });
+        io.stdout(`Lockout release for workstation ${args.strings['workstation']} at failure count ${failuresArg} written to ${out} (signed by the policy key; usable once).\n`);
         return EXIT.ok;
       },
     },
