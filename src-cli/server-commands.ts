@@ -21,7 +21,7 @@ import { createAppendBatcher } from '../src-server/append-batcher';
 import { viewOf } from '../src-server/refusal';
 import { signLockoutRelease } from '../src-server/lockout-release';
 import { createReadToken, isReadTokenRole, READ_TOKEN_ROLES } from '../src-server/read-tokens';
-import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { EXIT, pubkeyAlias, type CliIo, type Command, type ParsedArgs } from './command';
 
 /** Written by `server init`: the policy key as a workstation trust root (controls/trust-root.ts format). */
 export const WORKSTATION_TRUST_FILE = 'workstation-trust.json';
@@ -160,7 +160,8 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
       options: {
         data: dataOption,
         out: { kind: 'string', description: 'Where to write the approval bundle (JSON)', required: true },
-        trust: { kind: 'repeatable', description: 'PEM public key of a trusted submitter (ECDSA P-256/P-384)' },
+        pubkey: { kind: 'repeatable', description: 'PEM public key of a trusted submitter (ECDSA P-256/P-384)' },
+        trust: pubkeyAlias('repeatable'),
         database: databaseOption,
       },
       async run(args, io) {
@@ -171,7 +172,7 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
         if (existsSync(out)) throw new RwError('CONFLICT', 'The --out file already exists; refusing to overwrite it.');
         const bytes = new Uint8Array(readFileSync(requestPath));
         if (bytes.byteLength > ENROLLMENT_REQUEST_MAX_BYTES) throw new RwError('TOO_LARGE', 'The enrollment request is too large.');
-        const trust = (args.lists['trust'] ?? []).map((p) => readFileSync(resolve(io.cwd, p), 'utf8'));
+        const trust = (args.lists['pubkey'] ?? []).map((p) => readFileSync(resolve(io.cwd, p), 'utf8'));
         let request;
         try {
           request = verifyEnrollmentRequest(bytes);

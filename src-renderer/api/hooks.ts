@@ -8,6 +8,7 @@ import type { ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useLoadProgressStore } from '../state/load-progress-store';
 import { SESSION_STATUS_KEY, forgetSessionData } from './query-client';
+import { setSignedIn } from './session-gate';
 import { rwCall } from './rw-call';
 import { RwError } from '../../src-shared/errors';
 
@@ -43,6 +44,10 @@ export function useLock(): (reason?: 'manual' | 'idle' | 'os') => Promise<void> 
   const client = useQueryClient();
   return async (reason = 'manual') => {
     let status: SessionStatus | null = null;
+    // Shut the gate and cancel what is in flight first: nothing of the screen being left may reach main
+    // after the vault closed (it would be logged as an anonymous denial, a false alarm for the auditor).
+    setSignedIn(false);
+    await client.cancelQueries({ predicate: (q) => q.queryKey[0] !== SESSION_STATUS_KEY[0] });
     try {
       status = await rwCall('session.lock', { reason });
     } catch {

@@ -5,7 +5,7 @@
  */
 import { useId, useRef, useState, type ReactNode } from 'react';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
-import { useAddUser, useChangePassphrase, useEnrollImport, useEnrollRequest, useRemoveUser, useUsers } from '../api/admin-hooks';
+import { useAddUser, useChangePassphrase, useClearLockout, useEnrollImport, useEnrollRequest, useLockoutStatus, useRemoveUser, useUsers } from '../api/admin-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { useFormCheck } from '../components/form-check';
 
@@ -39,6 +39,7 @@ export function AdminScreen({ status }: { status: SessionStatus }) {
       <h1>Administration</h1>
       <UsersSection me={status.user ?? ''} reviewer={reviewer} />
       {reviewer ? <AddUserSection /> : <p>Only a reviewer may add or remove users.</p>}
+      <LockoutsSection me={status.user ?? ''} reviewer={reviewer} />
       <ChangePassphraseSection />
       {reviewer ? <EnrollmentSection preview={status.preview} /> : null}
     </main>
@@ -119,6 +120,96 @@ function RemoveUserForm({ name, onDone }: { name: string; onDone(): void }) {
           Cancel
         </button>
         <ErrorAlert error={remove.error} stepUp />
+      </div>
+    </form>
+  );
+}
+
+/** Failed unlocks per user and for the workstation; a reviewer clears another user's lockout with their own passphrase. */
+function LockoutsSection({ me, reviewer }: { me: string; reviewer: boolean }) {
+  const id = useId();
+  const status = useLockoutStatus();
+  const [clearing, setClearing] = useState<string | null>(null);
+  const view = status.data;
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Lockouts</h2>
+      <ErrorAlert error={status.error} />
+      {view ? (
+        <>
+          <p>
+            Workstation {view.workstationId}: {view.workstationLocked ? 'locked out' : 'open'}, failure count {view.failures}.
+          </p>
+          {view.users.length === 0 ? (
+            <p>No user has failed unlock attempts.</p>
+          ) : (
+            <table className="admin-table">
+              <caption className="visually-hidden">Users with failed unlock attempts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Failed attempts</th>
+                  <th scope="col">State</th>
+                  {reviewer ? <th scope="col">Action</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {view.users.map((u) => (
+                  <tr key={u.user}>
+                    <th scope="row">{u.user}</th>
+                    <td>{u.failures}</td>
+                    <td>{u.locked ? 'locked out' : 'may try again'}</td>
+                    {reviewer ? (
+                      <td>
+                        {u.user === me ? null : (
+                          <button type="button" onClick={() => setClearing(u.user)} aria-expanded={clearing === u.user}>
+                            Clear {u.user}
+                          </button>
+                        )}
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {!reviewer ? <p>Only a reviewer may clear a lockout.</p> : null}
+        </>
+      ) : null}
+      {clearing ? <ClearLockoutForm name={clearing} me={me} onDone={() => setClearing(null)} /> : null}
+    </section>
+  );
+}
+
+function ClearLockoutForm({ name, me, onDone }: { name: string; me: string; onDone(): void }) {
+  const id = useId();
+  const [auth, setAuth] = useState('');
+  const clear = useClearLockout();
+  const authRef = useRef<HTMLInputElement>(null);
+  const form = useFormCheck(() => [{ field: 'auth' as const, ok: auth.length > 0, message: 'Enter your passphrase to clear the lockout.' }]);
+  return (
+    <form
+      className="admin-form"
+      aria-label={`Clear the lockout of ${name}`}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!form.check(() => authRef.current?.focus())) return;
+        clear.mutate({ user: name, asUser: me, asPassphrase: auth }, { onSuccess: onDone });
+      }}
+    >
+      <p className="form-actions">Clear the lockout of {name}? The record names you both.</p>
+      <Field id={`${id}-auth`} label="Your passphrase" problem={form.problem?.message}>
+        <input id={`${id}-auth`} ref={authRef} type="password" autoComplete="current-password" value={auth} onChange={(e) => setAuth(e.target.value)} {...form.fieldProps('auth', `${id}-auth`)} />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" disabled={clear.isPending}>
+          {clear.isPending ? 'Clearing…' : `Clear ${name}`}
+        </button>{' '}
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <ErrorAlert error={clear.error} stepUp />
       </div>
     </form>
   );

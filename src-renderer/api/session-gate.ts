@@ -1,0 +1,19 @@
+/**
+ * Nothing but pre-sign-in calls leaves the renderer while nobody is signed in. Locking used to let the
+ * queries of the screen being left reach main after the vault closed, where the router (rightly)
+ * logged them as anonymous denials: false alarms in the auditor's console. The gate follows the
+ * session status in the query cache (however it got there) and is shut by the lock itself before the
+ * lock call is sent; a call refused here never reaches main, so it is not on the record as a denial.
+ */
+import { CONTRACT, type ChannelName } from '../../src-shared/ipc/contract';
+
+let signedIn = false;
+
+export function setSignedIn(value: boolean): void {
+  signedIn = value;
+}
+
+/** True when `channel` may be sent now: anyone signed in, or a channel open before sign-in. */
+export function mayCall(channel: ChannelName): boolean {
+  return signedIn || (CONTRACT[channel].roles as readonly string[]).includes('anonymous');
+}
