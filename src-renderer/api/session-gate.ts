@@ -13,7 +13,8 @@ export function setSignedIn(value: boolean): void {
   signedIn = value;
 }
 
-/** True when `channel` may be sent now: anyone signed in, or a channel open before sign-in. */
+/** True when `channel` may be sent now: anyone signed in, a channel open before sign-in, or the lock. */
 export function mayCall(channel: ChannelName): boolean {
-  return signedIn || (CONTRACT[channel].roles as readonly string[]).includes('anonymous');
+  // The lock itself always goes: the gate shuts before it is sent.
+  return signedIn || channel === 'session.lock' || (CONTRACT[channel].roles as readonly string[]).includes('anonymous');
 }

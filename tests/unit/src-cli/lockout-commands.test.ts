@@ -60,7 +60,8 @@ async function vaultWithStrictLockout(): Promise<string> {
 async function leaves() {
   const vault = await unlockVault(path.join(root, 'v'), 'audrey', AUDREY_PW, { clock: () => Date.now(), policy: { delayAfter: 20, lockAfter: 2, workstationLockAfter: 4 } });
   try {
-    return vault.audit.prepare("SELECT event, user, role, object_id, outcome, leaf FROM log_leaves WHERE event LIKE 'lockout.%' ORDER BY seq").all().map((r) => ({ ...r, leaf: JSON.parse(Buffer.from(r['leaf'] as Uint8Array).toString('utf8')) }));
+    return vault.audit.prepare("SELECT event, user, role, object_id, outcome, leaf FROM log_leaves WHERE event LIKE 'lockout.%' ORDER BY seq").all()
+      .map((r) => ({ event: String(r['event']), user: r['user'], role: r['role'], object_id: r['object_id'], outcome: r['outcome'], leaf: JSON.parse(Buffer.from(r['leaf'] as Uint8Array).toString('utf8')) }));
   } finally {
     vault.close();
   }
