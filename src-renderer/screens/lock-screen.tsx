@@ -94,6 +94,8 @@ function CreateVaultForm() {
 function UnlockForm({ preview }: { preview: boolean }) {
   const unlock = useUnlock();
   const lockouts = useLockoutStatus();
+  // Which way out to offer: kept after the recovery succeeds (its answer stays in view) until the next attempt.
+  const [recovery, setRecovery] = useState<string | null>(null);
   const ids = useId();
   const [user, setUser] = useState('');
   const pass = useRef<HTMLInputElement>(null);
@@ -101,13 +103,19 @@ function UnlockForm({ preview }: { preview: boolean }) {
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const passphrase = pass.current?.value ?? '';
+    setRecovery(null);
     unlock.mutate(
       { user: user.trim(), passphrase },
       {
         onSettled: () => {
           if (pass.current) pass.current.value = '';
         },
-        onError: () => pass.current?.focus(),
+        onError: (error) => {
+          if (error.code === 'LOCKED_OUT') setRecovery(String(error.detail['reason'] ?? ''));
+          // A failure may have been the one that locked the workstation: ask again, so its release is offered at once.
+          void lockouts.refetch();
+          pass.current?.focus();
+        },
       },
     );
   };
@@ -135,11 +143,13 @@ function UnlockForm({ preview }: { preview: boolean }) {
       </button>
     </form>
       <LockoutRecovery
-        reason={unlock.error?.code === 'LOCKED_OUT' ? String(unlock.error.detail['reason'] ?? '') : lockouts.data?.workstationLocked ? 'workstation' : null}
+        reason={recovery ?? (lockouts.data?.workstationLocked ? 'workstation' : null)}
         lockedUser={user.trim()}
         workstation={lockouts.data ?? null}
         preview={preview}
-        onRecovered={() => {
+        onRecovered={(reason) => {
+          // Keep the panel (and its answer) in view although nothing is locked out any more.
+          setRecovery(reason);
           unlock.reset();
           void lockouts.refetch();
         }}
@@ -152,9 +162,9 @@ function UnlockForm({ preview }: { preview: boolean }) {
  * The way out of a lockout, offered where it happens: a user's, cleared by another reviewer's
  * passphrase; the workstation's, by a release file the central office signs for the id and count shown.
  */
-function LockoutRecovery(props: { reason: string | null; lockedUser: string; workstation: { workstationId: string; failures: number } | null; preview: boolean; onRecovered(): void }) {
-  if (props.reason === 'threshold') return <ClearByReviewer lockedUser={props.lockedUser} onRecovered={props.onRecovered} />;
-  if (props.reason === 'workstation') return <ImportRelease workstation={props.workstation} preview={props.preview} onRecovered={props.onRecovered} />;
+function LockoutRecovery(props: { reason: string | null; lockedUser: string; workstation: { workstationId: string; failures: number } | null; preview: boolean; onRecovered(reason: string): void }) {
+  if (props.reason === 'threshold') return <ClearByReviewer lockedUser={props.lockedUser} onRecovered={() => props.onRecovered('threshold')} />;
+  if (props.reason === 'workstation') return <ImportRelease workstation={props.workstation} preview={props.preview} onRecovered={() => props.onRecovered('workstation')} />;
   return null;
 }
 
