@@ -12,7 +12,7 @@ export const SESSION_STATUS_KEY = ['session.status', {}] as const;
 
 export function createRwQueryClient(): QueryClient {
   const onError = (error: unknown): void => {
-    if (isRwError(error) && error.code === 'VAULT_LOCKED') wipeSession(client);
+    if (isRwError(error) && error.code === 'VAULT_LOCKED' && error.detail['gate'] === undefined) wipeSession(client);
   };
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),
