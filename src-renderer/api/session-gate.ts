@@ -5,7 +5,8 @@
  * session status in the query cache (however it got there) and is shut by the lock itself before the
  * lock call is sent; a call refused here never reaches main, so it is not on the record as a denial.
  */
-import { CONTRACT, type ChannelName } from '../../src-shared/ipc/contract';
+import type { ChannelName } from '../../src-shared/ipc/contract';
+import { PRE_SIGN_IN_CHANNELS } from '../../src-shared/ipc/pre-sign-in-channels';
 
 let signedIn = false;
 
@@ -16,5 +17,5 @@ export function setSignedIn(value: boolean): void {
 /** True when `channel` may be sent now: anyone signed in, a channel open before sign-in, or the lock. */
 export function mayCall(channel: ChannelName): boolean {
   // The lock itself always goes: the gate shuts before it is sent.
-  return signedIn || channel === 'session.lock' || (CONTRACT[channel].roles as readonly string[]).includes('anonymous');
+  return signedIn || channel === 'session.lock' || PRE_SIGN_IN_CHANNELS.includes(channel);
 }

@@ -139,6 +139,11 @@ describe('auditor console', () => {
     };
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe('DENIED');
+    // Clearing a lockout vouches for someone: a reviewer's duty, refused to an auditor by the router.
+    const clear = (await page.evaluate(() =>
+      (globalThis as unknown as { rw: Record<string, (r: unknown) => Promise<unknown>> }).rw['lockout.clear']!({ user: 'avery.reviewer', asUser: 'morgan.auditor', asPassphrase: 'x' }),
+    )) as { ok: boolean; error?: { code: string } };
+    expect(clear).toMatchObject({ ok: false, error: { code: 'DENIED' } });
   });
 
   test('dark theme passes the same checks; nothing left the app origin; the CSP reported nothing', async () => {

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { lockSession } from '../../../../src-renderer/api/hooks';
 import { createRwQueryClient, SESSION_STATUS_KEY } from '../../../../src-renderer/api/query-client';
 import { rwCall } from '../../../../src-renderer/api/rw-call';
+import { CONTRACT } from '../../../../src-shared/ipc/contract';
+import { PRE_SIGN_IN_CHANNELS } from '../../../../src-shared/ipc/pre-sign-in-channels';
 
 const status = (vault: 'locked' | 'unlocked') => ({ vault, user: vault === 'unlocked' ? 'audrey' : null, role: vault === 'unlocked' ? 'auditor' : 'anonymous', workstationId: null, consentBanner: 'x', classification: 'x', preview: true });
 
@@ -15,6 +17,11 @@ afterEach(() => {
 });
 
 describe('lock and the session gate', () => {
+  test('lets through before sign-in exactly the channels the contract opens to anonymous callers', () => {
+    const anonymous = Object.entries(CONTRACT).filter(([, spec]) => (spec.roles as readonly string[]).includes('anonymous')).map(([name]) => name);
+    expect([...PRE_SIGN_IN_CHANNELS].sort()).toEqual(anonymous.sort());
+  });
+
   test('cancels a query in flight, sends the lock, and never sends a signed-in call after it', async () => {
     const sent: string[] = [];
     let answerSummary: (value: unknown) => void = () => undefined;
