@@ -126,7 +126,8 @@ export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     if (statSync(file).size > max) throw new RwError('TOO_LARGE', `That file is too large to be ${what}.`);
     return new Uint8Array(readFileSync(file));
   };
-  const lockoutDeps = () => ({ policy: deps.policy().lockout });
+  // With the keystore's counter key: a clear or a release must never rewrite a keyed record as plain.
+  const lockoutDeps = () => ({ policy: deps.policy().lockout, ...(deps.counterKey ? { counterKey: deps.counterKey } : {}) });
   const lockoutStatus = (role: string) => {
     const view = readLockouts(deps.dataDir, lockoutDeps());
     // Before sign-in the lock screen needs the workstation's state only, not who else is locked out.
@@ -142,7 +143,7 @@ export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
       ctx.describe({ kind: 'user', id: user }, { by: asUser });
       // Signed in, the session's reviewer vouches (their passphrase again); at the lock screen, any other reviewer.
       if (ctx.session.user !== null && ctx.session.user !== asUser) throw new RwError('DENIED', 'Clear a lockout with your own passphrase.');
-      const by = await authoriseReviewer(deps.dataDir, { asUser, asPassphrase }, { clock: deps.clock, policy: deps.policy().lockout }, 'clear a lockout');
+      const by = await authoriseReviewer(deps.dataDir, { asUser, asPassphrase }, { clock: deps.clock, ...lockoutDeps() }, 'clear a lockout');
       const cleared = clearUserLockout(deps.dataDir, user, { user: by, role: 'reviewer' }, lockoutDeps());
       ctx.describe({ kind: 'user', id: cleared.user }, { by, failures: cleared.failures });
       return lockoutStatus(ctx.session.role);

@@ -3,6 +3,7 @@
  * a user's count, and applying a release file from the central office. All work before anyone signs in
  * (the lock screen and rwctl use them on a locked workstation); callers log what happened.
  */
+import { readFileSync } from 'node:fs';
 import { LOCKOUT_RELEASE_PAYLOAD_TYPE } from '../../src-shared/attestation-types';
 import { verifyEnvelope } from '../../src-shared/node/dsse';
 import { ed25519PublicKey } from '../../src-shared/node/crypto';
@@ -24,8 +25,18 @@ function slotFile(dir: string) {
   return file;
 }
 
-function withKey<T>(deps: LockoutDeps, act: (key: Uint8Array | null) => T): T {
+function isKeyedRecord(path: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path, 'utf8')) as { mac?: unknown }).mac != null;
+  } catch {
+    return false;
+  }
+}
+
+function withKey<T>(deps: LockoutDeps, act: (key: Uint8Array | null) => T, writes?: string): T {
   const key = deps.counterKey?.() ?? null;
+  // rwctl has no keystore: it must not rewrite a record the app's keystore key MACs (a plain copy would lock the app out).
+  if (writes !== undefined && key === null && isKeyedRecord(writes)) throw new RwError('DENIED', 'This workstation keeps its unlock record under the OS keystore: clear the lockout from the app.');
   try {
     return act(key);
   } finally {
@@ -51,7 +62,7 @@ export function clearUserLockout(dir: string, target: string, by: { user: string
   const slot = findUserSlot(file, target);
   if (!slot) throw new RwError('NOT_FOUND', `There is no user named ${target}.`);
   if (userKey(slot.user) === userKey(by.user)) throw new RwError('DENIED', 'Nobody clears their own lockout: ask another reviewer.');
-  const failures = withKey(deps, (key) => clearUserCount(vaultPaths(dir).unlockState, key, file.workstationId, userKey(slot.user)));
+  const failures = withKey(deps, (key) => clearUserCount(vaultPaths(dir).unlockState, key, file.workstationId, userKey(slot.user)), vaultPaths(dir).unlockState);
   return { user: slot.user, failures };
 }
 
@@ -76,6 +87,6 @@ export function verifyLockoutRelease(bytes: Uint8Array, policyKeys: readonly Uin
 export function applyLockoutRelease(dir: string, bytes: Uint8Array, policyKeys: readonly Uint8Array[], deps: LockoutDeps = {}): LockoutRelease {
   const file = slotFile(dir);
   const release = verifyLockoutRelease(bytes, policyKeys);
-  withKey(deps, (key) => applyReleaseCount(vaultPaths(dir).unlockState, key, file.workstationId, release, deps.policy ?? DEFAULT_LOCKOUT));
+  withKey(deps, (key) => applyReleaseCount(vaultPaths(dir).unlockState, key, file.workstationId, release, deps.policy ?? DEFAULT_LOCKOUT), vaultPaths(dir).unlockState);
   return release;
 }
