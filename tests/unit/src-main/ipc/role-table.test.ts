@@ -73,6 +73,10 @@ const ALLOWED: Record<ChannelName, readonly Role[]> = {
   'admin.settings': ['reviewer', 'auditor'],
   'admin.enrollRequest': ['reviewer'],
   'admin.enrollImport': ['reviewer'],
+  'lockout.status': ['anonymous', 'reviewer', 'auditor'],
+  'lockout.clear': ['anonymous', 'reviewer'],
+  'lockout.release': ['anonymous', 'reviewer'],
+  'audit.exportBundle': ['auditor'],
 };
 
 const TOP = { url: 'app://rw/index.html', isTopFrame: true };
