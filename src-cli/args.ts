@@ -16,9 +16,12 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
       continue;
     }
     const eq = token.indexOf('=');
-    const name = token.slice(2, eq === -1 ? undefined : eq);
-    const spec = command.options[name];
-    if (!spec) throw new RwError('USAGE', `Unknown option --${name} for "rwctl ${command.path.join(' ')}".`);
+    const given = token.slice(2, eq === -1 ? undefined : eq);
+    const givenSpec = command.options[given];
+    if (!givenSpec) throw new RwError('USAGE', `Unknown option --${given} for "rwctl ${command.path.join(' ')}".`);
+    // An earlier spelling (aliasOf) is stored under the option's one name.
+    const name = givenSpec.aliasOf ?? given;
+    const spec = command.options[name] ?? givenSpec;
     if (spec.kind === 'boolean') {
       if (eq !== -1) throw new RwError('USAGE', `--${name} takes no value.`);
       parsed.booleans[name] = true;

@@ -28,7 +28,7 @@ import { logOrigin } from '../src-main/audit/access-log';
 import { fetchWitnessedCheckpoint } from './witness-checkpoints';
 import { pathOption } from './args';
 import { appendCliLeaf, openCliAccessLog as cliLog, passphraseFileOption as passphraseFile, runLoggedRead, unlockFromArgs, userOption, vaultOption } from './cli-vault';
-import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { EXIT, pubkeyAlias, type CliIo, type Command, type ParsedArgs } from './command';
 
 const outOption = { kind: 'string', description: 'Output file', required: true } as const;
 
@@ -78,7 +78,7 @@ function readToken(path: string): string {
 }
 
 function readDeviceKey(args: ParsedArgs, io: CliIo): string {
-  const path = pathArg(args, io, 'device-key');
+  const path = pathArg(args, io, 'pubkey');
   const text = new TextDecoder().decode(readFileArg(path, 'device key file'));
   try {
     const key = parsePublicKeyPem(text);
@@ -155,7 +155,8 @@ export function createAuditCommands(): Command[] {
         user: userOption,
         'passphrase-file': passphraseFile,
         checkpoint: { kind: 'repeatable', description: 'A checkpoint exported earlier (rwctl audit checkpoint) the log must extend' },
-        'device-key': { kind: 'string', description: 'Pin the device public key (PEM) instead of trusting the one in the vault' },
+        pubkey: { kind: 'string', description: 'Pin the device public key (PEM) instead of trusting the one in the vault' },
+        'device-key': pubkeyAlias('string'),
         server: { kind: 'string', description: "The central server's URL: the log must extend the checkpoint its witness last cosigned" },
         'token-file': { kind: 'string', description: 'File holding an auditor token (rwctl server token create --role auditor), with --server' },
         json: { kind: 'boolean', description: 'Print the report as JSON' },
@@ -165,7 +166,7 @@ export function createAuditCommands(): Command[] {
         const server = args.strings['server'];
         if ((server === undefined) !== (args.strings['token-file'] === undefined)) throw new RwError('USAGE', '--server and --token-file go together.');
         const token = server === undefined ? undefined : readToken(pathArg(args, io, 'token-file'));
-        const pinned = args.strings['device-key'] ? ed25519RawFromPublicKey(parsePublicKeyPem(readDeviceKey(args, io))) : undefined;
+        const pinned = args.strings['pubkey'] ? ed25519RawFromPublicKey(parsePublicKeyPem(readDeviceKey(args, io))) : undefined;
         let vault: UnlockedVault;
         try {
           vault = await unlock(args, io);
@@ -270,7 +271,8 @@ export function createAuditCommands(): Command[] {
       summary: 'Verify an audit bundle on any machine, with the device public key',
       positionals: [{ name: 'bundle', description: 'The bundle file (rwctl audit export)', required: true }],
       options: {
-        'device-key': { kind: 'string', description: 'The device public key (PEM, rwctl audit device-key)', required: true },
+        pubkey: { kind: 'string', description: 'The device public key (PEM, rwctl audit device-key)', required: true },
+        'device-key': pubkeyAlias('string'),
         checkpoint: { kind: 'repeatable', description: 'A checkpoint exported earlier the bundle must extend' },
         json: { kind: 'boolean', description: 'Print the report as JSON' },
       },

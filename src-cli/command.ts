@@ -10,6 +10,16 @@ export interface OptionSpec {
   kind: OptionKind;
   description: string;
   required?: boolean;
+  /** An earlier spelling kept working for scripts: its value lands under this option's name. */
+  aliasOf?: string;
+}
+
+/** The one spelling of "a public key to verify or trust with" across rwctl (PEM, or base64 raw Ed25519 where a command says so). */
+export const PUBKEY_OPTION = 'pubkey';
+
+/** An earlier spelling of --pubkey, accepted and listed in help as such. */
+export function pubkeyAlias(kind: OptionKind): OptionSpec {
+  return { kind, description: `Earlier spelling of --${PUBKEY_OPTION}`, aliasOf: PUBKEY_OPTION };
 }
 
 export interface PositionalSpec {

@@ -9,7 +9,7 @@ import { isRwError, RwError } from '../src-shared/errors';
 import { importPackageDetailed } from '../src-main/artifacts/import-package';
 import { trustedSubmitterKeys } from '../src-main/attest/enrollment';
 import { openCliAccessLog, passphraseFileOption, unlockFromArgs, userOption, vaultOption } from './cli-vault';
-import { EXIT, type Command } from './command';
+import { EXIT, pubkeyAlias, type Command } from './command';
 import { readTrustedKeys } from './package-commands';
 
 /** Decimal units, one decimal place: "12.4 MB". */
@@ -28,17 +28,18 @@ export const IMPORT_COMMANDS: Command[] = [
     options: {
       vault: vaultOption,
       user: userOption,
-      trust: { kind: 'repeatable', description: 'Trusted submitter public key (PEM), in addition to those the enrollment installed' },
+      pubkey: { kind: 'repeatable', description: 'Trusted submitter public key (PEM), in addition to those the enrollment installed' },
+      trust: pubkeyAlias('repeatable'),
       'passphrase-file': passphraseFileOption,
     },
     async run(args, io) {
-      const givenKeys = readTrustedKeys(io, args.lists['trust'] ?? []);
+      const givenKeys = readTrustedKeys(io, args.lists['pubkey'] ?? []);
       const source = path.resolve(io.cwd, args.positionals[0] as string);
       const { vault } = await unlockFromArgs(args, io);
       try {
         // Submitter keys come from the signed enrollment approval, plus any the reviewer names.
         const trustedKeys = [...trustedSubmitterKeys(vault.audit), ...givenKeys];
-        if (trustedKeys.length === 0) throw new RwError('USAGE', 'No trusted submitter key: enroll this workstation or pass --trust PUBLIC.pem.');
+        if (trustedKeys.length === 0) throw new RwError('USAGE', 'No trusted submitter key: enroll this workstation or pass --pubkey PUBLIC.pem.');
         const content = vault.content;
         if (content === null) throw new RwError('DENIED', 'Auditors hold no key for case content.');
         const log = openCliAccessLog(vault, io);

@@ -1,6 +1,6 @@
 /**
  * rwctl package sign | verify: OMS key-mode signatures for submission packages, the same code the
- * importer runs. `verify` trusts only the keys named with --trust (the bundle's own key hint or
+ * importer runs. `verify` trusts only the keys named with --pubkey (the bundle's own key hint or
  * embedded key is never used), and a refusal is one line naming the entry and the reason (exit 1).
  */
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import { submitterKeyId } from '../src-main/artifacts/import-package';
 import { rootDigestOf } from '../src-main/artifacts/oms-signature';
 import { verifyPackage } from '../src-main/artifacts/package-plan';
 import { signPackage } from '../src-main/artifacts/sign-package';
-import { EXIT, type CliIo, type Command } from './command';
+import { EXIT, pubkeyAlias, type CliIo, type Command } from './command';
 
 function readText(io: CliIo, file: string, what: string): string {
   try {
@@ -21,7 +21,7 @@ function readText(io: CliIo, file: string, what: string): string {
   }
 }
 
-/** Each --trust file is one PEM public key (ECDSA P-256 or P-384, as OMS key mode uses). */
+/** Each --pubkey file is one PEM public key (ECDSA P-256 or P-384, as OMS key mode uses). */
 export function readTrustedKeys(io: CliIo, files: readonly string[]): PublicKey[] {
   return files.map((file) => {
     const key = parsePublicKeyPem(readText(io, file, 'trusted key'));
@@ -52,10 +52,11 @@ export const PACKAGE_COMMANDS: Command[] = [
     summary: 'Verify a package folder or .zip against trusted submitter keys (signature, file set, every digest)',
     positionals: [{ name: 'PACKAGE', description: 'Package folder or .zip file', required: true }],
     options: {
-      trust: { kind: 'repeatable', description: 'Trusted submitter public key (PEM)', required: true },
+      pubkey: { kind: 'repeatable', description: 'Trusted submitter public key (PEM)', required: true },
+      trust: pubkeyAlias('repeatable'),
     },
     async run(args, io) {
-      const keys = readTrustedKeys(io, args.lists['trust'] ?? []);
+      const keys = readTrustedKeys(io, args.lists['pubkey'] ?? []);
       const verified = await verifyPackage(path.resolve(io.cwd, args.positionals[0] as string), keys);
       io.stdout(
         `Verified ${verified.files.length} file(s), ${verified.totalBytes} bytes; package sha256:${rootDigestOf(verified.manifest.resources)}; ` +

@@ -1,5 +1,5 @@
 /**
- * rwctl server init | start | enroll | revoke | token create | import-bundle: the central attestation
+ * rwctl server init | start | enroll | lockout-release | revoke | token create | import-bundle: the central attestation
  * server's administration (see ARCHITECTURE: attestations and sync). The admin token is printed once by init and never stored in clear; the
  * offline commands (enroll, revoke, import-bundle) open the same store the running server uses.
  */
@@ -19,8 +19,9 @@ import { serverCheckpointSigner } from '../src-server/server-log';
 import { createRateLimiter } from '../src-server/rate-limiter';
 import { createAppendBatcher } from '../src-server/append-batcher';
 import { viewOf } from '../src-server/refusal';
+import { signLockoutRelease } from '../src-server/lockout-release';
 import { createReadToken, isReadTokenRole, READ_TOKEN_ROLES } from '../src-server/read-tokens';
-import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
+import { EXIT, pubkeyAlias, type CliIo, type Command, type ParsedArgs } from './command';
 
 /** Written by `server init`: the policy key as a workstation trust root (controls/trust-root.ts format). */
 export const WORKSTATION_TRUST_FILE = 'workstation-trust.json';
@@ -126,13 +127,41 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
       },
     },
     {
+      path: ['server', 'lockout-release'],
+      summary: "Sign a release of a workstation's lockout for its failure count (both as its lock screen shows them)",
+      positionals: [],
+      options: {
+        data: dataOption,
+        workstation: { kind: 'string', description: 'Workstation id (32 hex digits)', required: true },
+        failures: { kind: 'string', description: 'The failure count the lock screen shows', required: true },
+        out: { kind: 'string', description: 'Where to write the release file (JSON)', required: true },
+      },
+      async run(args, io) {
+        const loaded = loadServerConfig(dataDir(args, io));
+        const failuresArg = args.strings['failures'] as string;
+        if (!/^[1-9][0-9]{0,6}$/.test(failuresArg)) throw new RwError('USAGE', '--failures is the count the lock screen shows, a whole number from 1.');
+        const out = resolve(io.cwd, args.strings['out'] as string);
+        if (existsSync(out)) throw new RwError('CONFLICT', 'The --out file already exists; refusing to overwrite it.');
+        let envelope;
+        try {
+          envelope = signLockoutRelease(loaded.policySeed, { workstation: (args.strings['workstation'] as string).toLowerCase(), failures: Number(failuresArg), issuedAt: io.clock() });
+        } catch {
+          throw new RwError('USAGE', '--workstation is the 32 hexadecimal digits the lock screen shows.');
+        }
+        writeFileSync(out, `${JSON.stringify(envelope, null, 2)}\n`, { flag: 'wx', mode: 0o644 });
+        io.stdout(`Lockout release for workstation ${args.strings['workstation']} at failure count ${failuresArg} written to ${out} (signed by the policy key; usable once).\n`);
+        return EXIT.ok;
+      },
+    },
+    {
       path: ['server', 'enroll'],
       summary: 'Approve a workstation enrollment request offline and write the approval bundle',
       positionals: [{ name: 'REQUEST_FILE', description: 'DSSE-signed enrollment request from `rwctl enroll request`', required: true }],
       options: {
         data: dataOption,
         out: { kind: 'string', description: 'Where to write the approval bundle (JSON)', required: true },
-        trust: { kind: 'repeatable', description: 'PEM public key of a trusted submitter (ECDSA P-256/P-384)' },
+        pubkey: { kind: 'repeatable', description: 'PEM public key of a trusted submitter (ECDSA P-256/P-384)' },
+        trust: pubkeyAlias('repeatable'),
         database: databaseOption,
       },
       async run(args, io) {
@@ -143,7 +172,7 @@ export function createServerCommands(options: ServerCommandOptions = {}): Comman
         if (existsSync(out)) throw new RwError('CONFLICT', 'The --out file already exists; refusing to overwrite it.');
         const bytes = new Uint8Array(readFileSync(requestPath));
         if (bytes.byteLength > ENROLLMENT_REQUEST_MAX_BYTES) throw new RwError('TOO_LARGE', 'The enrollment request is too large.');
-        const trust = (args.lists['trust'] ?? []).map((p) => readFileSync(resolve(io.cwd, p), 'utf8'));
+        const trust = (args.lists['pubkey'] ?? []).map((p) => readFileSync(resolve(io.cwd, p), 'utf8'));
         let request;
         try {
           request = verifyEnrollmentRequest(bytes);

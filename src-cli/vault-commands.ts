@@ -1,19 +1,24 @@
 /**
- * rwctl vault init | add-user | change-passphrase. Passphrases never come from argv (visible in /proc):
+ * rwctl vault init | add-user | change-passphrase | users | remove-user | clear-lockout | show-key. Passphrases never come from argv (visible in /proc):
  * the acting user's from RW_PASSPHRASE or --passphrase-file or a prompt; a new user's or new
  * passphrase from RW_NEW_PASSPHRASE or a prompt. Argon2id parameters are calibrated on this machine
  * each time a slot is written (DESIGN §4: about 0.5 s, at least 64 MiB).
  */
 import { randomBytes } from '../src-shared/node/crypto';
-import { RwError } from '../src-shared/errors';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { isRwError, RwError } from '../src-shared/errors';
+import { MAX_LOCKOUT_RELEASE_BYTES } from '../src-shared/lockout-release';
+import { journalSink } from '../src-main/audit/app-access-log';
+import { applyLockoutRelease, clearUserLockout } from '../src-main/vault/lockout';
 import { calibrateKdf, type KdfParams } from '../src-main/vault/kdf';
-import { addUser, changePassphrase, initVault, listVaultUsers, type VaultDeps } from '../src-main/vault/vault';
+import { addUser, changePassphrase, initVault, listVaultUsers, preSignInJournal, type VaultDeps } from '../src-main/vault/vault';
 import { dropUserSlot } from '../src-main/vault/user-admin';
 import { reviewerPublicKey } from '../src-main/vault/reviewer-keys';
 import { toBase64, toHex } from '../src-shared/encoding';
 import { sha256 } from '../src-shared/node/crypto';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { appendCliLeaf, lockoutInForce, openCliAccessLog, passphraseFileOption as passphraseFile, refusalLeaf, unlockFromArgs, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
+import { appendCliLeaf, cliTrustRoot, lockoutInForce, RWCTL_APP, openCliAccessLog, passphraseFileOption as passphraseFile, refusalLeaf, unlockFromArgs, userOption, vaultDir, vaultOption, withAttemptsLeft } from './cli-vault';
 import { readPassphrase } from './passphrase';
 
 export interface VaultCommandOptions {
@@ -38,6 +43,62 @@ async function readNewPassphrase(args: ParsedArgs, io: CliIo, envName: string, p
   return first;
 }
 
+
+/**
+ * The workstation-wide lockout: nobody can sign in, so the outcome goes to the pre-sign-in journal (as the
+ * lock screen's would) and reaches the log at the next sign-in. The release is checked against the trust root.
+ */
+function clearWithRelease(args: ParsedArgs, io: CliIo, file: string): number {
+  const dir = vaultDir(args, io);
+  const journal = journalSink(dir, io.clock, () => 0);
+  const workstation = preSignInJournal(dir)?.workstationId ?? 'unknown';
+  const record = (outcome: 'success' | 'failure', detail: Record<string, string | number>) =>
+    journal?.append({ actor: { user: null, role: 'anonymous' }, session: null, event: 'lockout.release', object: { kind: 'workstation', id: workstation }, outcome, detail: { ...detail, via: RWCTL_APP } });
+  try {
+    const released = applyLockoutRelease(dir, readRelease(resolve(io.cwd, file)), cliTrustRoot(io)()?.policyKeys ?? [], { policy: lockoutInForce(dir, io) });
+    record('success', { failures: released.failures });
+    io.stdout(`Lockout released for workstation ${released.workstation} (failure count ${released.failures}): users may sign in again.\n`);
+    return EXIT.ok;
+  } catch (error) {
+    record('failure', { error: isRwError(error) ? error.code : 'INTERNAL' });
+    throw error;
+  }
+}
+
+function readRelease(path: string): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new RwError('NOT_FOUND', 'The release file could not be read.');
+  }
+  if (size > MAX_LOCKOUT_RELEASE_BYTES) throw new RwError('TOO_LARGE', 'That file is too large to be a lockout release.');
+  return new Uint8Array(readFileSync(path));
+}
+
+/** A user's lockout, cleared by another reviewer signed in as themselves: the leaf is theirs and names both. */
+async function clearAsReviewer(args: ParsedArgs, io: CliIo, target: string): Promise<number> {
+  const { dir, vault } = await unlockFromArgs({ ...args, strings: { ...args.strings, user: args.strings['as'] as string } }, io);
+  try {
+    const log = openCliAccessLog(vault, io);
+    try {
+      let cleared;
+      try {
+        cleared = clearUserLockout(dir, target, vault, { policy: lockoutInForce(dir, io) });
+      } catch (error) {
+        appendCliLeaf(log, vault, { ...refusalLeaf('lockout.clear', error, { by: vault.user }), object: { kind: 'user', id: target } });
+        throw error;
+      }
+      appendCliLeaf(log, vault, { event: 'lockout.clear', outcome: 'success', object: { kind: 'user', id: cleared.user }, detail: { by: vault.user, failures: cleared.failures } });
+      io.stdout(`Cleared the lockout of ${cleared.user} (${cleared.failures} failed attempt${cleared.failures === 1 ? '' : 's'}); they may sign in again.\n`);
+      return EXIT.ok;
+    } finally {
+      log.close();
+    }
+  } finally {
+    vault.close();
+  }
+}
 
 export function createVaultCommands(options: VaultCommandOptions = {}): Command[] {
   return [
@@ -147,6 +208,26 @@ export function createVaultCommands(options: VaultCommandOptions = {}): Command[
         } finally {
           vault.close();
         }
+      },
+    },
+    {
+      path: ['vault', 'clear-lockout'],
+      summary: "Clear a user's lockout (as another reviewer) or the workstation's (with a release file from the central office)",
+      positionals: [],
+      options: {
+        vault: vaultOption,
+        user: { kind: 'string', description: 'The locked-out user (with --as)' },
+        as: { kind: 'string', description: 'The reviewer who clears it (their passphrase: --passphrase-file, RW_PASSPHRASE or a prompt)' },
+        release: { kind: 'string', description: 'A release file from `rwctl server lockout-release`' },
+        'passphrase-file': { kind: 'string', description: "The clearing reviewer's passphrase file (else RW_PASSPHRASE or a prompt)" },
+      },
+      async run(args, io) {
+        const { user, as, release } = args.strings;
+        if (release !== undefined ? user !== undefined || as !== undefined : user === undefined || as === undefined) {
+          throw new RwError('USAGE', 'Give either --user NAME --as REVIEWER, or --release FILE.');
+        }
+        if (release !== undefined) return clearWithRelease(args, io, release);
+        return clearAsReviewer(args, io, user as string);
       },
     },
     {

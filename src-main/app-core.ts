@@ -144,7 +144,14 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
         ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
         ...(options.chooseFile ? { chooseFile: options.chooseFile } : {}),
       }),
-      ...auditHandlers({ sessions, clock: options.clock }),
+      ...auditHandlers({
+        sessions,
+        clock: options.clock,
+        policy,
+        accessLog: () => accessLog.sessionLog().log,
+        exportDir: appControls.exportDir,
+        ...(options.chooseFolder ? { chooseFolder: options.chooseFolder } : {}),
+      }),
       ...evidenceHandlers(evidence, contentDb, monotonic),
       ...claimsHandlers({ contentDb, evidence, clock: options.clock }),
       ...findingsHandlers({

@@ -39,6 +39,8 @@ export function isAllowedPredicateType(value: string): value is AllowedPredicate
 export const ENROLLMENT_REQUEST_PAYLOAD_TYPE = 'application/vnd.reviewer-workstation.enrollment-request+json';
 export const ENROLLMENT_APPROVAL_PAYLOAD_TYPE = 'application/vnd.reviewer-workstation.enrollment-approval+json';
 export const POLICY_PAYLOAD_TYPE = 'application/vnd.reviewer-workstation.policy+json';
+/** A central-office release of a workstation's lockout (lockout-release.ts), signed by the policy key. */
+export const LOCKOUT_RELEASE_PAYLOAD_TYPE = 'application/vnd.reviewer-workstation.lockout-release+json';
 export const BUNDLE_MANIFEST_PAYLOAD_TYPE = 'application/vnd.reviewer-workstation.bundle-manifest+json';
 
 /** Limits shared by both sides. */

@@ -20,10 +20,12 @@ import { logOrigin } from '../audit/access-log';
 import type { Handler } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import { calibrateKdf, type KdfParams } from '../vault/kdf';
-import { removeUser } from '../vault/user-admin';
-import { addUser, changePassphrase, listVaultUsers, type UnlockedVault } from '../vault/vault';
+import { authoriseReviewer, removeUser } from '../vault/user-admin';
+import { applyLockoutRelease, clearUserLockout, readLockouts } from '../vault/lockout';
+import { addUser, changePassphrase, listVaultUsers, preSignInJournal, type UnlockedVault } from '../vault/vault';
 import { ensurePrivateDir } from '../vault/vault-files';
 import { processTrustRoot } from '../controls/trust-root';
+import { workstationCeiling } from '../vault/unlock-throttle';
 
 /** The trust root policies verify against (outside the vault folder), in words for the settings screen. */
 function describeTrustRoot(): string {
@@ -56,12 +58,20 @@ export interface AdminHandlerDeps {
   exportDir: string;
   /** Electron: a folder (or drive) chooser for writing; null when cancelled. */
   chooseFolder?(title: string): Promise<string | null>;
-  /** Electron: a file chooser for the approval bundle; null when cancelled. */
+  /** Electron: a file chooser (the approval bundle, a lockout release); null when cancelled. */
   chooseFile?(title: string): Promise<string | null>;
   /** Electron: the OS keystore's key that MACs the unlock record (passphrase checks here go through it too). */
   counterKey?(): Uint8Array | null;
   /** Argon2id parameters for new slots; calibrated once on first use when absent. */
   kdf?: KdfParams;
+  /** The trust root's policy keys, which sign lockout releases too; defaults to this process's trust root. */
+  policyKeys?(): Uint8Array[];
+}
+
+const MAX_RELEASE_BYTES = 16 * 1024;
+
+function processPolicyKeys(): Uint8Array[] {
+  return processTrustRoot()?.policyKeys ?? [];
 }
 
 const MAX_APPROVAL_BYTES = 512 * 1024;
@@ -79,7 +89,10 @@ export function policyControls(policy: Policy): { name: string; value: string }[
   return [
     { name: 'Classification', value: policy.classification },
     { name: 'Idle lock', value: `after ${policy.idleMinutes} minute${policy.idleMinutes === 1 ? '' : 's'}` },
-    { name: 'Failed unlocks', value: `delays after ${policy.lockout.delayAfter}, lockout after ${policy.lockout.lockAfter}` },
+    {
+      name: 'Failed unlocks',
+      value: `delays after ${policy.lockout.delayAfter}, a user locked out after ${policy.lockout.lockAfter}, the workstation after ${workstationCeiling(policy.lockout)} (a release file from the central office reopens it)`,
+    },
     { name: 'Copy', value: policy.copyMode === 'deny' ? 'refused' : 'allowed with a fingerprint' },
     { name: 'Print and export', value: policy.printExportMode === 'deny' ? 'refused' : 'allowed with a written justification' },
     { name: 'Watermark shows', value: policy.watermark.fields.join(', ') },
@@ -104,8 +117,46 @@ export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     return { clock: deps.clock, random: randomBytes, kdf, policy: deps.policy().lockout, ...(deps.counterKey ? { counterKey: deps.counterKey } : {}) };
   };
 
+  /** The bytes the page sent (the preview's file field), or main's own chooser's file (Electron); null when cancelled. */
+  const fileBytes = async (data: Uint8Array | undefined, title: string, what: string, max: number): Promise<Uint8Array | null> => {
+    if (data) return data;
+    if (!deps.chooseFile) throw new RwError('DENIED', `This window has no file chooser; use the file field to pick ${what}.`);
+    const file = await deps.chooseFile(title);
+    if (file === null) return null;
+    if (statSync(file).size > max) throw new RwError('TOO_LARGE', `That file is too large to be ${what}.`);
+    return new Uint8Array(readFileSync(file));
+  };
+  // With the keystore's counter key: a clear or a release must never rewrite a keyed record as plain.
+  const lockoutDeps = () => ({ policy: deps.policy().lockout, ...(deps.counterKey ? { counterKey: deps.counterKey } : {}) });
+  const lockoutStatus = (role: string) => {
+    const view = readLockouts(deps.dataDir, lockoutDeps());
+    // Before sign-in the lock screen needs the workstation's state only, not who else is locked out.
+    return role === 'anonymous' ? { ...view, users: [] } : view;
+  };
+
   return {
     'admin.users': async () => users(deps.dataDir),
+
+    'lockout.status': async (_request, ctx) => lockoutStatus(ctx.session.role),
+
+    'lockout.clear': async ({ user, asUser, asPassphrase }, ctx) => {
+      ctx.describe({ kind: 'user', id: user }, { by: asUser });
+      // Signed in, the session's reviewer vouches (their passphrase again); at the lock screen, any other reviewer.
+      if (ctx.session.user !== null && ctx.session.user !== asUser) throw new RwError('DENIED', 'Clear a lockout with your own passphrase.');
+      const by = await authoriseReviewer(deps.dataDir, { asUser, asPassphrase }, { clock: deps.clock, ...lockoutDeps() }, 'clear a lockout');
+      const cleared = clearUserLockout(deps.dataDir, user, { user: by, role: 'reviewer' }, lockoutDeps());
+      ctx.describe({ kind: 'user', id: cleared.user }, { by, failures: cleared.failures });
+      return lockoutStatus(ctx.session.role);
+    },
+
+    'lockout.release': async ({ data }, ctx) => {
+      ctx.describe({ kind: 'workstation', id: preSignInJournal(deps.dataDir)?.workstationId ?? 'unknown' });
+      const bytes = await fileBytes(data, 'Import the lockout release from the central office', 'a lockout release', MAX_RELEASE_BYTES);
+      if (bytes === null) return { cancelled: true as const };
+      const release = applyLockoutRelease(deps.dataDir, bytes, (deps.policyKeys ?? processPolicyKeys)(), lockoutDeps());
+      ctx.describe({ kind: 'workstation', id: release.workstation }, { failures: release.failures });
+      return { cancelled: false as const, workstationId: release.workstation, failures: release.failures };
+    },
 
     'admin.addUser': async ({ name, role, passphrase, authPassphrase }, ctx) => {
       const vault = deps.sessions.require();
@@ -181,15 +232,8 @@ export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
     'admin.enrollImport': async ({ data }, ctx) => {
       const vault = deps.sessions.require();
       ctx.describe({ kind: 'enrollment', id: vault.workstationId });
-      let bytes: Uint8Array;
-      if (data) bytes = data;
-      else {
-        if (!deps.chooseFile) throw new RwError('DENIED', 'This window has no file chooser; use the file field to pick the approval.');
-        const file = await deps.chooseFile('Import the enrollment approval from the central office');
-        if (file === null) return { cancelled: true as const };
-        if (statSync(file).size > MAX_APPROVAL_BYTES) throw new RwError('TOO_LARGE', 'That file is too large to be an approval bundle.');
-        bytes = new Uint8Array(readFileSync(file));
-      }
+      const bytes = await fileBytes(data, 'Import the enrollment approval from the central office', 'the approval', MAX_APPROVAL_BYTES);
+      if (bytes === null) return { cancelled: true as const };
       const before = readEnrollment(vault.audit);
       const installed = importApproval(vault.audit, vault.workstationId, bytes, deps.clock);
       deps.reloadPolicy();

@@ -10,7 +10,13 @@ import type { auditChannels, LeafFilterRequest } from '../../src-shared/ipc/chan
 import type { Handlers } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import type { UnlockedVault } from '../vault/vault';
-import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS, type LeafFilter } from './audit-query';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_POLICY, workingHoursOf, type Policy } from '../../src-shared/policy';
+import { ensurePrivateDir } from '../vault/vault-files';
+import type { AccessLog } from './access-log';
+import { createAuditBundle } from './audit-bundle';
+import { AuditQuery, DEFAULT_PACE_RULE, type LeafFilter, type WorkingHours } from './audit-query';
 import { runInTurns } from './in-turns';
 import { type VerifiedState } from './verify-log';
 import { verifyAccessLogInTurns, witnessedCheckpoints } from './verify-access-log';
@@ -18,6 +24,24 @@ import { verifyAccessLogInTurns, witnessedCheckpoints } from './verify-access-lo
 export interface AuditHandlerDeps {
   sessions: SessionManager<UnlockedVault>;
   clock(): number;
+  /** The policy in force: its working hours and time zone decide "off hours". */
+  policy?(): Policy;
+  /** The session's access log: an exported bundle's manifest is signed over a checkpoint that covers the export. */
+  accessLog?(): AccessLog;
+  /** Where bundles are written when no dialog is offered (the preview, the harness). */
+  exportDir?: string;
+  /** Electron: a folder (or drive) chooser; null when cancelled. */
+  chooseFolder?(title: string): Promise<string | null>;
+}
+
+function hoursOf(policy: Policy | undefined): WorkingHours {
+  const h = workingHoursOf(policy ?? DEFAULT_POLICY);
+  return { startHour: h.startHour, endHour: h.endHour, utcOffsetMinutes: 0, timeZone: h.timeZone, weekendsOff: h.weekendsOff };
+}
+
+function describeHours(h: WorkingHours): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${two(h.startHour)}:00–${two(h.endHour)}:00 ${h.timeZone ?? `UTC${h.utcOffsetMinutes >= 0 ? '+' : '-'}${Math.abs(h.utcOffsetMinutes) / 60}`}${h.weekendsOff ? ', Monday to Friday' : ', every day'}`;
 }
 
 function toFilter(request: LeafFilterRequest): LeafFilter {
@@ -29,6 +53,7 @@ function toFilter(request: LeafFilterRequest): LeafFilter {
   if (request.artifactId !== undefined) filter.objectId = request.artifactId;
   if (request.outcome !== undefined) filter.outcome = request.outcome;
   if (request.page !== undefined) filter.page = request.page;
+  if (request.beforeSignIn) filter.beforeSignIn = true;
   return filter;
 }
 
@@ -91,6 +116,23 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
       else verified.delete(audit);
       return answer;
     },
+    async 'audit.exportBundle'(_request, ctx) {
+      const vault = deps.sessions.require();
+      ctx.describe({ kind: 'audit-log', id: vault.workstationId });
+      if (!deps.accessLog) throw new RwError('DENIED', 'This window cannot write an audit bundle.');
+      let dir: string | null = deps.exportDir ?? null;
+      if (deps.chooseFolder) {
+        dir = await deps.chooseFolder('Where to write the audit bundle (a folder or a removable drive)');
+        if (dir === null) return { written: false, where: null, fileName: null, leaves: 0 };
+      } else if (dir === null) throw new RwError('DENIED', 'No export folder is configured.');
+      else ensurePrivateDir(dir);
+      const log = deps.accessLog();
+      const bundle = createAuditBundle(vault.audit, log, deps.clock());
+      const fileName = `audit-bundle-${vault.workstationId.slice(0, 8)}-${deps.clock()}.json`;
+      writeFileSync(join(dir, fileName), bundle, { flag: 'wx', mode: 0o600 });
+      ctx.describe({ kind: 'audit-log', id: vault.workstationId, name: fileName }, { leaves: log.size() });
+      return { written: true, where: dir, fileName, leaves: log.size() };
+    },
     async 'audit.whoSaw'(request, ctx) {
       ctx.describe({ kind: 'artifact', id: request.artifactId }, { question: 'who-saw', ...(request.page === undefined ? {} : { page: request.page }) });
       return { rows: query().whoSaw(request.artifactId, request.page, request.from, request.to) };
@@ -100,10 +142,17 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
       const audit = deps.sessions.require().audit;
       const q = new AuditQuery(audit);
       // Both read every matching leaf: over a large log they take turns with other calls.
-      return whileOpen(audit, async () => ({
-        offHours: await runInTurns(q.offHoursSteps(filter, request.hours ?? DEFAULT_WORKING_HOURS)),
-        fastPaging: await runInTurns(q.fastPagingSteps(filter, request.pace ?? DEFAULT_PACE_RULE)),
-      }));
+      const hours = request.hours ?? hoursOf(deps.policy?.());
+      return whileOpen(audit, async () => {
+        const offHours = await runInTurns(q.offHoursSteps(filter, hours));
+        const fastPaging = await runInTurns(q.fastPagingSteps(filter, request.pace ?? DEFAULT_PACE_RULE));
+        const names = q.objectNames([...offHours.flatMap((f) => (f.objectId === null ? [] : [f.objectId])), ...fastPaging.map((f) => f.artifactId)]);
+        return {
+          offHours: offHours.map((f) => ({ ...f, objectName: f.objectId === null ? null : (names.get(f.objectId) ?? null) })),
+          workingHours: describeHours(hours),
+          fastPaging: fastPaging.map((f) => ({ ...f, artifactName: names.get(f.artifactId) ?? null })),
+        };
+      });
     },
     async 'artifact.view'(request, ctx) {
       const content = deps.sessions.require().content;

@@ -27,6 +27,8 @@ export interface LeafFilter {
   outcome?: 'success' | 'failure' | 'denied';
   page?: number;
   session?: string;
+  /** Only what happened before anyone signed in (no user on the leaf: journaled and system events). */
+  beforeSignIn?: boolean;
 }
 
 export interface LeafView extends AccessLogLeaf {
@@ -58,6 +60,7 @@ function where(filter: LeafFilter): { sql: string; params: (string | number)[] }
   add('outcome = ?', filter.outcome);
   add('page = ?', filter.page);
   add('session = ?', filter.session);
+  if (filter.beforeSignIn) clauses.push('user IS NULL');
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
@@ -86,8 +89,10 @@ export interface WorkingHours {
   startHour: number;
   /** First hour after work (local), 1-24. */
   endHour: number;
-  /** Local time = UTC + offset. */
+  /** Local time = UTC + offset; ignored when timeZone is given. */
   utcOffsetMinutes: number;
+  /** IANA time zone (the signed policy's): local time follows its daylight-saving rules. */
+  timeZone?: string;
   /** Saturdays and Sundays count as off-hours. */
   weekendsOff: boolean;
 }
@@ -195,8 +200,29 @@ export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFA
 }
 
 /** Pure: whether a moment falls outside working hours. */
+/** Offset of `zone` from UTC at `ts`, in minutes, from Intl (no table of our own); cached per zone and hour. */
+const zoneOffsets = new Map<string, { format: Intl.DateTimeFormat; byHour: Map<number, number> }>();
+export function zoneOffsetMinutes(zone: string, ts: number): number {
+  let entry = zoneOffsets.get(zone);
+  if (!entry) {
+    entry = { format: new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }), byHour: new Map() };
+    zoneOffsets.set(zone, entry);
+  }
+  // Zones change offset on whole quarter hours at most once an hour: one lookup per UTC hour.
+  const hourKey = Math.floor(ts / 3_600_000);
+  const known = entry.byHour.get(hourKey);
+  if (known !== undefined) return known;
+  const parts = Object.fromEntries(entry.format.formatToParts(new Date(hourKey * 3_600_000)).map((p) => [p.type, p.value]));
+  const asUtc = Date.UTC(Number(parts['year']), Number(parts['month']) - 1, Number(parts['day']), Number(parts['hour']), Number(parts['minute']));
+  const offset = Math.round((asUtc - hourKey * 3_600_000) / 60_000);
+  if (entry.byHour.size > 100_000) entry.byHour.clear();
+  entry.byHour.set(hourKey, offset);
+  return offset;
+}
+
 export function isOffHours(ts: number, hours: WorkingHours = DEFAULT_WORKING_HOURS): boolean {
-  const local = ts + hours.utcOffsetMinutes * 60_000;
+  const offset = hours.timeZone ? zoneOffsetMinutes(hours.timeZone, ts) : hours.utcOffsetMinutes;
+  const local = ts + offset * 60_000;
   const hour = Math.floor((((local % 86_400_000) + 86_400_000) % 86_400_000) / 3_600_000);
   // 1970-01-01 was a Thursday: day 0 → 4 (Sunday = 0).
   const weekday = (((Math.floor(local / 86_400_000) + 4) % 7) + 7) % 7;
@@ -212,18 +238,23 @@ const OPENS = `event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEX
 
 export interface AuditSummary {
   perUser: { user: string | null; role: string; events: number; denied: number; first: number; last: number }[];
-  perArtifact: { artifactId: string; events: number; users: number; opens: number; dwellMs: number }[];
+  perArtifact: { artifactId: string; name: string | null; events: number; users: number; opens: number; dwellMs: number }[];
   perHour: { hour: number; events: number }[];
   dwell: { artifactId: string; buckets: number[] }[];
   dwellBuckets: string[];
 }
 
+/** Off-hours activity, one per session (a session's every unlock and view is one flag, not one each). */
 export interface OffHoursLeaf {
   seq: number;
   ts: number;
   user: string | null;
   event: string;
   objectId: string | null;
+  session: string | null;
+  /** Leaves of this session outside working hours, and the time of the last. */
+  count: number;
+  lastTs: number;
 }
 
 export interface WhoSaw {
@@ -279,7 +310,7 @@ export class AuditQuery {
     // The whole log or whole hours of it: from the per-hour aggregates, not the leaves.
     if (Object.entries(filter).every(([k, v]) => v === undefined || k === 'from' || k === 'to')) {
       const fast = summaryFromAggregates(this.#db, filter.from, filter.to);
-      if (fast) return fast;
+      if (fast) return { ...fast, perArtifact: this.#named(fast.perArtifact) };
     }
     const w = where(filter);
     const and = w.sql ? `${w.sql} AND` : 'WHERE';
@@ -307,7 +338,13 @@ export class AuditQuery {
     const dwellRows = this.#db
       .prepare(`SELECT object_id, ${DWELL_BUCKET_SQL} AS bucket, count(*) AS n FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL GROUP BY object_id, bucket`)
       .all(w.params);
-    return { perUser, perArtifact, perHour, ...dwellSummary(dwellRows) };
+    return { perUser, perArtifact: this.#named(perArtifact), perHour, ...dwellSummary(dwellRows) };
+  }
+
+  /** Names, not ids, for the auditor: looked up once per artifact listed, not per leaf. */
+  #named<T extends { artifactId: string }>(rows: T[]): (T & { name: string | null })[] {
+    const names = this.objectNames(rows.map((a) => a.artifactId));
+    return rows.map((a) => ({ ...a, name: names.get(a.artifactId) ?? null }));
   }
 
   /** Who had page `page` (any page when omitted) of an artifact in view between from and to. */
@@ -334,32 +371,56 @@ export class AuditQuery {
   /** offHours, yielding after each batch of leaves it reads. */
   *offHoursSteps(filter: LeafFilter, hours: WorkingHours = DEFAULT_WORKING_HOURS, limit = 1000): Steps<OffHoursLeaf[]> {
     const out: OffHoursLeaf[] = [];
+    // A session's repeated activity collapses into its first flag (leaves without a session: one per user).
+    const bySession = new Map<string, OffHoursLeaf>();
+    const flag = (r: Record<string, unknown>, ts: number): void => {
+      const user = r['user'] === null ? null : String(r['user']);
+      const session = r['session'] === null ? null : String(r['session']);
+      const key = session === null ? `user:${user ?? ''}` : `session:${session}`;
+      const seen = bySession.get(key);
+      if (seen) {
+        seen.count += 1;
+        seen.lastTs = Math.max(seen.lastTs, ts);
+        return;
+      }
+      if (out.length >= limit) return;
+      const first: OffHoursLeaf = { seq: Number(r['seq']), ts, user, event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']), session, count: 1, lastTs: ts };
+      bySession.set(key, first);
+      out.push(first);
+    };
     const offHours = hours.utcOffsetMinutes % 60 === 0 ? activeOffHours(this.#db, hours) : null;
     if (offHours) {
       // Whole hours are either in or out of working hours here, and the aggregates say which hours saw
       // any signed-in activity: read only those hours' leaves (by the ts index), in log order.
       const w = where(filter);
-      const stmt = this.#db.prepare(`SELECT seq, ts, user, event, object_id FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} role IN ('reviewer', 'auditor') AND ts >= ? AND ts < ? ORDER BY seq LIMIT ?`);
+      const stmt = this.#db.prepare(`SELECT seq, ts, user, session, event, object_id FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} role IN ('reviewer', 'auditor') AND ts >= ? AND ts < ? ORDER BY seq`);
       for (const [from, to] of offHours) {
-        for (const r of stmt.all([...w.params, from, to, limit - out.length])) {
-          out.push({ seq: Number(r['seq']), ts: Number(r['ts']), user: r['user'] === null ? null : String(r['user']), event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']) });
-        }
-        if (out.length >= limit) return out;
+        for (const r of stmt.all([...w.params, from, to])) flag(r, Number(r['ts']));
         yield;
       }
       return out;
     }
-    for (const rows of this.#batches(filter, "role IN ('reviewer', 'auditor')", 'seq, ts, user, event, object_id')) {
+    for (const rows of this.#batches(filter, "role IN ('reviewer', 'auditor')", 'seq, ts, user, session, event, object_id')) {
       for (const r of rows) {
         const ts = Number(r['ts']);
-        if (isOffHours(ts, hours)) {
-          out.push({ seq: Number(r['seq']), ts, user: r['user'] === null ? null : String(r['user']), event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']) });
-          if (out.length >= limit) return out;
-        }
+        if (isOffHours(ts, hours)) flag(r, ts);
       }
       yield;
     }
     return out;
+  }
+
+  /** The names the log gives these objects (the object.name of a leaf about each), for showing names, not ids. */
+  objectNames(ids: readonly string[]): Map<string, string> {
+    const stmt = this.#db.prepare("SELECT CAST(leaf AS TEXT) AS leaf FROM log_leaves WHERE object_id = ? AND json_valid(CAST(leaf AS TEXT)) AND json_extract(CAST(leaf AS TEXT), '$.object.name') IS NOT NULL ORDER BY seq DESC LIMIT 1");
+    const names = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const row = stmt.get([id]);
+      if (typeof row?.leaf !== 'string') continue;
+      const name = (JSON.parse(row.leaf) as { object?: { name?: unknown } }).object?.name;
+      if (typeof name === 'string') names.set(id, name);
+    }
+    return names;
   }
 
   fastPaging(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {

@@ -40,10 +40,11 @@ import {
   type PassphraseSlot,
   type SlotFile,
   type UserRole,
+  userKey,
 } from './key-slots';
 import { runMigrations } from './migrations';
 import { createReviewerKey, openReviewerKey, reviewerPublicKey } from './reviewer-keys';
-import { DEFAULT_LOCKOUT, unlockThrottle, writeUnlockState, type LockoutPolicy } from './unlock-throttle';
+import { DEFAULT_LOCKOUT, initialUnlockState, unlockThrottle, writeUnlockState, type LockoutPolicy } from './unlock-throttle';
 import { ensurePrivateDir, vaultPaths, type VaultPaths } from './vault-files';
 
 export type { UserRole } from './key-slots';
@@ -182,8 +183,9 @@ async function authenticate(paths: VaultPaths, file: SlotFile | LegacySlotFile, 
   // A version 1 vault's record is MACed under its device key until the migration rewrites it.
   const macKey = file.version === 1 ? deviceStore(paths, deps).load() : (deps.counterKey?.() ?? null);
   try {
-    const attempt = unlockThrottle(paths.unlockState, macKey, file.workstationId, deps.clock, deps.policy ?? DEFAULT_LOCKOUT).begin();
     const slot = findUserSlot(file, user);
+    // A name that is no user counts toward the workstation's ceiling only (unlock-throttle.ts).
+    const attempt = unlockThrottle(paths.unlockState, macKey, file.workstationId, deps.clock, deps.policy ?? DEFAULT_LOCKOUT).begin(slot ? userKey(slot.user) : null);
     const decoy = passphraseSlots(file)[0];
     const kdfSource = slot ?? decoy;
     if (!kdfSource) throw new RwError('VAULT_DAMAGED', 'The key-slot file has no users.');
@@ -268,7 +270,7 @@ export async function initVault(dir: string, user: string, passphrase: string, d
     audit = null;
 
     const userSlot = await sealSlot(user, 'reviewer', passphrase, keys, deps);
-    writeUnlockState(paths.unlockState, deps.counterKey?.() ?? null, { version: 1, workstationId, failures: 0, lastFailureAt: null });
+    writeUnlockState(paths.unlockState, deps.counterKey?.() ?? null, initialUnlockState(workstationId));
     resetJournal(journalPath(dir), journalId);
     // Written last: the vault exists once this file does.
     writeSlotFile(paths.slots, { version: SLOT_FILE_VERSION, workstationId, createdAt: now, journal: { publicKey: toBase64(journalKeys.publicKey) }, slots: [userSlot] });
@@ -336,7 +338,7 @@ function migrateLegacyVault(paths: VaultPaths, file: LegacySlotFile, audit: Data
   } finally {
     zeroize(journalKeys.privateKey);
   }
-  writeUnlockState(paths.unlockState, deps.counterKey?.() ?? null, { version: 1, workstationId: file.workstationId, failures: 0, lastFailureAt: null });
+  writeUnlockState(paths.unlockState, deps.counterKey?.() ?? null, initialUnlockState(file.workstationId));
   shredFile(paths.deviceKey, randomBytes);
 }
 

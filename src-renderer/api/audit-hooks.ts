@@ -2,8 +2,8 @@
  * Hooks for the auditor channels (see ARCHITECTURE: access log): pages of access-log leaves, summaries, integrity, flags.
  * Part of the api module (with hooks.ts, the only code that reaches window.rw, through rwCall).
  */
-import { useQueries, useQuery } from '@tanstack/react-query';
-import type { AuditFlagsDto, AuditIntegrityDto, AuditSummaryDto, LeafViewDto } from '../../src-shared/ipc/channels-audit';
+import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import type { AuditFlagsDto, AuditIntegrityDto, AuditSummaryDto, LeafViewDto, WhoSawDto } from '../../src-shared/ipc/channels-audit';
 import type { AuditFilter } from '../state/audit-filter-store';
 import { rwCall } from './rw-call';
 import type { RwError } from '../../src-shared/errors';
@@ -47,4 +47,17 @@ export function useAuditIntegrity() {
 
 export function useAuditFlags(filter: AuditFilter) {
   return useQuery<AuditFlagsDto, RwError>({ queryKey: ['audit.flags', { filter }], queryFn: () => rwCall('audit.flags', { filter }) });
+}
+
+/** Who opened an artifact (and for how long) in a time range: the `audit.whoSaw` question. */
+export function useWhoSaw(artifactId: string | null, from: number, to: number) {
+  return useQuery<WhoSawDto, RwError>({
+    queryKey: ['audit.whoSaw', { artifactId, from, to }],
+    queryFn: () => rwCall('audit.whoSaw', { artifactId: artifactId as string, from, to }),
+    enabled: artifactId !== null,
+  });
+}
+
+export function useExportAuditBundle() {
+  return useMutation<{ written: boolean; where: string | null; fileName: string | null; leaves: number }, RwError, void>({ mutationFn: () => rwCall('audit.exportBundle', {}) });
 }

@@ -2,12 +2,13 @@
  * React hooks over the IPC contract: the only way screens read or change anything in the main
  * process. Queries are keyed by [channel, request] so two screens asking the same thing share one call.
  */
-import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient, type QueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef } from 'react';
 import type { ArtifactRows, ArtifactRowsRequest, ArtifactSummary, CaseDetail, CaseSummary } from '../../src-shared/ipc/channels-cases';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useLoadProgressStore } from '../state/load-progress-store';
 import { SESSION_STATUS_KEY, forgetSessionData } from './query-client';
+import { setSignedIn } from './session-gate';
 import { rwCall } from './rw-call';
 import { RwError } from '../../src-shared/errors';
 
@@ -41,18 +42,25 @@ export function useUnlock() {
  */
 export function useLock(): (reason?: 'manual' | 'idle' | 'os') => Promise<void> {
   const client = useQueryClient();
-  return async (reason = 'manual') => {
-    let status: SessionStatus | null = null;
-    try {
-      status = await rwCall('session.lock', { reason });
-    } catch {
-      status = null;
-    }
-    // The lock screen first (unmounting every content view), then the cache and stores are emptied.
-    if (status) client.setQueryData(SESSION_STATUS_KEY, status);
-    else await client.invalidateQueries({ queryKey: SESSION_STATUS_KEY });
-    forgetSessionData(client);
-  };
+  return (reason = 'manual') => lockSession(client, reason);
+}
+
+/** useLock's work, apart from React so a test can drive it with a real QueryClient. */
+export async function lockSession(client: QueryClient, reason: 'manual' | 'idle' | 'os'): Promise<void> {
+  let status: SessionStatus | null = null;
+  // Shut the gate and cancel what is in flight first: nothing of the screen being left may reach main
+  // after the vault closed (it would be logged as an anonymous denial, a false alarm for the auditor).
+  setSignedIn(false);
+  await client.cancelQueries({ predicate: (q) => q.queryKey[0] !== SESSION_STATUS_KEY[0] });
+  try {
+    status = await rwCall('session.lock', { reason });
+  } catch {
+    status = null;
+  }
+  // The lock screen first (unmounting every content view), then the cache and stores are emptied.
+  if (status) client.setQueryData(SESSION_STATUS_KEY, status);
+  else await client.invalidateQueries({ queryKey: SESSION_STATUS_KEY });
+  forgetSessionData(client);
 }
 
 // ---- cases and artifacts ------------------------------------------------------------------------

@@ -6,12 +6,13 @@
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { resetAllStores } from '../state/store-reset';
 import { isRwError } from '../../src-shared/errors';
+import { setSignedIn } from './session-gate';
 
 export const SESSION_STATUS_KEY = ['session.status', {}] as const;
 
 export function createRwQueryClient(): QueryClient {
   const onError = (error: unknown): void => {
-    if (isRwError(error) && error.code === 'VAULT_LOCKED') wipeSession(client);
+    if (isRwError(error) && error.code === 'VAULT_LOCKED' && error.detail['gate'] === undefined) wipeSession(client);
   };
   const client: QueryClient = new QueryClient({
     queryCache: new QueryCache({ onError }),
@@ -26,6 +27,12 @@ export function createRwQueryClient(): QueryClient {
       },
       mutations: { retry: false },
     },
+  });
+  // The session gate follows the status however it reaches the cache (a fetch, an unlock's answer, a lock's).
+  client.getQueryCache().subscribe((event) => {
+    if (event.query.queryKey[0] !== SESSION_STATUS_KEY[0]) return;
+    const status = event.query.state.data as { vault?: string } | undefined;
+    if (status) setSignedIn(status.vault === 'unlocked');
   });
   return client;
 }

@@ -8,6 +8,7 @@ import type { RequestOf, ResponseOf } from '../../src-shared/ipc/channel';
 import type { ChannelName, Contract } from '../../src-shared/ipc/contract';
 import { RwError, type ErrorCode } from '../../src-shared/errors';
 import type { EventName, EventPayload } from '../../src-shared/ipc/events';
+import { mayCall } from './session-gate';
 
 function api(): RwApi {
   const rw = (globalThis as { rw?: RwApi }).rw;
@@ -17,6 +18,10 @@ function api(): RwApi {
 
 /** Calls one channel; resolves with its value or throws RwError (never a raw bridge error). */
 export async function rwCall<K extends ChannelName>(channel: K, request: RequestOf<Contract[K]>): Promise<ResponseOf<Contract[K]>> {
+  // Locked (or locking): a signed-in channel is not even sent (session-gate.ts).
+  // `gate` marks it: the lock already forgot the session, so the cache needs no second wipe (which would
+  // make the screen being left ask again, and be refused again, until it unmounts).
+  if (!mayCall(channel)) throw new RwError('VAULT_LOCKED', 'The workstation is locked.', { gate: 1 });
   const fn = api()[channel] as (req: RequestOf<Contract[K]>) => Promise<unknown>;
   let result: unknown;
   try {

@@ -12,11 +12,16 @@ export function IntegrityBanner() {
   const witnessed = i.lastWitnessed
     ? `witnessed by the central server at size ${i.lastWitnessed.size} (${utc(i.lastWitnessed.ts)})${i.lastWitnessed.ok ? '' : ' — cosignature does NOT verify'}`
     : 'not yet witnessed off this laptop';
+  const again = (
+    <button type="button" onClick={() => void integrity.refetch()} disabled={integrity.isFetching}>
+      {integrity.isFetching ? 'Verifying…' : 'Verify again'}
+    </button>
+  );
   if (i.ok) {
     return (
       <div className="integrity integrity-ok" role="status">
         <strong>✓ Log intact:</strong> {i.size} entries, all verified (through leaf {Math.max(0, i.verifiedSize - 1)}); {checkpoint}; {witnessed}. Root{' '}
-        <code className="digest">{i.root.slice(0, 16)}…</code>, checked {utc(i.checkedAt)}.
+        <code className="digest">{i.root.slice(0, 16)}…</code>, checked {utc(i.checkedAt)}. {again}
       </div>
     );
   }
@@ -30,6 +35,7 @@ export function IntegrityBanner() {
           </li>
         ))}
       </ul>
+      {again}
     </div>
   );
 }

@@ -1,7 +1,9 @@
 import type { AuditSummaryDto } from '../../src-shared/ipc/channels-audit';
+import type { AuditFilter } from '../state/audit-filter-store';
 import { duration, utc } from './format';
 
-export function PerUserTable({ rows }: { rows: AuditSummaryDto['perUser'] }) {
+/** A user's name filters the log to them; "(before sign-in)" to what happened while nobody was signed in. */
+export function PerUserTable({ rows, onFilter }: { rows: AuditSummaryDto['perUser']; onFilter(filter: AuditFilter): void }) {
   return (
     <table className="data-table">
       <caption>Per user</caption>
@@ -18,7 +20,11 @@ export function PerUserTable({ rows }: { rows: AuditSummaryDto['perUser'] }) {
       <tbody>
         {rows.map((r) => (
           <tr key={`${r.user ?? '-'}:${r.role}`}>
-            <th scope="row">{r.user ?? '(before sign-in)'}</th>
+            <th scope="row">
+              <button type="button" className="link-button" onClick={() => onFilter(r.user === null ? { beforeSignIn: true } : { user: r.user })}>
+                {r.user ?? '(before sign-in)'}
+              </button>
+            </th>
             <td>{r.role}</td>
             <td>{r.events}</td>
             <td>{r.denied > 0 ? `✗ ${r.denied}` : 0}</td>
@@ -31,7 +37,7 @@ export function PerUserTable({ rows }: { rows: AuditSummaryDto['perUser'] }) {
   );
 }
 
-export function PerArtifactTable({ rows }: { rows: AuditSummaryDto['perArtifact'] }) {
+export function PerArtifactTable({ rows, onWhoSaw }: { rows: AuditSummaryDto['perArtifact']; onWhoSaw(artifact: { id: string; name: string }): void }) {
   return (
     <table className="data-table">
       <caption>Per artifact</caption>
@@ -42,18 +48,24 @@ export function PerArtifactTable({ rows }: { rows: AuditSummaryDto['perArtifact'
           <th scope="col">Users</th>
           <th scope="col">Opens</th>
           <th scope="col">Total dwell</th>
+          <th scope="col">Who saw it</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r) => (
           <tr key={r.artifactId}>
-            <th scope="row">
-              <code>{r.artifactId}</code>
+            <th scope="row" title={r.artifactId}>
+              {r.name ?? <code>{r.artifactId}</code>}
             </th>
             <td>{r.events}</td>
             <td>{r.users}</td>
             <td>{r.opens}</td>
             <td>{duration(r.dwellMs)}</td>
+            <td>
+              <button type="button" onClick={() => onWhoSaw({ id: r.artifactId, name: r.name ?? r.artifactId })}>
+                Who saw {r.name ?? 'this'}
+              </button>
+            </td>
           </tr>
         ))}
       </tbody>

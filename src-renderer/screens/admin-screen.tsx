@@ -4,8 +4,9 @@
  * the list and may change their own passphrase; the rest says plainly that it is a reviewer's job.
  */
 import { useId, useRef, useState, type ReactNode } from 'react';
+import type { RwError } from '../../src-shared/errors';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
-import { useAddUser, useChangePassphrase, useEnrollImport, useEnrollRequest, useRemoveUser, useUsers } from '../api/admin-hooks';
+import { useAddUser, useChangePassphrase, useClearLockout, useEnrollImport, useEnrollRequest, useLockoutStatus, useRemoveUser, useUsers } from '../api/admin-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { useFormCheck } from '../components/form-check';
 
@@ -39,6 +40,7 @@ export function AdminScreen({ status }: { status: SessionStatus }) {
       <h1>Administration</h1>
       <UsersSection me={status.user ?? ''} reviewer={reviewer} />
       {reviewer ? <AddUserSection /> : <p>Only a reviewer may add or remove users.</p>}
+      <LockoutsSection me={status.user ?? ''} reviewer={reviewer} />
       <ChangePassphraseSection />
       {reviewer ? <EnrollmentSection preview={status.preview} /> : null}
     </main>
@@ -73,11 +75,7 @@ function UsersSection({ me, reviewer }: { me: string; reviewer: boolean }) {
                 <td>{u.role}</td>
                 {reviewer ? (
                   <td>
-                    {u.name === me ? null : (
-                      <button type="button" onClick={() => setRemoving(u.name)} aria-expanded={removing === u.name}>
-                        Remove {u.name}
-                      </button>
-                    )}
+                    <RowAction show={u.name !== me} label={`Remove ${u.name}`} open={removing === u.name} onOpen={() => setRemoving(u.name)} />
                   </td>
                 ) : null}
               </tr>
@@ -90,37 +88,144 @@ function UsersSection({ me, reviewer }: { me: string; reviewer: boolean }) {
   );
 }
 
-function RemoveUserForm({ name, onDone }: { name: string; onDone(): void }) {
+/** An action on another user, confirmed with the acting reviewer's own passphrase (removal, clearing a lockout). */
+function ConfirmWithPassphrase(props: {
+  title: string;
+  question: string;
+  missing: string;
+  submit: string;
+  pending: string;
+  danger?: boolean;
+  busy: boolean;
+  error: RwError | null;
+  onConfirm(passphrase: string): void;
+  onDone(): void;
+}) {
   const id = useId();
   const [auth, setAuth] = useState('');
-  const remove = useRemoveUser();
   const authRef = useRef<HTMLInputElement>(null);
-  const form = useFormCheck(() => [{ field: 'auth' as const, ok: auth.length > 0, message: 'Enter your passphrase to authorise the removal.' }]);
+  const form = useFormCheck(() => [{ field: 'auth' as const, ok: auth.length > 0, message: props.missing }]);
   return (
     <form
       className="admin-form"
-      aria-label={`Remove ${name}`}
+      aria-label={props.title}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
         if (!form.check(() => authRef.current?.focus())) return;
-        remove.mutate({ name, authPassphrase: auth }, { onSuccess: onDone });
+        props.onConfirm(auth);
       }}
     >
-      <p className="form-actions">Remove {name}? They will no longer be able to sign in on this workstation.</p>
+      <p className="form-actions">{props.question}</p>
       <Field id={`${id}-auth`} label="Your passphrase" problem={form.problem?.message}>
         <input id={`${id}-auth`} ref={authRef} type="password" autoComplete="current-password" value={auth} onChange={(e) => setAuth(e.target.value)} {...form.fieldProps('auth', `${id}-auth`)} />
       </Field>
       <div className="form-actions">
-        <button type="submit" className="danger" disabled={remove.isPending}>
-          {remove.isPending ? 'Removing…' : `Remove ${name}`}
+        <button type="submit" className={props.danger ? 'danger' : undefined} disabled={props.busy}>
+          {props.busy ? props.pending : props.submit}
         </button>{' '}
-        <button type="button" onClick={onDone}>
+        <button type="button" onClick={props.onDone}>
           Cancel
         </button>
-        <ErrorAlert error={remove.error} stepUp />
+        <ErrorAlert error={props.error} stepUp />
       </div>
     </form>
+  );
+}
+
+function RemoveUserForm({ name, onDone }: { name: string; onDone(): void }) {
+  const remove = useRemoveUser();
+  return (
+    <ConfirmWithPassphrase
+      title={`Remove ${name}`}
+      question={`Remove ${name}? They will no longer be able to sign in on this workstation.`}
+      missing="Enter your passphrase to authorise the removal."
+      submit={`Remove ${name}`}
+      pending="Removing…"
+      danger
+      busy={remove.isPending}
+      error={remove.error}
+      onConfirm={(authPassphrase) => remove.mutate({ name, authPassphrase }, { onSuccess: onDone })}
+      onDone={onDone}
+    />
+  );
+}
+
+/** The button that opens an action on another user's row (none on one's own row, none for an auditor). */
+function RowAction({ show, label, open, onOpen }: { show: boolean; label: string; open: boolean; onOpen(): void }) {
+  return show ? (
+    <button type="button" onClick={onOpen} aria-expanded={open}>
+      {label}
+    </button>
+  ) : null;
+}
+
+/** Failed unlocks per user and for the workstation; a reviewer clears another user's lockout with their own passphrase. */
+function LockoutsSection({ me, reviewer }: { me: string; reviewer: boolean }) {
+  const id = useId();
+  const status = useLockoutStatus();
+  const [clearing, setClearing] = useState<string | null>(null);
+  const view = status.data;
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>Lockouts</h2>
+      <ErrorAlert error={status.error} />
+      {view ? (
+        <>
+          <p>
+            Workstation {view.workstationId}: {view.workstationLocked ? 'locked out' : 'open'}, failure count {view.failures}.
+          </p>
+          {view.users.length === 0 ? (
+            <p>No user has failed unlock attempts.</p>
+          ) : (
+            <table className="admin-table">
+              <caption className="visually-hidden">Users with failed unlock attempts</caption>
+              <thead>
+                <tr>
+                  <th scope="col">User</th>
+                  <th scope="col">Failed attempts</th>
+                  <th scope="col">State</th>
+                  {reviewer ? <th scope="col">Action</th> : null}
+                </tr>
+              </thead>
+              <tbody>
+                {view.users.map((u) => (
+                  <tr key={u.user}>
+                    <th scope="row">{u.user}</th>
+                    <td>{u.failures}</td>
+                    <td>{u.locked ? 'locked out' : 'may try again'}</td>
+                    {reviewer ? (
+                      <td>
+                        <RowAction show={u.user !== me} label={`Clear ${u.user}`} open={clearing === u.user} onOpen={() => setClearing(u.user)} />
+                      </td>
+                    ) : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {!reviewer ? <p>Only a reviewer may clear a lockout.</p> : null}
+        </>
+      ) : null}
+      {clearing ? <ClearLockoutForm name={clearing} me={me} onDone={() => setClearing(null)} /> : null}
+    </section>
+  );
+}
+
+function ClearLockoutForm({ name, me, onDone }: { name: string; me: string; onDone(): void }) {
+  const clear = useClearLockout();
+  return (
+    <ConfirmWithPassphrase
+      title={`Clear the lockout of ${name}`}
+      question={`Clear the lockout of ${name}? The record names you both.`}
+      missing="Enter your passphrase to clear the lockout."
+      submit={`Clear ${name}`}
+      pending="Clearing…"
+      busy={clear.isPending}
+      error={clear.error}
+      onConfirm={(asPassphrase) => clear.mutate({ user: name, asUser: me, asPassphrase }, { onSuccess: onDone })}
+      onDone={onDone}
+    />
   );
 }
 

@@ -1,11 +1,12 @@
 /**
  * The locked app: the consent banner (the policy's text, shown before anyone signs in), then either
- * the first-run "create vault" form or the unlock form. Passphrases live only in the form's DOM state
+ * the first-run "create vault" form or the unlock form, with the way out of a lockout where one happens. Passphrases live only in the form's DOM state
  * until submitted, and the fields are cleared whatever the answer.
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useCreateVault, useUnlock } from '../api/hooks';
+import { useClearLockout, useLockoutRelease, useLockoutStatus } from '../api/admin-hooks';
 import { ErrorAlert } from '../components/error-alert';
 
 export function LockScreen({ status }: { status: SessionStatus }) {
@@ -20,7 +21,7 @@ export function LockScreen({ status }: { status: SessionStatus }) {
           <h2 id="consent-title">Notice and consent</h2>
           <p>{status.consentBanner}</p>
         </section>
-        {status.vault === 'none' ? <CreateVaultForm /> : <UnlockForm />}
+        {status.vault === 'none' ? <CreateVaultForm /> : <UnlockForm preview={status.preview} />}
       </div>
     </main>
   );
@@ -90,8 +91,11 @@ function CreateVaultForm() {
   );
 }
 
-function UnlockForm() {
+function UnlockForm({ preview }: { preview: boolean }) {
   const unlock = useUnlock();
+  const lockouts = useLockoutStatus();
+  // Which way out to offer: kept after the recovery succeeds (its answer stays in view) until the next attempt.
+  const [recovery, setRecovery] = useState<string | null>(null);
   const ids = useId();
   const [user, setUser] = useState('');
   const pass = useRef<HTMLInputElement>(null);
@@ -99,18 +103,25 @@ function UnlockForm() {
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     const passphrase = pass.current?.value ?? '';
+    setRecovery(null);
     unlock.mutate(
       { user: user.trim(), passphrase },
       {
         onSettled: () => {
           if (pass.current) pass.current.value = '';
         },
-        onError: () => pass.current?.focus(),
+        onError: (error) => {
+          if (error.code === 'LOCKED_OUT') setRecovery(String(error.detail['reason'] ?? ''));
+          // A failure may have been the one that locked the workstation: ask again, so its release is offered at once.
+          void lockouts.refetch();
+          pass.current?.focus();
+        },
       },
     );
   };
 
   return (
+    <>
     <form className="lock-form" onSubmit={onSubmit} aria-labelledby={`${ids}-title`} noValidate>
       <h2 id={`${ids}-title`}>Unlock</h2>
       <label htmlFor={`${ids}-user`}>User name</label>
@@ -131,5 +142,115 @@ function UnlockForm() {
         {unlock.isPending ? 'Unlocking…' : 'Unlock'}
       </button>
     </form>
+      <LockoutRecovery
+        reason={recovery ?? (lockouts.data?.workstationLocked ? 'workstation' : null)}
+        lockedUser={user.trim()}
+        workstation={lockouts.data ?? null}
+        preview={preview}
+        onRecovered={(reason) => {
+          // Keep the panel (and its answer) in view although nothing is locked out any more.
+          setRecovery(reason);
+          unlock.reset();
+          void lockouts.refetch();
+        }}
+      />
+    </>
+  );
+}
+
+/**
+ * The way out of a lockout, offered where it happens: a user's, cleared by another reviewer's
+ * passphrase; the workstation's, by a release file the central office signs for the id and count shown.
+ */
+function LockoutRecovery(props: { reason: string | null; lockedUser: string; workstation: { workstationId: string; failures: number } | null; preview: boolean; onRecovered(reason: string): void }) {
+  if (props.reason === 'threshold') return <ClearByReviewer lockedUser={props.lockedUser} onRecovered={() => props.onRecovered('threshold')} />;
+  if (props.reason === 'workstation') return <ImportRelease workstation={props.workstation} preview={props.preview} onRecovered={() => props.onRecovered('workstation')} />;
+  return null;
+}
+
+function ClearByReviewer({ lockedUser, onRecovered }: { lockedUser: string; onRecovered(): void }) {
+  const ids = useId();
+  const clear = useClearLockout();
+  const [asUser, setAsUser] = useState('');
+  const pass = useRef<HTMLInputElement>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const submit = () => {
+    const asPassphrase = pass.current?.value ?? '';
+    clear.mutate(
+      { user: lockedUser, asUser: asUser.trim(), asPassphrase },
+      {
+        onSettled: () => {
+          if (pass.current) pass.current.value = '';
+        },
+        onSuccess: () => {
+          setDone(`The lockout of ${lockedUser} is cleared; they may unlock again.`);
+          onRecovered();
+        },
+      },
+    );
+  };
+  return (
+    <section className="lockout-recovery" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>Clear {lockedUser}'s lockout</h3>
+      <p className="hint">Another reviewer on this workstation can clear it with their own passphrase. It is recorded under both names.</p>
+      <label htmlFor={`${ids}-as`}>Reviewer who clears it</label>
+      <input id={`${ids}-as`} autoComplete="off" value={asUser} onChange={(e) => setAsUser(e.target.value)} />
+      <label htmlFor={`${ids}-pass`}>Their passphrase</label>
+      <input id={`${ids}-pass`} type="password" autoComplete="off" ref={pass} />
+      <button type="button" onClick={submit} disabled={clear.isPending || asUser.trim() === ''}>
+        {clear.isPending ? 'Clearing…' : 'Clear the lockout'}
+      </button>
+      {done ? (
+        <p className="success-note" role="status">
+          {done}
+        </p>
+      ) : null}
+      <ErrorAlert error={clear.error} stepUp />
+    </section>
+  );
+}
+
+function ImportRelease({ workstation, preview, onRecovered }: { workstation: { workstationId: string; failures: number } | null; preview: boolean; onRecovered(): void }) {
+  const ids = useId();
+  const release = useLockoutRelease();
+  const [file, setFile] = useState<File | null>(null);
+  const done = release.data && !release.data.cancelled ? release.data : null;
+  const onSuccess = (result: { cancelled: boolean }) => {
+    if (!result.cancelled) onRecovered();
+  };
+  return (
+    <section className="lockout-recovery" aria-labelledby={`${ids}-title`}>
+      <h3 id={`${ids}-title`}>Release this workstation</h3>
+      <p className="hint">
+        Give the central office these two values; they send back a release file (<code>rwctl server lockout-release</code>) that reopens this workstation once.
+      </p>
+      {workstation ? (
+        <dl className="lockout-facts">
+          <dt>Workstation</dt>
+          <dd>{workstation.workstationId}</dd>
+          <dt>Failure count</dt>
+          <dd>{workstation.failures}</dd>
+        </dl>
+      ) : null}
+      {preview ? (
+        <>
+          <label htmlFor={`${ids}-file`}>Release file (.json)</label>
+          <input id={`${ids}-file`} type="file" accept=".json,application/json" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+          <button type="button" disabled={release.isPending || file === null} onClick={() => file && release.mutate({ file }, { onSuccess })}>
+            Import the release
+          </button>
+        </>
+      ) : (
+        <button type="button" disabled={release.isPending} onClick={() => release.mutate(null, { onSuccess })}>
+          Import the release file…
+        </button>
+      )}
+      {done ? (
+        <p className="success-note" role="status">
+          Workstation released (failure count {done.failures}): unlock again.
+        </p>
+      ) : null}
+      <ErrorAlert error={release.error} />
+    </section>
   );
 }

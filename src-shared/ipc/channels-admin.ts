@@ -39,6 +39,16 @@ export const settingsSchema = z.object({
 });
 export type SettingsView = z.infer<typeof settingsSchema>;
 
+/** Who is locked out. Before sign-in only the workstation's own state is shown: the lock screen needs no user list. */
+export const lockoutStatusSchema = z.object({
+  workstationId: z.string(),
+  /** The count a release from the central office must name. */
+  failures: z.number().int(),
+  workstationLocked: z.boolean(),
+  users: z.array(z.object({ user: z.string(), failures: z.number().int(), locked: z.boolean() })),
+});
+export type LockoutStatusView = z.infer<typeof lockoutStatusSchema>;
+
 const written = z.object({ written: z.boolean(), where: z.string().nullable(), fileName: z.string().nullable() });
 
 export const adminChannels = {
@@ -69,5 +79,21 @@ export const adminChannels = {
     response: z.union([z.object({ cancelled: z.literal(true) }), z.object({ cancelled: z.literal(false), serverName: z.string(), policyVersion: z.number().int(), trustedSubmitterKeys: z.number().int() })]),
     roles: ['reviewer'],
     event: 'policy.change',
+  }),
+  // Lockout recovery works at the lock screen (nobody can sign in) and for a signed-in reviewer; an
+  // auditor is refused: clearing a lockout vouches for someone, a reviewer's duty.
+  'lockout.status': defineChannel({ request: z.object({}).strict(), response: lockoutStatusSchema, roles: ['anonymous', 'reviewer', 'auditor'], event: 'lockout.status' }),
+  'lockout.clear': defineChannel({
+    request: z.object({ user: userName, asUser: userName, asPassphrase: authPassphrase }).strict(),
+    response: lockoutStatusSchema,
+    roles: ['anonymous', 'reviewer'],
+    event: 'lockout.clear',
+  }),
+  'lockout.release': defineChannel({
+    // Electron: main's own chooser (no data); the preview: the release file's bytes from the page's file input.
+    request: z.object({ data: z.instanceof(Uint8Array).refine((d) => d.byteLength > 0 && d.byteLength <= 16 * 1024, 'A release file of at most 16 KiB.').optional() }).strict(),
+    response: z.union([z.object({ cancelled: z.literal(true) }), z.object({ cancelled: z.literal(false), workstationId: z.string(), failures: z.number().int() })]),
+    roles: ['anonymous', 'reviewer'],
+    event: 'lockout.release',
   }),
 };

@@ -24,6 +24,8 @@ export const leafFilterSchema = z
     artifactId: z.string().min(1).max(512).optional(),
     outcome: auditOutcomeSchema.optional(),
     page: page.optional(),
+    /** Only what happened before anyone signed in (the "(before sign-in)" row). */
+    beforeSignIn: z.literal(true).optional(),
   })
   .strict()
   .refine((f) => f.from === undefined || f.to === undefined || f.from <= f.to, { message: 'from is after to.' });
@@ -49,7 +51,8 @@ export type LeafViewDto = z.infer<typeof leafViewSchema>;
 
 export const auditSummarySchema = z.object({
   perUser: z.array(z.object({ user: z.string().nullable(), role: z.string(), events: z.number(), denied: z.number(), first: z.number(), last: z.number() })),
-  perArtifact: z.array(z.object({ artifactId: z.string(), events: z.number(), users: z.number(), opens: z.number(), dwellMs: z.number() })),
+  /** name: what the log called the artifact (its path in the package), null when no leaf named it. */
+  perArtifact: z.array(z.object({ artifactId: z.string(), name: z.string().nullable(), events: z.number(), users: z.number(), opens: z.number(), dwellMs: z.number() })),
   /** Start of each hour (UTC ms) with its event count, ascending. */
   perHour: z.array(z.object({ hour: z.number(), events: z.number() })),
   /** Count of closes per dwell bucket (labels in dwellBuckets), per artifact. */
@@ -79,6 +82,8 @@ export const whoSawSchema = z.object({
   rows: z.array(z.object({ user: z.string().nullable(), session: z.string().nullable(), views: z.number(), first: z.number(), last: z.number(), dwellMs: z.number() })),
 });
 
+export type WhoSawDto = z.infer<typeof whoSawSchema>;
+
 export const workingHoursSchema = z
   .object({
     startHour: z.number().int().min(0).max(23),
@@ -90,12 +95,28 @@ export const workingHoursSchema = z
   .refine((h) => h.startHour < h.endHour, { message: 'startHour must be before endHour.' });
 
 export const auditFlagsSchema = z.object({
-  offHours: z.array(z.object({ seq: z.number(), ts: z.number(), user: z.string().nullable(), event: z.string(), objectId: z.string().nullable() })),
+  /** One per session: its first off-hours leaf, how many it had and the last one's time. */
+  offHours: z.array(
+    z.object({
+      seq: z.number(),
+      ts: z.number(),
+      user: z.string().nullable(),
+      event: z.string(),
+      objectId: z.string().nullable(),
+      objectName: z.string().nullable(),
+      session: z.string().nullable(),
+      count: z.number(),
+      lastTs: z.number(),
+    }),
+  ),
+  /** The working hours the flag used (the signed policy's), in words. */
+  workingHours: z.string(),
   fastPaging: z.array(
     z.object({
       user: z.string().nullable(),
       session: z.string().nullable(),
       artifactId: z.string(),
+      artifactName: z.string().nullable(),
       fromSeq: z.number(),
       toSeq: z.number(),
       pages: z.number(),
@@ -147,6 +168,12 @@ export const auditChannels = {
     response: whoSawSchema,
     roles: ['auditor'],
     event: 'audit.query',
+  }),
+  'audit.exportBundle': defineChannel({
+    request: z.object({}).strict(),
+    response: z.object({ written: z.boolean(), where: z.string().nullable(), fileName: z.string().nullable(), leaves: z.number().int() }),
+    roles: ['auditor'],
+    event: 'audit.export',
   }),
   'audit.flags': defineChannel({
     request: z

@@ -5,9 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
-import { addUser } from '../../src-main/vault/vault';
-import { randomBytes } from '../../src-shared/node/crypto';
-import { PASSPHRASE, REVIEWER, createVaultThroughUi } from './flows';
+import { addUser, unlockVault } from '../../src-main/vault/vault';
+import { generateEd25519, randomBytes } from '../../src-shared/node/crypto';
+import { DEFAULT_POLICY } from '../../src-shared/policy';
+import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
+import { PASSPHRASE, REVIEWER, createVaultThroughUi, openArtifact } from './flows';
 import { startHarness, type Harness } from './harness';
 
 const AUDITOR = 'morgan.auditor';
@@ -24,9 +26,21 @@ describe('auditor console', () => {
       { asUser: REVIEWER, asPassphrase: PASSPHRASE },
       { clock: () => Date.now(), random: randomBytes, kdf: MIN_KDF_PARAMS },
     );
-    // A refused call and a failed unlock give the log something to show besides successes.
+    // The reviewer reads one artifact (for "who saw this"), then locks.
+    await h.page.getByRole('button', { name: 'Import the demo submission' }).click();
+    await h.page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).click({ timeout: 60_000 });
+    await openArtifact(h.page, 'model-card.md');
     await h.page.keyboard.press('Control+L');
     await h.page.getByRole('heading', { name: 'Unlock' }).waitFor();
+    // The central office's policy: work happens at any hour here, so nothing in this run is "off hours".
+    const vault = await unlockVault(h.dataDir, REVIEWER, PASSPHRASE, { clock: () => Date.now() });
+    try {
+      const allDay = { startHour: 0, endHour: 24, timeZone: 'UTC', weekendsOff: false };
+      enrollWithSignedPolicy(vault.audit, vault.workstationId, { ...DEFAULT_POLICY, version: 2, workingHours: allDay }, generateEd25519(), Date.now());
+    } finally {
+      vault.close();
+    }
+    // A failed unlock gives the log something to show besides successes.
     await h.page.getByLabel('User name').fill(AUDITOR);
     await h.page.getByLabel('Passphrase').fill('wrong passphrase entirely');
     await h.page.getByRole('button', { name: 'Unlock' }).click();
@@ -69,6 +83,40 @@ describe('auditor console', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
   });
 
+  test('after a lock with queries in flight, no false alarm: no anonymous denial, no off-hours flag; the (before sign-in) row filters', async () => {
+    const page = h.page;
+    const before = h.audit.length;
+    // Queries in flight when the lock comes: they are cancelled in the renderer, not sent after the vault closed.
+    await page.getByRole('button', { name: 'Verify again' }).click();
+    await page.keyboard.press('Control+L');
+    await page.getByRole('heading', { name: 'Unlock' }).waitFor();
+    await page.getByLabel('User name').fill(AUDITOR);
+    await page.getByLabel('Passphrase').fill(AUDITOR_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Access log', level: 1 }).waitFor({ timeout: 60_000 });
+    const flags = page.getByRole('region', { name: 'Flags' });
+    await flags.getByText('Working hours (from the signed policy): 00:00–24:00 UTC, every day.').waitFor({ timeout: 60_000 });
+    await flags.getByText('No off-hours activity and no unusually fast paging in this range.').waitFor();
+    expect(h.audit.slice(before).filter((e) => e.outcome === 'denied' && e.actor.role === 'anonymous')).toEqual([]);
+
+    await page.getByRole('table', { name: 'Per user' }).getByRole('button', { name: '(before sign-in)' }).click();
+    await page.getByRole('status').filter({ hasText: 'Showing only what happened before anyone signed in.' }).waitFor();
+    const table = page.getByRole('table', { name: 'Access-log entries' });
+    await expect.poll(async () => table.getByRole('cell', { name: REVIEWER, exact: true }).count(), { timeout: 30_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Clear' }).click();
+  });
+
+  test('who saw this: the artifact by its name, the reviewer who opened it; an audit bundle is exported', async () => {
+    const page = h.page;
+    await page.getByRole('table', { name: 'Per artifact' }).getByRole('button', { name: 'Who saw model-card.md' }).click();
+    const panel = page.getByRole('region', { name: 'Who saw model-card.md' });
+    await panel.getByRole('rowheader', { name: REVIEWER }).waitFor({ timeout: 60_000 });
+    await h.checkScreen('44-auditor-who-saw');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Export an audit bundle' }).click();
+    await page.getByRole('status').filter({ hasText: /Audit bundle of \d+ entries written to/ }).waitFor({ timeout: 60_000 });
+  });
+
   test('a watermark code traces back to the reviewer session that carried it', async () => {
     const page = h.page;
     const record = h.audit.find((e) => e.event === 'watermark.session' && e.actor.user === REVIEWER);
@@ -91,6 +139,11 @@ describe('auditor console', () => {
     };
     expect(result.ok).toBe(false);
     expect(result.error?.code).toBe('DENIED');
+    // Clearing a lockout vouches for someone: a reviewer's duty, refused to an auditor by the router.
+    const clear = (await page.evaluate(() =>
+      (globalThis as unknown as { rw: Record<string, (r: unknown) => Promise<unknown>> }).rw['lockout.clear']!({ user: 'avery.reviewer', asUser: 'morgan.auditor', asPassphrase: 'x' }),
+    )) as { ok: boolean; error?: { code: string } };
+    expect(clear).toMatchObject({ ok: false, error: { code: 'DENIED' } });
   });
 
   test('dark theme passes the same checks; nothing left the app origin; the CSP reported nothing', async () => {

@@ -12,7 +12,7 @@ import { deriveKey, MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
 import { slotAad, wrapKey } from '../../src-main/vault/key-slots';
 import { runMigrations } from '../../src-main/vault/migrations';
 import { createReviewerKey } from '../../src-main/vault/reviewer-keys';
-import { writeUnlockState } from '../../src-main/vault/unlock-throttle';
+import { initialUnlockState, writeUnlockState } from '../../src-main/vault/unlock-throttle';
 import { ensurePrivateDir, writePrivateFileAtomic } from '../../src-main/vault/vault-files';
 import { ed25519PublicFromSeed, randomBytes } from '../../src-shared/node/crypto';
 import { toBase64, toHex } from '../../src-shared/encoding';
@@ -58,7 +58,7 @@ export async function makeLegacyVault(dir: string, user: string, passphrase: str
       { kind: 'device', store: 'file', keys: { audit: wrapKey(deviceKey, audit, slotAad({ kind: 'device' }, 'audit')) }, createdAt: now },
     ],
   };
-  writeUnlockState(path.join(dir, 'unlock-state.json'), deviceKey, { version: 1, workstationId, failures: 0, lastFailureAt: null });
+  writeUnlockState(path.join(dir, 'unlock-state.json'), deviceKey, initialUnlockState(workstationId));
   writePrivateFileAtomic(path.join(dir, 'slots.json'), JSON.stringify(slots, null, 2) + '\n');
   fs.chmodSync(dir, 0o700);
   return { workstationId, auditKey: audit };

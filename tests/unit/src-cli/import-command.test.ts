@@ -81,11 +81,11 @@ describe('rwctl import', () => {
     expect(await cases(vaultDir)).toBe(0);
   });
 
-  it('needs at least one --trust key (usage, exit 2)', async () => {
+  it('needs at least one --pubkey key (usage, exit 2)', async () => {
     const { work } = await setup();
     const run = io(work);
     expect(await runCli(['import', 'pkg', '--vault', 'vault', '--user', 'alice'], run.io, commands)).toBe(2);
-    expect(run.out.stderr).toMatch(/--trust/);
+    expect(run.out.stderr).toMatch(/--pubkey/);
   });
 
   it('fails authentication with a wrong passphrase (exit 3)', async () => {

@@ -40,7 +40,7 @@ describe('rwctl package sign / verify', () => {
     expect(fs.existsSync(path.join(work, 'pkg/model.sig'))).toBe(true);
 
     const verify = io(work);
-    expect(await runCli(['package', 'verify', 'pkg', '--trust', 'other.pem', '--trust', 'pub.pem'], verify.io, PACKAGE_COMMANDS)).toBe(0);
+    expect(await runCli(['package', 'verify', 'pkg', '--pubkey', 'other.pem', '--trust', 'pub.pem'], verify.io, PACKAGE_COMMANDS)).toBe(0);
     expect(verify.out.stdout).toMatch(/^Verified 2 file\(s\), \d+ bytes; package sha256:[0-9a-f]{64}; signed by sha256:[0-9a-f]{64}\.\n$/);
   });
 

@@ -38,6 +38,10 @@ describe('off-hours', () => {
     ['Saturday noon', Date.UTC(2026, 10, 28, 12), {}, true],
     ['Saturday noon with weekends allowed', Date.UTC(2026, 10, 28, 12), { weekendsOff: false }, false],
     ['Tuesday 22:30 UTC seen from UTC-5 (17:30)', tuesday(22), { utcOffsetMinutes: -300 }, false],
+    // The policy's IANA zone follows daylight saving: 11:30 UTC is 07:30 in New York in July, 06:30 in January.
+    ['July 11:30 UTC in America/New_York (07:30 EDT)', Date.UTC(2026, 6, 14, 11, 30), { timeZone: 'America/New_York' }, false],
+    ['January 11:30 UTC in America/New_York (06:30 EST)', Date.UTC(2026, 0, 13, 11, 30), { timeZone: 'America/New_York' }, true],
+    ['Friday 23:30 UTC in Asia/Tokyo is Saturday 08:30', Date.UTC(2026, 10, 27, 23, 30), { timeZone: 'Asia/Tokyo' }, true],
   ] as const)('%s', (_name, ts, override, expected) => {
     expect(isOffHours(ts, { startHour: 7, endHour: 19, utcOffsetMinutes: 0, weekendsOff: true, ...override })).toBe(expected);
   });

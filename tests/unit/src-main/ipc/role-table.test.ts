@@ -79,6 +79,10 @@ const ALLOWED: Record<ChannelName, readonly Role[]> = {
   'admin.settings': ['reviewer', 'auditor'],
   'admin.enrollRequest': ['reviewer'],
   'admin.enrollImport': ['reviewer'],
+  'lockout.status': ['anonymous', 'reviewer', 'auditor'],
+  'lockout.clear': ['anonymous', 'reviewer'],
+  'lockout.release': ['anonymous', 'reviewer'],
+  'audit.exportBundle': ['auditor'],
 };
 
 const TOP = { url: 'app://rw/index.html', isTopFrame: true };
@@ -96,8 +100,8 @@ describe('IPC role table: every channel × every role', () => {
     expect(Object.keys(ALLOWED).sort()).toEqual([...CHANNEL_NAMES].sort());
   });
 
-  it('the locked app (anonymous) may only read the status, unlock and create the vault', () => {
-    expect(CHANNEL_NAMES.filter((n) => ALLOWED[n].includes('anonymous')).sort()).toEqual(['session.status', 'session.unlock', 'vault.create']);
+  it('the locked app (anonymous) may only read the status, unlock, create the vault and recover from a lockout', () => {
+    expect(CHANNEL_NAMES.filter((n) => ALLOWED[n].includes('anonymous')).sort()).toEqual(['lockout.clear', 'lockout.release', 'lockout.status', 'session.status', 'session.unlock', 'vault.create']);
   });
 
   const rows = CHANNEL_NAMES.flatMap((channel) => ROLES.map((role) => [channel, role, ALLOWED[channel].includes(role)] as const));

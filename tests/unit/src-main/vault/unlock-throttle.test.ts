@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes } from '../../../../src-shared/node/crypto';
-import { assertMayAttempt, delayFor, readUnlockState, unlockThrottle, writeUnlockState } from '../../../../src-main/vault/unlock-throttle';
+import { assertMayAttempt, delayFor, initialUnlockState, readUnlockState, unlockThrottle, writeUnlockState } from '../../../../src-main/vault/unlock-throttle';
 
 const policy = { delayAfter: 3, lockAfter: 10 };
 const WS = 'ab'.repeat(16);
@@ -20,23 +20,27 @@ describe('unlock throttle', () => {
   });
 
   it('measures the wait from the last failure, and a clock set backwards does not shorten it', () => {
-    const state = { version: 1 as const, workstationId: WS, failures: 4, lastFailureAt: 10_000 };
-    expect(() => assertMayAttempt(state, 13_999, policy)).toThrow(expect.objectContaining({ code: 'LOCKED_OUT', detail: { reason: 'delay', retryAfterMs: 1 } }));
-    expect(() => assertMayAttempt(state, 14_000, policy)).not.toThrow();
-    expect(() => assertMayAttempt(state, 5_000, policy)).toThrow(expect.objectContaining({ detail: { reason: 'delay', retryAfterMs: 4000 } }));
-    expect(() => assertMayAttempt({ ...state, failures: 10 }, 1e12, policy)).toThrow(expect.objectContaining({ detail: { reason: 'threshold', failures: 10 } }));
+    const state = { ...initialUnlockState(WS), failures: 4, lastFailureAt: 10_000, users: { ann: { failures: 4, lastFailureAt: 10_000 } } };
+    expect(() => assertMayAttempt(state, 'ann', 13_999, policy)).toThrow(expect.objectContaining({ code: 'LOCKED_OUT', detail: { reason: 'delay', retryAfterMs: 1 } }));
+    expect(() => assertMayAttempt(state, 'ann', 14_000, policy)).not.toThrow();
+    expect(() => assertMayAttempt(state, null, 5_000, policy)).toThrow(expect.objectContaining({ detail: { reason: 'delay', retryAfterMs: 4000 } }));
+    const annLocked = { ...state, users: { ann: { failures: 10, lastFailureAt: 10_000 } } };
+    expect(() => assertMayAttempt(annLocked, 'ann', 1e12, policy)).toThrow(expect.objectContaining({ detail: { reason: 'threshold', failures: 10 } }));
+    // Another user is not held by ann's lockout; the workstation ceiling (3 × 10) holds everyone.
+    expect(() => assertMayAttempt(annLocked, 'bo', 1e12, policy)).not.toThrow();
+    expect(() => assertMayAttempt({ ...annLocked, failures: 30, total: 31 }, 'bo', 1e12, policy)).toThrow(expect.objectContaining({ detail: { reason: 'workstation', workstationId: WS, failures: 31 } }));
   });
 
   it('counts an attempt before the passphrase is tried, and clears it on success', () => {
     const file = path.join(dir, 'state.json');
     const key = randomBytes(32);
-    writeUnlockState(file, key, { version: 1, workstationId: WS, failures: 0, lastFailureAt: null });
+    writeUnlockState(file, key, initialUnlockState(WS));
     const throttle = unlockThrottle(file, key, WS, () => 77, policy);
-    const attempt = throttle.begin();
-    expect(readUnlockState(file, key, WS)).toMatchObject({ failures: 1, lastFailureAt: 77 });
+    const attempt = throttle.begin('ann');
+    expect(readUnlockState(file, key, WS)).toMatchObject({ failures: 1, lastFailureAt: 77, total: 1, users: { ann: { failures: 1, lastFailureAt: 77 } } });
     expect(attempt.attemptsRemaining).toBe(9);
     attempt.succeeded();
-    expect(readUnlockState(file, key, WS)).toMatchObject({ failures: 0, lastFailureAt: null });
+    expect(readUnlockState(file, key, WS)).toMatchObject({ failures: 0, lastFailureAt: null, total: 0, users: {} });
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 
@@ -48,7 +52,13 @@ describe('unlock throttle', () => {
   ])('refuses a state file checked with %s', (_name, act) => {
     const file = path.join(dir, 'state.json');
     const key = randomBytes(32);
-    writeUnlockState(file, key, { version: 1, workstationId: WS, failures: 2, lastFailureAt: 5 });
+    writeUnlockState(file, key, { ...initialUnlockState(WS), failures: 2, lastFailureAt: 5, total: 2 });
     expect(() => act(file, key)).toThrow(expect.objectContaining({ code: 'LOCKED_OUT', detail: { reason: 'tampered' } }));
+  });
+
+  it('reads a record of the first format (one counter) and keeps its count', () => {
+    const file = path.join(dir, 'state.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, workstationId: WS, failures: 4, lastFailureAt: 9, mac: null }));
+    expect(readUnlockState(file, null, WS)).toEqual({ ...initialUnlockState(WS), failures: 4, lastFailureAt: 9, total: 4 });
   });
 });
