@@ -6,7 +6,7 @@
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useControlsStatus, useExport } from '../api/controls-hooks';
-import { ErrorAlert } from '../components/error-alert';
+import { DialogActions, StepUpPassphrase } from '../components/step-up-form';
 import type { ExcerptProvider } from './excerpt-context';
 
 /** The contract's minimum (channels-controls.ts; the router enforces it): restated here so the renderer bundles no zod. */
@@ -69,22 +69,13 @@ export function ExportExcerpt({ artifactId, provider }: { artifactId: string; pr
           <p id={`${ids}-why-hint`} className="hint">
             At least {MIN_JUSTIFICATION_CHARS} characters: who needs it and why.
           </p>
-          <label htmlFor={`${ids}-pass`}>Your passphrase (confirms it is you)</label>
-          <input id={`${ids}-pass`} type="password" autoComplete="current-password" ref={pass} required />
-          <ErrorAlert error={exporter.error} stepUp />
+          <StepUpPassphrase ids={ids} pass={pass} error={exporter.error} />
           {exporter.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Exported:</strong> {exporter.data.fileName} ({exporter.data.bytes} bytes, sha256 {exporter.data.sha256.slice(0, 16)}…)
             </p>
           ) : null}
-          <div className="row-actions">
-            <button type="submit" className="primary" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS}>
-              Export
-            </button>
-            <button type="button" onClick={() => dialog.current?.close()}>
-              Close
-            </button>
-          </div>
+          <DialogActions label="Export" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS} dialog={dialog} />
         </form>
       </dialog>
     </>

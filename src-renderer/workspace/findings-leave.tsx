@@ -8,7 +8,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { FindingsExportFormat } from '../../src-shared/ipc/channels-findings';
 import { useControlsStatus } from '../api/controls-hooks';
 import { useAttestFindings, useExportFindings } from '../api/findings-hooks';
-import { ErrorAlert } from '../components/error-alert';
+import { DialogActions, StepUpPassphrase } from '../components/step-up-form';
 
 const FORMAT_LABEL: Record<FindingsExportFormat, string> = {
   csaf: 'CSAF 2.0 security advisory (CVSS v4 in a note)',
@@ -70,22 +70,13 @@ function ExportFindings({ caseId }: { caseId: string }) {
           <p id={`${ids}-why-hint`} className="hint">
             At least {MIN_JUSTIFICATION_CHARS} characters: who needs it and why.
           </p>
-          <label htmlFor={`${ids}-pass`}>Your passphrase (confirms it is you)</label>
-          <input id={`${ids}-pass`} type="password" autoComplete="current-password" ref={pass} required />
-          <ErrorAlert error={exporter.error} stepUp />
+          <StepUpPassphrase ids={ids} pass={pass} error={exporter.error} />
           {exporter.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Exported:</strong> {exporter.data.findings} finding{exporter.data.findings === 1 ? '' : 's'} as {exporter.data.fileName} ({exporter.data.checks} validation checks passed, sha256 {exporter.data.sha256.slice(0, 16)}…)
             </p>
           ) : null}
-          <div className="row-actions">
-            <button type="submit" className="primary" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS}>
-              Export
-            </button>
-            <button type="button" onClick={() => dialog.current?.close()}>
-              Close
-            </button>
-          </div>
+          <DialogActions label="Export" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS} dialog={dialog} />
         </form>
       </dialog>
     </>
@@ -118,22 +109,13 @@ function AttestFindings({ caseId }: { caseId: string }) {
         <form className="panel-form" onSubmit={submit}>
           <h2 id={`${ids}-title`}>Sign the findings for the central office</h2>
           <p className="hint">The findings, their CVSS scores and evidence references are signed with your reviewer key as a findings attestation and queued in the outbox.</p>
-          <label htmlFor={`${ids}-pass`}>Your passphrase (confirms it is you)</label>
-          <input id={`${ids}-pass`} type="password" autoComplete="current-password" ref={pass} required />
-          <ErrorAlert error={attest.error} stepUp />
+          <StepUpPassphrase ids={ids} pass={pass} error={attest.error} />
           {attest.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Signed:</strong> {attest.data.findings} finding{attest.data.findings === 1 ? '' : 's'}, queued as {attest.data.envelopeSha256.slice(0, 16)}… (sequence {attest.data.sequence}).
             </p>
           ) : null}
-          <div className="row-actions">
-            <button type="submit" className="primary" disabled={attest.isPending}>
-              Sign and queue
-            </button>
-            <button type="button" onClick={() => dialog.current?.close()}>
-              Close
-            </button>
-          </div>
+          <DialogActions label="Sign and queue" disabled={attest.isPending} dialog={dialog} />
         </form>
       </dialog>
     </>
