@@ -87,31 +87,33 @@ export async function ensureRendererBuilt(options: { force?: boolean; log?: (lin
   return 'built';
 }
 
+/** One source file bundled (with what it imports) into a classic script that defines `globalName`, for addInitScript. */
+export async function bundleClassicScript(entry: string, globalName: string): Promise<string> {
+  const { build } = await import('vite');
+  const output = await build({
+    configFile: false,
+    logLevel: 'warn',
+    root: REPO_ROOT,
+    build: {
+      write: false,
+      minify: false,
+      target: 'chrome120',
+      lib: { entry: join(REPO_ROOT, entry), formats: ['iife'], name: globalName, fileName: () => `${globalName}.js` },
+    },
+  });
+  for (const out of Array.isArray(output) ? output : [output]) {
+    if (!('output' in out)) continue;
+    const chunk = out.output.find((o) => o.type === 'chunk');
+    if (chunk && chunk.type === 'chunk') return chunk.code;
+  }
+  throw new Error(`${entry} bundled into no chunk`);
+}
+
 let bridgeScript: Promise<string> | null = null;
 
 /** page-bridge.ts (with createApi and the contract) bundled into one classic script for addInitScript. */
 export function buildBridgeScript(): Promise<string> {
-  bridgeScript ??= (async () => {
-    const { build } = await import('vite');
-    const output = await build({
-      configFile: false,
-      logLevel: 'warn',
-      root: REPO_ROOT,
-      build: {
-        write: false,
-        minify: false,
-        target: 'chrome120',
-        lib: { entry: join(REPO_ROOT, 'src-preview/page-bridge.ts'), formats: ['iife'], name: 'rwBridge', fileName: () => 'bridge.js' },
-      },
-    });
-    const outputs = Array.isArray(output) ? output : [output];
-    for (const out of outputs) {
-      if (!('output' in out)) continue;
-      const chunk = out.output.find((o) => o.type === 'chunk');
-      if (chunk && chunk.type === 'chunk') return chunk.code;
-    }
-    throw new Error('bridge bundle produced no chunk');
-  })();
+  bridgeScript ??= bundleClassicScript('src-preview/page-bridge.ts', 'rwBridge');
   return bridgeScript;
 }
 

@@ -5,10 +5,9 @@
  * overlay gets (appCore.controls), again at every change, after every navigation and each minute.
  * Evaluated through the browser's debugging protocol, so the page's CSP (no inline script) stands.
  */
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { encodeOverlayPayload, type OverlayPayload } from '../src-shared/overlay-payload';
-import { REPO_ROOT } from './browser-shell';
+import { bundleClassicScript } from './browser-shell';
 
 export interface OverlaySource {
   overlayPayload(): OverlayPayload;
@@ -19,26 +18,7 @@ let overlayScript: Promise<string> | null = null;
 
 /** src-overlay/inline-overlay.ts bundled into one classic script defining `rwInlineOverlay`. */
 export function buildOverlayScript(): Promise<string> {
-  overlayScript ??= (async () => {
-    const { build } = await import('vite');
-    const output = await build({
-      configFile: false,
-      logLevel: 'warn',
-      root: REPO_ROOT,
-      build: {
-        write: false,
-        minify: false,
-        target: 'chrome120',
-        lib: { entry: join(REPO_ROOT, 'src-overlay/inline-overlay.ts'), formats: ['iife'], name: 'rwInlineOverlay', fileName: () => 'overlay.js' },
-      },
-    });
-    for (const out of Array.isArray(output) ? output : [output]) {
-      if (!('output' in out)) continue;
-      const chunk = out.output.find((o) => o.type === 'chunk');
-      if (chunk && chunk.type === 'chunk') return chunk.code;
-    }
-    throw new Error('overlay bundle produced no chunk');
-  })();
+  overlayScript ??= bundleClassicScript('src-overlay/inline-overlay.ts', 'rwInlineOverlay');
   return overlayScript;
 }
 
