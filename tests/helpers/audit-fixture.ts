@@ -9,6 +9,8 @@ import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
 import type { CheckpointPolicy } from '../../src-main/audit/checkpoint-policy';
 import { openEncryptedDb } from '../../src-main/vault/encrypted-db';
 import { runMigrations } from '../../src-main/vault/migrations';
+import { AGG_EXPECTED } from '../../src-main/vault/audit-aggregates';
+import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 
 export interface AuditFixture {
   dir: string;
@@ -54,3 +56,26 @@ export function tick(f: AuditFixture, ms: number): void {
 }
 
 export const reviewer = { user: 'alice', role: 'reviewer' as const };
+
+/** What a local root who knows a passphrase drops first: the triggers that keep the log append-only. */
+export function dropAppendOnlyTriggers(db: Database): void {
+  for (const t of ['log_leaves_no_update', 'log_leaves_no_delete', 'log_nodes_no_update', 'log_nodes_no_delete', 'log_checkpoints_no_update', 'log_checkpoints_no_delete']) db.exec(`DROP TRIGGER IF EXISTS ${t}`);
+}
+
+/**
+ * Makes every local table agree with whatever leaves remain (a careful attacker covering a rewrite):
+ * the tree, its state, the checkpoints above it and the console's aggregates (which a full
+ * verification would otherwise name: aggregate-mismatch). Returns the log's new size.
+ */
+export function rebuildLogState(db: Database): number {
+  const leaves = db.prepare('SELECT leaf_hash FROM log_leaves ORDER BY seq').all().map((r) => r['leaf_hash'] as Uint8Array);
+  db.exec('DELETE FROM log_nodes');
+  const insert = db.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)');
+  const range = compactRangeFromLeaves(leaves, (level, index, hash) => {
+    if (level > 0) insert.run([level, index, hash as Uint8Array<ArrayBuffer>]);
+  });
+  db.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
+  db.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
+  for (const [table, expected] of AGG_EXPECTED) db.exec(`DELETE FROM ${table}; INSERT INTO ${table} ${expected};`);
+  return range.size;
+}

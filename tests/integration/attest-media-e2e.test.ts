@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicKeyToPem, ed25519PublicKey, sha256 } from '../../src-shared/node/crypto';
 import { toHex } from '../../src-shared/encoding';
 import { MEDIA_BUNDLE_FILES, RECEIPTS_BUNDLE_FILES } from '../../src-shared/attestation-types';
-import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 import { unlockVault } from '../../src-main/vault/vault';
 import { workstationWithCase, PASS, type Harness } from './attest-cli-harness';
+import { dropAppendOnlyTriggers, rebuildLogState } from '../helpers/audit-fixture';
 
 let h: Harness;
 
@@ -113,16 +113,9 @@ describe('attestation over removable media, both ways', () => {
     const witnessedSize = Number(/size (\d+)/.exec(fs.readFileSync(path.join(h.work, 'witnessed.txt'), 'utf8').split('\n')[1] ?? '')?.[1] ?? fs.readFileSync(path.join(h.work, 'witnessed.txt'), 'utf8').split('\n')[1]);
     try {
       const db = device.audit;
-      for (const t of ['log_leaves_no_update', 'log_leaves_no_delete', 'log_nodes_no_update', 'log_nodes_no_delete', 'log_checkpoints_no_update', 'log_checkpoints_no_delete']) db.exec(`DROP TRIGGER IF EXISTS ${t}`);
+      dropAppendOnlyTriggers(db);
       db.prepare('DELETE FROM log_leaves WHERE seq >= ?').run([witnessedSize - 3]);
-      const leaves = db.prepare('SELECT leaf_hash FROM log_leaves ORDER BY seq').all().map((r) => r['leaf_hash'] as Uint8Array);
-      db.exec('DELETE FROM log_nodes');
-      const insert = db.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)');
-      const range = compactRangeFromLeaves(leaves, (level, index, hash) => {
-        if (level > 0) insert.run([level, index, hash as Uint8Array<ArrayBuffer>]);
-      });
-      db.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
-      db.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
+      rebuildLogState(db);
     } finally {
       device.close();
     }

@@ -16,13 +16,11 @@ import type { Database } from '@signalapp/sqlcipher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCheckpoint } from '../../src-shared/node/checkpoint';
 import { randomBytes } from '../../src-shared/node/crypto';
-import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 import { fromUtf8, utf8 } from '../../src-shared/encoding';
 import { leafHash } from '../../src-shared/node/merkle';
 import { rwctlArgs } from '../helpers/rwctl-child';
 import { parseNote } from '../../src-shared/node/signed-note';
 import { canonicalize } from '../../src-shared/canonical-json';
-import { AGG_EXPECTED } from '../../src-main/vault/audit-aggregates';
 import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
 import { leafColumns, parseLeaf } from '../../src-main/audit/log-leaf';
 import { createAuditCommands } from '../../src-cli/audit-commands';
@@ -30,6 +28,7 @@ import type { CliIo } from '../../src-cli/command';
 import { runCli } from '../../src-cli/main';
 import { addUser, initVault, unlockVault, type VaultDeps } from '../../src-main/vault/vault';
 import type { KdfParams } from '../../src-main/vault/kdf';
+import { dropAppendOnlyTriggers, rebuildLogState } from '../helpers/audit-fixture';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PASS = 'correct horse battery staple';
@@ -106,9 +105,7 @@ function copyVault(name: string): string {
 async function attack(dir: string, fn: (db: Database) => void): Promise<void> {
   const device = await unlockVault(dir, 'alice', PASS, { clock: () => Date.now() });
   try {
-    for (const t of ['log_leaves_no_update', 'log_leaves_no_delete', 'log_nodes_no_update', 'log_nodes_no_delete', 'log_checkpoints_no_update', 'log_checkpoints_no_delete']) {
-      device.audit.exec(`DROP TRIGGER ${t}`);
-    }
+    dropAppendOnlyTriggers(device.audit);
     fn(device.audit);
   } finally {
     device.close();
@@ -140,21 +137,6 @@ function rewriteLeaf(db: Database, seq: number, mutate: (leaf: Record<string, un
     c.dwellMs,
     seq,
   ]);
-}
-
-/** Makes the tree state match whatever leaves remain (a careful attacker covering a truncation). */
-function rebuildState(db: Database): number {
-  const leaves = db.prepare('SELECT leaf_hash FROM log_leaves ORDER BY seq').all().map((r) => r['leaf_hash'] as Uint8Array);
-  db.exec('DELETE FROM log_nodes');
-  const insert = db.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)');
-  const range = compactRangeFromLeaves(leaves, (level, index, hash) => {
-    if (level > 0) insert.run([level, index, hash as Uint8Array<ArrayBuffer>]);
-  });
-  db.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
-  db.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
-  // The console's totals too, or a full verification would name them (aggregate-mismatch).
-  for (const [table, expected] of AGG_EXPECTED) db.exec(`DELETE FROM ${table}; INSERT INTO ${table} ${expected};`);
-  return range.size;
 }
 
 function sizeOf(file: string): number {
@@ -224,7 +206,7 @@ describe('tamper matrix', () => {
     const dir = copyVault('edit-rebuilt');
     await attack(dir, (db) => {
       rewriteLeaf(db, 9, (leaf) => ((leaf['detail'] as Record<string, unknown>)['dwellMs'] = 1), true);
-      rebuildState(db);
+      rebuildLogState(db);
     });
     const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--json']);
     expect(run.code).toBe(1);
@@ -261,7 +243,7 @@ describe('tamper matrix', () => {
     let size = 0;
     await attack(dir, (db) => {
       db.prepare('DELETE FROM log_leaves WHERE seq >= ?').run([lateSize - 4]);
-      size = rebuildState(db);
+      size = rebuildLogState(db);
     });
     expect(size).toBe(lateSize - 4);
     const blind = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
@@ -288,7 +270,7 @@ describe('tamper matrix', () => {
     const forkAt = earlySize + 3;
     await attack(dir, (db) => {
       db.prepare('DELETE FROM log_leaves WHERE seq >= ?').run([forkAt]);
-      rebuildState(db);
+      rebuildLogState(db);
       // The attacker writes a different history with the genuine device key, checkpoints and all.
       const forged = openAccessLog(db, { app: 'rw-app/0.1.0', clock: () => Date.now(), monotonic: () => performance.now() });
       for (let i = 0; i < 40; i++) forged.append({ actor: { user: 'alice', role: 'reviewer' }, event: 'search', outcome: 'success', detail: { query: 'nothing to see' } });

@@ -13,7 +13,6 @@ import { Readable } from 'node:stream';
 import type { Database } from '@signalapp/sqlcipher';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from '../../src-shared/node/crypto';
-import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 import { utf8 } from '../../src-shared/encoding';
 import { openAccessLog, logOrigin, type AccessLog } from '../../src-main/audit/access-log';
 import { createEnrollmentRequest, importApproval } from '../../src-main/attest/enrollment';
@@ -29,6 +28,7 @@ import { approvalFromServer } from '../../src-server/approval-bundle';
 import { createReadToken } from '../../src-server/read-tokens';
 import { listen, type RunningServer } from '../../src-server/http-server';
 import type { ServerStore } from '../../src-server/server-store';
+import { dropAppendOnlyTriggers, rebuildLogState } from '../helpers/audit-fixture';
 
 const PASS = 'correct horse battery staple';
 const kdf: KdfParams = { algorithm: 'argon2id', version: 19, memoryKiB: 64 * 1024, iterations: 1, parallelism: 1 };
@@ -110,16 +110,9 @@ describe('rwctl audit verify --server', () => {
   it('finds a history rewritten below the witnessed size even when every local table was edited to agree', async () => {
     const forkAt = witnessedSize - 5;
     await withVault((audit) => {
-      for (const t of ['log_leaves_no_update', 'log_leaves_no_delete', 'log_nodes_no_update', 'log_nodes_no_delete', 'log_checkpoints_no_update', 'log_checkpoints_no_delete']) audit.exec(`DROP TRIGGER IF EXISTS ${t}`);
+      dropAppendOnlyTriggers(audit);
       audit.prepare('DELETE FROM log_leaves WHERE seq >= ?').run([forkAt]);
-      const leaves = audit.prepare('SELECT leaf_hash FROM log_leaves ORDER BY seq').all().map((r) => r['leaf_hash'] as Uint8Array);
-      audit.exec('DELETE FROM log_nodes');
-      const insert = audit.prepare('INSERT INTO log_nodes(level, idx, hash) VALUES (?, ?, ?)');
-      const range = compactRangeFromLeaves(leaves, (level, index, hash) => {
-        if (level > 0) insert.run([level, index, hash as Uint8Array<ArrayBuffer>]);
-      });
-      audit.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
-      audit.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
+      rebuildLogState(audit);
       audit.exec('DELETE FROM witnessed_checkpoints');
       // Another history, signed with the workstation's own device key, checkpoints and all.
       const forged = openAccessLog(audit, { app: 'rw-app/0.1.0', clock: () => Date.now(), monotonic: () => performance.now() });
