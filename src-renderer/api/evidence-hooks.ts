@@ -66,8 +66,11 @@ export function useTranscript(artifactId: string | null, sampleId: string | null
     queryKey: ['evidence.sample', { artifactId, sampleId, epoch }],
     queryFn: () => rwCall('evidence.sample', { artifactId: artifactId!, sampleId: sampleId!, epoch: epoch! }),
     enabled: artifactId !== null && sampleId !== null && epoch !== null,
-    // A transcript is content: it leaves memory soon after it closes, and each opening is logged.
+    // A transcript is content: it leaves memory soon after it closes, and each opening is logged —
+    // also a reopening within that time, so it is asked for again rather than shown from memory.
     gcTime: 10_000,
+    staleTime: 0,
+    refetchOnMount: 'always',
   });
 }
 
