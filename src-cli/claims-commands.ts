@@ -15,7 +15,7 @@ import { checkedLogView } from '../src-main/claims/evidence-view';
 import { checkEvidenceLog, emptyReport } from '../src-main/evidence/check-log';
 import { openFileSource } from '../src-main/evidence/log-source';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { passphraseFileOption, runLoggedRead } from './cli-vault';
+import { namesVaultCase, passphraseFileOption, runLoggedRead } from './cli-vault';
 
 /** The event rwctl and the app's ledger screen log a claims check under. */
 export const CLAIMS_CHECK_EVENT = 'claims.check';
@@ -135,12 +135,8 @@ export const CLAIMS_COMMANDS: Command[] = [
       'passphrase-file': passphraseFileOption,
     },
     async run(args, io) {
-      const inVault = 'vault' in args.strings || 'user' in args.strings || 'case' in args.strings;
-      if (inVault) {
-        if ('card' in args.strings || args.lists['evidence'] || args.positionals.length > 0) throw new RwError('USAGE', 'Give --card and --evidence, or --vault/--user/--case, not both.');
-        if (!args.strings['vault'] || !args.strings['user'] || !args.strings['case']) throw new RwError('USAGE', '--vault, --user and --case go together.');
-        return checkCase(args, io);
-      }
+      const filesGiven = 'card' in args.strings || args.lists['evidence'] !== undefined || args.positionals.length > 0;
+      if (namesVaultCase(args, filesGiven, 'Give --card and --evidence, or --vault/--user/--case, not both.')) return checkCase(args, io);
       if (!args.strings['card']) throw new RwError('USAGE', 'Give --card FILE --evidence FILE…, or --vault, --user and --case.');
       return checkFiles(args, io);
     },

@@ -61,6 +61,17 @@ export function lockoutInForce(dir: string, io: CliIo): Policy['lockout'] {
   return loadPolicyBeforeSignIn(new PolicyStore({ trustRoot: cliTrustRoot(io) }), dir).lockout;
 }
 
+/**
+ * Checks that read either files or one case of a vault (claims check, evidence check): true when the
+ * command names a case — --vault, --user and --case, all three — refusing half of them, or both modes.
+ */
+export function namesVaultCase(args: ParsedArgs, filesGiven: boolean, bothModes: string): boolean {
+  if (!('vault' in args.strings || 'user' in args.strings || 'case' in args.strings)) return false;
+  if (filesGiven) throw new RwError('USAGE', bothModes);
+  if (!args.strings['vault'] || !args.strings['user'] || !args.strings['case']) throw new RwError('USAGE', '--vault, --user and --case go together.');
+  return true;
+}
+
 /** Unlocks the vault named by --vault as --user. */
 export async function unlockFromArgs(args: ParsedArgs, io: CliIo): Promise<CliUnlock> {
   const dir = vaultDir(args, io);

@@ -15,7 +15,7 @@ import { looksLikeInspectLog } from '../src-main/evidence/evidence-service';
 import { openFileSource } from '../src-main/evidence/log-source';
 import { vaultLogSource } from '../src-main/evidence/vault-log-source';
 import { EXIT, type CliIo, type Command, type ParsedArgs } from './command';
-import { passphraseFileOption, runLoggedRead } from './cli-vault';
+import { namesVaultCase, passphraseFileOption, runLoggedRead } from './cli-vault';
 
 // The app's channel decides who may check a log and names the leaf, so rwctl cannot drift from it.
 const CHANNEL = evidenceChannels['evidence.check'];
@@ -126,12 +126,7 @@ export const EVIDENCE_COMMANDS: Command[] = [
       'passphrase-file': passphraseFileOption,
     },
     async run(args, io) {
-      const inVault = 'vault' in args.strings || 'user' in args.strings || 'case' in args.strings;
-      if (inVault) {
-        if (args.positionals.length > 0) throw new RwError('USAGE', 'Give files or --vault/--user/--case, not both.');
-        if (!args.strings['vault'] || !args.strings['user'] || !args.strings['case']) throw new RwError('USAGE', '--vault, --user and --case go together.');
-        return checkCase(args, io);
-      }
+      if (namesVaultCase(args, args.positionals.length > 0, 'Give files or --vault/--user/--case, not both.')) return checkCase(args, io);
       if (args.positionals.length === 0) throw new RwError('USAGE', 'Name at least one log file, or use --vault, --user and --case.');
       return print(await checkFiles(args.positionals, io), args, io);
     },
