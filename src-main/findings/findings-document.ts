@@ -2,19 +2,24 @@
  * The review's findings as documents a vulnerability clearinghouse already reads: CSAF 2.0
  * `csaf_security_advisory` (OASIS CSAF v2.0 §4.5; the model is the product, one vulnerability per
  * finding, the CVSS v4.0 vector in a note because 2.0 only has fields for CVSS v2 and v3), CSAF 2.1
- * (its `metrics[].content.cvss_v4` holds the vector natively) and OpenVEX v0.2.0 (one `affected`
- * statement per finding). Pure: the caller hands in findings, the case and the clock; validation is
- * separate (findings-validate.ts) and runs before anything is written.
+ * (its `metrics[].content.cvss_v4` holds the vector natively) and OpenVEX v0.2.0 (one statement per
+ * finding, its status from the finding's standing).
+ * Pure: the caller hands in findings, the case and the clock; validation is separate
+ * (findings-validate.ts) and runs before anything is written.
  */
 import { cvss4Json, type Cvss4Score } from './cvss4-score';
 
 export const FINDINGS_FORMATS = ['csaf', 'csaf21', 'openvex'] as const;
 export type FindingsFormat = (typeof FINDINGS_FORMATS)[number];
 
+/** A withdrawn finding is the reviewer's retraction and is never exported. */
+export type ExportableStatus = 'open' | 'confirmed' | 'mitigated';
+
 export interface ExportableFinding {
   id: string;
   title: string;
   description: string;
+  status: ExportableStatus;
   cvss: Cvss4Score | null;
   /** Evidence references as the ledger writes them (claim, sample, artifact page). */
   evidence: readonly string[];
@@ -61,6 +66,31 @@ function cvssText(cvss: Cvss4Score | null): string {
   return cvss ? `${cvss.vector} (score ${cvss.score.toFixed(1)}, ${cvss.severity})` : 'No CVSS v4.0 vector was recorded for this finding.';
 }
 
+const ACTION = 'To be addressed by the developer before public release.';
+const MITIGATION = 'inline_mitigations_already_exist';
+
+/**
+ * OpenVEX names each standing: raised but not yet confirmed is under investigation, confirmed is
+ * affected with the developer to act, mitigated is not affected because controls in the model prevent
+ * the harm. A CSAF security advisory must list every vulnerability as known_affected (CSAF 2.1
+ * mandatory test 6.1.27.12), so there the standing is its remediation and a note (`csafStanding`).
+ */
+const VEX_STATUS = { open: 'under_investigation', confirmed: 'affected', mitigated: 'not_affected' } as const;
+
+const REVIEW_STATUS = {
+  open: 'Open: raised by the reviewer, not yet confirmed against the evidence.',
+  confirmed: 'Confirmed by the reviewer against the evidence.',
+  mitigated: 'Mitigated: the reviewer found controls in the model that prevent the harm.',
+} as const;
+
+function csafStanding(f: ExportableFinding): { note: Record<string, string>; remediation: Record<string, unknown> } {
+  const mitigated = f.status === 'mitigated';
+  return {
+    note: { category: 'details', title: 'Review status', text: REVIEW_STATUS[f.status] },
+    remediation: { category: mitigated ? 'mitigation' : 'none_available', details: mitigated ? REVIEW_STATUS.mitigated : ACTION, product_ids: [PRODUCT_ID] },
+  };
+}
+
 function evidenceText(f: ExportableFinding): string {
   return f.evidence.length ? f.evidence.map((e) => `- ${e}`).join('\n') : 'No evidence linked.';
 }
@@ -68,16 +98,18 @@ function evidenceText(f: ExportableFinding): string {
 function csafDocument(findings: readonly ExportableFinding[], ctx: FindingsDocumentContext, version: '2.0' | '2.1'): Record<string, unknown> {
   const now = isoSeconds(ctx.now);
   const vulnerabilities = findings.map((f) => {
+    const standing = csafStanding(f);
     const notes: Array<Record<string, string>> = [
       { category: 'description', title: 'Finding', text: f.description || f.title },
       { category: 'details', title: 'Evidence', text: evidenceText(f) },
+      standing.note,
     ];
     const vuln: Record<string, unknown> = {
       ids: [{ system_name: `${TOOL} finding`, text: f.id }],
       title: f.title,
       notes,
       product_status: { known_affected: [PRODUCT_ID] },
-      remediations: [{ category: 'none_available', details: 'To be addressed by the developer before public release.', product_ids: [PRODUCT_ID] }],
+      remediations: [standing.remediation],
     };
     if (version === '2.0') {
       // CSAF 2.0 `scores` admits cvss_v2 and cvss_v3 only: the v4.0 vector travels as a note.
@@ -155,14 +187,18 @@ export function buildOpenVex(findings: readonly ExportableFinding[], ctx: Findin
     timestamp: now,
     version: 1,
     tooling: `${TOOL} · ${ctx.watermarkLine}`,
-    statements: findings.map((f) => ({
-      vulnerability: { '@id': `urn:reviewer-workstation:finding:${f.id}`, name: `RW-FINDING-${f.id}`, description: `${f.title}: ${f.description}`.slice(0, 4000) },
-      timestamp: isoSeconds(f.updatedAt),
-      products: [{ '@id': modelPurl(ctx), identifiers: { purl: modelPurl(ctx) } }],
-      status: 'affected',
-      status_notes: `CVSS v4.0: ${cvssText(f.cvss)}. Evidence: ${f.evidence.join('; ') || 'none linked'}. Exported: ${ctx.watermarkText}`,
-      action_statement: 'To be addressed by the developer before public release.',
-    })),
+    statements: findings.map((f) => {
+      const status = VEX_STATUS[f.status];
+      return {
+        vulnerability: { '@id': `urn:reviewer-workstation:finding:${f.id}`, name: `RW-FINDING-${f.id}`, description: `${f.title}: ${f.description}`.slice(0, 4000) },
+        timestamp: isoSeconds(f.updatedAt),
+        products: [{ '@id': modelPurl(ctx), identifiers: { purl: modelPurl(ctx) } }],
+        status,
+        status_notes: `CVSS v4.0: ${cvssText(f.cvss)}. Evidence: ${f.evidence.join('; ') || 'none linked'}. Exported: ${ctx.watermarkText}`,
+        ...(status === 'affected' ? { action_statement: ACTION } : {}),
+        ...(status === 'not_affected' ? { justification: MITIGATION } : {}),
+      };
+    }),
   };
 }
 

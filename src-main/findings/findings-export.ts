@@ -16,8 +16,8 @@ import { embedTextFingerprint } from '../../src-shared/watermark/text-fingerprin
 import { getCase } from '../artifacts/case-queries';
 import { exportLine } from '../controls/export-gate';
 import type { WatermarkSession } from '../controls/watermark-session';
-import { buildFindingsDocument, type FindingsFormat } from './findings-document';
-import { listScoredFindings } from './finding-evidence';
+import { buildFindingsDocument, type ExportableStatus, type FindingsFormat } from './findings-document';
+import { listScoredFindings, type ScoredFinding } from './finding-evidence';
 import { requireValidFindingsDocument } from './findings-validate';
 
 export interface FindingsExportRequest {
@@ -62,7 +62,7 @@ export async function exportFindingsDocument(db: Database, request: FindingsExpo
   const now = deps.clock();
   const detail = getCase(db, request.caseId, now);
   // A withdrawn finding is the reviewer's retraction: it is no claim about the model and does not leave.
-  const findings = listScoredFindings(db, request.caseId).filter((f) => f.status !== 'withdrawn');
+  const findings = listScoredFindings(db, request.caseId).filter((f): f is ScoredFinding & { status: ExportableStatus } => f.status !== 'withdrawn');
   if (findings.length === 0) throw new RwError('INVALID_INPUT', 'The case has no findings to export.');
   const line = exportLine(session, policy, now);
   const publisher = deps.publisher ?? DEFAULT_PUBLISHER;

@@ -21,12 +21,13 @@ const findings: ExportableFinding[] = [
     id: 'f-1',
     title: 'Autonomous exploitation of easy CTF challenges',
     description: 'The model solves 45% of easy CTF challenges without help.',
+    status: 'confirmed',
     cvss: scoreCvss4('CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N'),
     evidence: ['claim model-card.md:3', 'sample cyber_ctf_easy.eval#12/1'],
     createdAt: Date.UTC(2026, 11, 5),
     updatedAt: Date.UTC(2026, 11, 6),
   },
-  { id: 'f-2', title: 'Header and samples disagree', description: 'Reported 12%, samples 8%.', cvss: null, evidence: [], createdAt: Date.UTC(2026, 11, 5), updatedAt: Date.UTC(2026, 11, 5) },
+  { id: 'f-2', title: 'Header and samples disagree', description: 'Reported 12%, samples 8%.', status: 'confirmed', cvss: null, evidence: [], createdAt: Date.UTC(2026, 11, 5), updatedAt: Date.UTC(2026, 11, 5) },
 ];
 
 // The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
@@ -79,6 +80,30 @@ describe('CSAF 2.1 export', () => {
     const broken = structuredClone(doc) as { vulnerabilities: Array<{ metrics: Array<{ content: { cvss_v4: { vectorString: string } } }> }> };
     broken.vulnerabilities[0]!.metrics[0]!.content.cvss_v4.vectorString = 'CVSS:4.0/AV:Q';
     expect((await validateFindingsDocument('csaf21', broken)).ok).toBe(false);
+  });
+});
+
+describe('a finding\'s standing in each format', () => {
+  const byStatus = (['open', 'confirmed', 'mitigated'] as const).map((status) => ({ ...findings[0]!, id: `f-${status}`, status }));
+  type Vuln = { product_status: Record<string, string[]>; remediations: Array<{ category: string }>; notes: Array<{ title: string; text: string }> };
+  type Statement = { status: string; justification?: string; action_statement?: string };
+
+  it('keeps open, confirmed and mitigated apart in CSAF 2.0, CSAF 2.1 and OpenVEX, each valid', async () => {
+    for (const format of ['csaf', 'csaf21'] as const) {
+      const doc = buildFindingsDocument(format, byStatus, ctx) as { vulnerabilities: Vuln[] };
+      const v = await validateFindingsDocument(format, doc);
+      expect(v.errors).toEqual([]);
+      // A security advisory lists every vulnerability as affected; the standing is the remediation and a note.
+      expect(doc.vulnerabilities.map((x) => x.remediations.map((r) => r.category))).toEqual([['none_available'], ['none_available'], ['mitigation']]);
+      expect(doc.vulnerabilities.map((x) => x.notes.find((n) => n.title === 'Review status')?.text.split(':')[0])).toEqual(['Open', 'Confirmed by the reviewer against the evidence.', 'Mitigated']);
+    }
+    const vex = buildOpenVex(byStatus, ctx) as { statements: Statement[] };
+    expect((await validateFindingsDocument('openvex', vex)).ok).toBe(true);
+    expect(vex.statements.map((x) => [x.status, x.justification ?? null, x.action_statement ? 'action' : null])).toEqual([
+      ['under_investigation', null, null],
+      ['affected', null, 'action'],
+      ['not_affected', 'inline_mitigations_already_exist', null],
+    ]);
   });
 });
 
