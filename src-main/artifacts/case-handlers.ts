@@ -15,6 +15,7 @@ import { importPackageDetailed, type ImportResult } from './import-package';
 import { removeCase } from './remove-case';
 import { createImportProgressReporter } from './import-progress-reporter';
 import { tableRowsService, type TableRowsService } from './table-rows';
+import { writeContent } from '../vault/content-writer';
 
 type CaseChannels = typeof caseChannels;
 export type CaseHandlers = { [K in keyof CaseChannels]: Handler<CaseChannels[K]> };
@@ -45,7 +46,7 @@ export function caseHandlers(deps: CaseHandlerDeps): CaseHandlers {
       const db = deps.contentDb();
       const detail = getCase(db, caseId, deps.clock());
       ctx.describe({ kind: 'case', id: detail.id, name: `${detail.model} ${detail.version}`, digest: detail.packageDigest });
-      removeCase(db, caseId);
+      await writeContent(db, (held) => removeCase(held, caseId));
       return { caseId };
     },
     'cases.get': async ({ caseId }, ctx) => {

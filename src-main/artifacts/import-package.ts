@@ -26,6 +26,7 @@ import { appIndexers } from '../search/app-indexers';
 import { indexCaseArtifacts } from '../search/index-artifacts';
 import { previousVersion, refuseDuplicate, type CaseRef } from './case-lineage';
 import { MAX_SUBMISSION_BYTES, parseSubmission, SUBMISSION_FILE } from './submission';
+import { holdContent } from '../vault/content-writer';
 
 /** Artifact content is stored in chunks of this size (the last one shorter). */
 export const CHUNK_BYTES = ARTIFACT_CHUNK_SIZE;
@@ -167,9 +168,15 @@ async function readSubmission(source: PackageSource, file: PlannedFile): Promise
   return concatBytes(...parts);
 }
 
-/** Import a package; resolves to the new case id (see importPackageDetailed for the figures). */
-/** Imports a package as one new case, resolving to the case id together with what was stored and who signed it. */
-export async function importPackageDetailed(options: ImportOptions): Promise<ImportResult> {
+/**
+ * Imports a package as one new case, resolving to the case id together with what was stored and who
+ * signed it. The import holds the content connection (vault/content-writer.ts): other writes wait for it.
+ */
+export function importPackageDetailed(options: ImportOptions): Promise<ImportResult> {
+  return holdContent(options.contentDb, () => importHeld(options));
+}
+
+async function importHeld(options: ImportOptions): Promise<ImportResult> {
   const random = options.random ?? randomBytes;
   const db = options.contentDb;
   const source = await openPackageSource(options.source, options.limits);

@@ -14,6 +14,7 @@ import { randomRecordId, type WorkspaceActor } from '../workspace/workspace-acto
 import { listClaimDecisions, setClaimDecision, type StoredClaimDecision } from './claim-decisions';
 import { caseLedger, readArtifactText } from './claims-ledger';
 import { checkedLogView } from './evidence-view';
+import { writeContent } from '../vault/content-writer';
 
 type ClaimsChannels = typeof claimsChannels;
 export type ClaimsHandlers = { [K in keyof ClaimsChannels]: Handler<ClaimsChannels[K]> };
@@ -107,7 +108,7 @@ export function claimsHandlers(deps: ClaimsDeps): ClaimsHandlers {
       if (link.kind === 'log' && !(await deps.evidence.list(caseId)).some((l) => l.artifactId === link.artifactId)) {
         throw new RwError('INVALID_INPUT', 'A claim can only be linked to an evaluation log of its case.');
       }
-      const stored = setClaimDecision(deps.contentDb(), who, { caseId, claimKey, link, ...(revision !== undefined ? { revision } : {}) });
+      const stored = await writeContent(deps.contentDb(), (db) => setClaimDecision(db, who, { caseId, claimKey, link, ...(revision !== undefined ? { revision } : {}) }));
       ctx.describe({ kind: 'claim', id: claimKey }, { ...detail, revision: stored.revision });
       return decisionView(stored);
     },
@@ -116,7 +117,7 @@ export function claimsHandlers(deps: ClaimsDeps): ClaimsHandlers {
       // The status, not the reason: the reason is review content and stays in content.db's history.
       const detail = { caseId, status: override?.status ?? 'cleared' };
       ctx.describe({ kind: 'claim', id: claimKey }, detail);
-      const stored = setClaimDecision(deps.contentDb(), who, { caseId, claimKey, override, ...(revision !== undefined ? { revision } : {}) });
+      const stored = await writeContent(deps.contentDb(), (db) => setClaimDecision(db, who, { caseId, claimKey, override, ...(revision !== undefined ? { revision } : {}) }));
       ctx.describe({ kind: 'claim', id: claimKey }, { ...detail, revision: stored.revision });
       return decisionView(stored);
     },

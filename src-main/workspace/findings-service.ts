@@ -20,7 +20,7 @@ import {
 import { checkCvss4Vector } from './cvss4-vector';
 import { listFindingEvidence, writeFindingEvidence } from './evidence-refs';
 import { syncFinding } from '../search/record-index';
-import { checkRevision, checkText, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
+import { checkRevision, checkText, markDeleted, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
 
 type Row = Record<string, unknown>;
 
@@ -169,15 +169,12 @@ export function editFinding(db: Database, actor: WorkspaceActor, input: FindingE
 }
 
 export function deleteFinding(db: Database, actor: WorkspaceActor, input: { id: string; revision?: number }): Finding {
-  return db.transaction(() => {
-    const current = requireLiveFinding(db, input.id, input.revision);
-    const now = actor.clock();
-    const next: Finding = { ...current, deletedAt: now, updatedAt: now, revision: current.revision + 1 };
-    db.prepare('UPDATE findings SET deleted_at = ?, updated_at = ?, revision = ? WHERE id = ?').run([now, now, next.revision, next.id]);
-    appendHistory(db, next, 'delete', actor.user, now);
-    syncFinding(db, next.id);
-    return next;
-  })();
+  return db.transaction(() =>
+    markDeleted(db, 'findings', requireLiveFinding(db, input.id, input.revision), actor.clock(), (next) => {
+      appendHistory(db, next, 'delete', actor.user, next.updatedAt);
+      syncFinding(db, next.id);
+    }),
+  )();
 }
 
 export function findingHistory(db: Database, id: string): FindingHistoryEntry[] {

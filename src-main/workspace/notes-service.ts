@@ -8,7 +8,7 @@ import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import { anchorSchema, type Anchor, type Note, type NoteCreate, type NoteEdit, type NoteHistoryEntry } from '../../src-shared/ipc/channels-workspace';
 import { syncNote } from '../search/record-index';
-import { checkRevision, checkText, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
+import { checkRevision, checkText, markDeleted, num, numOrNull, requireArtifacts, requireCase, str, strOrNull, type WorkspaceActor } from './workspace-actor';
 
 type Row = Record<string, unknown>;
 
@@ -135,15 +135,12 @@ export function editNote(db: Database, actor: WorkspaceActor, input: NoteEdit): 
 }
 
 export function deleteNote(db: Database, actor: WorkspaceActor, input: { id: string; revision?: number }): Note {
-  return db.transaction(() => {
-    const current = requireOwnLiveNote(db, actor, input.id, input.revision);
-    const now = actor.clock();
-    const next: Note = { ...current, deletedAt: now, updatedAt: now, revision: current.revision + 1 };
-    db.prepare('UPDATE notes SET deleted_at = ?, updated_at = ?, revision = ? WHERE id = ?').run([now, now, next.revision, next.id]);
-    appendHistory(db, next, 'delete', actor.user, now);
-    syncNote(db, next.id);
-    return next;
-  })();
+  return db.transaction(() =>
+    markDeleted(db, 'notes', requireOwnLiveNote(db, actor, input.id, input.revision), actor.clock(), (next) => {
+      appendHistory(db, next, 'delete', actor.user, next.updatedAt);
+      syncNote(db, next.id);
+    }),
+  )();
 }
 
 export function noteHistory(db: Database, id: string): NoteHistoryEntry[] {

@@ -45,6 +45,24 @@ export function checkRevision(expected: number | undefined, actual: number): voi
   }
 }
 
+interface KeptRecord {
+  id: string;
+  revision: number;
+  updatedAt: number;
+  deletedAt: number | null;
+}
+
+/**
+ * Deletes a note or finding as its next revision: the row stays (its history and any attestation cite
+ * it), marked deleted. `record` writes the history step and refreshes the search index.
+ */
+export function markDeleted<R extends KeptRecord>(db: Database, table: 'notes' | 'findings', current: R, now: number, record: (next: R) => void): R {
+  const next: R = { ...current, deletedAt: now, updatedAt: now, revision: current.revision + 1 };
+  db.prepare(`UPDATE ${table} SET deleted_at = ?, updated_at = ?, revision = ? WHERE id = ?`).run([now, now, next.revision, next.id]);
+  record(next);
+  return next;
+}
+
 type Row = Record<string, unknown>;
 
 export function str(row: Row, key: string): string {

@@ -1,7 +1,8 @@
 /**
  * IPC handlers for the workspace channels. The router has already checked sender, schema and role
  * (reviewer, content channel); these bind the caller to the services and name the touched object
- * for the access log. Only ids and enumerations go into the log entry, never note text or finding
+ * for the access log. Writes wait for an import holding the content store (vault/content-writer.ts).
+ * Only ids and enumerations go into the log entry, never note text or finding
  * titles: audit bundles leave the laptop, review content must not (DESIGN §1).
  */
 import type { Database } from '@signalapp/sqlcipher';
@@ -14,6 +15,7 @@ import { createFinding, deleteFinding, editFinding, findingHistory, listFindings
 import { createNote, deleteNote, editNote, listNotes, noteHistory } from './notes-service';
 import { defaultRubric, type Rubric } from './rubric';
 import { randomRecordId, type WorkspaceActor } from './workspace-actor';
+import { writeContent } from '../vault/content-writer';
 
 type WorkspaceChannels = typeof workspaceChannels;
 
@@ -45,21 +47,21 @@ export function workspaceHandlers(getContentDb: () => Database, deps: WorkspaceH
     },
     'notes.create': async (req, ctx) => {
       const who = actor(ctx);
-      const note = createNote(getContentDb(), who, req);
+      const note = await writeContent(getContentDb(), (db) => createNote(db, who, req));
       ctx.describe({ kind: 'note', id: note.id }, { caseId: note.caseId, ...(note.artifactId ? { artifactId: note.artifactId } : {}) });
       return note;
     },
     'notes.edit': async (req, ctx) => {
       const who = actor(ctx);
       ctx.describe({ kind: 'note', id: req.id });
-      const note = editNote(getContentDb(), who, req);
+      const note = await writeContent(getContentDb(), (db) => editNote(db, who, req));
       ctx.describe({ kind: 'note', id: note.id }, { caseId: note.caseId, revision: note.revision });
       return note;
     },
     'notes.delete': async (req, ctx) => {
       const who = actor(ctx);
       ctx.describe({ kind: 'note', id: req.id });
-      const note = deleteNote(getContentDb(), who, req);
+      const note = await writeContent(getContentDb(), (db) => deleteNote(db, who, req));
       ctx.describe({ kind: 'note', id: note.id }, { caseId: note.caseId, revision: note.revision });
       return note;
     },
@@ -75,14 +77,14 @@ export function workspaceHandlers(getContentDb: () => Database, deps: WorkspaceH
     },
     'findings.create': async (req, ctx) => {
       const who = actor(ctx);
-      const finding = createFinding(getContentDb(), who, req);
+      const finding = await writeContent(getContentDb(), (db) => createFinding(db, who, req));
       ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, severity: finding.severity, status: finding.status });
       return finding;
     },
     'findings.edit': async (req, ctx) => {
       const who = actor(ctx);
       ctx.describe({ kind: 'finding', id: req.id });
-      const finding = editFinding(getContentDb(), who, req);
+      const finding = await writeContent(getContentDb(), (db) => editFinding(db, who, req));
       // Which fields were sent (names only, never their text) and the resulting standing.
       const fields = FINDING_EDIT_FIELDS.filter((f) => req[f] !== undefined).join(',');
       ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, severity: finding.severity, status: finding.status, revision: finding.revision, fields });
@@ -91,7 +93,7 @@ export function workspaceHandlers(getContentDb: () => Database, deps: WorkspaceH
     'findings.delete': async (req, ctx) => {
       const who = actor(ctx);
       ctx.describe({ kind: 'finding', id: req.id });
-      const finding = deleteFinding(getContentDb(), who, req);
+      const finding = await writeContent(getContentDb(), (db) => deleteFinding(db, who, req));
       ctx.describe({ kind: 'finding', id: finding.id }, { caseId: finding.caseId, revision: finding.revision });
       return finding;
     },
@@ -108,7 +110,7 @@ export function workspaceHandlers(getContentDb: () => Database, deps: WorkspaceH
     'checklist.set': async (req, ctx) => {
       const who = actor(ctx);
       ctx.describe({ kind: 'checklist-item', id: `${req.caseId}/${req.itemId}` }, { caseId: req.caseId, status: req.status });
-      const item = setChecklistItem(getContentDb(), who, rubric, req);
+      const item = await writeContent(getContentDb(), (db) => setChecklistItem(db, who, rubric, req));
       ctx.describe({ kind: 'checklist-item', id: `${req.caseId}/${req.itemId}` }, { caseId: req.caseId, status: item.status, revision: item.revision });
       return item;
     },

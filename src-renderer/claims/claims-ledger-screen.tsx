@@ -5,7 +5,8 @@
  * opens the evidence screen at its log and metric; the reviewer can link, relink or unlink a claim and
  * override its status with a reason, each in a dialog reachable by keyboard.
  */
-import { Fragment, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { RwError } from '../../src-shared/errors';
 import type { ClaimStatusValue, LedgerEntryView, LedgerView } from '../../src-shared/ipc/channels-claims';
 import { useClaimsLedger, useLinkClaim, useOverrideClaim } from '../api/claims-hooks';
 import { ErrorAlert } from '../components/error-alert';
@@ -207,55 +208,50 @@ function LedgerRow({ entry: e, view, caseId, selected }: { entry: LedgerEntryVie
   );
 }
 
-function useDialog() {
+/**
+ * A button that opens a modal form about one claim: the ledger's link and override dialogs share the
+ * opening (state reset to the entry's), the title, the error and the save/cancel actions.
+ */
+function ClaimDialog(props: {
+  opener: ReactNode;
+  title: ReactNode;
+  submitLabel: string;
+  pending: boolean;
+  error: RwError | null;
+  onOpen(): void;
+  onSubmit(done: () => void): void;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
-  return { ref, open: () => ref.current?.showModal(), close: () => ref.current?.close() };
-}
-
-function LinkDialog({ entry: e, view, caseId }: { entry: LedgerEntryView; view: LedgerView; caseId: string }) {
-  const dialog = useDialog();
-  const link = useLinkClaim(caseId);
-  const ids = useId();
-  const current = e.link === 'log' ? (e.evidenceRef ?? 'auto') : e.link;
-  const [choice, setChoice] = useState(current);
-  const submit = (ev: FormEvent) => {
-    ev.preventDefault();
-    const value = choice === 'auto' ? { kind: 'auto' as const } : choice === 'none' ? { kind: 'none' as const } : { kind: 'log' as const, artifactId: choice };
-    link.mutate({ claimKey: e.key, link: value, revision: e.revision }, { onSuccess: () => dialog.close() });
-  };
+  const titleId = useId();
+  const close = () => ref.current?.close();
   return (
     <>
       <button
         type="button"
         onClick={() => {
-          link.reset();
-          setChoice(current);
-          dialog.open();
+          props.onOpen();
+          ref.current?.showModal();
         }}
       >
-        {e.status === 'unlinked' ? 'Link' : 'Relink'} {e.text}…
+        {props.opener}
       </button>
-      <dialog ref={dialog.ref} className="claim-dialog" aria-labelledby={`${ids}-title`}>
-        <form className="panel-form" onSubmit={submit}>
-          <h2 id={`${ids}-title`}>Link “{e.text}” to a log</h2>
-          <p className="hint">{e.sentence}</p>
-          <label htmlFor={`${ids}-log`}>Evidence for this claim</label>
-          <select id={`${ids}-log`} value={choice} onChange={(ev) => setChoice(ev.target.value)}>
-            <option value="auto">Automatic: the log of the task it names</option>
-            {view.logs.map((l) => (
-              <option key={l.artifactId} value={l.artifactId}>
-                {l.path} ({l.task || 'no task'}
-                {l.model ? `, ${l.model}` : ''})
-              </option>
-            ))}
-            <option value="none">Not linked to any log</option>
-          </select>
-          <ErrorAlert error={link.error} />
+      <dialog ref={ref} className="claim-dialog" aria-labelledby={titleId}>
+        <form
+          className="panel-form"
+          onSubmit={(ev: FormEvent) => {
+            ev.preventDefault();
+            props.onSubmit(close);
+          }}
+        >
+          <h2 id={titleId}>{props.title}</h2>
+          {props.children}
+          <ErrorAlert error={props.error} />
           <div className="row-actions">
-            <button type="submit" className="primary" disabled={link.isPending}>
-              Save the link
+            <button type="submit" className="primary" disabled={props.pending}>
+              {props.submitLabel}
             </button>
-            <button type="button" onClick={dialog.close}>
+            <button type="button" onClick={close}>
               Cancel
             </button>
           </div>
@@ -265,66 +261,85 @@ function LinkDialog({ entry: e, view, caseId }: { entry: LedgerEntryView; view: 
   );
 }
 
+function LinkDialog({ entry: e, view, caseId }: { entry: LedgerEntryView; view: LedgerView; caseId: string }) {
+  const link = useLinkClaim(caseId);
+  const ids = useId();
+  const current = e.link === 'log' ? (e.evidenceRef ?? 'auto') : e.link;
+  const [choice, setChoice] = useState(current);
+  return (
+    <ClaimDialog
+      opener={`${e.status === 'unlinked' ? 'Link' : 'Relink'} ${e.text}…`}
+      title={`Link “${e.text}” to a log`}
+      submitLabel="Save the link"
+      pending={link.isPending}
+      error={link.error}
+      onOpen={() => {
+        link.reset();
+        setChoice(current);
+      }}
+      onSubmit={(done) => {
+        const value = choice === 'auto' ? { kind: 'auto' as const } : choice === 'none' ? { kind: 'none' as const } : { kind: 'log' as const, artifactId: choice };
+        link.mutate({ claimKey: e.key, link: value, revision: e.revision }, { onSuccess: done });
+      }}
+    >
+      <p className="hint">{e.sentence}</p>
+      <label htmlFor={`${ids}-log`}>Evidence for this claim</label>
+      <select id={`${ids}-log`} value={choice} onChange={(ev) => setChoice(ev.target.value)}>
+        <option value="auto">Automatic: the log of the task it names</option>
+        {view.logs.map((l) => (
+          <option key={l.artifactId} value={l.artifactId}>
+            {l.path} ({l.task || 'no task'}
+            {l.model ? `, ${l.model}` : ''})
+          </option>
+        ))}
+        <option value="none">Not linked to any log</option>
+      </select>
+    </ClaimDialog>
+  );
+}
+
 const MIN_REASON = 10;
 
 function OverrideDialog({ entry: e, caseId }: { entry: LedgerEntryView; caseId: string }) {
-  const dialog = useDialog();
   const override = useOverrideClaim(caseId);
   const ids = useId();
   const [status, setStatus] = useState<ClaimStatusValue | 'none'>(e.override?.status ?? 'none');
   const [reason, setReason] = useState(e.override?.reason ?? '');
-  const submit = (ev: FormEvent) => {
-    ev.preventDefault();
-    override.mutate({ claimKey: e.key, override: status === 'none' ? null : { status, reason }, revision: e.revision }, { onSuccess: () => dialog.close() });
-  };
   return (
-    <>
-      <button
-        type="button"
-        onClick={() => {
-          override.reset();
-          setStatus(e.override?.status ?? 'none');
-          setReason(e.override?.reason ?? '');
-          dialog.open();
-        }}
-      >
-        Override the status of {e.text}…
-      </button>
-      <dialog ref={dialog.ref} className="claim-dialog" aria-labelledby={`${ids}-title`}>
-        <form className="panel-form" onSubmit={submit}>
-          <h2 id={`${ids}-title`}>Override the status of “{e.text}”</h2>
-          <p className="hint">
-            The evidence says: {CLAIM_STATUS_WORDS[e.computedStatus].toLowerCase()}. {e.message}
+    <ClaimDialog
+      opener={`Override the status of ${e.text}…`}
+      title={`Override the status of “${e.text}”`}
+      submitLabel="Save the status"
+      pending={override.isPending}
+      error={override.error}
+      onOpen={() => {
+        override.reset();
+        setStatus(e.override?.status ?? 'none');
+        setReason(e.override?.reason ?? '');
+      }}
+      onSubmit={(done) => override.mutate({ claimKey: e.key, override: status === 'none' ? null : { status, reason }, revision: e.revision }, { onSuccess: done })}
+    >
+      <p className="hint">
+        The evidence says: {CLAIM_STATUS_WORDS[e.computedStatus].toLowerCase()}. {e.message}
+      </p>
+      <label htmlFor={`${ids}-status`}>Status</label>
+      <select id={`${ids}-status`} value={status} onChange={(ev) => setStatus(ev.target.value as ClaimStatusValue | 'none')}>
+        <option value="none">No override: the evidence decides</option>
+        {CLAIM_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {CLAIM_STATUS_WORDS[s]}
+          </option>
+        ))}
+      </select>
+      {status !== 'none' ? (
+        <>
+          <label htmlFor={`${ids}-reason`}>Reason</label>
+          <textarea id={`${ids}-reason`} value={reason} onChange={(ev) => setReason(ev.target.value)} minLength={MIN_REASON} maxLength={2000} required aria-describedby={`${ids}-reason-hint`} />
+          <p id={`${ids}-reason-hint`} className="hint">
+            At least {MIN_REASON} characters; kept with the claim's history and shown in the ledger.
           </p>
-          <label htmlFor={`${ids}-status`}>Status</label>
-          <select id={`${ids}-status`} value={status} onChange={(ev) => setStatus(ev.target.value as ClaimStatusValue | 'none')}>
-            <option value="none">No override: the evidence decides</option>
-            {CLAIM_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {CLAIM_STATUS_WORDS[s]}
-              </option>
-            ))}
-          </select>
-          {status !== 'none' ? (
-            <>
-              <label htmlFor={`${ids}-reason`}>Reason</label>
-              <textarea id={`${ids}-reason`} value={reason} onChange={(ev) => setReason(ev.target.value)} minLength={MIN_REASON} maxLength={2000} required aria-describedby={`${ids}-reason-hint`} />
-              <p id={`${ids}-reason-hint`} className="hint">
-                At least {MIN_REASON} characters; kept with the claim's history and shown in the ledger.
-              </p>
-            </>
-          ) : null}
-          <ErrorAlert error={override.error} />
-          <div className="row-actions">
-            <button type="submit" className="primary" disabled={override.isPending}>
-              Save the status
-            </button>
-            <button type="button" onClick={dialog.close}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      </dialog>
-    </>
+        </>
+      ) : null}
+    </ClaimDialog>
   );
 }

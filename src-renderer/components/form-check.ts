@@ -15,6 +15,8 @@ export function firstProblem<F extends string>(rules: readonly Rule<F>[]): Rule<
   return rules.find((r) => !r.ok) ?? null;
 }
 
+export type FormCheck<F extends string> = ReturnType<typeof useFormCheck<F>>;
+
 export function useFormCheck<F extends string>(rules: () => readonly Rule<F>[]) {
   const [submitted, setSubmitted] = useState(false);
   const problem = submitted ? firstProblem(rules()) : null;
@@ -28,6 +30,8 @@ export function useFormCheck<F extends string>(rules: () => readonly Rule<F>[]) 
       return p === null;
     },
     reset: () => setSubmitted(false),
+    /** The message for this field, when it is the one at fault. */
+    problemOf: (field: F): string | null => (problem?.field === field ? problem.message : null),
     /** Props for a field: invalid state and the message it is described by. */
     fieldProps(field: F, id: string) {
       const mine = problem?.field === field;

@@ -3,12 +3,12 @@
  * the central office. Changes to users need the acting reviewer's passphrase again. An auditor sees
  * the list and may change their own passphrase; the rest says plainly that it is a reviewer's job.
  */
-import { useId, useRef, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import type { RwError } from '../../src-shared/errors';
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useAddUser, useChangePassphrase, useClearLockout, useEnrollImport, useEnrollRequest, useLockoutStatus, useRemoveUser, useUsers } from '../api/admin-hooks';
 import { ErrorAlert } from '../components/error-alert';
-import { useFormCheck } from '../components/form-check';
+import { useFormCheck, type FormCheck } from '../components/form-check';
 
 const MIN = 12;
 
@@ -30,6 +30,33 @@ function Field({ id, label, children, problem }: { id: string; label: string; ch
         <Problem id={id} message={problem} />
       </div>
     </>
+  );
+}
+
+/** A labelled input whose problem, when the form check names it, is announced beside it. */
+function CheckedInput<F extends string>(props: {
+  form: FormCheck<F>;
+  field: F;
+  id: string;
+  label: string;
+  inputRef: RefObject<HTMLInputElement | null>;
+  value: string;
+  onChange(value: string): void;
+  autoComplete: 'off' | 'current-password' | 'new-password';
+}) {
+  const { form, field, id } = props;
+  return (
+    <Field id={id} label={props.label} problem={form.problemOf(field)}>
+      <input
+        id={id}
+        ref={props.inputRef}
+        type={props.autoComplete === 'off' ? 'text' : 'password'}
+        autoComplete={props.autoComplete}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        {...form.fieldProps(field, id)}
+      />
+    </Field>
   );
 }
 
@@ -117,9 +144,7 @@ function ConfirmWithPassphrase(props: {
       }}
     >
       <p className="form-actions">{props.question}</p>
-      <Field id={`${id}-auth`} label="Your passphrase" problem={form.problem?.message}>
-        <input id={`${id}-auth`} ref={authRef} type="password" autoComplete="current-password" value={auth} onChange={(e) => setAuth(e.target.value)} {...form.fieldProps('auth', `${id}-auth`)} />
-      </Field>
+      <CheckedInput form={form} field="auth" id={`${id}-auth`} label="Your passphrase" inputRef={authRef} autoComplete="current-password" value={auth} onChange={setAuth} />
       <div className="form-actions">
         <button type="submit" className={props.danger ? 'danger' : undefined} disabled={props.busy}>
           {props.busy ? props.pending : props.submit}
@@ -248,7 +273,6 @@ function AddUserSection() {
     { field: 'auth', ok: auth.length > 0, message: 'Enter your own passphrase to authorise adding a user.' },
   ]);
   const [added, setAdded] = useState<string | null>(null);
-  const p = (f: AddField) => (form.problem?.field === f ? form.problem.message : null);
   return (
     <section aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Add a user</h2>
@@ -276,23 +300,15 @@ function AddUserSection() {
           );
         }}
       >
-        <Field id={`${id}-name`} label="User name" problem={p('name')}>
-          <input id={`${id}-name`} ref={refs.name} autoComplete="off" value={name} onChange={(e) => setName(e.target.value)} {...form.fieldProps('name', `${id}-name`)} />
-        </Field>
+        <CheckedInput form={form} field="name" id={`${id}-name`} label="User name" inputRef={refs.name} autoComplete="off" value={name} onChange={setName} />
         <label htmlFor={`${id}-role`}>Role</label>
         <select id={`${id}-role`} value={role} onChange={(e) => setRole(e.target.value === 'reviewer' ? 'reviewer' : 'auditor')}>
           <option value="auditor">Auditor</option>
           <option value="reviewer">Reviewer</option>
         </select>
-        <Field id={`${id}-pass`} label="Their passphrase" problem={p('pass')}>
-          <input id={`${id}-pass`} ref={refs.pass} type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} {...form.fieldProps('pass', `${id}-pass`)} />
-        </Field>
-        <Field id={`${id}-repeat`} label="Repeat their passphrase" problem={p('repeat')}>
-          <input id={`${id}-repeat`} ref={refs.repeat} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} {...form.fieldProps('repeat', `${id}-repeat`)} />
-        </Field>
-        <Field id={`${id}-auth`} label="Your passphrase" problem={p('auth')}>
-          <input id={`${id}-auth`} ref={refs.auth} type="password" autoComplete="current-password" value={auth} onChange={(e) => setAuth(e.target.value)} {...form.fieldProps('auth', `${id}-auth`)} />
-        </Field>
+        <CheckedInput form={form} field="pass" id={`${id}-pass`} label="Their passphrase" inputRef={refs.pass} autoComplete="new-password" value={pass} onChange={setPass} />
+        <CheckedInput form={form} field="repeat" id={`${id}-repeat`} label="Repeat their passphrase" inputRef={refs.repeat} autoComplete="new-password" value={repeat} onChange={setRepeat} />
+        <CheckedInput form={form} field="auth" id={`${id}-auth`} label="Your passphrase" inputRef={refs.auth} autoComplete="current-password" value={auth} onChange={setAuth} />
         <div className="form-actions">
           <button type="submit" className="primary" disabled={add.isPending}>
             {add.isPending ? 'Adding…' : 'Add user'}
@@ -324,7 +340,6 @@ function ChangePassphraseSection() {
     { field: 'next', ok: next !== current, message: 'The new passphrase must differ from the current one.' },
     { field: 'repeat', ok: repeat === next, message: 'The two new passphrases differ.' },
   ]);
-  const p = (f: PassField) => (form.problem?.field === f ? form.problem.message : null);
   return (
     <section aria-labelledby={`${id}-heading`}>
       <h2 id={`${id}-heading`}>Change your passphrase</h2>
@@ -348,15 +363,9 @@ function ChangePassphraseSection() {
           );
         }}
       >
-        <Field id={`${id}-current`} label="Current passphrase" problem={p('current')}>
-          <input id={`${id}-current`} ref={refs.current} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} {...form.fieldProps('current', `${id}-current`)} />
-        </Field>
-        <Field id={`${id}-next`} label="New passphrase" problem={p('next')}>
-          <input id={`${id}-next`} ref={refs.next} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} {...form.fieldProps('next', `${id}-next`)} />
-        </Field>
-        <Field id={`${id}-repeat`} label="Repeat the new passphrase" problem={p('repeat')}>
-          <input id={`${id}-repeat`} ref={refs.repeat} type="password" autoComplete="new-password" value={repeat} onChange={(e) => setRepeat(e.target.value)} {...form.fieldProps('repeat', `${id}-repeat`)} />
-        </Field>
+        <CheckedInput form={form} field="current" id={`${id}-current`} label="Current passphrase" inputRef={refs.current} autoComplete="current-password" value={current} onChange={setCurrent} />
+        <CheckedInput form={form} field="next" id={`${id}-next`} label="New passphrase" inputRef={refs.next} autoComplete="new-password" value={next} onChange={setNext} />
+        <CheckedInput form={form} field="repeat" id={`${id}-repeat`} label="Repeat the new passphrase" inputRef={refs.repeat} autoComplete="new-password" value={repeat} onChange={setRepeat} />
         <div className="form-actions">
           <button type="submit" disabled={change.isPending}>
             {change.isPending ? 'Changing…' : 'Change passphrase'}

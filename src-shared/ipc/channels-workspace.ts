@@ -46,6 +46,23 @@ const artifactIds = z.array(artifactIdSchema).max(200);
 /** Shape only; the service parses each reference (claim:, sample:, artifact:) against the case. */
 const evidenceRefs = z.array(z.string().min(1).max(500)).max(50);
 
+/** Who wrote a kept record and where it stands: notes and findings alike are revised, never overwritten. */
+const recordStanding = {
+  author: z.string(),
+  createdAt: time,
+  updatedAt: time,
+  revision: z.number().int(),
+  deletedAt: time.nullable(),
+};
+
+/** One revision in a record's history: what was done, by whom, when. */
+const historyStep = {
+  revision: z.number().int(),
+  action: z.enum(['create', 'edit', 'delete']),
+  author: z.string(),
+  at: time,
+};
+
 export const noteSchema = z
   .object({
     id: recordIdSchema,
@@ -54,24 +71,17 @@ export const noteSchema = z
     anchor: anchorSchema.nullable(),
     excerpt: z.string().nullable(),
     body: z.string(),
-    author: z.string(),
-    createdAt: time,
-    updatedAt: time,
-    revision: z.number().int(),
-    deletedAt: time.nullable(),
+    ...recordStanding,
   })
   .strict();
 export type Note = z.infer<typeof noteSchema>;
 
 export const noteHistoryEntrySchema = z
   .object({
-    revision: z.number().int(),
-    action: z.enum(['create', 'edit', 'delete']),
+    ...historyStep,
     anchor: anchorSchema.nullable(),
     excerpt: z.string().nullable(),
     body: z.string(),
-    author: z.string(),
-    at: time,
   })
   .strict();
 export type NoteHistoryEntry = z.infer<typeof noteHistoryEntrySchema>;
@@ -113,19 +123,14 @@ export const findingSchema = z
     artifactIds: z.array(artifactIdSchema),
     /** References to claims, samples and artifact pages (findings/finding-evidence.ts). */
     evidence: z.array(z.string()),
-    author: z.string(),
-    createdAt: time,
-    updatedAt: time,
-    revision: z.number().int(),
-    deletedAt: time.nullable(),
+    ...recordStanding,
   })
   .strict();
 export type Finding = z.infer<typeof findingSchema>;
 
 export const findingHistoryEntrySchema = z
   .object({
-    revision: z.number().int(),
-    action: z.enum(['create', 'edit', 'delete']),
+    ...historyStep,
     title: z.string(),
     severity: severitySchema,
     status: findingStatusSchema,
@@ -135,20 +140,22 @@ export const findingHistoryEntrySchema = z
     artifactIds: z.array(artifactIdSchema),
     /** Null in revisions written before evidence was part of the snapshot. */
     evidence: z.array(z.string()).nullable(),
-    author: z.string(),
-    at: time,
   })
   .strict();
 export type FindingHistoryEntry = z.infer<typeof findingHistoryEntrySchema>;
 
+const findingTitle = z.string().trim().min(1).max(300);
+const findingCategory = z.string().trim().min(1).max(120);
+const findingDescription = z.string().max(100_000);
+
 export const findingCreateSchema = z
   .object({
     caseId: caseIdSchema,
-    title: z.string().trim().min(1).max(300),
+    title: findingTitle,
     severity: severitySchema,
-    category: z.string().trim().min(1).max(120),
+    category: findingCategory,
     cvssVector: cvssVector.nullable().optional(),
-    description: z.string().max(100_000).default(''),
+    description: findingDescription.default(''),
     artifactIds: artifactIds.default([]),
     status: findingStatusSchema.optional(),
     evidence: evidenceRefs.optional(),
@@ -160,11 +167,11 @@ export const findingEditSchema = z
   .object({
     id: recordIdSchema,
     revision: revisionSchema.optional(),
-    title: z.string().trim().min(1).max(300).optional(),
+    title: findingTitle.optional(),
     severity: severitySchema.optional(),
-    category: z.string().trim().min(1).max(120).optional(),
+    category: findingCategory.optional(),
     cvssVector: cvssVector.nullable().optional(),
-    description: z.string().max(100_000).optional(),
+    description: findingDescription.optional(),
     artifactIds: artifactIds.optional(),
     status: findingStatusSchema.optional(),
     evidence: evidenceRefs.optional(),

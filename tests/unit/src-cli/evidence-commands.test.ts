@@ -1,10 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, privateKeyToPem, publicKeyOf, publicKeyToPem, randomBytes } from '../../../src-shared/node/crypto';
 import { runCli } from '../../../src-cli/main';
-import type { CliIo } from '../../../src-cli/command';
+import { captureIo } from '../../helpers/cli-io';
 import { initVault, unlockVault } from '../../../src-main/vault/vault';
 import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
 import { tempDir, writeFiles } from '../../helpers/package-fixtures';
@@ -14,18 +13,7 @@ import { generateEvalLog } from '../../helpers/inspect-log-gen';
 
 const PASS = 'correct horse battery staple';
 
-function io(cwd: string) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    env: { RW_PASSPHRASE: PASS },
-    stdin: Readable.from([]),
-    cwd,
-    clock: () => Date.parse('2026-11-28T10:00:00Z'),
-  };
-  return { io: value, out };
-}
+const io = (cwd: string) => captureIo(cwd, { env: { RW_PASSPHRASE: PASS }, clock: () => Date.parse('2026-11-28T10:00:00Z') });
 
 describe('rwctl evidence check FILE…', () => {
   const work = tempDir('rw-evidence-cli-');

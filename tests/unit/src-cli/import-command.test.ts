@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, privateKeyToPem, publicKeyOf, publicKeyToPem, randomBytes } from '../../../src-shared/node/crypto';
 import { runCli } from '../../../src-cli/main';
 import { IMPORT_COMMANDS } from '../../../src-cli/import-command';
 import { PACKAGE_COMMANDS } from '../../../src-cli/package-commands';
-import type { CliIo } from '../../../src-cli/command';
+import { captureIo } from '../../helpers/cli-io';
 import { initVault, unlockVault } from '../../../src-main/vault/vault';
 import { MIN_KDF_PARAMS } from '../../../src-main/vault/kdf';
 import { countRows, signatureFor, submissionBytes, tempDir, writeFiles } from '../../helpers/package-fixtures';
@@ -14,18 +13,7 @@ import { countRows, signatureFor, submissionBytes, tempDir, writeFiles } from '.
 const PASS = 'correct horse battery staple';
 const commands = [...PACKAGE_COMMANDS, ...IMPORT_COMMANDS];
 
-function io(cwd: string) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    env: { RW_PASSPHRASE: PASS },
-    stdin: Readable.from([]),
-    cwd,
-    clock: () => Date.parse('2026-11-28T10:00:00Z'),
-  };
-  return { io: value, out };
-}
+const io = (cwd: string) => captureIo(cwd, { env: { RW_PASSPHRASE: PASS }, clock: () => Date.parse('2026-11-28T10:00:00Z') });
 
 async function setup() {
   const work = tempDir();

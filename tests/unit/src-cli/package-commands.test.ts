@@ -1,25 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, privateKeyToPem, publicKeyOf, publicKeyToPem } from '../../../src-shared/node/crypto';
 import { runCli } from '../../../src-cli/main';
 import { PACKAGE_COMMANDS } from '../../../src-cli/package-commands';
-import type { CliIo } from '../../../src-cli/command';
+import { captureIo } from '../../helpers/cli-io';
 import { submissionBytes, tempDir, writeFiles } from '../../helpers/package-fixtures';
 
-function io(cwd: string) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    env: {},
-    stdin: Readable.from([]),
-    cwd,
-    clock: () => 0,
-  };
-  return { io: value, out };
-}
+const io = (cwd: string) => captureIo(cwd);
 
 function keyFiles(dir: string) {
   const key = generateKeyPair('ecdsa-p384');

@@ -1,29 +1,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src-cli/main';
 import { WATERMARK_COMMANDS } from '../../../src-cli/watermark-commands';
-import type { CliIo } from '../../../src-cli/command';
+import { captureIo } from '../../helpers/cli-io';
 import { encodePng, readImageFile } from '../../../src-main/controls/watermark-files';
 import { embedTextFingerprint } from '../../../src-shared/watermark/text-fingerprint';
 import { DARK_THEME, TYPICAL_PHOTO, compositeOver, simulatePhoto, syntheticPage } from '../../helpers/image-helpers';
 import { renderWatermark } from '../../../src-shared/watermark/pattern';
 import { encodeJpeg } from '../../../src-main/controls/watermark-files';
 
-function io(cwd: string) {
-  const out = { stdout: '', stderr: '' };
-  const value: CliIo = {
-    stdout: (t) => void (out.stdout += t),
-    stderr: (t) => void (out.stderr += t),
-    env: {},
-    stdin: Readable.from([]),
-    cwd,
-    clock: () => 0,
-  };
-  return { io: value, out };
-}
+const io = (cwd: string) => captureIo(cwd);
 
 const run = async (cwd: string, ...argv: string[]) => {
   const x = io(cwd);

@@ -10,6 +10,10 @@ import { CHUNK_BYTES, importPackageDetailed, submitterKeyId, type ImportProgress
 import { isPackageRefusal, type RefusalReason } from '../../../../src-main/artifacts/package-refusal';
 import type { PackageLimits } from '../../../../src-main/artifacts/package-limits';
 import { signPackage } from '../../../../src-main/artifacts/sign-package';
+import { writeContent } from '../../../../src-main/vault/content-writer';
+import { createNote, listNotes } from '../../../../src-main/workspace/notes-service';
+import type { Note } from '../../../../src-shared/ipc/channels-workspace';
+import { actorFor } from '../../../../src-main/workspace/workspace-actor';
 import {
   anyFileContains,
   countRows,
@@ -473,6 +477,36 @@ describe('importPackage and what the vault already holds', () => {
 });
 
 describe('importPackage concurrency', () => {
+  it('makes a note saved mid-import wait for it, so the note survives the import being refused; a second import meanwhile is refused', async () => {
+    const good = tempDir();
+    writeFiles(good, base);
+    await signPackage(good, key);
+    const { caseId } = await importFrom(good);
+    const bad = tempDir();
+    const next = { ...base, 'submission.json': submissionBytes({ version: '1.0.1' }), 'z-last.txt': 'signed content' };
+    writeFiles(bad, next);
+    await signPackage(bad, key);
+    writeFiles(bad, { 'z-last.txt': 'tampered content' });
+    let note: Promise<Note> | null = null;
+    let second: Promise<unknown> | null = null;
+    const refused = importPackageDetailed({
+      contentDb: vault.db,
+      source: bad,
+      trustedKeys: trusted,
+      clock,
+      onProgress: () => {
+        // The reviewer saves a note and starts another import while this one holds its transaction.
+        note ??= writeContent(vault.db, (db) => createNote(db, actorFor('alice', clock), { caseId, body: 'written during the import' }));
+        second ??= importFrom(good).then(() => 'imported', (error: unknown) => error);
+      },
+    });
+    await expect(refused).rejects.toMatchObject({ code: 'PACKAGE_REFUSED' });
+    expect(await second).toMatchObject({ code: 'CONFLICT' });
+    expect((await note!).body).toBe('written during the import');
+    expect(listNotes(vault.db, { caseId }).map((n) => n.body)).toEqual(['written during the import']);
+    expect(countRows(vault.db, 'cases')).toBe(1);
+  });
+
   it('refuses to import on a connection that is already in a transaction (CONFLICT) and leaves that transaction alone', async () => {
     const dir = tempDir();
     writeFiles(dir, base);
