@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { generateEd25519 } from '../../src-shared/node/crypto';
 import { DEFAULT_POLICY, type Policy } from '../../src-shared/policy';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PASSPHRASE, createVaultThroughUi, openArtifact, unlockThroughUi } from './flows';
+import { PASSPHRASE, REVIEWER, createVaultThroughUi, openArtifact, unlockThroughUi } from './flows';
 import { startHarness, type Harness } from './harness';
 import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 
@@ -115,6 +115,31 @@ describe('excerpt export', () => {
     await page.getByText(/Fail · set by /).first().waitFor();
     await page.getByText(/documentation criteria not yet answered/).waitFor();
     await h.checkScreen('72-claims-checklist');
+  });
+
+  test("a claim's status is overridden with a reason and its link changed, each through its dialog and logged", async () => {
+    const page = h.page;
+    await page.getByRole('button', { name: 'Claims ledger' }).click();
+    const claims = page.getByRole('list', { name: 'Claims' });
+    await claims.waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: /^Override the status of 41\.2%/ }).click();
+    const override = page.getByRole('dialog', { name: /Override the status of “41\.2%”/ });
+    await override.getByLabel('Status').selectOption('contradicted');
+    await override.getByLabel('Reason').fill('The sampled transcripts show the tool refusing, not failing.');
+    await h.checkScreen('74-claims-override');
+    await override.getByRole('button', { name: 'Save the status' }).click();
+    await override.waitFor({ state: 'hidden' });
+    await page.getByText(`Overridden by ${REVIEWER}: The sampled transcripts show the tool refusing, not failing.`).waitFor();
+    await expect(page.getByLabel('Claims by status').textContent()).resolves.toMatch(/1 supported · .*2 contradicted · .*0 unverifiable/);
+    expect(h.audit.filter((e) => e.channel === 'claims.override').at(-1)).toMatchObject({ outcome: 'success', detail: { status: 'contradicted' } });
+
+    await page.getByRole('button', { name: /^Relink 34%/ }).click();
+    const link = page.getByRole('dialog', { name: /Link “34%” to a log/ });
+    await link.getByLabel('Evidence for this claim').selectOption('none');
+    await link.getByRole('button', { name: 'Save the link' }).click();
+    await link.waitFor({ state: 'hidden' });
+    await expect(page.getByLabel('Claims by status').textContent()).resolves.toMatch(/0 supported · .*1 unlinked/);
+    expect(h.audit.filter((e) => e.channel === 'claims.link').at(-1)?.outcome).toBe('success');
   });
 
   test('a finding leaves as a validated CSAF 2.0 document, watermarked and logged', async () => {
