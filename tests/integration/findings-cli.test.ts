@@ -8,10 +8,11 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY } from '../../src-shared/policy';
 import { generateEd25519 } from '../../src-shared/node/crypto';
-import { loadCsafValidators, validateFindingsDocument } from '../../src-main/findings/findings-validate';
+import { validateFindingsDocument } from '../../src-main/findings/findings-validate';
 import { unlockVault } from '../../src-main/vault/vault';
 import { enrollWithSignedPolicy } from '../helpers/enroll-signed-policy';
 import { PASS, workstationWithCase, type Harness } from './attest-cli-harness';
+import { warmCsafValidators } from '../../src-main/findings/csaf-validator-thread';
 
 const VECTOR = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
 let h: Harness;
@@ -30,7 +31,7 @@ async function events(): Promise<string[]> {
 
 // The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
 // outside any one test's timeout.
-beforeAll(() => loadCsafValidators(), 300_000);
+beforeAll(() => warmCsafValidators(), 300_000);
 
 beforeAll(async () => {
   h = await workstationWithCase();

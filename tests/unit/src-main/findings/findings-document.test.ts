@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scoreCvss4 } from '../../../../src-main/findings/cvss4-score';
 import { buildCsaf, buildFindingsDocument, buildOpenVex, type ExportableFinding, type FindingsDocumentContext } from '../../../../src-main/findings/findings-document';
-import { loadCsafValidators, requireValidFindingsDocument, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { requireValidFindingsDocument, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { checkOpenVex } from '../../../../src-main/findings/openvex-schema';
+import { checkCsaf, warmCsafValidators } from '../../../../src-main/findings/csaf-validator-thread';
+import { threadId } from 'node:worker_threads';
 
 const ctx: FindingsDocumentContext = {
   caseId: 'case-7',
@@ -32,7 +34,7 @@ const findings: ExportableFinding[] = [
 
 // The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
 // outside any one test's timeout.
-beforeAll(() => loadCsafValidators(), 300_000);
+beforeAll(() => warmCsafValidators(), 300_000);
 
 describe('CSAF 2.0 export', () => {
   const doc = buildCsaf(findings, ctx, '2.0');
@@ -62,6 +64,25 @@ describe('CSAF 2.0 export', () => {
     await expect(requireValidFindingsDocument('csaf', broken)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('mandatoryTest_6_1_1') });
     const extra = { ...doc, unexpected: true };
     expect((await validateFindingsDocument('csaf', extra)).ok).toBe(false);
+  });
+});
+
+describe('the CSAF validator thread', () => {
+  it('checks on a thread of its own, so the schema compile and the checks never hold up the caller', async () => {
+    const check = await checkCsaf('csaf', buildCsaf(findings, ctx, '2.0'));
+    expect(check.isValid).toBe(true);
+    expect(check.threadId).not.toBe(threadId);
+  });
+
+  it('answers an object that is not CSAF with failed tests, and a library crash with a clear error', async () => {
+    for (const doc of [{}, { document: {} }, { document: { category: 'csaf_base', csaf_version: '2.1' } }]) expect((await checkCsaf('csaf21', doc)).isValid).toBe(false);
+    await expect(checkCsaf('csaf', null)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('The CSAF validator failed') });
+    expect((await checkCsaf('csaf', buildCsaf(findings, ctx, '2.0'))).isValid).toBe(true);
+  });
+
+  it('refuses a value that cannot cross to the thread with a clear error, and keeps answering', async () => {
+    await expect(checkCsaf('csaf', { f: () => 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect((await checkCsaf('csaf', buildCsaf(findings, ctx, '2.0'))).isValid).toBe(true);
   });
 });
 

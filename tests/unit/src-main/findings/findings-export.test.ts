@@ -8,8 +8,9 @@ import { addScoredFinding, listScoredFindings } from '../../../../src-main/findi
 import { listFindingEvidence, parseEvidenceRef } from '../../../../src-main/workspace/evidence-refs';
 import { editFinding } from '../../../../src-main/workspace/findings-service';
 import { exportFindingsDocument, type FindingsExportDeps } from '../../../../src-main/findings/findings-export';
-import { loadCsafValidators, validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
+import { validateFindingsDocument } from '../../../../src-main/findings/findings-validate';
 import { openContentFixture, testActor, type ContentFixture } from '../workspace/content-fixture';
+import { warmCsafValidators } from '../../../../src-main/findings/csaf-validator-thread';
 
 const VECTOR = 'CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N';
 const JUSTIFY: Policy = { ...DEFAULT_POLICY, printExportMode: 'justify' };
@@ -22,7 +23,7 @@ afterEach(() => fx.close());
 
 // The CSAF validators compile their schemas once per process (tens of seconds on a loaded machine):
 // outside any one test's timeout.
-beforeAll(() => loadCsafValidators(), 300_000);
+beforeAll(() => warmCsafValidators(), 300_000);
 
 describe('findings with CVSS and evidence', () => {
   it('adds a finding scored from its vector with evidence references, and lists it', () => {
