@@ -22,7 +22,7 @@ export function createVaultOps(dataDir: string, deps: VaultOpsDeps): VaultOps<Un
     exists: () => vaultExists(dataDir),
     async create(user, passphrase) {
       // Calibrate only when a slot is written: unlocking reads the parameters stored in the slot.
-      kdf ??= await calibrateKdf({ clock: deps.clock });
+      kdf ??= await calibrateKdf();
       await initVault(dataDir, user, passphrase, { clock: deps.clock, random: randomBytes, kdf, policy: lockout(), ...keystore });
     },
     unlock: (user, passphrase) => unlockVault(dataDir, user, passphrase, { clock: deps.clock, policy: lockout(), ...keystore }),
