@@ -86,17 +86,20 @@ export function openDirectorySource(root: string, limits: PackageLimits): Packag
 
     async *stream(entry) {
       const full = path.join(root, entry.name);
-      let handle: fs.promises.FileHandle;
-      let ahead: Promise<{ bytesRead: number }> | null = null;
+      // Opening, checking and closing are synchronous (microseconds, no data moved): a package of
+      // thousands of small files would otherwise wait for a thread-pool round trip at each step, which
+      // on a busy machine costs a scheduling delay every time. Data reads stay asynchronous.
+      let fd: number;
       try {
-        handle = await fs.promises.open(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+        fd = fs.openSync(full, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ELOOP') throw packageRefused(entry.name, 'symlink');
         throw packageRefused(entry.name, 'missing');
       }
+      let ahead: Promise<number> | null = null;
       try {
-        const stat = await handle.stat();
+        const stat = fs.fstatSync(fd);
         const known = walked.get(entry.name);
         if (!stat.isFile()) refusalForStat(entry.name, stat);
         if (stat.nlink > 1) throw packageRefused(entry.name, 'hard-link');
@@ -111,14 +114,14 @@ export function openDirectorySource(root: string, limits: PackageLimits): Packag
         let spare = Buffer.allocUnsafe(size);
         let done = 0;
         const readInto = (buffer: Buffer) => {
-          const read = handle.read(buffer, 0, size, null);
+          const read = new Promise<number>((resolve, reject) => fs.read(fd, buffer, 0, size, null, (error, n) => (error ? reject(error) : resolve(n))));
           // Marked handled at once: it is awaited at the next chunk, or in `finally` if the caller stops.
           read.catch(() => undefined);
           return read;
         };
         ahead = readInto(filling);
         for (;;) {
-          const { bytesRead: n } = await ahead;
+          const n = await ahead;
           ahead = null;
           if (n === 0) break;
           done += n;
@@ -136,7 +139,7 @@ export function openDirectorySource(root: string, limits: PackageLimits): Packag
         // A caller that stops early (a digest refusal, a failed insert) leaves a read in flight: let it
         // land before the descriptor is closed.
         await ahead?.catch(() => undefined);
-        await handle.close();
+        fs.closeSync(fd);
       }
     },
 
