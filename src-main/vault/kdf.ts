@@ -55,6 +55,15 @@ export async function deriveKey(passphrase: string, salt: Uint8Array, params: Kd
   });
 }
 
+/**
+ * Compiles the Argon2 and BLAKE2b WebAssembly modules (hash-wasm caches them per process) with a
+ * derivation at a toy cost whose output is thrown away. Called at start, while the lock screen waits for
+ * the passphrase, so the first unlock does not pay the compile (some 150 ms on a busy 2-core machine).
+ */
+export async function warmUpKdf(): Promise<void> {
+  await argon2id({ password: 'warm-up', salt: new Uint8Array(MIN_SALT_BYTES), iterations: 1, parallelism: 1, memorySize: 8, hashLength: 32, outputType: 'binary' });
+}
+
 export interface CalibrationOptions {
   /** Budget for one derivation's work (DESIGN §4: about 0.5 s). */
   targetMs?: number;

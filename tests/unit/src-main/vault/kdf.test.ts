@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toHex } from '../../../../src-shared/encoding';
-import { calibrateKdf, checkKdfParams, deriveKey, MIN_KDF_PARAMS, MIN_MEMORY_KIB, type KdfParams } from '../../../../src-main/vault/kdf';
+import { calibrateKdf, checkKdfParams, deriveKey, MIN_KDF_PARAMS, MIN_MEMORY_KIB, warmUpKdf, type KdfParams } from '../../../../src-main/vault/kdf';
 
 const salt = new Uint8Array(16).fill(7);
 
@@ -25,6 +25,11 @@ describe('Argon2id key derivation', () => {
   ])('refuses %s', async (_name, params) => {
     expect(() => checkKdfParams(params as typeof MIN_KDF_PARAMS)).toThrow(expect.objectContaining({ code: 'POLICY_REFUSED' }));
     await expect(deriveKey('passphrase', salt, params as typeof MIN_KDF_PARAMS)).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
+  });
+
+  it('warms up the modules without deriving anything a slot could use (the floor still holds for keys)', async () => {
+    await expect(warmUpKdf()).resolves.toBeUndefined();
+    await expect(deriveKey('passphrase', salt, { ...MIN_KDF_PARAMS, memoryKiB: 8 })).rejects.toMatchObject({ code: 'POLICY_REFUSED' });
   });
 
   it('refuses a salt shorter than 16 bytes', async () => {
