@@ -27,7 +27,7 @@ export interface VaultCommandOptions {
 }
 
 export async function cliVaultDeps(io: CliIo, options: VaultCommandOptions, dir: string): Promise<VaultDeps> {
-  const kdf = options.kdf ? await options.kdf(io) : await calibrateKdf({ clock: io.clock });
+  const kdf = options.kdf ? await options.kdf(io) : await calibrateKdf();
   return { clock: io.clock, random: randomBytes, kdf, policy: lockoutInForce(dir, io) };
 }
 

@@ -12,6 +12,7 @@ import { sessionHandlers } from './session/session-handlers';
 import { SessionManager } from './session/session-manager';
 import type { UnlockedVault } from './vault/vault';
 import { createVaultOps } from './session/vault-ops';
+import type { KdfParams } from './vault/kdf';
 import { createAppControls, type AppControls } from './controls/app-controls';
 import type { ClipboardWriter } from './controls/clipboard-gate';
 import { createAppAccessLog } from './audit/app-access-log';
@@ -59,6 +60,8 @@ export interface AppCoreOptions {
   chooseSaveTarget?(title: string, defaultName: string): Promise<string | null>;
   /** Electron: the OS keystore's key that MACs the unlock record, or null where no real backend exists. */
   counterKey?(): Uint8Array | null;
+  /** Argon2id parameters for new key slots; calibrated on this machine when absent (the app). Tests pass the floor. */
+  kdf?: KdfParams;
 }
 
 export interface AppCore {
@@ -77,7 +80,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
   // The installed signed policy once enrolled, the built-in default before (controls/signed-policy.ts).
   let controls: AppControls | null = null;
   const policy = (): Policy => controls?.policy() ?? DEFAULT_POLICY;
-  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy, ...(options.counterKey ? { counterKey: options.counterKey } : {}) }));
+  const sessions = new SessionManager(createVaultOps(options.dataDir, { clock: options.clock, policy, ...(options.counterKey ? { counterKey: options.counterKey } : {}), ...(options.kdf ? { kdf: options.kdf } : {}) }));
   // The tamper-evident access log (src-main/audit) records every router decision; fail closed.
   const monotonic = options.monotonic ?? (() => performance.now());
   const accessLog = createAppAccessLog({ dataDir: options.dataDir, sessions, clock: options.clock, monotonic });
@@ -133,6 +136,7 @@ export async function createAppCore(options: AppCoreOptions): Promise<AppCore> {
       }),
       ...adminHandlers({
         ...(options.counterKey ? { counterKey: options.counterKey } : {}),
+        ...(options.kdf ? { kdf: options.kdf } : {}),
         dataDir: options.dataDir,
         sessions,
         clock: options.clock,

@@ -113,7 +113,7 @@ function freshName(dir: string, base: string, ext: string): string {
 export function adminHandlers(deps: AdminHandlerDeps): AdminHandlers {
   let kdf = deps.kdf;
   const slotDeps = async () => {
-    kdf ??= await calibrateKdf({ clock: deps.clock });
+    kdf ??= await calibrateKdf();
     return { clock: deps.clock, random: randomBytes, kdf, policy: deps.policy().lockout, ...(deps.counterKey ? { counterKey: deps.counterKey } : {}) };
   };
 

@@ -115,6 +115,11 @@ class ArtifactWriter {
 
   write(chunk: Uint8Array): void {
     let offset = 0;
+    // Whole chunks as the sources deliver them go to the database as they are, without a copy.
+    while (this.filled === 0 && chunk.byteLength - offset >= CHUNK_BYTES) {
+      this.store(chunk.subarray(offset, offset + CHUNK_BYTES));
+      offset += CHUNK_BYTES;
+    }
     while (offset < chunk.byteLength) {
       const n = Math.min(CHUNK_BYTES - this.filled, chunk.byteLength - offset);
       this.buffer.set(chunk.subarray(offset, offset + n), this.filled);
@@ -149,11 +154,15 @@ class ArtifactWriter {
   }
 
   private flush(): void {
-    if (!this.rowWritten) this.writeRow(this.buffer.subarray(0, Math.min(this.filled, SNIFF_BYTES)));
-    // The driver copies bound blobs, so the buffer is reused for the next chunk.
-    this.statements.insertChunk.run([this.artifactId, this.seq, this.buffer.subarray(0, this.filled)]);
-    this.seq++;
+    this.store(this.buffer.subarray(0, this.filled));
     this.filled = 0;
+  }
+
+  private store(data: Uint8Array): void {
+    if (!this.rowWritten) this.writeRow(data.subarray(0, Math.min(data.byteLength, SNIFF_BYTES)));
+    // The driver copies bound blobs, so the buffer is reused for the next chunk.
+    this.statements.insertChunk.run([this.artifactId, this.seq, data as Uint8Array<ArrayBuffer>]);
+    this.seq++;
   }
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createAppCore, type AppCore } from '../../src-main/app-core';
+import { MIN_KDF_PARAMS } from '../../src-main/vault/kdf';
 import { installPreviewOverlay } from '../../src-preview/preview-overlay';
 import type { AuditRecord } from '../../src-main/ipc/router';
 import {
@@ -121,6 +122,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const core = await createAppCore({
     dataDir,
     clock: () => Date.now(),
+    // The floor: these flows are not about the KDF's cost (vault/kdf.ts calibration has its own tests).
+    kdf: MIN_KDF_PARAMS,
     preview: options.preview ?? true,
     appOrigin: HARNESS_ORIGIN,
     audit: { record: (entry) => void audit.push(entry) },
