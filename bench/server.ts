@@ -4,6 +4,8 @@
  * RW_BENCH_DATABASE_URL names a reachable PostgreSQL) PostgreSQL, next to raw Ed25519 verifications/s
  * measured in the same run, and their ratio. Each accepted attestation costs at least one verification,
  * so the ratio says how much of the ceiling the server's parsing, HTTP and durable commits leave.
+ * RW_BENCH_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the
+ * server processes' node, to profile the server under this load.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,7 +55,7 @@ async function run(label: string, database: string | undefined): Promise<number>
   const keys = stations.flatMap((ws) => ws.reviewers.map((r) => r.key));
   const perKey = Math.ceil(COUNT / KEYS);
   const queues = keys.map((key) => Array.from({ length: perKey }, (_, i) => reviewAttestation(key, i + 1, `${key.keyId}-${i}`)));
-  const server = await startServerProcess(data, database);
+  const server = await startServerProcess(data, database, [], (process.env.RW_BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   try {
     // Warm-up: the first requests pay for module loading and statement preparation.
     const warm = queues.map((q) => q.shift()!);

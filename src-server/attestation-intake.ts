@@ -17,9 +17,9 @@
  * names; keyid alone never makes anything valid), every base64 value has its one canonical spelling, and
  * the replay key is (signer key, SHA-256 of the payload bytes), which no re-encoding changes.
  */
-import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/node/dsse';
+import { dsseEnvelopeSchema, pae, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
-import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/node/crypto';
+import { sha256 } from '../src-shared/node/crypto';
 import { fromBase64, fromBase64Canonical, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
@@ -43,6 +43,7 @@ import { refuse } from './refusal';
 import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
+import { inlineVerifier, type SignatureVerifier } from './verify-pool';
 
 const PREDICATE_NAMES = {
   [REVIEW_OUTCOME_PREDICATE_TYPE]: 'review outcome',
@@ -60,6 +61,8 @@ export interface IntakeContext {
   limiter: RateLimiter;
   clock: () => number;
   maxBytes: number;
+  /** Where signatures are checked: the server's worker pool; the calling thread when absent (import-bundle). */
+  verifier?: SignatureVerifier;
 }
 
 export interface IntakeResult {
@@ -100,42 +103,24 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
   return parsed.data;
 }
 
-// Enrolled keys as DSSE verification keys, converted once (the conversion costs more than a verification).
-const publicKeys = new Map<string, PublicKey>();
-
-function publicKeyOf(key: EnrolledKey): PublicKey {
-  let publicKey = publicKeys.get(key.keyId);
-  if (!publicKey) {
-    publicKey = ed25519PublicKey(key.publicKey);
-    if (publicKeys.size >= 4096) publicKeys.clear();
-    publicKeys.set(key.keyId, publicKey);
-  }
-  return publicKey;
-}
-
-function verifiesWith(envelope: DsseEnvelope, key: EnrolledKey): boolean {
-  try {
-    verifyEnvelope(envelope, [publicKeyOf(key)], { maxSignatures: MAX_ENVELOPE_SIGNATURES });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The enrolled key the signature's keyid names, found by one indexed lookup (never a search over every
  * enrolled key), and the signature must verify under it. The keyid is not covered by the signature: it
- * only selects; it never makes anything valid.
+ * only selects; it never makes anything valid. The envelope's base64 was checked canonical above; the one
+ * signature is checked over DSSE's PAE of the payload bytes (decoded once, handed back for parsing).
  */
-async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<EnrolledKey> {
-  const keyid = envelope.signatures[0]!.keyid;
+async function signingKey(store: ServerStore, verifier: SignatureVerifier, envelope: DsseEnvelope): Promise<{ key: EnrolledKey; payload: Uint8Array }> {
+  const signature = envelope.signatures[0]!;
+  const keyid = signature.keyid;
   if (typeof keyid !== 'string') refuse('malformed-envelope', 'The DSSE signature must carry a keyid: the sha256 hex of the enrolled key that made it.');
   if (!/^[0-9a-f]{64}$/.test(keyid)) refuse('malformed-envelope', 'The DSSE keyid must be the sha256 hex (64 lowercase digits) of the enrolled key that made the signature.');
   const [key] = await store.keysById([keyid]);
   if (!key) refuse('unknown-key', 'The envelope names no enrolled key.');
-  if (!verifiesWith(envelope, key)) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
+  const payload = fromBase64(envelope.payload);
+  const verified = await verifier.verify(key.publicKey, pae(envelope.payloadType, payload), fromBase64(signature.sig));
+  if (!verified) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
   if (key.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
-  return key;
+  return { key, payload };
 }
 
 function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredicate | AuditCheckpointPredicate | FindingsPredicate, key: EnrolledKey): { sequence: number } {
@@ -167,13 +152,12 @@ function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredica
 export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
   if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
   const envelope = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
-  const key = await signingKey(ctx.store, envelope);
+  const { key, payload } = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, envelope);
   const allowed = ctx.limiter.take(key.keyId);
   if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
 
   // Only now, with the signature verified, are the payload bytes parsed.
-  const payload = fromBase64(envelope.payload);
   const statementResult = statementSchema.safeParse(strictJson(payload, 'payload', ctx.maxBytes));
   if (!statementResult.success) {
     const issue = statementResult.error.issues[0];
