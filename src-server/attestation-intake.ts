@@ -20,7 +20,7 @@
 import { dsseEnvelopeSchema, pae, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
 import { sha256 } from '../src-shared/node/crypto';
-import { fromBase64, fromBase64Canonical, toBase64, toHex } from '../src-shared/encoding';
+import { fromBase64, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
@@ -81,7 +81,47 @@ function strictJson(bytes: Uint8Array, where: string, maxBytes: number): JsonVal
   }
 }
 
-function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
+interface ParsedEnvelope {
+  envelope: DsseEnvelope;
+  /** The decoded payload and signature (decoded once: for PAE, then for parsing once verified). */
+  payload: Uint8Array;
+  sig: Uint8Array;
+}
+
+/**
+ * Canonical standard base64 (RFC 4648 §4, padded, zero trailing bits), decoded; null otherwise. Node's
+ * decoder is lenient (it skips foreign characters), so the text must be exactly the re-encoding of what
+ * it decoded to, which only a canonical spelling is. Native code: a JS decoder here cost more per
+ * attestation than the signature check.
+ */
+function canonicalBase64(text: string): Uint8Array | null {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+}
+
+function isObject(value: unknown): value is Record<string, JsonValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The shape every genuine envelope has (one signature, canonical base64), checked without the schema
+ * machinery; anything else goes the schema path, which words the refusal. Unknown members are dropped
+ * on both paths (they are not signed).
+ */
+function parseEnvelopeValue(value: JsonValue): ParsedEnvelope {
+  if (isObject(value) && typeof value.payload === 'string' && typeof value.payloadType === 'string' && Array.isArray(value.signatures) && value.signatures.length === 1) {
+    const signature = value.signatures[0];
+    if (isObject(signature) && typeof signature.sig === 'string' && typeof signature.keyid === 'string') {
+      const payload = canonicalBase64(value.payload);
+      const sig = canonicalBase64(signature.sig);
+      if (payload && sig) return { envelope: { payload: value.payload, payloadType: value.payloadType, signatures: [{ keyid: signature.keyid, sig: signature.sig }] }, payload, sig };
+    }
+  }
+  return parseEnvelopeSlowly(value);
+}
+
+/** The schema path: exact refusal messages for whatever the fast path above does not take. */
+function parseEnvelopeSlowly(value: JsonValue): ParsedEnvelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('malformed-envelope', 'The body is not a DSSE envelope (a JSON object).');
   const signatures = (value as Record<string, JsonValue>).signatures;
   if (signatures === undefined || (Array.isArray(signatures) && signatures.length === 0)) refuse('unsigned', 'The DSSE envelope carries no signature.');
@@ -93,14 +133,13 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
   if (parsed.data.signatures.length > MAX_ENVELOPE_SIGNATURES) {
     refuse('malformed-envelope', `The DSSE envelope carries ${parsed.data.signatures.length} signatures; this server accepts exactly one, by the enrolled key its keyid names.`);
   }
-  for (const [field, text] of [['payload', parsed.data.payload], ['signatures.0.sig', parsed.data.signatures[0]!.sig]] as const) {
-    try {
-      fromBase64Canonical(text);
-    } catch {
-      refuse('malformed-envelope', `Not a valid DSSE envelope: ${field} must be canonical standard base64 (RFC 4648 §4, padded, zero trailing bits).`);
-    }
-  }
-  return parsed.data;
+  const [payload, sig] = (
+    [
+      ['payload', parsed.data.payload],
+      ['signatures.0.sig', parsed.data.signatures[0]!.sig],
+    ] as const
+  ).map(([field, text]) => canonicalBase64(text) ?? refuse('malformed-envelope', `Not a valid DSSE envelope: ${field} must be canonical standard base64 (RFC 4648 §4, padded, zero trailing bits).`));
+  return { envelope: parsed.data, payload: payload!, sig: sig! };
 }
 
 /**
@@ -109,18 +148,16 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
  * only selects; it never makes anything valid. The envelope's base64 was checked canonical above; the one
  * signature is checked over DSSE's PAE of the payload bytes (decoded once, handed back for parsing).
  */
-async function signingKey(store: ServerStore, verifier: SignatureVerifier, envelope: DsseEnvelope): Promise<{ key: EnrolledKey; payload: Uint8Array }> {
-  const signature = envelope.signatures[0]!;
-  const keyid = signature.keyid;
+async function signingKey(store: ServerStore, verifier: SignatureVerifier, { envelope, payload, sig }: ParsedEnvelope): Promise<EnrolledKey> {
+  const keyid = envelope.signatures[0]!.keyid;
   if (typeof keyid !== 'string') refuse('malformed-envelope', 'The DSSE signature must carry a keyid: the sha256 hex of the enrolled key that made it.');
   if (!/^[0-9a-f]{64}$/.test(keyid)) refuse('malformed-envelope', 'The DSSE keyid must be the sha256 hex (64 lowercase digits) of the enrolled key that made the signature.');
   const [key] = await store.keysById([keyid]);
   if (!key) refuse('unknown-key', 'The envelope names no enrolled key.');
-  const payload = fromBase64(envelope.payload);
-  const verified = await verifier.verify(key.publicKey, pae(envelope.payloadType, payload), fromBase64(signature.sig));
+  const verified = await verifier.verify(key.publicKey, pae(envelope.payloadType, payload), sig);
   if (!verified) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
   if (key.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
-  return { key, payload };
+  return key;
 }
 
 function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredicate | AuditCheckpointPredicate | FindingsPredicate, key: EnrolledKey): { sequence: number } {
@@ -151,8 +188,9 @@ function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredica
 
 export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
   if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
-  const envelope = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
-  const { key, payload } = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, envelope);
+  const parsed = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
+  const { envelope, payload } = parsed;
+  const key = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, parsed);
   const allowed = ctx.limiter.take(key.keyId);
   if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
