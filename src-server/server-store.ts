@@ -172,7 +172,8 @@ export interface StoreTx {
   insertAttestation(row: NewAttestation, receipt: Receipt, logIndex: number): Promise<void>;
   /** Many rows (and their subjects) in a few multi-row statements. */
   insertAttestations(rows: readonly { row: NewAttestation; receipt: Receipt; logIndex: number }[]): Promise<void>;
-  setLastSequence(keyId: string, sequence: number): Promise<void>;
+  /** Several keys' sequences in one statement per 200 keys (a batch advances up to one per request). */
+  setLastSequences(sequences: readonly (readonly [keyId: string, sequence: number])[]): Promise<void>;
   insertKey(key: EnrolledKey): Promise<void>;
   revokeKey(keyId: string, at: number): Promise<void>;
   /** A revoked device key gives up its log origin, so a re-enrolled key can take the log over. */
@@ -294,8 +295,15 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
         await conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
       }
     },
-    async setLastSequence(keyId, sequence) {
-      await conn.run('UPDATE enrolled_keys SET last_sequence = ? WHERE key_id = ?', [sequence, keyId]);
+    async setLastSequences(sequences) {
+      for (let i = 0; i < sequences.length; i += 200) {
+        const chunk = sequences.slice(i, i + 200);
+        // CAST: PostgreSQL types a bare CASE of parameters as text, which a BIGINT column refuses.
+        await conn.run(
+          `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => 'WHEN ? THEN CAST(? AS BIGINT)').join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
+          [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
+        );
+      }
     },
     async insertKey(key) {
       await conn.run(`INSERT INTO enrolled_keys(${KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
