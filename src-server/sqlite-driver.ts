@@ -23,22 +23,35 @@ import type { SqlConn, SqlDriver, SqlValue } from './sql-driver';
 const PRAGMAS = ['busy_timeout = 10000', 'journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON'];
 
 // Plain JavaScript run with `eval`, so the same source works under tsx, in the bundled rwctl and in tests.
+// A message carries every statement issued in one turn of the caller's event loop; they run in order, and
+// once one fails the rest of that message is skipped (so a failed BEGIN never lets the statements sent
+// with it run outside a transaction).
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Database } = require(workerData.module);
 const db = new Database(workerData.path, { cacheStatements: true });
 for (const pragma of workerData.pragmas) db.pragma(pragma);
-parentPort.on('message', ({ id, op, sql, params }) => {
-  try {
-    let result = null;
-    if (op === 'all') result = db.prepare(sql).all(params);
-    else if (op === 'run') result = db.prepare(sql).run(params).changes;
-    else if (op === 'exec') db.exec(sql);
-    else if (op === 'close') db.close();
-    parentPort.postMessage({ id, ok: true, result });
-  } catch (error) {
-    parentPort.postMessage({ id, ok: false, message: error instanceof Error ? error.message : String(error) });
+parentPort.on('message', (ops) => {
+  const answers = [];
+  let failed = null;
+  for (const { op, sql, params } of ops) {
+    if (failed !== null) {
+      answers.push({ ok: false, message: 'Not run: an earlier statement failed (' + failed + ').' });
+      continue;
+    }
+    try {
+      let result = null;
+      if (op === 'all') result = db.prepare(sql).all(params);
+      else if (op === 'run') result = db.prepare(sql).run(params).changes;
+      else if (op === 'exec') db.exec(sql);
+      else if (op === 'close') db.close();
+      answers.push({ ok: true, result });
+    } catch (error) {
+      failed = error instanceof Error ? error.message : String(error);
+      answers.push({ ok: false, message: failed });
+    }
   }
+  parentPort.postMessage(answers);
 });
 `;
 
@@ -86,35 +99,35 @@ function writerOnThisThread(path: string): Writer {
 type Op = { op: 'all' | 'run'; sql: string; params: SqlValue[] } | { op: 'exec'; sql: string } | { op: 'close' };
 
 /**
- * The writer in a worker thread. The thread is unref'd (it never keeps a process alive) and ends with
- * close. If it dies, every statement it held fails (the transaction rolls back with its connection) and
- * the next statement starts a fresh thread.
+ * The writer in a worker thread. Statements issued in the same turn (a batch's reads sent together, say)
+ * travel in one message, answered in one: a message between threads costs more than a small statement.
+ * The thread is unref'd (it never keeps a process alive) and ends with close. If it dies, every statement
+ * it held fails (the transaction dies with its connection) and the next statement starts a fresh thread.
  */
 function writerOnWorker(path: string): Writer {
   const module = createRequire(import.meta.url).resolve('@signalapp/sqlcipher');
   let worker: Worker | null = null;
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: unknown): void }>();
-  let nextId = 0;
+  type Waiting = { resolve(value: unknown): void; reject(error: unknown): void };
+  // Messages sent and not yet answered, oldest first (the thread answers them in order).
+  const sent: Waiting[][] = [];
+  let outbox: { op: Op; waiting: Waiting }[] = [];
 
   function failAll(why: string): void {
-    const held = [...pending.values()];
-    pending.clear();
-    for (const p of held) p.reject(new RwError('INTERNAL', `The database writer stopped (${why}).`));
+    const held = sent.splice(0).flat();
+    for (const w of held) w.reject(new RwError('INTERNAL', `The database writer stopped (${why}).`));
   }
 
   function started(): Worker {
     if (worker) return worker;
     const w = new Worker(WRITER_SOURCE, { eval: true, workerData: { module, path, pragmas: PRAGMAS } });
     w.unref();
-    w.on('message', ({ id, ok, result, message }: { id: number; ok: boolean; result: unknown; message?: string }) => {
-      const p = pending.get(id);
-      if (!p) return;
-      pending.delete(id);
-      if (ok) p.resolve(result);
-      else p.reject(new Error(message));
+    w.on('message', (answers: { ok: boolean; result?: unknown; message?: string }[]) => {
+      const waiting = sent.shift() ?? [];
+      answers.forEach((a, i) => (a.ok ? waiting[i]?.resolve(a.result) : waiting[i]?.reject(new Error(a.message))));
     });
     const gone = (why: string) => {
-      if (worker === w) worker = null;
+      if (worker !== w) return;
+      worker = null;
       failAll(why);
     };
     w.on('error', () => gone('error'));
@@ -123,11 +136,17 @@ function writerOnWorker(path: string): Writer {
     return w;
   }
 
-  function call<T>(message: Op): Promise<T> {
-    const id = nextId++;
+  function send(): void {
+    const batch = outbox;
+    outbox = [];
+    sent.push(batch.map((b) => b.waiting));
+    started().postMessage(batch.map((b) => b.op));
+  }
+
+  function call<T>(op: Op): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      started().postMessage({ id, ...message });
+      if (outbox.length === 0) queueMicrotask(send);
+      outbox.push({ op, waiting: { resolve: resolve as (value: unknown) => void, reject } });
     });
   }
 
