@@ -120,6 +120,25 @@ function parseEnvelopeValue(value: JsonValue): ParsedEnvelope {
   return parseEnvelopeSlowly(value);
 }
 
+/**
+ * The bytes a workstation sends: the envelope's canonical JSON (RFC 8785: these members in this order, no
+ * whitespace), one signature with its keyid, a printable-ASCII payloadType. Such a body needs no general
+ * parser (no escapes, no duplicate member can match) and is already the log leaf's data. Anything else,
+ * valid or not, takes the strict parser below.
+ */
+const CANONICAL_ENVELOPE_RE = /^\{"payload":"([A-Za-z0-9+/]*={0,2})","payloadType":"([\x20\x21\x23-\x5b\x5d-\x7e]*)","signatures":\[\{"keyid":"([0-9a-f]{64})","sig":"([A-Za-z0-9+/]*={0,2})"\}\]\}$/;
+
+function canonicalEnvelope(body: Uint8Array): (ParsedEnvelope & { leafData: Uint8Array }) | null {
+  // latin1 maps each byte to one character: a byte outside ASCII can match nothing in the pattern.
+  const match = CANONICAL_ENVELOPE_RE.exec(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'));
+  if (!match) return null;
+  const [, payloadText, payloadType, keyid, sigText] = match as unknown as [string, string, string, string, string];
+  const payload = canonicalBase64(payloadText);
+  const sig = canonicalBase64(sigText);
+  if (!payload || !sig) return null;
+  return { envelope: { payload: payloadText, payloadType, signatures: [{ keyid, sig: sigText }] }, payload, sig, leafData: body };
+}
+
 /** The schema path: exact refusal messages for whatever the fast path above does not take. */
 function parseEnvelopeSlowly(value: JsonValue): ParsedEnvelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('malformed-envelope', 'The body is not a DSSE envelope (a JSON object).');
@@ -188,7 +207,8 @@ function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredica
 
 export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
   if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
-  const parsed = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
+  const canonical = canonicalEnvelope(body);
+  const parsed = canonical ?? parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
   const { envelope, payload } = parsed;
   const key = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, parsed);
   const allowed = ctx.limiter.take(key.keyId);
@@ -210,7 +230,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
   }
   const { sequence } = checkSigner(statement, predicateResult.data, key);
 
-  const leafData = attestationLeafData(envelope);
+  const leafData = canonical?.leafData ?? attestationLeafData(envelope);
   const envelopeSha256 = toHex(sha256(leafData));
   const known = await ctx.store.findReceipt(envelopeSha256);
   if (known) return { status: 200, receipt: known };
