@@ -15,7 +15,7 @@ import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
 import type { Receipt } from '../src-shared/attestation-types';
 import { refusal } from './refusal';
-import { nodeId, replayKey, type EnrolledKey, type NewAttestation, type NodeKey, type ServerStore } from './server-store';
+import { nodeId, replayKey, type NewAttestation, type NodeKey, type ServerStore } from './server-store';
 import { DRY_RUN_NODE, type CheckpointSigner } from './server-log';
 
 export interface PendingAppend {
@@ -47,13 +47,17 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
   async function runBatch(batch: Waiting[]): Promise<void> {
     type Result = { kind: 'ok'; outcome: AppendOutcome } | { kind: 'refused'; error: RwError } | { kind: 'same-as'; index: number };
     const results = await store.transaction(async (tx) => {
-      const head = await tx.headForUpdate();
+      // The head lock first, then (under it) what is already stored and the signing keys' rows (locked),
+      // for the whole batch. The statements go out together: one connection runs them in this order,
+      // without a round trip between them.
+      const [head, stored, replays, keys] = await Promise.all([
+        tx.headForUpdate(),
+        tx.findReceipts(batch.map((w) => w.append.row.envelopeSha256)),
+        tx.findReplays(batch.map((w) => w.append.row)),
+        tx.keysForUpdate(batch.map((w) => w.append.row.keyId)),
+      ]);
       let range = head.range;
       const nodes: [number, number, Uint8Array][] = [];
-      // Under the head lock: what is already stored, and the signing keys' rows (locked), for the whole batch.
-      const stored = await tx.findReceipts(batch.map((w) => w.append.row.envelopeSha256));
-      const replays = await tx.findReplays(batch.map((w) => w.append.row));
-      const keys: Map<string, EnrolledKey> = await tx.keysForUpdate(batch.map((w) => w.append.row.keyId));
       const advanced = new Set<string>();
       const inBatch = new Map<string, number>();
       const out: Result[] = new Array<Result>(batch.length);
@@ -107,18 +111,16 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       }
       if (accepted.length === 0) return out;
 
-      await tx.putNodes(nodes);
       const treeSize = range.size;
       const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
-      await tx.setHead(range, checkpoint);
-
-      // Proofs for the whole batch: one pass to learn the nodes, one query, one exact pass.
+      // Proofs for the whole batch: one pass to learn the nodes, one query, one exact pass. The older
+      // nodes are read while this batch's own nodes and the head are written (disjoint rows).
       const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
       const wanted: NodeKey[] = [];
       for (const a of accepted) {
         inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), DRY_RUN_NODE) }, a.logIndex, treeSize);
       }
-      const older = await tx.getNodes(wanted);
+      const [older] = await Promise.all([tx.getNodes(wanted), tx.putNodes(nodes), tx.setHead(range, checkpoint)]);
       const source = {
         getNode(level: number, index: number) {
           const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
@@ -137,8 +139,7 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
         out[a.at] = { kind: 'ok', outcome: { status: 201, receipt } };
         return { row: batch[a.at]!.append.row, receipt, logIndex: a.logIndex };
       });
-      await tx.insertAttestations(rows);
-      for (const keyId of advanced) await tx.setLastSequence(keyId, keys.get(keyId)!.lastSequence);
+      await Promise.all([tx.insertAttestations(rows), tx.setLastSequences([...advanced].map((keyId) => [keyId, keys.get(keyId)!.lastSequence] as const))]);
       return out;
     });
     for (const [at, waiting] of batch.entries()) {

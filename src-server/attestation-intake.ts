@@ -17,10 +17,10 @@
  * names; keyid alone never makes anything valid), every base64 value has its one canonical spelling, and
  * the replay key is (signer key, SHA-256 of the payload bytes), which no re-encoding changes.
  */
-import { verifyEnvelope, dsseEnvelopeSchema, type DsseEnvelope } from '../src-shared/node/dsse';
+import { dsseEnvelopeSchema, pae, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
-import { ed25519PublicKey, sha256, type PublicKey } from '../src-shared/node/crypto';
-import { fromBase64, fromBase64Canonical, toBase64, toHex } from '../src-shared/encoding';
+import { sha256 } from '../src-shared/node/crypto';
+import { fromBase64, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../src-shared/node/signed-note';
@@ -43,6 +43,7 @@ import { refuse } from './refusal';
 import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
+import { inlineVerifier, type SignatureVerifier } from './verify-pool';
 
 const PREDICATE_NAMES = {
   [REVIEW_OUTCOME_PREDICATE_TYPE]: 'review outcome',
@@ -60,6 +61,8 @@ export interface IntakeContext {
   limiter: RateLimiter;
   clock: () => number;
   maxBytes: number;
+  /** Where signatures are checked: the server's worker pool; the calling thread when absent (import-bundle). */
+  verifier?: SignatureVerifier;
 }
 
 export interface IntakeResult {
@@ -78,7 +81,66 @@ function strictJson(bytes: Uint8Array, where: string, maxBytes: number): JsonVal
   }
 }
 
-function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
+interface ParsedEnvelope {
+  envelope: DsseEnvelope;
+  /** The decoded payload and signature (decoded once: for PAE, then for parsing once verified). */
+  payload: Uint8Array;
+  sig: Uint8Array;
+}
+
+/**
+ * Canonical standard base64 (RFC 4648 §4, padded, zero trailing bits), decoded; null otherwise. Node's
+ * decoder is lenient (it skips foreign characters), so the text must be exactly the re-encoding of what
+ * it decoded to, which only a canonical spelling is. Native code: a JS decoder here cost more per
+ * attestation than the signature check.
+ */
+function canonicalBase64(text: string): Uint8Array | null {
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.toString('base64') === text ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) : null;
+}
+
+function isObject(value: unknown): value is Record<string, JsonValue> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The shape every genuine envelope has (one signature, canonical base64), checked without the schema
+ * machinery; anything else goes the schema path, which words the refusal. Unknown members are dropped
+ * on both paths (they are not signed).
+ */
+function parseEnvelopeValue(value: JsonValue): ParsedEnvelope {
+  if (isObject(value) && typeof value.payload === 'string' && typeof value.payloadType === 'string' && Array.isArray(value.signatures) && value.signatures.length === 1) {
+    const signature = value.signatures[0];
+    if (isObject(signature) && typeof signature.sig === 'string' && typeof signature.keyid === 'string') {
+      const payload = canonicalBase64(value.payload);
+      const sig = canonicalBase64(signature.sig);
+      if (payload && sig) return { envelope: { payload: value.payload, payloadType: value.payloadType, signatures: [{ keyid: signature.keyid, sig: signature.sig }] }, payload, sig };
+    }
+  }
+  return parseEnvelopeSlowly(value);
+}
+
+/**
+ * The bytes a workstation sends: the envelope's canonical JSON (RFC 8785: these members in this order, no
+ * whitespace), one signature with its keyid, a printable-ASCII payloadType. Such a body needs no general
+ * parser (no escapes, no duplicate member can match) and is already the log leaf's data. Anything else,
+ * valid or not, takes the strict parser below.
+ */
+const CANONICAL_ENVELOPE_RE = /^\{"payload":"([A-Za-z0-9+/]*={0,2})","payloadType":"([\x20\x21\x23-\x5b\x5d-\x7e]*)","signatures":\[\{"keyid":"([0-9a-f]{64})","sig":"([A-Za-z0-9+/]*={0,2})"\}\]\}$/;
+
+function canonicalEnvelope(body: Uint8Array): (ParsedEnvelope & { leafData: Uint8Array }) | null {
+  // latin1 maps each byte to one character: a byte outside ASCII can match nothing in the pattern.
+  const match = CANONICAL_ENVELOPE_RE.exec(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'));
+  if (!match) return null;
+  const [, payloadText, payloadType, keyid, sigText] = match as unknown as [string, string, string, string, string];
+  const payload = canonicalBase64(payloadText);
+  const sig = canonicalBase64(sigText);
+  if (!payload || !sig) return null;
+  return { envelope: { payload: payloadText, payloadType, signatures: [{ keyid, sig: sigText }] }, payload, sig, leafData: body };
+}
+
+/** The schema path: exact refusal messages for whatever the fast path above does not take. */
+function parseEnvelopeSlowly(value: JsonValue): ParsedEnvelope {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('malformed-envelope', 'The body is not a DSSE envelope (a JSON object).');
   const signatures = (value as Record<string, JsonValue>).signatures;
   if (signatures === undefined || (Array.isArray(signatures) && signatures.length === 0)) refuse('unsigned', 'The DSSE envelope carries no signature.');
@@ -90,50 +152,29 @@ function parseEnvelopeValue(value: JsonValue): DsseEnvelope {
   if (parsed.data.signatures.length > MAX_ENVELOPE_SIGNATURES) {
     refuse('malformed-envelope', `The DSSE envelope carries ${parsed.data.signatures.length} signatures; this server accepts exactly one, by the enrolled key its keyid names.`);
   }
-  for (const [field, text] of [['payload', parsed.data.payload], ['signatures.0.sig', parsed.data.signatures[0]!.sig]] as const) {
-    try {
-      fromBase64Canonical(text);
-    } catch {
-      refuse('malformed-envelope', `Not a valid DSSE envelope: ${field} must be canonical standard base64 (RFC 4648 §4, padded, zero trailing bits).`);
-    }
-  }
-  return parsed.data;
-}
-
-// Enrolled keys as DSSE verification keys, converted once (the conversion costs more than a verification).
-const publicKeys = new Map<string, PublicKey>();
-
-function publicKeyOf(key: EnrolledKey): PublicKey {
-  let publicKey = publicKeys.get(key.keyId);
-  if (!publicKey) {
-    publicKey = ed25519PublicKey(key.publicKey);
-    if (publicKeys.size >= 4096) publicKeys.clear();
-    publicKeys.set(key.keyId, publicKey);
-  }
-  return publicKey;
-}
-
-function verifiesWith(envelope: DsseEnvelope, key: EnrolledKey): boolean {
-  try {
-    verifyEnvelope(envelope, [publicKeyOf(key)], { maxSignatures: MAX_ENVELOPE_SIGNATURES });
-    return true;
-  } catch {
-    return false;
-  }
+  const [payload, sig] = (
+    [
+      ['payload', parsed.data.payload],
+      ['signatures.0.sig', parsed.data.signatures[0]!.sig],
+    ] as const
+  ).map(([field, text]) => canonicalBase64(text) ?? refuse('malformed-envelope', `Not a valid DSSE envelope: ${field} must be canonical standard base64 (RFC 4648 §4, padded, zero trailing bits).`));
+  return { envelope: parsed.data, payload: payload!, sig: sig! };
 }
 
 /**
  * The enrolled key the signature's keyid names, found by one indexed lookup (never a search over every
  * enrolled key), and the signature must verify under it. The keyid is not covered by the signature: it
- * only selects; it never makes anything valid.
+ * only selects; it never makes anything valid. The envelope's base64 was checked canonical above; the one
+ * signature is checked over DSSE's PAE of the payload bytes (decoded once, handed back for parsing).
  */
-async function signingKey(store: ServerStore, envelope: DsseEnvelope): Promise<EnrolledKey> {
+async function signingKey(store: ServerStore, verifier: SignatureVerifier, { envelope, payload, sig }: ParsedEnvelope): Promise<EnrolledKey> {
   const keyid = envelope.signatures[0]!.keyid;
   if (typeof keyid !== 'string') refuse('malformed-envelope', 'The DSSE signature must carry a keyid: the sha256 hex of the enrolled key that made it.');
   if (!/^[0-9a-f]{64}$/.test(keyid)) refuse('malformed-envelope', 'The DSSE keyid must be the sha256 hex (64 lowercase digits) of the enrolled key that made the signature.');
   const [key] = await store.keysById([keyid]);
   if (!key) refuse('unknown-key', 'The envelope names no enrolled key.');
-  if (!verifiesWith(envelope, key)) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
+  const verified = await verifier.verify(key.publicKey, pae(envelope.payloadType, payload), sig);
+  if (!verified) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
   if (key.revokedAt !== null) refuse('key-revoked', 'The signing key has been revoked.');
   return key;
 }
@@ -166,14 +207,15 @@ function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredica
 
 export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
   if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
-  const envelope = parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
-  const key = await signingKey(ctx.store, envelope);
+  const canonical = canonicalEnvelope(body);
+  const parsed = canonical ?? parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
+  const { envelope, payload } = parsed;
+  const key = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, parsed);
   const allowed = ctx.limiter.take(key.keyId);
   if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
 
   // Only now, with the signature verified, are the payload bytes parsed.
-  const payload = fromBase64(envelope.payload);
   const statementResult = statementSchema.safeParse(strictJson(payload, 'payload', ctx.maxBytes));
   if (!statementResult.success) {
     const issue = statementResult.error.issues[0];
@@ -188,7 +230,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
   }
   const { sequence } = checkSigner(statement, predicateResult.data, key);
 
-  const leafData = attestationLeafData(envelope);
+  const leafData = canonical?.leafData ?? attestationLeafData(envelope);
   const envelopeSha256 = toHex(sha256(leafData));
   const known = await ctx.store.findReceipt(envelopeSha256);
   if (known) return { status: 200, receipt: known };

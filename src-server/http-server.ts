@@ -32,6 +32,7 @@ import { refuse, viewOf } from './refusal';
 import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverCheckpointSigner } from './server-log';
 import { createRateLimiter } from './rate-limiter';
 import { createAppendBatcher } from './append-batcher';
+import { createVerifyPool } from './verify-pool';
 import { addCheckpoint, witnessedCheckpoints } from './witness';
 import { approvalFromServer } from './approval-bundle';
 import type { LoadedServer } from './server-config';
@@ -45,7 +46,10 @@ export interface ServerApp {
   log?: (line: string) => void;
 }
 
-type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+type Handler = ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) & {
+  /** Stops what the handler started (the signature workers); the store stays open, it is the caller's. */
+  close(): Promise<void>;
+};
 
 const SECURITY_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
 
@@ -169,7 +173,10 @@ export function createHandler(app: ServerApp): Handler {
   const limits = loaded.config.limits;
   const signer = serverCheckpointSigner(loaded.config.name, loaded.serverSeed);
   const limiter = createRateLimiter({ ratePerMinute: limits.ratePerMinute, burst: limits.rateBurst }, clock);
-  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes };
+  // Each handler owns its signature workers and stops them on close, so a server started again in the same
+  // process starts workers of its own.
+  const verifier = createVerifyPool();
+  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes, verifier };
   const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth };
 
   const routes: Record<string, Route> = {
@@ -230,7 +237,7 @@ export function createHandler(app: ServerApp): Handler {
   };
   const knownPaths = new Set(Object.keys(routes).map((r) => r.split(' ')[1]));
 
-  return async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     let path = '(malformed target)';
     try {
       const target = parseTarget(req.url);
@@ -264,6 +271,7 @@ export function createHandler(app: ServerApp): Handler {
       if (extra.Connection === 'close') res.once('finish', () => req.destroy());
     }
   };
+  return Object.assign(handle, { close: () => verifier.close() });
 }
 
 export interface ListenOptions {
@@ -366,6 +374,6 @@ export async function listen(app: ServerApp, options: ListenOptions): Promise<Ru
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      }).then(() => handler.close()),
   };
 }

@@ -47,7 +47,7 @@ export async function startServer(options: ServerStartOptions): Promise<StartedS
     throw new RwError('USAGE', error instanceof Error ? error.message : 'Bad listen address.');
   }
   const tls = options.tls ?? (loaded.config.tls ? { cert: resolve(dir, loaded.config.tls.cert), key: resolve(dir, loaded.config.tls.key) } : undefined);
-  const store = await openServerStore(dir, options.database ?? loaded.config.database);
+  const store = await openServerStore(dir, options.database ?? loaded.config.database, { writerThread: true });
   let running;
   try {
     running = await listen({ loaded, store, clock: options.clock, log: options.log }, { ...where, ...(tls ? { tls } : {}) });

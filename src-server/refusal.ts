@@ -36,6 +36,8 @@ export const REFUSAL_REASONS = {
   'implausible-size': { status: 422, code: 'INVALID_INPUT' },
   'witness-uninitialised': { status: 409, code: 'CONFLICT' },
   'too-many-connections': { status: 503, code: 'RATE_LIMITED' },
+  // A signature-verification worker died or the server is closing: nothing was stored; the client retries.
+  'verifier-unavailable': { status: 503, code: 'INTERNAL' },
   internal: { status: 500, code: 'INTERNAL' },
 } as const satisfies Record<string, { status: number; code: ErrorCode }>;
 

@@ -172,7 +172,8 @@ export interface StoreTx {
   insertAttestation(row: NewAttestation, receipt: Receipt, logIndex: number): Promise<void>;
   /** Many rows (and their subjects) in a few multi-row statements. */
   insertAttestations(rows: readonly { row: NewAttestation; receipt: Receipt; logIndex: number }[]): Promise<void>;
-  setLastSequence(keyId: string, sequence: number): Promise<void>;
+  /** Several keys' sequences in one statement per 200 keys (a batch advances up to one per request). */
+  setLastSequences(sequences: readonly (readonly [keyId: string, sequence: number])[]): Promise<void>;
   insertKey(key: EnrolledKey): Promise<void>;
   revokeKey(keyId: string, at: number): Promise<void>;
   /** A revoked device key gives up its log origin, so a re-enrolled key can take the log over. */
@@ -273,29 +274,39 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
       await conn.run('INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES (?, ?, ?)', [row.keyId, row.payloadSha256, row.envelopeSha256]);
     },
     async insertAttestations(items) {
-      // 9 parameters per row: 100 rows stay far below both engines' limits on bound parameters.
+      // The statements go out together (one connection runs them in this order: rows, then what
+      // references them). 9 parameters per row: 100 rows stay far below both engines' limits.
+      const statements: Promise<number>[] = [];
       for (let i = 0; i < items.length; i += 100) {
         const chunk = items.slice(i, i + 100);
-        await conn.run(
+        statements.push(conn.run(
           `INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
           chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, canonicalize(receipt), row.receivedAt, row.source]),
-        );
+        ));
       }
       for (let i = 0; i < items.length; i += 300) {
         const chunk = items.slice(i, i + 300);
-        await conn.run(
+        statements.push(conn.run(
           `INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
           chunk.flatMap(({ row }) => [row.keyId, row.payloadSha256, row.envelopeSha256]),
-        );
+        ));
       }
       const subjects = items.flatMap(({ row }) => [...new Set(row.subjects)].map((s) => [s, row.envelopeSha256] as const));
       for (let i = 0; i < subjects.length; i += 500) {
         const chunk = subjects.slice(i, i + 500);
-        await conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat());
+        statements.push(conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat()));
       }
+      await Promise.all(statements);
     },
-    async setLastSequence(keyId, sequence) {
-      await conn.run('UPDATE enrolled_keys SET last_sequence = ? WHERE key_id = ?', [sequence, keyId]);
+    async setLastSequences(sequences) {
+      for (let i = 0; i < sequences.length; i += 200) {
+        const chunk = sequences.slice(i, i + 200);
+        // CAST: PostgreSQL types a bare CASE of parameters as text, which a BIGINT column refuses.
+        await conn.run(
+          `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => 'WHEN ? THEN CAST(? AS BIGINT)').join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
+          [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
+        );
+      }
     },
     async insertKey(key) {
       await conn.run(`INSERT INTO enrolled_keys(${KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [

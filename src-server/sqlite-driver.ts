@@ -7,9 +7,53 @@
  * receipt survives SIGKILL or power loss. Two connections: the writer runs transactions (serialised
  * in-process by a promise chain, and across processes by BEGIN IMMEDIATE), the reader serves GETs and
  * only ever sees committed data, even while a write transaction is open between awaits.
+ *
+ * A running server opens the writer in a worker thread (`writerThread`): each statement is a message, and
+ * the durable COMMIT (an fsync, milliseconds on a real disk) then blocks that thread only, while the event
+ * loop goes on reading, parsing and verifying the next batch's requests. The answer to a request still
+ * waits for the COMMIT's reply. rwctl commands that open the store for one change keep the writer on
+ * their own thread (no thread to start for one statement).
  */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import { Database } from '@signalapp/sqlcipher';
+import { RwError } from '../src-shared/errors';
 import type { SqlConn, SqlDriver, SqlValue } from './sql-driver';
+
+const PRAGMAS = ['busy_timeout = 10000', 'journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON'];
+
+// Plain JavaScript run with `eval`, so the same source works under tsx, in the bundled rwctl and in tests.
+// A message carries every statement issued in one turn of the caller's event loop; they run in order, and
+// once one fails the rest of that message is skipped (so a failed BEGIN never lets the statements sent
+// with it run outside a transaction).
+const WRITER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { Database } = require(workerData.module);
+const db = new Database(workerData.path, { cacheStatements: true });
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+parentPort.on('message', (ops) => {
+  const answers = [];
+  let failed = null;
+  for (const { op, sql, params } of ops) {
+    if (failed !== null) {
+      answers.push({ ok: false, message: 'Not run: an earlier statement failed (' + failed + ').' });
+      continue;
+    }
+    try {
+      let result = null;
+      if (op === 'all') result = db.prepare(sql).all(params);
+      else if (op === 'run') result = db.prepare(sql).run(params).changes;
+      else if (op === 'exec') db.exec(sql);
+      else if (op === 'close') db.close();
+      answers.push({ ok: true, result });
+    } catch (error) {
+      failed = error instanceof Error ? error.message : String(error);
+      answers.push({ ok: false, message: failed });
+    }
+  }
+  parentPort.postMessage(answers);
+});
+`;
 
 function toParams(params: readonly SqlValue[] = []): (string | number | Uint8Array<ArrayBuffer> | null)[] {
   return params.map((p) => (p instanceof Uint8Array ? new Uint8Array(p) : p));
@@ -28,19 +72,110 @@ function connOf(db: Database): SqlConn {
 
 function open(path: string): Database {
   const db = new Database(path, { cacheStatements: true });
-  db.pragma('busy_timeout = 10000');
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
+  for (const pragma of PRAGMAS) db.pragma(pragma);
   return db;
 }
 
-export function openSqliteDriver(path: string): SqlDriver {
-  const writer = open(path);
+/** The writer connection as the driver uses it: statements, and BEGIN/COMMIT/ROLLBACK through exec. */
+interface Writer {
+  conn: SqlConn;
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+function writerOnThisThread(path: string): Writer {
+  const db = open(path);
+  return {
+    conn: connOf(db),
+    async exec(sql) {
+      db.exec(sql);
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+type Op = { op: 'all' | 'run'; sql: string; params: SqlValue[] } | { op: 'exec'; sql: string } | { op: 'close' };
+
+/**
+ * The writer in a worker thread. Statements issued in the same turn (a batch's reads sent together, say)
+ * travel in one message, answered in one: a message between threads costs more than a small statement.
+ * The thread is unref'd (it never keeps a process alive) and ends with close. If it dies, every statement
+ * it held fails (the transaction dies with its connection) and the next statement starts a fresh thread.
+ */
+function writerOnWorker(path: string): Writer {
+  const module = createRequire(import.meta.url).resolve('@signalapp/sqlcipher');
+  let worker: Worker | null = null;
+  type Waiting = { resolve(value: unknown): void; reject(error: unknown): void };
+  // Messages sent and not yet answered, oldest first (the thread answers them in order).
+  const sent: Waiting[][] = [];
+  let outbox: { op: Op; waiting: Waiting }[] = [];
+
+  function failAll(why: string): void {
+    const held = sent.splice(0).flat();
+    for (const w of held) w.reject(new RwError('INTERNAL', `The database writer stopped (${why}).`));
+  }
+
+  function started(): Worker {
+    if (worker) return worker;
+    const w = new Worker(WRITER_SOURCE, { eval: true, workerData: { module, path, pragmas: PRAGMAS } });
+    w.unref();
+    w.on('message', (answers: { ok: boolean; result?: unknown; message?: string }[]) => {
+      const waiting = sent.shift() ?? [];
+      answers.forEach((a, i) => (a.ok ? waiting[i]?.resolve(a.result) : waiting[i]?.reject(new Error(a.message))));
+    });
+    const gone = (why: string) => {
+      if (worker !== w) return;
+      worker = null;
+      failAll(why);
+    };
+    w.on('error', () => gone('error'));
+    w.on('exit', (code) => gone(`exit ${code}`));
+    worker = w;
+    return w;
+  }
+
+  function send(): void {
+    const batch = outbox;
+    outbox = [];
+    sent.push(batch.map((b) => b.waiting));
+    started().postMessage(batch.map((b) => b.op));
+  }
+
+  function call<T>(op: Op): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (outbox.length === 0) queueMicrotask(send);
+      outbox.push({ op, waiting: { resolve: resolve as (value: unknown) => void, reject } });
+    });
+  }
+
+  return {
+    conn: {
+      all: (sql, params = []) => call({ op: 'all', sql, params: [...params] }),
+      run: (sql, params = []) => call({ op: 'run', sql, params: [...params] }),
+    },
+    exec: (sql) => call({ op: 'exec', sql }),
+    async close() {
+      if (!worker) return;
+      const w = worker;
+      await call({ op: 'close' }).catch(() => undefined);
+      await w.terminate();
+    },
+  };
+}
+
+export function openSqliteDriver(path: string, options: { writerThread?: boolean } = {}): SqlDriver {
+  // The file, its WAL mode and the schema are set up on this thread first (a bad path fails here, at once).
+  let writer: Writer = writerOnThisThread(path);
+  if (options.writerThread) {
+    void writer.close();
+    writer = writerOnWorker(path);
+  }
   let reader: Database | null = null;
   const readerDb = (): Database => (reader ??= open(path));
   let queue: Promise<unknown> = Promise.resolve();
-  const writerConn = connOf(writer);
+  const writerConn = writer.conn;
   return {
     dialect: 'sqlite',
     forUpdate: '',
@@ -50,26 +185,25 @@ export function openSqliteDriver(path: string): SqlDriver {
     },
     transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
       const result = queue.then(async () => {
-        writer.exec('BEGIN IMMEDIATE');
+        await writer.exec('BEGIN IMMEDIATE');
         try {
           const value = await fn(writerConn);
-          writer.exec('COMMIT');
+          await writer.exec('COMMIT');
           return value;
         } catch (error) {
-          writer.exec('ROLLBACK');
+          // A writer thread that died took its transaction with it; there is nothing to roll back then.
+          await writer.exec('ROLLBACK').catch(() => undefined);
           throw error;
         }
       });
       queue = result.catch(() => undefined);
       return result;
     },
-    async exec(sql) {
-      writer.exec(sql);
-    },
+    exec: (sql) => writer.exec(sql),
     async close() {
       await queue;
       reader?.close();
-      writer.close();
+      await writer.close();
     },
   };
 }

@@ -61,6 +61,11 @@ describe('acknowledged only after commit', () => {
     // Long enough for the request to be read and verified; the commit is then waiting on the lock.
     await new Promise((r) => setTimeout(r, 1500));
     expect(answered).toBe('no answer');
+    // The commit waits on the writer thread, not on the event loop: a forged submission sent now is
+    // still read, verified and refused, while the genuine one has no answer.
+    const forgedMeanwhile = await request(`${server.url}/v1/attestations`, 'POST', JSON.stringify(forged));
+    expect(forgedMeanwhile.status).toBe(refused.status);
+    expect(answered).toBe('no answer');
     await server.kill();
     await submission;
     lock.exec('ROLLBACK');

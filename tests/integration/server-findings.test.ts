@@ -47,7 +47,7 @@ async function listen(s: InProcessServer): Promise<{ url: string; close(): Promi
   const server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())).then(() => handler.close()) };
 }
 
 async function get(url: string, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {

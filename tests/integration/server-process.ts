@@ -21,8 +21,9 @@ export interface ServerProcess {
 }
 
 
-export async function startServerProcess(dataDir: string, database?: string, extraArgs: string[] = []): Promise<ServerProcess> {
-  const args = rwctlArgs(['server', 'start', '--data', dataDir, '--listen', '127.0.0.1:0', ...(database ? ['--database', database] : []), ...extraArgs]);
+/** `nodeArgs` go before the bundle (the server bench passes `--cpu-prof` this way to profile the server). */
+export async function startServerProcess(dataDir: string, database?: string, extraArgs: string[] = [], nodeArgs: string[] = []): Promise<ServerProcess> {
+  const args = [...nodeArgs, ...rwctlArgs(['server', 'start', '--data', dataDir, '--listen', '127.0.0.1:0', ...(database ? ['--database', database] : []), ...extraArgs])];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let scheme = 'http';

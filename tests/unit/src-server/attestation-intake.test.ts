@@ -10,7 +10,8 @@ import { signEnvelope } from '../../../src-shared/node/dsse';
 import { openCheckpoint } from '../../../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../../../src-shared/node/signed-note';
 import { leafHash, verifyInclusion } from '../../../src-shared/node/merkle';
-import { fromBase64, toBase64, toBase64Url, utf8 } from '../../../src-shared/encoding';
+import { fromBase64, toBase64, toBase64Url, toHex, utf8 } from '../../../src-shared/encoding';
+import { sha256 } from '../../../src-shared/node/crypto';
 import { parseStrictJson } from '../../../src-shared/strict-json';
 import { attestationLeafData, AUDIT_CHECKPOINT_PREDICATE_TYPE, auditCheckpointSubject, IN_TOTO_PAYLOAD_TYPE, REVIEW_OUTCOME_PREDICATE_TYPE } from '../../../src-shared/attestation-types';
 import { auditCheckpointAttestation, envelopeBytes, reviewAttestation, reviewPredicate, signerOf, statementBytesOf, testAuditLog, testKey, testWorkstation } from '../../integration/server-fixtures';
@@ -111,6 +112,10 @@ describe('acceptAttestation', () => {
     expect((await server.store.counts()).attestations).toBe(0);
     const first = await acceptAttestation(server.intake, genuineBytes, 'http');
     expect(first.status).toBe(201);
+    // The genuine body is canonical JSON and is taken as the leaf data as it is: the same bytes the
+    // strict parser's path would canonicalise to.
+    expect(toHex(sha256(genuineBytes))).toBe(toHex(sha256(attestationLeafData(genuine))));
+    expect(first.receipt.envelopeSha256).toBe(toHex(sha256(genuineBytes)));
     // Re-serialised (member order, whitespace, unsigned extra members): the same signer and payload bytes.
     const reserialised = utf8(JSON.stringify({ signatures: [{ sig: sig.sig, keyid: sig.keyid }], note: 'relay', payloadType: genuine.payloadType, payload: genuine.payload }, null, 2));
     for (const again of [genuineBytes, reserialised]) expect(await acceptAttestation(server.intake, again, 'http')).toEqual({ status: 200, receipt: first.receipt });
