@@ -7,6 +7,7 @@
  *                   a 3-character prefix index, because `abc*` otherwise walks every term under it
  *                   (measured: 3-letter prefixes were the only queries far over 50 ms);
  *   search_idents   trigram over the unit's identifiers only (see identifiers.ts for the measured why).
+ * The unit writer (search-units.ts) fills both indexes itself; a trigger only removes (see there why).
  * search_sources says which artifacts and records are indexed, so a later build (or an import of a
  * vault written before the index existed) can find what is missing.
  */
@@ -50,8 +51,20 @@ export const SEARCH_SCHEMA_SQL = `
   END;
 `;
 
-/** The migration: the tables, then every existing live note and finding (artifacts are indexed by the importer). */
+/**
+ * The first search migration: the tables. The notes and findings already in the vault are indexed by
+ * the next one (explicitIndexWrites), since the unit writer now expects the insert trigger gone.
+ */
 export function createSearchIndex(db: Database): void {
   db.exec(SEARCH_SCHEMA_SQL);
+}
+
+/**
+ * The insert trigger goes (the unit writer fills both indexes; see search-units.ts), then every live
+ * note and finding is indexed again by the writer: a vault indexed by the trigger keeps the same
+ * entries, one written before the index existed gets them. Artifacts keep theirs (the importer's).
+ */
+export function explicitIndexWrites(db: Database): void {
+  db.exec('DROP TRIGGER IF EXISTS search_units_insert');
   syncAllRecords(db);
 }

@@ -6,7 +6,7 @@
 import { CHECKLIST_STATUS_VALUES, FINDING_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
 import { CLAIM_STATUSES } from '../../src-shared/claims/claim-status';
 import type { Migration } from './migrations';
-import { createSearchIndex } from '../search/search-schema';
+import { createSearchIndex, explicitIndexWrites } from '../search/search-schema';
 
 /** Artifact content is stored in chunks of this size (the last chunk may be shorter). */
 export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
@@ -131,8 +131,8 @@ export const CONTENT_MIGRATIONS: Migration[] = [
   {
     version: 4,
     name: 'search-index',
-    // FTS5 over artifacts, notes and findings (search/search-schema.ts); existing notes and findings
-    // are indexed here, artifacts by the importer.
+    // FTS5 over artifacts, notes and findings (search/search-schema.ts); artifacts are indexed by the
+    // importer, existing notes and findings by migration 8 (this one used to, through its trigger).
     up: createSearchIndex,
   },
   {
@@ -200,5 +200,12 @@ export const CONTENT_MIGRATIONS: Migration[] = [
       CREATE TABLE artifact_row_index(artifact_id TEXT PRIMARY KEY REFERENCES artifacts(id), version INTEGER NOT NULL, format TEXT NOT NULL, row_count INTEGER NOT NULL, columns_json TEXT NOT NULL, warnings_json TEXT NOT NULL, built_at INTEGER NOT NULL);
       CREATE TABLE artifact_row_chunks(artifact_id TEXT NOT NULL REFERENCES artifacts(id), chunk INTEGER NOT NULL, byte_start INTEGER NOT NULL, first_row INTEGER NOT NULL, offsets BLOB, PRIMARY KEY(artifact_id, chunk)) WITHOUT ROWID;
     `,
+  },
+  {
+    version: 8,
+    name: 'search-explicit-index-writes',
+    // The search index is written by the unit writer, not an insert trigger (search/search-units.ts:
+    // the trigger made FTS5 flush a segment per unit); notes and findings are indexed again by it.
+    up: explicitIndexWrites,
   },
 ];

@@ -30,6 +30,24 @@ describe('search index migration', () => {
     db.close();
   });
 
+  it('upgrades an index written by the old insert trigger without losing or doubling an entry', () => {
+    const dir = tempDir('rw-search-mig8-');
+    dirs.push(dir);
+    const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
+    // Versions 1-7: the index tables with their insert trigger, as such a vault has them.
+    runMigrations(db, CONTENT_MIGRATIONS.slice(0, 7), () => 1);
+    db.prepare("INSERT INTO cases VALUES ('case-x', 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run();
+    db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-x', 'a gallimaufry of notes', 'alice', 1, 1, 1)").run();
+    // As the trigger-era writer did: one insert, the trigger fills both indexes.
+    db.prepare("INSERT INTO search_units(case_id, kind, source_id, body, idents) VALUES ('case-x', 'note', 'n1', 'a gallimaufry of notes', '')").run();
+    expect(runMigrations(db, CONTENT_MIGRATIONS, () => 2).applied).toEqual([8]);
+    expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'search_units_insert'").get()?.n).toBe(0);
+    expect(search(db, { query: 'gallimaufry', limit: 10 }).hits.map((h) => h.sourceId)).toEqual(['n1']);
+    // FTS5 compares each index with the units table: no stale or doubled entry.
+    db.exec("INSERT INTO search_words(search_words, rank) VALUES ('integrity-check', 1); INSERT INTO search_idents(search_idents, rank) VALUES ('integrity-check', 1);");
+    db.close();
+  });
+
   it('is fresh on a new vault', () => {
     const vault = openTestContentDb();
     dirs.push(vault.dir);
