@@ -1,6 +1,6 @@
 /**
- * Runs a parsed query over content.db's index. The first page is found without counting every hit:
- * FTS5 orders by bm25 and stops at the page end (one extra row says whether there is more). Snippets
+ * Runs a parsed query over content.db's index. The first page is found without counting or scoring
+ * every hit: bm25 ranks a bounded window of matches (RANK_WINDOW below). Snippets
  * come from FTS5 (word queries) or are cut around the first identifier hit; text-line units are
  * narrowed to the exact line of their first hit so a hit opens where it is.
  */
@@ -50,11 +50,19 @@ export interface SearchRequest {
 
 export interface SearchResult {
   hits: SearchHit[];
-  /** There are hits after this page. */
+  /** There are hits after this page (or beyond the ranked window: not every hit was counted). */
   more: boolean;
 }
 
 export const MAX_LIMIT = 200;
+/**
+ * How many matches a query ranks. A word in every tenth unit of a 200 MB corpus has tens of thousands
+ * of matches, and bm25 over all of them before the first page cost ~150 ms; so a query takes the
+ * RANK_WINDOW most recently indexed matches that pass its filters (newest first in rowid order: the
+ * case imported last, its artifacts in path order), ranks those by bm25 and pages through them. A
+ * query with fewer matches is ranked exactly; one with more says so (`more`, shown as "N+").
+ */
+export const RANK_WINDOW = 1000;
 const SNIPPET_TOKENS = 16;
 const OPEN = '\u0001';
 const CLOSE = '\u0002';
@@ -159,19 +167,24 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
   const driverMatch = combined(wordsDrive ? plan.words : plan.identifiers);
   if (driverMatch === null) throw new RwError('INVALID_INPUT', 'Add a word to search for.');
   const other = wordsDrive ? { table: 'search_idents', side: plan.identifiers } : { table: 'search_words', side: plan.words };
-  let sql = `SELECT d.rowid AS id, d.rank AS score FROM ${driver} d JOIN search_units u ON u.id = d.rowid WHERE ${driver} MATCH ?`;
+  // Matches are walked newest first (FTS5 reads its doclists in rowid order and stops at the LIMIT);
+  // units failing the filters are skipped before bm25 runs, so only the window's rows are scored.
+  let window = `SELECT d.rowid AS id, bm25(${driver}) AS score FROM ${driver} d CROSS JOIN search_units u ON u.id = d.rowid WHERE ${driver} MATCH ?`;
   const params: unknown[] = [driverMatch];
   if (other.side.include !== null) {
-    sql += ` AND u.id IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
+    window += ` AND u.id IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
     params.push(other.side.include);
   }
   if (other.side.exclude !== null) {
-    sql += ` AND u.id NOT IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
+    window += ` AND u.id NOT IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
     params.push(other.side.exclude);
   }
   const f = filters(query, request);
-  sql += `${f.sql} ORDER BY d.rank LIMIT ? OFFSET ?`;
-  params.push(...f.params, limit + 1, offset);
+  const size = Math.max(RANK_WINDOW, offset + limit + 1);
+  window += `${f.sql} ORDER BY d.rowid DESC LIMIT ?`;
+  params.push(...f.params, size);
+  const sql = `SELECT id, score, count(*) OVER () AS windowed FROM (${window}) ORDER BY score, id DESC LIMIT ? OFFSET ?`;
+  params.push(limit + 1, offset);
 
   let rows: Array<Record<string, unknown>>;
   try {
@@ -180,7 +193,8 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
     // Every term is quoted, so FTS5 should take any query; if it still refuses one, say so plainly.
     throw new RwError('INVALID_INPUT', 'The search index cannot take this query; try simpler words.');
   }
-  const more = rows.length > limit;
+  // A full window may have matches beyond it: there is more whether or not this page is full.
+  const more = rows.length > limit || Number(rows[0]?.windowed ?? 0) >= size;
   const page = rows.slice(0, limit);
   const detail = db.prepare(
     `SELECT u.case_id, u.kind, u.source_id, u.artifact_id, u.loc_kind, u.loc, u.label, u.body, a.path FROM search_units u LEFT JOIN artifacts a ON a.id = u.artifact_id WHERE u.id = ?`,

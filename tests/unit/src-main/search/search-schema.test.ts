@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 import { runMigrations } from '../../../../src-main/vault/migrations';
-import { search } from '../../../../src-main/search/search-service';
+import { RANK_WINDOW, search } from '../../../../src-main/search/search-service';
+import { UnitWriter } from '../../../../src-main/search/search-units';
 import { openTestContentDb, tempDir } from '../../../helpers/package-fixtures';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
 import { randomBytes } from '../../../../src-shared/node/crypto';
@@ -53,5 +54,27 @@ describe('search index migration', () => {
     dirs.push(vault.dir);
     expect(search(vault.db, { query: 'anything', limit: 10 })).toEqual({ hits: [], more: false });
     vault.db.close();
+  });
+
+  it('ranks a bounded window of the newest matches that pass the filters, and says there is more', () => {
+    const vault = openTestContentDb();
+    dirs.push(vault.dir);
+    const { db } = vault;
+    db.prepare("INSERT INTO cases VALUES ('case-w', 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run();
+    const writer = new UnitWriter(db);
+    const add = (kind: 'pdf' | 'text', sourceId: string, text: string) => writer.add({ caseId: 'case-w', kind, sourceId, artifactId: null }, { text });
+    db.exec('BEGIN');
+    // The oldest units: the best bm25 match of all, and the only pdf ones.
+    add('text', 'oldest-best', 'windowword windowword windowword');
+    add('pdf', 'old-pdf', 'windowword in a report');
+    for (let i = 0; i < RANK_WINDOW; i++) add('text', `u${i}`, i === 500 ? 'windowword windowword and more' : `plain windowword filler ${i}`);
+    db.exec('COMMIT');
+    const page = search(db, { query: 'windowword', limit: 5 });
+    expect(page.more).toBe(true);
+    expect(page.hits[0]!.sourceId).toBe('u500');
+    expect(page.hits.map((h) => h.sourceId)).not.toContain('oldest-best');
+    // A filter applies before the window: the one pdf unit is found however old it is, exactly.
+    expect(search(db, { query: 'windowword kind:pdf', limit: 5 })).toMatchObject({ more: false, hits: [{ sourceId: 'old-pdf', snippet: '**windowword** in a report' }] });
+    db.close();
   });
 });
