@@ -46,6 +46,8 @@ export interface SearchRequest {
   kinds?: readonly SearchKind[];
   limit: number;
   offset?: number;
+  /** How many matches bm25 ranks (RANK_WINDOW unless a bench or test asks otherwise). */
+  rankWindow?: number;
 }
 
 export interface SearchResult {
@@ -105,6 +107,20 @@ function cutSnippet(body: string, needles: readonly string[]): { marked: string;
   const end = Math.min(body.length, at + len + 70);
   const marked = `${start > 0 ? '…' : ''}${body.slice(start, at)}${OPEN}${body.slice(at, at + len)}${CLOSE}${body.slice(at + len, end)}${end < body.length ? '…' : ''}`;
   return { marked, offset: at };
+}
+
+/**
+ * Where the snippet's first hit sits in the body, or -1: a snippet is the body's own text with marks
+ * and ellipses added, so the text up to and through its first hit is found in the body. A line hit
+ * opens at the line the snippet shows (finding it this way spares marking up a 16 KB body per hit).
+ */
+function snippetHitOffset(body: string, snippet: string): number {
+  const open = snippet.indexOf(OPEN);
+  const close = snippet.indexOf(CLOSE, open);
+  if (open === -1 || close === -1) return -1;
+  const head = snippet.startsWith('…') ? snippet.slice(1, open) : snippet.slice(0, open);
+  const at = body.indexOf(head + snippet.slice(open + 1, close));
+  return at === -1 ? -1 : at + head.length;
 }
 
 function lineOfOffset(body: string, offset: number): number {
@@ -180,7 +196,7 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
     params.push(other.side.exclude);
   }
   const f = filters(query, request);
-  const size = Math.max(RANK_WINDOW, offset + limit + 1);
+  const size = Math.max(request.rankWindow ?? RANK_WINDOW, offset + limit + 1);
   window += `${f.sql} ORDER BY d.rowid DESC LIMIT ?`;
   params.push(...f.params, size);
   const sql = `SELECT id, score, count(*) OVER () AS windowed FROM (${window}) ORDER BY score, id DESC LIMIT ? OFFSET ?`;
@@ -202,8 +218,9 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
   // CAST: the driver binds JavaScript numbers as REAL, and FTS5 then ignores a rowid = ? constraint
   // and returns every match (each hit got the first hit's snippet); an INTEGER is honoured.
   const wordsSnippet = wordsDrive
-    ? db.prepare(`SELECT snippet(search_words, 0, char(1), char(2), '…', ${SNIPPET_TOKENS}) AS snip, highlight(search_words, 0, char(1), char(2)) AS marked FROM search_words WHERE search_words MATCH ? AND rowid = CAST(? AS INTEGER)`)
+    ? db.prepare(`SELECT snippet(search_words, 0, char(1), char(2), '…', ${SNIPPET_TOKENS}) AS snip FROM search_words WHERE search_words MATCH ? AND rowid = CAST(? AS INTEGER)`)
     : null;
+  let wordsHighlight: ReturnType<Database['prepare']> | null = null;
   const identifierNeedles = positiveTexts(query.terms, 'identifier');
   const hits = page.map((row): SearchHit => {
     const id = Number(row.id);
@@ -214,8 +231,12 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
     if (wordsSnippet) {
       const s = wordsSnippet.get([driverMatch, id]);
       snippetMarked = String(s?.snip ?? body.slice(0, 160));
-      const marked = String(s?.marked ?? '');
-      firstHit = marked.indexOf(OPEN);
+      firstHit = unit.loc_kind === 'line' ? snippetHitOffset(body, snippetMarked) : -1;
+      if (unit.loc_kind === 'line' && firstHit === -1) {
+        // Not found in the body (an ellipsis in the text itself, say): mark the whole body instead.
+        wordsHighlight ??= db.prepare('SELECT highlight(search_words, 0, char(1), char(2)) AS marked FROM search_words WHERE search_words MATCH ? AND rowid = CAST(? AS INTEGER)');
+        firstHit = String(wordsHighlight.get([driverMatch, id])?.marked ?? '').indexOf(OPEN);
+      }
     } else {
       const cut = cutSnippet(body, identifierNeedles);
       snippetMarked = cut.marked;

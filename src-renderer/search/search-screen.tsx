@@ -200,7 +200,7 @@ export function SearchScreen() {
           : search.data
             ? hits.length === 0
               ? 'No hits.'
-              : `${hits.length}${search.data.more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'}${search.data.more ? ' (the best first; narrow the search to see the rest)' : ''}.`
+              : `${hits.length}${search.data.more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'}${search.data.more ? ' (not all counted: the best of the newest matches first; narrow the search to see the rest)' : ''}.`
             : ''}
       </p>
       <div ref={results} className="search-results" onKeyDown={onResultsKey}>
