@@ -94,6 +94,24 @@ export function storedNodeSource(db: Database): MerkleNodeSource {
   };
 }
 
+/** The leaf an entry becomes at `seq` and `ts` (the bench's bulk generator builds its leaves with this too). */
+export function buildLeaf(entry: AccessLogEntry, at: { seq: number; ts: number; mono: number; device: string; app: string }): AccessLogLeaf {
+  return {
+    v: LEAF_VERSION,
+    seq: at.seq,
+    ts: at.ts,
+    mono: Math.max(0, Math.round(at.mono)),
+    device: at.device,
+    app: at.app,
+    actor: { user: entry.actor.user, role: entry.actor.role },
+    session: entry.session ?? null,
+    event: entry.event,
+    object: entry.object ? { kind: entry.object.kind, id: entry.object.id, name: entry.object.name ?? null, digest: entry.object.digest ?? null } : null,
+    outcome: entry.outcome,
+    detail: entry.detail ?? {},
+  };
+}
+
 export class AccessLog {
   readonly workstationId: string;
   readonly origin: string;
@@ -166,20 +184,8 @@ export class AccessLog {
   }
 
   #insertLeaf(state: StateRow, entry: AccessLogEntry, ts: number): { state: StateRow; hash: Uint8Array } {
-    const leaf: AccessLogLeaf = {
-      v: LEAF_VERSION,
-      seq: state.size,
-      ts,
-      mono: Math.max(0, Math.round(entry.at ? entry.at.mono : this.#options.monotonic())),
-      device: this.workstationId,
-      app: this.#options.app,
-      actor: { user: entry.actor.user, role: entry.actor.role },
-      session: entry.session ?? null,
-      event: entry.event,
-      object: entry.object ? { kind: entry.object.kind, id: entry.object.id, name: entry.object.name ?? null, digest: entry.object.digest ?? null } : null,
-      outcome: entry.outcome,
-      detail: entry.detail ?? {},
-    };
+    const mono = entry.at ? entry.at.mono : this.#options.monotonic();
+    const leaf = buildLeaf(entry, { seq: state.size, ts, mono, device: this.workstationId, app: this.#options.app });
     const bytes = encodeLeaf(leaf);
     const hash = leafHash(bytes);
     const c = leafColumns(leaf);

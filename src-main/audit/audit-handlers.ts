@@ -16,10 +16,10 @@ import { DEFAULT_POLICY, workingHoursOf, type Policy } from '../../src-shared/po
 import { ensurePrivateDir } from '../vault/vault-files';
 import type { AccessLog } from './access-log';
 import { createAuditBundle } from './audit-bundle';
-import { AuditQuery, DEFAULT_PACE_RULE, type LeafFilter, type WorkingHours } from './audit-query';
+import { consoleAnswerer, type ConsoleAnswers, type ConsoleOp, type ConsoleRequest, type VerifyProgress } from './audit-console';
+import { DEFAULT_PACE_RULE, type LeafFilter, type WorkingHours } from './audit-query';
+import { AuditWorker } from './audit-worker-client';
 import { runInTurns } from './in-turns';
-import { type VerifiedState } from './verify-log';
-import { verifyAccessLogInTurns, witnessedCheckpoints } from './verify-access-log';
 
 export interface AuditHandlerDeps {
   sessions: SessionManager<UnlockedVault>;
@@ -57,64 +57,54 @@ function toFilter(request: LeafFilterRequest): LeafFilter {
   return filter;
 }
 
-/**
- * The integrity banner's answer over an open audit.db. With `resume` (the state of an earlier intact
- * check of this same database in this process) only what was appended since is verified, so the banner
- * stays cheap on a large log although every console query appends a leaf; a damaged log is re-verified
- * in full each time. The check takes turns with other calls (a first check of a million leaves takes
- * tens of seconds), so the window stays responsive meanwhile.
- */
-export async function integrityOf(audit: Database, now: number, resume?: VerifiedState) {
-  const { report, state } = await verifyAccessLogInTurns(audit, {}, resume);
-  const witnessed = witnessedCheckpoints(audit).at(-1);
-  const witnessedOk = witnessed ? report.external.some((e) => e.label === witnessed.label && e.ok) : false;
-  return {
-    answer: {
-      ok: report.ok,
-      size: report.size,
-      verifiedSize: report.verifiedSize,
-      root: report.root,
-      problems: report.problems.slice(0, 20),
-      lastCheckpoint: report.lastCheckpoint,
-      lastWitnessed: witnessed ? { size: witnessed.size, ts: witnessed.ts, ok: witnessedOk } : null,
-      checkedAt: now,
-    },
-    state,
-  };
-}
-
 export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChannels> {
-  const query = () => new AuditQuery(deps.sessions.require().audit);
-  /**
-   * Runs work that takes turns with other calls. If the vault locked meanwhile, its database was closed
-   * under the work: whatever it answered or threw means nothing, and the caller hears VAULT_LOCKED.
-   */
-  const whileOpen = async <T>(audit: Database, work: () => Promise<T>): Promise<T> => {
+  // One worker per sign-in (per open audit.db): its connection, and the verification state it keeps, go
+  // with the session. A vault that cannot hand out a reader (a fake in tests) is answered on this thread,
+  // in turns, by the same code.
+  const workers = new WeakMap<Database, AuditWorker>();
+  const inProcess = new WeakMap<Database, ReturnType<typeof consoleAnswerer>>();
+  let current: AuditWorker | null = null;
+  deps.sessions.onBeforeLock(() => {
+    void current?.close();
+    current = null;
+  });
+  const ask = async <O extends ConsoleOp>(request: Extract<ConsoleRequest, { op: O }>, progress?: VerifyProgress): Promise<ConsoleAnswers[O]> => {
+    const vault = deps.sessions.require();
+    const audit = vault.audit;
     const locked = () => deps.sessions.current()?.audit !== audit;
     try {
-      const result = await work();
+      let answer: ConsoleAnswers[O];
+      if (vault.auditReader) {
+        let worker = workers.get(audit);
+        if (!worker?.alive) {
+          worker = new AuditWorker(vault.auditReader());
+          workers.set(audit, worker);
+          current = worker;
+        }
+        answer = await worker.ask(request, progress);
+      } else {
+        let answerer = inProcess.get(audit);
+        if (!answerer) inProcess.set(audit, (answerer = consoleAnswerer(audit)));
+        answer = (await runInTurns(answerer.steps(request, progress))) as ConsoleAnswers[O];
+      }
+      // If the vault locked meanwhile, whatever was answered means nothing: the caller hears VAULT_LOCKED.
       if (locked()) throw new RwError('VAULT_LOCKED', 'The vault was locked.');
-      return result;
+      return answer;
     } catch (error) {
       if (locked()) throw new RwError('VAULT_LOCKED', 'The vault was locked.');
       throw error;
     }
   };
-  // Per open audit.db, so a new sign-in (a new connection) always starts with a full verification.
-  const verified = new WeakMap<Database, VerifiedState>();
   return {
     async 'audit.query'(request) {
-      return query().query(toFilter(request.filter), request.offset, request.limit);
+      return ask({ op: 'query', filter: toFilter(request.filter), offset: request.offset, limit: request.limit });
     },
     async 'audit.summary'(request) {
-      return query().summary(toFilter(request.filter));
+      return ask({ op: 'summary', filter: toFilter(request.filter) });
     },
-    async 'audit.integrity'() {
-      const audit = deps.sessions.require().audit;
-      const { answer, state } = await whileOpen(audit, () => integrityOf(audit, deps.clock(), verified.get(audit)));
-      if (state) verified.set(audit, state);
-      else verified.delete(audit);
-      return answer;
+    async 'audit.integrity'(_request, ctx) {
+      // Progress ticks carry counts only; a tick per batch of 10 000 leaves.
+      return ask({ op: 'integrity', now: deps.clock() }, (leavesDone, leavesTotal) => ctx.emit('audit.progress', { leavesDone, leavesTotal, phase: 'verifying' }));
     },
     async 'audit.exportBundle'(_request, ctx) {
       const vault = deps.sessions.require();
@@ -135,24 +125,12 @@ export function auditHandlers(deps: AuditHandlerDeps): Handlers<typeof auditChan
     },
     async 'audit.whoSaw'(request, ctx) {
       ctx.describe({ kind: 'artifact', id: request.artifactId }, { question: 'who-saw', ...(request.page === undefined ? {} : { page: request.page }) });
-      return { rows: query().whoSaw(request.artifactId, request.page, request.from, request.to) };
+      return { rows: await ask({ op: 'whoSaw', artifactId: request.artifactId, ...(request.page === undefined ? {} : { page: request.page }), from: request.from, to: request.to }) };
     },
     async 'audit.flags'(request) {
-      const filter = toFilter(request.filter);
-      const audit = deps.sessions.require().audit;
-      const q = new AuditQuery(audit);
-      // Both read every matching leaf: over a large log they take turns with other calls.
       const hours = request.hours ?? hoursOf(deps.policy?.());
-      return whileOpen(audit, async () => {
-        const offHours = await runInTurns(q.offHoursSteps(filter, hours));
-        const fastPaging = await runInTurns(q.fastPagingSteps(filter, request.pace ?? DEFAULT_PACE_RULE));
-        const names = q.objectNames([...offHours.flatMap((f) => (f.objectId === null ? [] : [f.objectId])), ...fastPaging.map((f) => f.artifactId)]);
-        return {
-          offHours: offHours.map((f) => ({ ...f, objectName: f.objectId === null ? null : (names.get(f.objectId) ?? null) })),
-          workingHours: describeHours(hours),
-          fastPaging: fastPaging.map((f) => ({ ...f, artifactName: names.get(f.artifactId) ?? null })),
-        };
-      });
+      const flags = await ask({ op: 'flags', filter: toFilter(request.filter), hours, pace: request.pace ?? DEFAULT_PACE_RULE });
+      return { ...flags, workingHours: describeHours(hours) };
     },
     async 'artifact.view'(request, ctx) {
       const content = deps.sessions.require().content;

@@ -116,7 +116,12 @@ export function verifyAccessLogFrom(db: Database, options: VerifyAccessLogOption
  * the leaves the log's state counted when it began; leaves appended meanwhile wait for the next check.
  */
 export function verifyAccessLogInTurns(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Promise<Verified> {
-  return runInTurns(accessLogSteps(db, { ...options, upToSeq: options.upToSeq ?? logStateSize(db) }, resume));
+  return runInTurns(verifyAccessLogSteps(db, options, resume));
+}
+
+/** The steps of verifyAccessLogInTurns, for a caller that runs them its own way (the audit worker). */
+export function verifyAccessLogSteps(db: Database, options: VerifyAccessLogOptions = {}, resume?: VerifiedState): Steps<Verified> {
+  return accessLogSteps(db, { ...options, upToSeq: options.upToSeq ?? logStateSize(db) }, resume);
 }
 
 /** The size log_state records, or undefined when it cannot be read (verification then reports why). */

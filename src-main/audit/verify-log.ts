@@ -112,6 +112,8 @@ export interface VerifyOptions {
    * stood when it began, while the app goes on appending (the next resumed check covers the rest).
    */
   upToSeq?: number;
+  /** Told after each batch of leaves how many are verified of how many the check covers (for a progress bar). */
+  progress?(done: number, total: number): void;
 }
 
 export interface VerifyReport {
@@ -362,6 +364,7 @@ export function* verifySteps(source: LogSource, options: VerifyOptions, resume?:
         if (wanted.has(tree.size)) roots.set(tree.size, tree.root());
         expected = row.seq + 1;
       }
+      options.progress?.(tree.size, Math.max(tree.size, options.upToSeq ?? source.stateSize ?? 0));
       yield;
     }
     const size = tree.size;

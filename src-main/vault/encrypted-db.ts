@@ -12,6 +12,11 @@ import { createEmptyPrivateFile } from './vault-files';
 export interface OpenOptions {
   /** Create a new, empty database (refused if the file exists). */
   create?: boolean;
+  /**
+   * A second, read-only connection beside the writer's (the audit worker's): query_only refuses every
+   * write, and the journal mode is left as the writer set it.
+   */
+  readOnly?: boolean;
 }
 
 export function openEncryptedDb(path: string, key: Uint8Array, options: OpenOptions = {}): Database {
@@ -31,6 +36,16 @@ export function openEncryptedDb(path: string, key: Uint8Array, options: OpenOpti
     db.close();
     // The key came out of an authenticated slot, so a refusal here means the file was damaged or swapped.
     throw new RwError('VAULT_DAMAGED', 'A vault database cannot be opened with its key; it is damaged or was replaced.');
+  }
+  if (options.readOnly) {
+    try {
+      // temp_store MEMORY as for the writer: sorts and groups over a million leaves spill no plaintext.
+      db.exec('PRAGMA query_only = ON; PRAGMA temp_store = MEMORY; PRAGMA trusted_schema = OFF;');
+    } catch {
+      db.close();
+      throw new RwError('INTERNAL', 'The vault database could not be configured.');
+    }
+    return db;
   }
   try {
     const mode = db.pragma('journal_mode = WAL', { simple: true });

@@ -82,6 +82,12 @@ export interface UnlockedVault {
   readonly content: Database | null;
   /** audit.db. Throws VAULT_LOCKED once closed. */
   readonly audit: Database;
+  /**
+   * What a second, read-only connection to audit.db needs (the audit worker's, which keeps the console's
+   * long queries off the main thread): the path and a fresh copy of the data key, which the caller hands
+   * on and zeroes. VAULT_LOCKED once closed; absent where a vault is faked.
+   */
+  auditReader?(): { path: string; key: Uint8Array };
   /** The reviewer's Ed25519 public key; null for auditors. */
   readonly signingPublicKey: Uint8Array | null;
   /** True when this sign-in converted a version 1 vault (device slot removed, device.key destroyed). */
@@ -414,6 +420,9 @@ export async function unlockVault(dir: string, user: string, passphrase: string,
     let open = true;
     const auditDb = audit;
     const contentDb = content;
+    // Kept while the vault is open (SQLCipher holds the same key in its own memory meanwhile) so the
+    // audit worker can open its reader; zeroed at lock.
+    const readerKey = Uint8Array.from(keys.audit);
     return {
       user: slot.user,
       role: slot.role,
@@ -430,9 +439,13 @@ export async function unlockVault(dir: string, user: string, passphrase: string,
         if (slot.role !== 'reviewer') return null;
         return handle(() => (open ? contentDb : null), 'content.db');
       },
+      auditReader() {
+        return handle(() => (open ? { path: paths.audit, key: Uint8Array.from(readerKey) } : null), 'audit.db');
+      },
       close() {
         if (!open) return;
         open = false;
+        zeroize(readerKey);
         contentDb?.close();
         auditDb.close();
       },

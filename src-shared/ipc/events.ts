@@ -28,9 +28,17 @@ export const evidenceProgressSchema = z
   .refine((p) => p.samplesDone <= p.samplesTotal, { message: 'samplesDone exceeds samplesTotal' });
 export type EvidenceProgressEvent = z.infer<typeof evidenceProgressSchema>;
 
+/** Verifying the access log for the integrity banner: leaves verified of those the check covers. */
+export const auditProgressSchema = z
+  .object({ leavesDone: byteCount, leavesTotal: byteCount, phase: z.enum(['verifying']) })
+  .strict()
+  .refine((p) => p.leavesDone <= p.leavesTotal, { message: 'leavesDone exceeds leavesTotal' });
+export type AuditProgressEvent = z.infer<typeof auditProgressSchema>;
+
 export const EVENTS = {
   'import.progress': importProgressSchema,
   'evidence.progress': evidenceProgressSchema,
+  'audit.progress': auditProgressSchema,
 };
 
 export type Events = typeof EVENTS;
