@@ -17,12 +17,12 @@ import { consistencyProofFrom, inclusionProofFrom, leafHash, rootFrom, type Merk
 import { ed25519NoteSigner, ed25519NoteVerifier, type NoteSigner, type NoteVerifier } from '../../src-shared/node/signed-note';
 import { readDeviceSigningKey } from '../vault/vault';
 import { checkpointDue, DEFAULT_CHECKPOINT_POLICY, type CheckpointPolicy } from './checkpoint-policy';
+import { logOrigin } from './log-origin';
+import { storedNodeSource } from './stored-node-source';
 import { encodeLeaf, leafColumns, LEAF_VERSION, type AccessLogLeaf, type LeafDetail, type LeafOutcome, type LeafRole } from './log-leaf';
 
-/** The log's identity in checkpoints and the device key's note name (C2SP tlog-checkpoint origin). */
-export function logOrigin(workstationId: string): string {
-  return `rw-workstation/${workstationId}`;
-}
+// Its own file so that verification (the audit worker's code) does not load the vault to name the log.
+export { logOrigin } from './log-origin';
 
 /** What a caller states about an event; the log adds v, seq, ts, mono, device and app. */
 export interface AccessLogEntry {
@@ -78,21 +78,6 @@ function asCheckpoint(row: Record<string, unknown>): StoredCheckpoint {
   return { id: Number(row['id']), size: Number(row['size']), ts: Number(row['ts']), reason: String(row['reason']), note: String(row['note']) };
 }
 
-/** Proof material straight from the stored nodes: O(1) per lookup, O(log n) per proof. */
-export function storedNodeSource(db: Database): MerkleNodeSource {
-  const leafStmt = db.prepare('SELECT leaf_hash FROM log_leaves WHERE seq = ?');
-  const nodeStmt = db.prepare('SELECT hash FROM log_nodes WHERE level = ? AND idx = ?');
-  return {
-    getNode(level, index) {
-      const row = level === 0 ? leafStmt.get([index]) : nodeStmt.get([level, index]);
-      const hash = level === 0 ? row?.['leaf_hash'] : row?.['hash'];
-      if (!(hash instanceof Uint8Array) || hash.byteLength !== 32) {
-        throw new RwError('LOG_DAMAGED', 'A stored Merkle node of the access log is missing.', { level, index });
-      }
-      return hash;
-    },
-  };
-}
 
 /** The leaf an entry becomes at `seq` and `ts` (the bench's bulk generator builds its leaves with this too). */
 export function buildLeaf(entry: AccessLogEntry, at: { seq: number; ts: number; mono: number; device: string; app: string }): AccessLogLeaf {

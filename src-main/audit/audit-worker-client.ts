@@ -28,7 +28,8 @@ function startWorker(data: AuditWorkerData): Worker {
   }
   const source = new URL('./audit-worker.ts', import.meta.url);
   if (!existsSync(fileURLToPath(source))) throw new RwError('INTERNAL', 'The audit worker is missing from this build.');
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  // The ES module build of tsx's API (the CommonJS one registers its hooks by a path that does not exist).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(source.href)}, ${JSON.stringify(source.href)}))`;
   return new Worker(boot, { ...options, eval: true });
 }

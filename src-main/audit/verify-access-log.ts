@@ -6,7 +6,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { compactRangeRoot, emptyCompactRange } from '../../src-shared/node/compact-range';
 import { toBase64, utf8 } from '../../src-shared/encoding';
-import { storedNodeSource } from './access-log';
+import { storedNodeSource } from './stored-node-source';
 import { checkAggregates } from './console-aggregates';
 import { runAll, runInTurns, type Steps } from './in-turns';
 import { verifySteps, type ExternalCheckpoint, type LogSource, type Problem, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';

@@ -21,7 +21,7 @@ import { binaryEqualsBytes, bytesEqual, toBase64 } from '../../src-shared/encodi
 import { isRwError } from '../../src-shared/errors';
 import { consistencyProofFrom, verifyConsistency, type MerkleNodeSource } from '../../src-shared/node/merkle';
 import { ed25519NoteVerifier, parseNote } from '../../src-shared/node/signed-note';
-import { logOrigin } from './access-log';
+import { logOrigin } from './log-origin';
 import { leafColumns, parseLeaf, readLeafTail, type LeafColumns } from './log-leaf';
 import { runAll, type Steps } from './in-turns';
 import { TreeBuilder } from './tree-builder';

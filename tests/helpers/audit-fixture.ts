@@ -20,12 +20,16 @@ export interface AuditFixture {
   clock: { wall: number; mono: number };
   workstationId: string;
   devicePublicKey: Uint8Array;
+  /** audit.db's path and data key, for a second connection (the audit worker's). */
+  path: string;
+  key: Uint8Array;
   close(): void;
 }
 
 export function openAuditFixture(policy?: CheckpointPolicy): AuditFixture {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-audit-'));
-  const db = openEncryptedDb(path.join(dir, 'audit.db'), randomBytes(32), { create: true });
+  const key = randomBytes(32);
+  const db = openEncryptedDb(path.join(dir, 'audit.db'), Uint8Array.from(key), { create: true });
   runMigrations(db, AUDIT_MIGRATIONS, () => 1);
   const seed = randomBytes(32);
   const devicePublicKey = ed25519PublicFromSeed(seed);
@@ -41,6 +45,8 @@ export function openAuditFixture(policy?: CheckpointPolicy): AuditFixture {
     clock,
     workstationId,
     devicePublicKey,
+    path: path.join(dir, 'audit.db'),
+    key,
     close() {
       log.close();
       db.close();
