@@ -412,7 +412,12 @@ export class AuditQuery {
 
   /** The names the log gives these objects (the object.name of a leaf about each), for showing names, not ids. */
   objectNames(ids: readonly string[]): Map<string, string> {
-    const stmt = this.#db.prepare("SELECT CAST(leaf AS TEXT) AS leaf FROM log_leaves WHERE object_id = ? AND json_valid(CAST(leaf AS TEXT)) AND json_extract(CAST(leaf AS TEXT), '$.object.name') IS NOT NULL ORDER BY seq DESC LIMIT 1");
+    // The latest leaf by time, walked backwards in the (object_id, ts) index, so the first named leaf ends
+    // the search; by seq it would sort every leaf of the artifact first (a second per artifact on a million
+    // leaves). The two orders differ only across a recorded clock jump.
+    const stmt = this.#db.prepare(
+      "SELECT CAST(leaf AS TEXT) AS leaf FROM log_leaves INDEXED BY log_leaves_object_ts WHERE object_id = ? AND json_valid(CAST(leaf AS TEXT)) AND json_extract(CAST(leaf AS TEXT), '$.object.name') IS NOT NULL ORDER BY ts DESC, seq DESC LIMIT 1",
+    );
     const names = new Map<string, string>();
     for (const id of new Set(ids)) {
       const row = stmt.get([id]);
