@@ -165,7 +165,7 @@ try {
     artifactPage: () => worker!.ask({ op: 'query', filter: { objectId: artifact }, offset: 9_900, limit: 100 }),
     whoSaw: () => worker!.ask({ op: 'whoSaw', artifactId: artifact, page: 4, from: day, to: day + 86_400_000 }),
   };
-  await questions.summary(); // the worker's start and first statements, not counted
+  await questions['summary']!(); // the worker's start and first statements, not counted
   const ms: Record<string, number[]> = {};
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
