@@ -373,29 +373,34 @@ export class AuditQuery {
     const out: OffHoursLeaf[] = [];
     // A session's repeated activity collapses into its first flag (leaves without a session: one per user).
     const bySession = new Map<string, OffHoursLeaf>();
-    const flag = (r: Record<string, unknown>, ts: number): void => {
+    const flag = (r: Record<string, unknown>, ts: number, count = 1, lastTs = ts): void => {
       const user = r['user'] === null ? null : String(r['user']);
       const session = r['session'] === null ? null : String(r['session']);
       const key = session === null ? `user:${user ?? ''}` : `session:${session}`;
       const seen = bySession.get(key);
       if (seen) {
-        seen.count += 1;
-        seen.lastTs = Math.max(seen.lastTs, ts);
+        seen.count += count;
+        seen.lastTs = Math.max(seen.lastTs, lastTs);
         return;
       }
       if (out.length >= limit) return;
-      const first: OffHoursLeaf = { seq: Number(r['seq']), ts, user, event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']), session, count: 1, lastTs: ts };
+      const first: OffHoursLeaf = { seq: Number(r['seq']), ts, user, event: String(r['event']), objectId: r['object_id'] === null ? null : String(r['object_id']), session, count, lastTs };
       bySession.set(key, first);
       out.push(first);
     };
     const offHours = hours.utcOffsetMinutes % 60 === 0 ? activeOffHours(this.#db, hours) : null;
     if (offHours) {
       // Whole hours are either in or out of working hours here, and the aggregates say which hours saw
-      // any signed-in activity: read only those hours' leaves (by the ts index), in log order.
+      // any signed-in activity: only those hours' leaves are read (by the ts index), and SQLite collapses
+      // them per session (its first leaf, how many, the last time), so half a million off-hours leaves
+      // never cross into JavaScript one by one. Groups come in order of their first leaf, as a scan
+      // would meet them.
       const w = where(filter);
-      const stmt = this.#db.prepare(`SELECT seq, ts, user, session, event, object_id FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} role IN ('reviewer', 'auditor') AND ts >= ? AND ts < ? ORDER BY seq`);
+      const stmt = this.#db.prepare(
+        `SELECT l.seq, l.ts, l.user, l.session, l.event, l.object_id, g.n, g.last_ts FROM (SELECT min(seq) AS first, count(*) AS n, max(ts) AS last_ts FROM log_leaves ${w.sql ? `${w.sql} AND` : 'WHERE'} role IN ('reviewer', 'auditor') AND ts >= ? AND ts < ? GROUP BY CASE WHEN session IS NULL THEN 'u:' || coalesce(user, '') ELSE 's:' || session END) g JOIN log_leaves l ON l.seq = g.first ORDER BY g.first`,
+      );
       for (const [from, to] of offHours) {
-        for (const r of stmt.all([...w.params, from, to])) flag(r, Number(r['ts']));
+        for (const r of stmt.all([...w.params, from, to])) flag(r, Number(r['ts']), Number(r['n']), Number(r['last_ts']));
         yield;
       }
       return out;
