@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src-main/index.ts') } },
+      // The audit worker is an entry of its own: a worker thread loads it by file (audit-worker-client.ts).
+      rollupOptions: { input: { index: resolve('src-main/index.ts'), 'audit-worker': resolve('src-main/audit/audit-worker.ts') } },
       externalizeDeps: true,
     },
   },

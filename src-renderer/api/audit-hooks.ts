@@ -2,10 +2,11 @@
  * Hooks for the auditor channels (see ARCHITECTURE: access log): pages of access-log leaves, summaries, integrity, flags.
  * Part of the api module (with hooks.ts, the only code that reaches window.rw, through rwCall).
  */
+import { useEffect, useState } from 'react';
 import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
 import type { AuditFlagsDto, AuditIntegrityDto, AuditSummaryDto, LeafViewDto, WhoSawDto } from '../../src-shared/ipc/channels-audit';
 import type { AuditFilter } from '../state/audit-filter-store';
-import { rwCall } from './rw-call';
+import { rwCall, rwSubscribe } from './rw-call';
 import type { RwError } from '../../src-shared/errors';
 
 export const AUDIT_PAGE_SIZE = 500;
@@ -60,4 +61,11 @@ export function useWhoSaw(artifactId: string | null, from: number, to: number) {
 
 export function useExportAuditBundle() {
   return useMutation<{ written: boolean; where: string | null; fileName: string | null; leaves: number }, RwError, void>({ mutationFn: () => rwCall('audit.exportBundle', {}) });
+}
+
+/** Leaves verified of those the integrity check covers, from `audit.progress` while mounted (null before the first tick). */
+export function useAuditProgress(): { done: number; total: number } | null {
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  useEffect(() => rwSubscribe('audit.progress', (event) => setProgress({ done: event.leavesDone, total: event.leavesTotal })), []);
+  return progress;
 }

@@ -1,11 +1,25 @@
 /** Whether the access log verifies, said first and in words (with a symbol), never by colour alone. */
-import { useAuditIntegrity } from '../api/audit-hooks';
+import { useAuditIntegrity, useAuditProgress } from '../api/audit-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { utc } from './format';
 
 export function IntegrityBanner() {
   const integrity = useAuditIntegrity();
-  if (integrity.isPending) return <p className="loading">Verifying the access log…</p>;
+  const progress = useAuditProgress();
+  if (integrity.isPending) {
+    // A first check of a large log takes a while (in the audit worker, so the window stays usable).
+    return (
+      <p className="loading" role="status">
+        Verifying the access log…
+        {progress && progress.total > 0 ? (
+          <>
+            {' '}
+            <progress max={progress.total} value={progress.done} aria-label="Access log entries verified" /> {progress.done} of {progress.total} entries
+          </>
+        ) : null}
+      </p>
+    );
+  }
   if (integrity.isError) return <ErrorAlert error={integrity.error} />;
   const i = integrity.data;
   const checkpoint = i.lastCheckpoint ? `last signed checkpoint at size ${i.lastCheckpoint.size} (${utc(i.lastCheckpoint.ts)})` : 'no signed checkpoint yet';
