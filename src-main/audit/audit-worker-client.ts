@@ -125,6 +125,9 @@ export class AuditWorker {
    */
   close(reason: RwError = new RwError('VAULT_LOCKED', 'The vault was locked.')): Promise<void> {
     this.#end(reason);
+    // Referenced until it has exited: a caller awaiting the close (a bench at top level) must not see
+    // its process end first with the promise unsettled.
+    this.#worker.ref();
     this.#worker.postMessage({ type: 'close' } satisfies ToWorker);
     const timer = setTimeout(() => void this.#worker.terminate(), CLOSE_GRACE_MS);
     timer.unref();
