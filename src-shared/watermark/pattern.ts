@@ -13,11 +13,14 @@
  * source-over never clips, so nothing saturates either. What the page itself sees is a uniform veil
  * (contrast × (1 - a), here 10/255 ≈ 4 %), which has no spatial structure to notice.
  *
- * The step between cell kinds is (3, 3, 10) of 255 in R, G, B: luma (BT.601) 3.80 < 4/255, the step
- * the prototype found JPEG q50 still keeps; most of it sits in blue, to which the eye is least
- * sensitive at fine scale, and green (the most visible) moves least. Browsers composite premultiplied:
- * premul = round(C·a/255), so with a = 10 the two pixels are exactly (4, 4, 0) and (7, 7, 10) after
- * premultiplication (102·10/255 = 4, 179·10/255 = 7.02 → 7, 255·10/255 = 10).
+ * The step between cell kinds is neutral, (4, 4, 4) of 255 in R, G and B: luma 4 grey levels, what the
+ * decoder reads and what JPEG keeps best (full-resolution Y, finest quantisation). A step with colour in
+ * it (an earlier (3, 3, 10), mostly blue) adds chroma the decoder never uses; CIELAB counts that chroma
+ * heavily, most of all on dark pages where L* is steep, so the neutral step is the least visible one
+ * for the signal: ΔE*ab 1.4 on white, 2.0 on the dark theme #1e1e1e, at most 2.0 on every background
+ * the tests name (tests/helpers/watermark-contrast.ts). Browsers composite premultiplied:
+ * premul = round(C·a/255), so with a = 10 the two pixels are exactly (2, 2, 2) and (6, 6, 6) after
+ * premultiplication (51·10/255 = 2, 153·10/255 = 6).
  */
 import { TILE_LAYOUT, TILE_PX, cellBits } from './tile-layout';
 import { SESSION_CODE_BYTES } from './session-code';
@@ -30,13 +33,13 @@ export interface RgbaImage {
 }
 
 /** A "dark" cell's pixel (cell bit 1). */
-export const DARK_PIXEL = Object.freeze([102, 102, 0, 10] as const);
+export const DARK_PIXEL = Object.freeze([51, 51, 51, 10] as const);
 /** A "light" cell's pixel (cell bit 0): same alpha, so the step does not depend on the page. */
-export const LIGHT_PIXEL = Object.freeze([179, 179, 255, 10] as const);
+export const LIGHT_PIXEL = Object.freeze([153, 153, 153, 10] as const);
 /** The step between light and dark cells on any page, per channel, in 1/255 (after premultiplication). */
-export const CELL_STEP_RGB = Object.freeze([3, 3, 10] as const);
+export const CELL_STEP_RGB = Object.freeze([4, 4, 4] as const);
 /** The same step in luma (BT.601), 1/255. */
-export const MAX_LUMA_STEP = 0.299 * 3 + 0.587 * 3 + 0.114 * 10;
+export const MAX_LUMA_STEP = 0.299 * 4 + 0.587 * 4 + 0.114 * 4;
 
 const MAX_DIMENSION = 16384;
 
