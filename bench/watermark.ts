@@ -35,7 +35,7 @@ const HEIGHT = 1300;
 
 const BACKGROUNDS = ['light', 'dark', 'colour', 'photo', 'grey'] as const;
 type Background = (typeof BACKGROUNDS)[number];
-const DISTORTIONS = ['lossless', 'jpeg q50', 'rescale 0.5-1.5', 'crop 25%', 'crop25+scale0.6+q60', 'phone photo', 'phone photo, no keystone'] as const;
+const DISTORTIONS = ['lossless', 'jpeg q50', 'rescale 0.5-1.5', 'crop 25%', 'crop25+scale0.6+q60', 'phone photo', 'phone photo (no keystone)'] as const;
 type Distortion = (typeof DISTORTIONS)[number];
 
 interface Sample {
@@ -127,7 +127,7 @@ function makeImage(s: Sample): { img: RgbaImage; code: string | null } {
       img = jpegRoundTrip(resizeBilinear(cropFrac(0.25), 0.6), 60);
       break;
     case 'phone photo':
-    case 'phone photo, no keystone':
+    case 'phone photo (no keystone)':
       img = simulatePhoto(img, {
         ...TYPICAL_PHOTO,
         width: 1100,
