@@ -15,12 +15,14 @@
  * a message costs a sizeable fraction of a verification. Each worker keeps the key objects of the keys it
  * has seen (importing a key costs about as much as verifying with it).
  *
- * The worker's code is a few lines of plain JavaScript run with `eval`: it needs only node:crypto, and the
- * same source then works under tsx, in the bundled rwctl and in tests, with no second entry point to build.
+ * The worker's code is a few lines of plain JavaScript run with `eval` (src-shared/node/ed25519-verify-worker.ts,
+ * beside the other node:crypto code): the same source then works under tsx, in the bundled rwctl and in
+ * tests, with no second entry point to build.
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ed25519PublicKey, verifySignature, type PublicKey } from '../src-shared/node/crypto';
+import { VERIFY_WORKER_SOURCE } from '../src-shared/node/ed25519-verify-worker';
 import { refusal } from './refusal';
 
 export interface SignatureVerifier {
@@ -29,34 +31,6 @@ export interface SignatureVerifier {
   close(): Promise<void>;
 }
 
-export const VERIFY_WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { createPublicKey, verify } = require('node:crypto');
-const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-const keys = new Map();
-function keyOf(raw) {
-  const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
-  let key = keys.get(id);
-  if (!key) {
-    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-    if (keys.size >= 4096) keys.clear();
-    keys.set(id, key);
-  }
-  return key;
-}
-parentPort.on('message', ({ batch, checks }) => {
-  const results = new Uint8Array(checks.length);
-  for (let i = 0; i < checks.length; i++) {
-    const c = checks[i];
-    try {
-      results[i] = c.publicKey.byteLength === 32 && c.signature.byteLength === 64 && verify(null, c.message, keyOf(c.publicKey), c.signature) ? 1 : 0;
-    } catch {
-      results[i] = 0;
-    }
-  }
-  parentPort.postMessage({ batch, results });
-});
-`;
 
 interface Check {
   publicKey: Uint8Array;

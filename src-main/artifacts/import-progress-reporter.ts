@@ -1,8 +1,9 @@
 /**
  * Turns the importer's progress callbacks into `import.progress` events for the window that asked:
- * one `verifying` event at the start, `storing` events at most one per interval (an import calls back
- * once per MiB, far more often than a progress bar can show or a renderer should be woken), and always
- * exactly one terminal `done` or `failed`, after which nothing more is sent.
+ * one `verifying` event at the start, the first event of each phase (`storing`, then `indexing`) at once
+ * so the window says what the wait is for, then at most one per interval (an import calls back once per
+ * MiB, far more often than a progress bar can show or a renderer should be woken), and always exactly one
+ * terminal `done` or `failed`, after which nothing more is sent.
  */
 import type { ImportProgressEvent } from '../../src-shared/ipc/events';
 
@@ -24,7 +25,7 @@ export function createImportProgressReporter(
 ): ImportProgressReporter {
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let latest = { bytesDone: 0, bytesTotal: 0 };
-  let phase: 'storing' | 'indexing' = 'storing';
+  let phase: 'storing' | 'indexing' | null = null;
   let finished = false;
 
   const emit = (event: ImportProgressEvent) => {
@@ -38,7 +39,6 @@ export function createImportProgressReporter(
     start: () => emit({ bytesDone: 0, bytesTotal: 0, phase: 'verifying' }),
     progress({ bytesDone, bytesTotal, phase: next = 'storing' }) {
       latest = { bytesDone, bytesTotal };
-      // The first indexing event goes out at once, so the window says what the wait is for.
       const changed = next !== phase;
       phase = next;
       if (changed || monotonic() - lastSentAt >= intervalMs) emit({ ...latest, phase });

@@ -7,7 +7,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ed25519PublicFromSeed, ed25519Sign, randomBytes } from '../../../src-shared/node/crypto';
 import { utf8 } from '../../../src-shared/encoding';
-import { createVerifyPool, inlineVerifier, VERIFY_WORKER_SOURCE } from '../../../src-server/verify-pool';
+import { createVerifyPool, inlineVerifier } from '../../../src-server/verify-pool';
+import { VERIFY_WORKER_SOURCE } from '../../../src-shared/node/ed25519-verify-worker';
 import { listen } from '../../../src-server/http-server';
 import { viewOf } from '../../../src-server/refusal';
 import { reviewAttestation, testWorkstation } from '../../integration/server-fixtures';

@@ -10,7 +10,7 @@ function setup() {
 }
 
 describe('import progress reporter', () => {
-  it('sends the start at once, then at most one storing event per interval, the latest counts each time', () => {
+  it('sends the start and the first storing event at once, then at most one per interval, the latest counts each time', () => {
     const { reporter, sent, advance } = setup();
     reporter.start();
     // Progress every 10 ms for 1 s: an import reports once per MiB, much faster than a bar can show.
@@ -21,7 +21,7 @@ describe('import progress reporter', () => {
     expect(sent[0]).toEqual({ bytesDone: 0, bytesTotal: 0, phase: 'verifying' });
     const storing = sent.slice(1);
     expect(storing).toHaveLength(1000 / IMPORT_PROGRESS_INTERVAL_MS);
-    expect(storing.map((e) => e.bytesDone)).toEqual([10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000]);
+    expect(storing.map((e) => e.bytesDone)).toEqual([1_000, 11_000, 21_000, 31_000, 41_000, 51_000, 61_000, 71_000, 81_000, 91_000]);
     expect(storing.every((e) => e.phase === 'storing' && e.bytesTotal === 100_000)).toBe(true);
   });
 
@@ -36,6 +36,7 @@ describe('import progress reporter', () => {
     reporter.done(50);
     expect(sent).toEqual([
       { bytesDone: 0, bytesTotal: 0, phase: 'verifying' },
+      { bytesDone: 10, bytesTotal: 50, phase: 'storing' },
       { bytesDone: 50, bytesTotal: 50, phase: 'done' },
     ]);
   });
@@ -50,6 +51,7 @@ describe('import progress reporter', () => {
     reporter.done(900);
     expect(sent).toEqual([
       { bytesDone: 0, bytesTotal: 0, phase: 'verifying' },
+      { bytesDone: 300, bytesTotal: 900, phase: 'storing' },
       { bytesDone: 300, bytesTotal: 900, phase: 'failed' },
     ]);
   });
