@@ -6,11 +6,10 @@
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useControlsStatus, useExport } from '../api/controls-hooks';
-import { DialogActions, StepUpPassphrase } from '../components/step-up-form';
+import { DialogActions, JustificationField, justified, StepUpPassphrase } from '../components/step-up-form';
 import type { ExcerptProvider } from './excerpt-context';
 
 /** The contract's minimum (channels-controls.ts; the router enforces it): restated here so the renderer bundles no zod. */
-const MIN_JUSTIFICATION_CHARS = 20;
 
 export function ExportExcerpt({ artifactId, provider }: { artifactId: string; provider: ExcerptProvider | null }) {
   const status = useControlsStatus();
@@ -56,26 +55,14 @@ export function ExportExcerpt({ artifactId, provider }: { artifactId: string; pr
             In a table excerpt, cells that a spreadsheet would run as formulas (starting with =, +, -, @, a tab or a carriage return) are written
             with a leading apostrophe, so they open as text.
           </p>
-          <label htmlFor={`${ids}-why`}>Justification</label>
-          <textarea
-            id={`${ids}-why`}
-            value={justification}
-            onChange={(e) => setJustification(e.target.value)}
-            minLength={MIN_JUSTIFICATION_CHARS}
-            maxLength={2000}
-            aria-describedby={`${ids}-why-hint`}
-            required
-          />
-          <p id={`${ids}-why-hint`} className="hint">
-            At least {MIN_JUSTIFICATION_CHARS} characters: who needs it and why.
-          </p>
+          <JustificationField ids={ids} value={justification} onChange={setJustification} />
           <StepUpPassphrase ids={ids} pass={pass} error={exporter.error} />
           {exporter.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Exported:</strong> {exporter.data.fileName} ({exporter.data.bytes} bytes, sha256 {exporter.data.sha256.slice(0, 16)}…)
             </p>
           ) : null}
-          <DialogActions label="Export" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS} dialog={dialog} />
+          <DialogActions label="Export" disabled={exporter.isPending || !justified(justification)} dialog={dialog} />
         </form>
       </dialog>
     </>

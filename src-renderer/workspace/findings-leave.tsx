@@ -8,7 +8,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { FindingsExportFormat } from '../../src-shared/ipc/channels-findings';
 import { useControlsStatus } from '../api/controls-hooks';
 import { useAttestFindings, useExportFindings } from '../api/findings-hooks';
-import { DialogActions, StepUpPassphrase } from '../components/step-up-form';
+import { DialogActions, JustificationField, justified, StepUpPassphrase } from '../components/step-up-form';
 
 const FORMAT_LABEL: Record<FindingsExportFormat, string> = {
   csaf: 'CSAF 2.0 security advisory (CVSS v4 in a note)',
@@ -17,7 +17,6 @@ const FORMAT_LABEL: Record<FindingsExportFormat, string> = {
 };
 const FORMATS = Object.keys(FORMAT_LABEL) as FindingsExportFormat[];
 /** The contract's minimum, restated so the renderer bundles no zod. */
-const MIN_JUSTIFICATION_CHARS = 20;
 
 export function FindingsLeave({ caseId }: { caseId: string }) {
   const status = useControlsStatus();
@@ -65,18 +64,14 @@ function ExportFindings({ caseId }: { caseId: string }) {
               </option>
             ))}
           </select>
-          <label htmlFor={`${ids}-why`}>Justification</label>
-          <textarea id={`${ids}-why`} value={justification} onChange={(e) => setJustification(e.target.value)} minLength={MIN_JUSTIFICATION_CHARS} maxLength={2000} required aria-describedby={`${ids}-why-hint`} />
-          <p id={`${ids}-why-hint`} className="hint">
-            At least {MIN_JUSTIFICATION_CHARS} characters: who needs it and why.
-          </p>
+          <JustificationField ids={ids} value={justification} onChange={setJustification} />
           <StepUpPassphrase ids={ids} pass={pass} error={exporter.error} />
           {exporter.isSuccess ? (
             <p role="status" className="success-note">
               <strong>Exported:</strong> {exporter.data.findings} finding{exporter.data.findings === 1 ? '' : 's'} as {exporter.data.fileName} ({exporter.data.checks} validation checks passed, sha256 {exporter.data.sha256.slice(0, 16)}…)
             </p>
           ) : null}
-          <DialogActions label="Export" disabled={exporter.isPending || justification.trim().length < MIN_JUSTIFICATION_CHARS} dialog={dialog} />
+          <DialogActions label="Export" disabled={exporter.isPending || !justified(justification)} dialog={dialog} />
         </form>
       </dialog>
     </>
