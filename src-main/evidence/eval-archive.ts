@@ -12,9 +12,9 @@
  * declared size, and its CRC-32 must match.
  */
 import * as zlib from 'node:zlib';
-import { decompress as zstdDecompress } from 'fzstd';
 import { RwError } from '../../src-shared/errors';
 import type { LogSource } from './log-source';
+import { decompressZstd } from './zstd';
 
 export interface EvalArchiveLimits {
   maxEntries: number;
@@ -218,12 +218,9 @@ function decompressEntry(entry: ArchiveEntry, compressed: Uint8Array): Uint8Arra
     if (out.length !== entry.size) throw archiveError(`the entry inflates to ${out.length} bytes, not the declared ${entry.size}`, entry.name);
     return out;
   }
-  // Zstandard: decode into a buffer of exactly the declared size, so a frame that claims a huge window
-  // or content size allocates nothing more; output past the end is dropped and caught by the CRC.
-  const out = new Uint8Array(entry.size);
   let result: Uint8Array;
   try {
-    result = zstdDecompress(compressed, out);
+    result = decompressZstd(compressed, entry.size);
   } catch {
     throw archiveError('the Zstandard data is damaged', entry.name);
   }

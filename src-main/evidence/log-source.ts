@@ -16,22 +16,40 @@ export interface LogSource {
   close(): Promise<void>;
 }
 
+/**
+ * Bytes read ahead on a miss. A reader walks an archive's entries in file order, tens of thousands of
+ * small reads; each read of a file handle is a round trip through the thread pool, which cost more
+ * than decompressing and parsing the entries together. One window read serves the entries after it.
+ */
+export const FILE_READ_AHEAD = 1 << 20;
+
 export async function openFileSource(file: string, label = file): Promise<LogSource> {
   const handle = await fs.open(file, 'r');
   const size = (await handle.stat()).size;
+  const readFully = async (offset: number, n: number): Promise<Uint8Array> => {
+    const buffer = Buffer.allocUnsafe(n);
+    let done = 0;
+    while (done < n) {
+      const { bytesRead } = await handle.read(buffer, done, n - done, offset + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return buffer.subarray(0, done);
+  };
+  // A fresh buffer per window (never refilled in place), so views handed out earlier stay valid.
+  let window: { offset: number; bytes: Uint8Array } = { offset: 0, bytes: new Uint8Array(0) };
   return {
     label,
     size,
     async read(offset, length) {
       const n = Math.max(0, Math.min(length, size - offset));
-      const buffer = Buffer.allocUnsafe(n);
-      let done = 0;
-      while (done < n) {
-        const { bytesRead } = await handle.read(buffer, done, n - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
+      if (n > FILE_READ_AHEAD) return readFully(offset, n);
+      const at = offset - window.offset;
+      if (at < 0 || at + n > window.bytes.length) {
+        window = { offset, bytes: await readFully(offset, Math.min(FILE_READ_AHEAD, size - offset)) };
+        return window.bytes.subarray(0, Math.min(n, window.bytes.length));
       }
-      return buffer.subarray(0, done);
+      return window.bytes.subarray(at, at + n);
     },
     async close() {
       await handle.close();
