@@ -15,22 +15,13 @@ import { sha256 } from '../../../src-shared/node/crypto';
 import { parseStrictJson } from '../../../src-shared/strict-json';
 import { attestationLeafData, AUDIT_CHECKPOINT_PREDICATE_TYPE, auditCheckpointSubject, IN_TOTO_PAYLOAD_TYPE, REVIEW_OUTCOME_PREDICATE_TYPE } from '../../../src-shared/attestation-types';
 import { auditCheckpointAttestation, envelopeBytes, reviewAttestation, reviewPredicate, signerOf, statementBytesOf, testAuditLog, testKey, testWorkstation } from '../../integration/server-fixtures';
-import { inProcessServer, TEST_SERVER_NAME, type InProcessServer } from './in-process-server';
+import { inProcessServer, refusalOf, TEST_SERVER_NAME, type InProcessServer } from './in-process-server';
 
 let server: InProcessServer | null = null;
 afterEach(async () => {
   await server?.store.close();
   server = null;
 });
-
-async function refusalOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return viewOf(error);
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('acceptAttestation', () => {
   it('refuses with 429 once a key exceeds its rate, before storing anything', async () => {

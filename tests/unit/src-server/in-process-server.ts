@@ -11,6 +11,7 @@ import { serverCheckpointSigner } from '../../../src-server/server-log';
 import type { IntakeContext } from '../../../src-server/attestation-intake';
 import type { WitnessContext } from '../../../src-server/witness';
 import type { ServerStore } from '../../../src-server/server-store';
+import { viewOf } from '../../../src-server/refusal';
 import { enrollmentRequest, type TestWorkstation } from '../../integration/server-fixtures';
 
 export const TEST_SERVER_NAME = 'unit.test/attestations';
@@ -50,4 +51,14 @@ export async function inProcessServer(limits: Partial<ServerLimits> = {}, databa
       await enrollKeys(store, enrollmentRequest(ws), clock());
     },
   };
+}
+
+/** The refusal a server operation ended with, as a client would see it; a test fails if there was none. */
+export async function refusalOf(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    return viewOf(error);
+  }
+  throw new Error('expected a refusal');
 }

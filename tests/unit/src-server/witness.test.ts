@@ -15,22 +15,13 @@ import { acceptAttestation } from '../../../src-server/attestation-intake';
 import { cosignatureVerifier } from '../../../src-shared/node/cosignature';
 import { openCheckpoint } from '../../../src-shared/node/checkpoint';
 import { reviewAttestation } from '../../integration/server-fixtures';
-import { inProcessServer, type InProcessServer } from './in-process-server';
+import { inProcessServer, refusalOf, type InProcessServer } from './in-process-server';
 
 let server: InProcessServer | null = null;
 afterEach(async () => {
   await server?.store.close();
   server = null;
 });
-
-async function refusalOf(promise: Promise<unknown>) {
-  try {
-    await promise;
-  } catch (error) {
-    return viewOf(error);
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('addCheckpoint', () => {
   it('refuses malformed requests and impossible sizes with 400, storing no state', async () => {
