@@ -229,8 +229,13 @@ async function importHeld(options: ImportOptions): Promise<ImportResult> {
       metadata_json: canonicalize(submission),
     });
 
-    for (const file of plan.files) {
-      const writer = new ArtifactWriter(statements, newId('art-', random), caseId, file);
+    // Random ids, handed out in ascending order: the chunk rows (keyed by artifact id) then go into the
+    // B-tree in key order, each leaf page filled once while it is in the page cache, instead of a
+    // random leaf per file read back and encrypted again after the cache spilled it (measured: a
+    // third more CPU for a package of many small files).
+    const artifactIds = plan.files.map(() => newId('art-', random)).sort();
+    for (const [i, file] of plan.files.entries()) {
+      const writer = new ArtifactWriter(statements, artifactIds[i]!, caseId, file);
       progress(file.name);
       if (file === submissionFile) {
         // Already read and verified above; store the same bytes rather than reading them twice.

@@ -129,6 +129,10 @@ describe('importPackage: a sound package', () => {
     expect(bigRow).toMatchObject({ size: big.byteLength, sha256: toHex(sha256(big)), media_type: 'application/octet-stream', chunk_count: 3 });
     expect(artifacts.find((a) => a.path === 'model-card.md')?.media_type).toBe('text/markdown');
     expect(artifacts.find((a) => a.path === 'eval/results.csv')?.media_type).toBe('text/csv');
+    // Ids ascend in the order the files are stored, so chunk rows go into the B-tree in key order.
+    const ids = vault.db.prepare('SELECT id FROM artifacts ORDER BY rowid').all().map((a) => String(a.id));
+    expect(ids.every((id) => /^art-[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(ids).toEqual([...ids].sort());
 
     // Reassembling the chunks gives back exactly the signed bytes.
     const chunks = vault.db
