@@ -7,7 +7,7 @@
  * RW_BENCH_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the
  * server processes' node, to profile the server under this load.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -50,6 +50,17 @@ function ed25519VerificationsPerSecond(prepared = false): number {
   return n / ((performance.now() - start) / 1000);
 }
 
+/** CPU seconds (user + system, every thread) a process has used so far, from /proc (null where there is none). */
+function processCpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 async function run(label: string, database: string | undefined): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'rw-bench-server-'));
   const data = join(dir, 'data');
@@ -69,6 +80,8 @@ async function run(label: string, database: string | undefined): Promise<number>
     const busy = new Set<number>();
     let sent = 0;
     const total = queues.reduce((n, q) => n + q.length, 0);
+    const serverCpuBefore = processCpuSeconds(server.child.pid!);
+    const clientCpuBefore = process.cpuUsage();
     const start = performance.now();
     const worker = async () => {
       for (;;) {
@@ -88,7 +101,13 @@ async function run(label: string, database: string | undefined): Promise<number>
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
     const perSecond = total / ((performance.now() - start) / 1000);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const serverCpuAfter = processCpuSeconds(server.child.pid!);
     console.log(`  ${label.padEnd(10)} ${perSecond.toFixed(0).padStart(7)} attestations/s accepted (${total} over loopback HTTP, ${IN_FLIGHT} in flight, ${KEYS} keys, durable commits)`);
+    // Both processes share the machine's cores: what each spends per attestation says where the time goes.
+    const perAttestationMs = (cpuSeconds: number) => ((cpuSeconds * 1000) / total).toFixed(2);
+    const serverCpu = serverCpuBefore === null || serverCpuAfter === null ? 'n/a' : perAttestationMs(serverCpuAfter - serverCpuBefore);
+    console.log(`             CPU per attestation: server ${serverCpu} ms (all threads), load generator ${perAttestationMs((clientCpu.user + clientCpu.system) / 1e6)} ms`);
     return perSecond;
   } finally {
     await server.stop();

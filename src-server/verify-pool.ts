@@ -11,9 +11,9 @@
  *   never leaves them pending; the next check starts a fresh worker in its slot;
  * - the exit of a worker that was already replaced touches nothing of its successor.
  *
- * Checks asked for in the same turn of the event loop travel together (one message per worker per turn):
- * a message costs a sizeable fraction of a verification. Each worker keeps the key objects of the keys it
- * has seen (importing a key costs about as much as verifying with it).
+ * Checks asked for in the same turn of the event loop travel together (one message per worker per turn,
+ * packed into one transferred buffer): a message costs a sizeable fraction of a verification. Each worker
+ * keeps the key objects of the keys it has seen (importing a key costs about as much as verifying with it).
  *
  * The worker's code is a few lines of plain JavaScript run with `eval` (src-shared/node/ed25519-verify-worker.ts,
  * beside the other node:crypto code): the same source then works under tsx, in the bundled rwctl and in
@@ -22,7 +22,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ed25519PublicKey, verifySignature, type PublicKey } from '../src-shared/node/crypto';
-import { VERIFY_WORKER_SOURCE } from '../src-shared/node/ed25519-verify-worker';
+import { packVerifyBatch, VERIFY_WORKER_SOURCE } from '../src-shared/node/ed25519-verify-worker';
 import { refusal } from './refusal';
 
 export interface SignatureVerifier {
@@ -123,13 +123,16 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): SignatureVeri
       const batch = nextBatch++;
       w.pending.set(batch, checks);
       w.outstanding += checks.length;
-      w.worker.postMessage({ batch, checks: checks.map(({ publicKey, message, signature }) => ({ publicKey, message, signature })) });
+      const buffer = packVerifyBatch(checks);
+      w.worker.postMessage({ batch, buffer }, [buffer]);
     }
   }
 
   return {
     verify(publicKey, message, signature) {
       if (closed) return Promise.reject(unavailable('the server is closing'));
+      // Ed25519 keys and signatures have one length each: anything else fails here, without a worker.
+      if (publicKey.byteLength !== 32 || signature.byteLength !== 64) return Promise.resolve(false);
       return new Promise<boolean>((resolve, reject) => {
         waiting.push({ publicKey, message, signature, resolve, reject });
         if (!flushQueued) {

@@ -41,8 +41,8 @@ describe('signature worker pool', () => {
   });
 
   it('a worker that dies fails its pending checks with a 503 refusal, and the next check gets a fresh worker', async () => {
-    // Dies on a batch holding a one-byte message; otherwise the real worker.
-    const crashing = `require('node:worker_threads').parentPort.on('message', ({ checks }) => { if (checks.some((c) => c.message.byteLength === 1)) process.exit(7); });\n${VERIFY_WORKER_SOURCE}`;
+    // Dies on a batch holding a one-byte message (the first check's length field); otherwise the real worker.
+    const crashing = `require('node:worker_threads').parentPort.on('message', ({ buffer }) => { if (new DataView(buffer).getUint32(100) === 1) process.exit(7); });\n${VERIFY_WORKER_SOURCE}`;
     const flaky = createVerifyPool({ size: 1, source: crashing });
     try {
       const c = signed(1);
