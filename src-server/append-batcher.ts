@@ -9,7 +9,7 @@
  * transaction); a refusal inside the batch (stale sequence, key revoked meanwhile) writes nothing for that
  * envelope; a failed transaction rejects every request of the batch and stores none of them.
  */
-import { appendLeaf, compactRangeRoot } from '../src-shared/node/compact-range';
+import { appendLeaf, compactRangeNodes, compactRangeRoot } from '../src-shared/node/compact-range';
 import { inclusionProofFrom, leafHash } from '../src-shared/node/merkle';
 import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
@@ -113,14 +113,16 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
 
       const treeSize = range.size;
       const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
-      // Proofs for the whole batch: one pass to learn the nodes, one query, one exact pass. The older
-      // nodes are read while this batch's own nodes and the head are written (disjoint rows).
+      // Proofs for the whole batch from this batch's nodes and the old head's compact range, which holds
+      // every older node a new leaf's proof needs (compactRangeNodes); the store is asked only if one is
+      // missing, which a consistent head never lets happen.
       const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
+      for (const [l, i, h] of compactRangeNodes(head.range)) fresh.set(nodeId(l, i), h);
       const wanted: NodeKey[] = [];
       for (const a of accepted) {
         inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), DRY_RUN_NODE) }, a.logIndex, treeSize);
       }
-      const [older] = await Promise.all([tx.getNodes(wanted), tx.putNodes(nodes), tx.setHead(range, checkpoint)]);
+      const older = wanted.length === 0 ? new Map<string, Uint8Array>() : await tx.getNodes(wanted);
       const source = {
         getNode(level: number, index: number) {
           const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
@@ -139,7 +141,15 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
         out[a.at] = { kind: 'ok', outcome: { status: 201, receipt } };
         return { row: batch[a.at]!.append.row, receipt, logIndex: a.logIndex };
       });
-      await Promise.all([tx.insertAttestations(rows), tx.setLastSequences([...advanced].map((keyId) => [keyId, keys.get(keyId)!.lastSequence] as const))]);
+      // Every write of the batch and its COMMIT go out together (one message to the SQLite writer thread,
+      // one pipelined write to PostgreSQL); the batch counts only if all of them succeed.
+      await Promise.all([
+        tx.putNodes(nodes),
+        tx.setHead(range, checkpoint),
+        tx.insertAttestations(rows),
+        tx.setLastSequences([...advanced].map((keyId) => [keyId, keys.get(keyId)!.lastSequence] as const)),
+        tx.commit(),
+      ]);
       return out;
     });
     for (const [at, waiting] of batch.entries()) {

@@ -5,10 +5,15 @@
  * process or in another server process on the same database, never assign the same leaf index.
  * Transactions are also queued in-process so that requests wait here rather than holding pool clients
  * blocked on the row lock.
+ *
+ * Transactions run on a connection in pipeline mode: the statements issued together (BEGIN and a batch's
+ * reads; a batch's writes and COMMIT) go out in one write, without a round trip between them. A failed
+ * statement aborts the transaction on the server, which then turns the COMMIT behind it into a
+ * ROLLBACK: the driver counts a transaction only when every statement and the COMMIT itself succeeded.
  */
 import pg from 'pg';
 import { RwError } from '../src-shared/errors';
-import type { SqlConn, SqlDriver, SqlRow, SqlValue } from './sql-driver';
+import { runTransaction, type SqlConn, type SqlDriver, type SqlRow, type SqlValue, type TxConn, type TxWire } from './sql-driver';
 
 /** `?` → `$1, $2, …` (the store's SQL never contains a literal question mark). */
 function numbered(sql: string): string {
@@ -51,22 +56,32 @@ export async function openPostgresDriver(url: string, options: { maxConnections?
     await pool.end().catch(() => undefined);
     throw new RwError('NOT_FOUND', 'Cannot connect to the PostgreSQL database.');
   }
+  // One connection suffices for writes: transactions are queued in-process anyway.
+  const writers = new pg.Pool({ connectionString: url, max: 1, types, pipeline: true } as pg.PoolConfig);
+  writers.on('error', () => undefined);
+  const wireOf = (client: pg.PoolClient): TxWire => ({
+    ...connOf(client),
+    async begin() {
+      await client.query('BEGIN');
+    },
+    async commit() {
+      const result = await client.query('COMMIT');
+      if (result.command !== 'COMMIT') throw new RwError('INTERNAL', 'The transaction did not commit (a statement of it failed).');
+    },
+    async rollback() {
+      await client.query('ROLLBACK');
+    },
+  });
   let queue: Promise<unknown> = Promise.resolve();
   return {
     dialect: 'postgres',
     forUpdate: ' FOR UPDATE',
     reader: connOf(pool),
-    transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
+    transaction<T>(fn: (conn: TxConn) => Promise<T>): Promise<T> {
       const result = queue.then(async () => {
-        const client = await pool.connect();
+        const client = await writers.connect();
         try {
-          await client.query('BEGIN');
-          const value = await fn(connOf(client));
-          await client.query('COMMIT');
-          return value;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => undefined);
-          throw error;
+          return await runTransaction(wireOf(client), fn);
         } finally {
           client.release();
         }
@@ -79,7 +94,7 @@ export async function openPostgresDriver(url: string, options: { maxConnections?
     },
     async close() {
       await queue;
-      await pool.end();
+      await Promise.all([pool.end(), writers.end()]);
     },
   };
 }

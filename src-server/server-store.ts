@@ -13,7 +13,7 @@ import { parseCompactRange, serializeCompactRange, type CompactRange } from '../
 import { canonicalize } from '../src-shared/canonical-json';
 import { receiptSchema, type Receipt } from '../src-shared/attestation-types';
 import { parseStrictJson } from '../src-shared/strict-json';
-import { asBytes, asNumber, asString, type SqlConn, type SqlDriver, type SqlRow } from './sql-driver';
+import { asBytes, asNumber, asString, type SqlConn, type SqlDriver, type SqlRow, type TxConn } from './sql-driver';
 
 export type KeyRole = 'device' | 'reviewer';
 
@@ -181,6 +181,11 @@ export interface StoreTx {
   insertReadToken(tokenSha256: string, role: string, at: number): Promise<void>;
   witnessState(origin: string): Promise<WitnessState | null>;
   setWitnessState(state: WitnessState): Promise<void>;
+  /**
+   * COMMIT sent behind the writes already issued (see TxConn.commit): the write methods above issue all
+   * their statements at once when called, so a batch's last writes and its COMMIT travel together.
+   */
+  commit(): Promise<void>;
 }
 
 export interface ServerStore {
@@ -203,8 +208,9 @@ export interface ServerStore {
   close(): Promise<void>;
 }
 
-function txOf(conn: SqlConn, forUpdate: string): StoreTx {
+function txOf(conn: TxConn, forUpdate: string): StoreTx {
   return {
+    commit: () => conn.commit(),
     async findReceipt(envelopeSha256) {
       const rows = await conn.all('SELECT receipt FROM attestations WHERE envelope_sha256 = ?', [envelopeSha256]);
       return rows[0] ? parseReceipt(asString(rows[0].receipt)) : null;
@@ -253,10 +259,12 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
     },
     async putNodes(nodes) {
       // 3 parameters per row: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters.
+      const statements: Promise<number>[] = [];
       for (let i = 0; i < nodes.length; i += 500) {
         const chunk = nodes.slice(i, i + 500);
-        await conn.run(`INSERT INTO log_nodes(level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat());
+        statements.push(conn.run(`INSERT INTO log_nodes(level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat()));
       }
+      await Promise.all(statements);
     },
     getNodes: (keys) => fetchNodes(conn, keys),
     async setHead(range, checkpoint) {
@@ -299,14 +307,16 @@ function txOf(conn: SqlConn, forUpdate: string): StoreTx {
       await Promise.all(statements);
     },
     async setLastSequences(sequences) {
+      const statements: Promise<number>[] = [];
       for (let i = 0; i < sequences.length; i += 200) {
         const chunk = sequences.slice(i, i + 200);
         // CAST: PostgreSQL types a bare CASE of parameters as text, which a BIGINT column refuses.
-        await conn.run(
+        statements.push(conn.run(
           `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => 'WHEN ? THEN CAST(? AS BIGINT)').join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
           [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
-        );
+        ));
       }
+      await Promise.all(statements);
     },
     async insertKey(key) {
       await conn.run(`INSERT INTO enrolled_keys(${KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [

@@ -14,13 +14,25 @@ export interface SqlConn {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
 }
 
+/** A connection inside a transaction. */
+export interface TxConn extends SqlConn {
+  /**
+   * Sends COMMIT now, behind the statements already issued (those of this turn travel with it: one
+   * message to the SQLite writer thread, one pipelined write to PostgreSQL), instead of after their
+   * answers. Nothing may be issued after it (refused). The transaction still counts as committed only
+   * if every statement issued in it and the COMMIT succeeded; without this call the driver commits once
+   * the transaction's function returns.
+   */
+  commit(): Promise<void>;
+}
+
 export interface SqlDriver {
   readonly dialect: 'sqlite' | 'postgres';
   /** ' FOR UPDATE' on PostgreSQL, '' on SQLite. */
   readonly forUpdate: string;
   /** Reads outside any transaction: they see committed data only. */
   readonly reader: SqlConn;
-  transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (conn: TxConn) => Promise<T>): Promise<T>;
   /** Runs several DDL statements separated by semicolons. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -40,4 +52,65 @@ export function asBytes(value: unknown): Uint8Array {
 export function asString(value: unknown): string {
   if (typeof value !== 'string') throw new Error('Expected a text column.');
   return value;
+}
+
+/** One transaction's connection as a driver provides it: statements, and the transaction's own verbs. */
+export interface TxWire extends SqlConn {
+  begin(): Promise<void>;
+  /** Rejects unless the transaction committed (not, say, a COMMIT the database turned into a rollback). */
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+const ignore = () => undefined;
+
+/**
+ * BEGIN, `fn`, COMMIT (or ROLLBACK on any failure), without a round trip of its own for BEGIN: the
+ * statements `fn` issues at once go out behind it. A statement is refused once the transaction is over
+ * (failed, committing or done), so nothing `fn` still has running can reach the connection outside its
+ * transaction: after a failed BEGIN, or in the next transaction. The result counts only when BEGIN, every
+ * statement issued and COMMIT succeeded; anything else rolls back and rejects.
+ */
+export async function runTransaction<T>(wire: TxWire, fn: (conn: TxConn) => Promise<T>): Promise<T> {
+  let open = true;
+  const issued: Promise<unknown>[] = [];
+  let committed: Promise<void> | null = null;
+  const guard = () => {
+    if (!open || committed) throw new Error('A statement was issued outside its transaction.');
+  };
+  const track = <R>(statement: Promise<R>): Promise<R> => {
+    issued.push(statement);
+    statement.catch(ignore);
+    return statement;
+  };
+  const conn: TxConn = {
+    all(sql, params) {
+      guard();
+      return track(wire.all(sql, params));
+    },
+    run(sql, params) {
+      guard();
+      return track(wire.run(sql, params));
+    },
+    commit() {
+      guard();
+      committed = wire.commit();
+      committed.catch(ignore);
+      return committed;
+    },
+  };
+  // A failed BEGIN closes the transaction before the answers to the statements sent behind it arrive.
+  const begun = track(wire.begin());
+  begun.catch(() => (open = false));
+  try {
+    const value = await fn(conn);
+    await Promise.all([...issued, committed ?? conn.commit()]);
+    open = false;
+    return value;
+  } catch (error) {
+    open = false;
+    // A writer that died took its transaction with it; there is nothing to roll back then.
+    await wire.rollback().catch(ignore);
+    throw error;
+  }
 }

@@ -18,19 +18,51 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../src-shared/errors';
-import type { SqlConn, SqlDriver, SqlValue } from './sql-driver';
+import { runTransaction, type SqlConn, type SqlDriver, type SqlValue, type TxConn, type TxWire } from './sql-driver';
 
 const PRAGMAS = ['busy_timeout = 10000', 'journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON'];
 
 // Plain JavaScript run with `eval`, so the same source works under tsx, in the bundled rwctl and in tests.
 // A message carries every statement issued in one turn of the caller's event loop; they run in order, and
 // once one fails the rest of that message is skipped (so a failed BEGIN never lets the statements sent
-// with it run outside a transaction).
+// with it run outside a transaction). The thread also keeps the transaction's own rules, whatever the
+// messages: a statement outside a transaction is refused (none autocommits), and a COMMIT after any
+// failed statement of its transaction is refused (it rolls back instead of committing part of it).
 const WRITER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Database } = require(workerData.module);
 const db = new Database(workerData.path, { cacheStatements: true });
 for (const pragma of workerData.pragmas) db.pragma(pragma);
+let open = false;
+let failure = null;
+function step(op, sql, params) {
+  try {
+    if (op === 'begin') {
+      db.exec('BEGIN IMMEDIATE');
+      open = true;
+      failure = null;
+      return null;
+    }
+    if (op === 'rollback') {
+      open = false;
+      try { db.exec('ROLLBACK'); } catch {}
+      return null;
+    }
+    if (op === 'exec') return void db.exec(sql), null;
+    if (op === 'close') return void db.close(), null;
+    if (!open) throw new Error('No transaction is open.');
+    if (op === 'commit') {
+      if (failure !== null) throw new Error('Not committed: a statement of this transaction failed (' + failure + ').');
+      db.exec('COMMIT');
+      open = false;
+      return null;
+    }
+    return op === 'all' ? db.prepare(sql).all(params) : db.prepare(sql).run(params).changes;
+  } catch (error) {
+    if (open && failure === null) failure = error instanceof Error ? error.message : String(error);
+    throw error;
+  }
+}
 parentPort.on('message', (ops) => {
   const answers = [];
   let failed = null;
@@ -40,12 +72,7 @@ parentPort.on('message', (ops) => {
       continue;
     }
     try {
-      let result = null;
-      if (op === 'all') result = db.prepare(sql).all(params);
-      else if (op === 'run') result = db.prepare(sql).run(params).changes;
-      else if (op === 'exec') db.exec(sql);
-      else if (op === 'close') db.close();
-      answers.push({ ok: true, result });
+      answers.push({ ok: true, result: step(op, sql, params) });
     } catch (error) {
       failed = error instanceof Error ? error.message : String(error);
       answers.push({ ok: false, message: failed });
@@ -76,28 +103,65 @@ function open(path: string): Database {
   return db;
 }
 
-/** The writer connection as the driver uses it: statements, and BEGIN/COMMIT/ROLLBACK through exec. */
+/** The writer connection as the driver uses it: a transaction's wire, and DDL through exec. */
 interface Writer {
-  conn: SqlConn;
+  wire: TxWire;
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The writer thread's rules (WRITER_SOURCE) on the calling thread, for rwctl commands that change one thing. */
 function writerOnThisThread(path: string): Writer {
   const db = open(path);
+  let inTransaction = false;
+  let failure: string | null = null;
+  const step = <T>(statement: () => T): Promise<T> => {
+    try {
+      return Promise.resolve(statement());
+    } catch (error) {
+      if (inTransaction) failure ??= error instanceof Error ? error.message : String(error);
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+  const inside = <T>(statement: () => T) =>
+    step(() => {
+      if (!inTransaction) throw new Error('No transaction is open.');
+      return statement();
+    });
   return {
-    conn: connOf(db),
-    async exec(sql) {
-      db.exec(sql);
+    wire: {
+      all: (sql, params) => inside(() => db.prepare(sql).all(toParams(params))),
+      run: (sql, params) => inside(() => db.prepare(sql).run(toParams(params)).changes),
+      begin: () =>
+        step(() => {
+          db.exec('BEGIN IMMEDIATE');
+          inTransaction = true;
+          failure = null;
+        }),
+      commit: () =>
+        inside(() => {
+          if (failure !== null) throw new Error(`Not committed: a statement of this transaction failed (${failure}).`);
+          db.exec('COMMIT');
+          inTransaction = false;
+        }),
+      rollback: () =>
+        step(() => {
+          inTransaction = false;
+          try {
+            db.exec('ROLLBACK');
+          } catch {
+            // Nothing was open (a failed BEGIN or COMMIT already ended it).
+          }
+        }),
     },
+    exec: (sql) => step(() => db.exec(sql)),
     async close() {
       db.close();
     },
   };
 }
 
-type Op = { op: 'all' | 'run'; sql: string; params: SqlValue[] } | { op: 'exec'; sql: string } | { op: 'close' };
-
+type Op = { op: 'all' | 'run'; sql: string; params: SqlValue[] } | { op: 'exec'; sql: string } | { op: 'begin' | 'commit' | 'rollback' | 'close' };
 /**
  * The writer in a worker thread. Statements issued in the same turn (a batch's reads sent together, say)
  * travel in one message, answered in one: a message between threads costs more than a small statement.
@@ -151,9 +215,12 @@ function writerOnWorker(path: string): Writer {
   }
 
   return {
-    conn: {
-      all: (sql, params = []) => call({ op: 'all', sql, params: [...params] }),
-      run: (sql, params = []) => call({ op: 'run', sql, params: [...params] }),
+    wire: {
+      all: (sql, params = []) => call({ op: 'all', sql, params: toParams(params) }),
+      run: (sql, params = []) => call({ op: 'run', sql, params: toParams(params) }),
+      begin: () => call({ op: 'begin' }),
+      commit: () => call({ op: 'commit' }),
+      rollback: () => call({ op: 'rollback' }),
     },
     exec: (sql) => call({ op: 'exec', sql }),
     async close() {
@@ -175,7 +242,6 @@ export function openSqliteDriver(path: string, options: { writerThread?: boolean
   let reader: Database | null = null;
   const readerDb = (): Database => (reader ??= open(path));
   let queue: Promise<unknown> = Promise.resolve();
-  const writerConn = writer.conn;
   return {
     dialect: 'sqlite',
     forUpdate: '',
@@ -183,19 +249,8 @@ export function openSqliteDriver(path: string, options: { writerThread?: boolean
       all: (sql, params) => connOf(readerDb()).all(sql, params),
       run: (sql, params) => connOf(readerDb()).run(sql, params),
     },
-    transaction<T>(fn: (conn: SqlConn) => Promise<T>): Promise<T> {
-      const result = queue.then(async () => {
-        await writer.exec('BEGIN IMMEDIATE');
-        try {
-          const value = await fn(writerConn);
-          await writer.exec('COMMIT');
-          return value;
-        } catch (error) {
-          // A writer thread that died took its transaction with it; there is nothing to roll back then.
-          await writer.exec('ROLLBACK').catch(() => undefined);
-          throw error;
-        }
-      });
+    transaction<T>(fn: (conn: TxConn) => Promise<T>): Promise<T> {
+      const result = queue.then(() => runTransaction(writer.wire, fn));
       queue = result.catch(() => undefined);
       return result;
     },

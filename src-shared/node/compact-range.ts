@@ -56,6 +56,25 @@ export function appendLeaf(range: CompactRange, leafHash: Uint8Array, onNode?: M
   return { size: range.size + 1, hashes };
 }
 
+/**
+ * Where each hash of the range sits in the tree: the perfect subtree of 2^level leaves starting at leaf
+ * index × 2^level. Every left sibling, inside [0, size), of a leaf appended after size is one of these,
+ * so proofs for new leaves need no older node beyond the range.
+ */
+export function compactRangeNodes(range: CompactRange): [level: number, index: number, hash: Uint8Array][] {
+  const out: [number, number, Uint8Array][] = [];
+  let start = 0;
+  let at = 0;
+  for (let level = Math.floor(Math.log2(Math.max(1, range.size))); level >= 0 && at < range.hashes.length; level--) {
+    const width = 2 ** level;
+    if (Math.floor(range.size / width) % 2 === 1) {
+      out.push([level, start / width, range.hashes[at++]!]);
+      start += width;
+    }
+  }
+  return out;
+}
+
 /** The compact range over all the given leaf hashes (O(n) hashing). */
 export function compactRangeFromLeaves(leafHashes: Iterable<Uint8Array>, onNode?: MerkleNodeVisitor): CompactRange {
   let range = emptyCompactRange();
