@@ -13,7 +13,7 @@
  */
 import pg from 'pg';
 import { RwError } from '../src-shared/errors';
-import { runTransaction, type SqlConn, type SqlDriver, type SqlRow, type SqlValue, type TxConn, type TxWire } from './sql-driver';
+import { runTransaction, transactionQueue, type SqlConn, type SqlDriver, type SqlRow, type SqlValue, type TxConn, type TxWire } from './sql-driver';
 
 /** `?` → `$1, $2, …` (the store's SQL never contains a literal question mark). */
 function numbered(sql: string): string {
@@ -31,7 +31,7 @@ const types = {
     oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-function connOf(client: pg.Pool | pg.PoolClient): SqlConn {
+function connOf(client: pg.Pool | pg.ClientBase): SqlConn {
   return {
     async all(sql, params) {
       const result = await client.query<SqlRow>({ text: numbered(sql), values: toParams(params) });
@@ -56,10 +56,23 @@ export async function openPostgresDriver(url: string, options: { maxConnections?
     await pool.end().catch(() => undefined);
     throw new RwError('NOT_FOUND', 'Cannot connect to the PostgreSQL database.');
   }
-  // One connection suffices for writes: transactions are queued in-process anyway.
-  const writers = new pg.Pool({ connectionString: url, max: 1, types, pipeline: true } as pg.PoolConfig);
-  writers.on('error', () => undefined);
-  const wireOf = (client: pg.PoolClient): TxWire => ({
+  // One connection for every write transaction (they are queued in-process anyway), kept open so that
+  // the next transaction's BEGIN can follow the previous COMMIT on it; a broken one is replaced.
+  let writer: Promise<pg.Client> | null = null;
+  const writerClient = (): Promise<pg.Client> => {
+    if (writer) return writer;
+    const client = new pg.Client({ connectionString: url, types, pipeline: true } as pg.ClientConfig);
+    const connecting = client.connect().then(() => client);
+    const drop = () => {
+      if (writer === connecting) writer = null;
+    };
+    client.on('error', drop);
+    client.on('end', drop);
+    connecting.catch(drop);
+    writer = connecting;
+    return connecting;
+  };
+  const wireOf = (client: pg.Client): TxWire => ({
     ...connOf(client),
     async begin() {
       await client.query('BEGIN');
@@ -72,29 +85,21 @@ export async function openPostgresDriver(url: string, options: { maxConnections?
       await client.query('ROLLBACK');
     },
   });
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = transactionQueue();
   return {
     dialect: 'postgres',
     forUpdate: ' FOR UPDATE',
     reader: connOf(pool),
     transaction<T>(fn: (conn: TxConn) => Promise<T>): Promise<T> {
-      const result = queue.then(async () => {
-        const client = await writers.connect();
-        try {
-          return await runTransaction(wireOf(client), fn);
-        } finally {
-          client.release();
-        }
-      });
-      queue = result.catch(() => undefined);
-      return result;
+      return queue.run(async (committing) => runTransaction(wireOf(await writerClient()), fn, committing));
     },
     async exec(sql) {
       await pool.query(sql);
     },
     async close() {
-      await queue;
-      await Promise.all([pool.end(), writers.end()]);
+      await queue.settled();
+      const client = writer ? await writer.catch(() => null) : null;
+      await Promise.all([pool.end(), client?.end()]);
     },
   };
 }

@@ -65,13 +65,19 @@ export interface TxWire extends SqlConn {
 const ignore = () => undefined;
 
 /**
- * BEGIN, `fn`, COMMIT (or ROLLBACK on any failure), without a round trip of its own for BEGIN: the
- * statements `fn` issues at once go out behind it. A statement is refused once the transaction is over
- * (failed, committing or done), so nothing `fn` still has running can reach the connection outside its
- * transaction: after a failed BEGIN, or in the next transaction. The result counts only when BEGIN, every
- * statement issued and COMMIT succeeded; anything else rolls back and rejects.
+ * BEGIN, `fn`, COMMIT (or ROLLBACK on a failure before the COMMIT), without a round trip of its own for
+ * BEGIN: the statements `fn` issues at once go out behind it. A statement is refused once the transaction
+ * is over (failed, committing or done), so nothing `fn` still has running can reach the connection
+ * outside its transaction: after a failed BEGIN, or in the next transaction. The result counts only when
+ * BEGIN, every statement issued and COMMIT succeeded; anything else rejects.
+ *
+ * `committing` is called once the COMMIT is sent (or the transaction failed before it): the driver may
+ * then send the next transaction's BEGIN behind that COMMIT on the same connection. So once a COMMIT is
+ * sent, no ROLLBACK follows it (it would reach the next transaction): a COMMIT ends its transaction
+ * whether it succeeds or not (PostgreSQL turns the COMMIT of a failed transaction into a rollback, and
+ * the SQLite writer rolls back at once when a COMMIT fails).
  */
-export async function runTransaction<T>(wire: TxWire, fn: (conn: TxConn) => Promise<T>): Promise<T> {
+export async function runTransaction<T>(wire: TxWire, fn: (conn: TxConn) => Promise<T>, committing: () => void = ignore): Promise<T> {
   let open = true;
   const issued: Promise<unknown>[] = [];
   let committed: Promise<void> | null = null;
@@ -96,6 +102,7 @@ export async function runTransaction<T>(wire: TxWire, fn: (conn: TxConn) => Prom
       guard();
       committed = wire.commit();
       committed.catch(ignore);
+      committing();
       return committed;
     },
   };
@@ -110,7 +117,33 @@ export async function runTransaction<T>(wire: TxWire, fn: (conn: TxConn) => Prom
   } catch (error) {
     open = false;
     // A writer that died took its transaction with it; there is nothing to roll back then.
-    await wire.rollback().catch(ignore);
+    if (!committed) await wire.rollback().catch(ignore);
     throw error;
+  } finally {
+    committing();
   }
+}
+
+/**
+ * The order of one connection's transactions: each starts once the one before it has sent its COMMIT
+ * (its statements then queue behind that COMMIT on the connection) or failed. `settled` is every
+ * transaction's end, for close.
+ */
+export function transactionQueue(): { run<T>(start: (committing: () => void) => Promise<T>): Promise<T>; settled(): Promise<void> } {
+  let turn: Promise<void> = Promise.resolve();
+  let all: Promise<unknown> = Promise.resolve();
+  return {
+    run(start) {
+      const previous = turn;
+      let release: () => void = ignore;
+      turn = new Promise<void>((resolve) => (release = resolve));
+      const result = previous.then(() => start(release));
+      result.then(release, release);
+      all = Promise.all([all, result.catch(ignore)]);
+      return result;
+    },
+    async settled() {
+      await all;
+    },
+  };
 }

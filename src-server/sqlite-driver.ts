@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../src-shared/errors';
-import { runTransaction, type SqlConn, type SqlDriver, type SqlValue, type TxConn, type TxWire } from './sql-driver';
+import { runTransaction, transactionQueue, type SqlConn, type SqlDriver, type SqlValue, type TxConn, type TxWire } from './sql-driver';
 
 const PRAGMAS = ['busy_timeout = 10000', 'journal_mode = WAL', 'synchronous = FULL', 'foreign_keys = ON'];
 
@@ -48,13 +48,26 @@ function step(op, sql, params) {
       try { db.exec('ROLLBACK'); } catch {}
       return null;
     }
-    if (op === 'exec') return void db.exec(sql), null;
-    if (op === 'close') return void db.close(), null;
+    if (op === 'exec') {
+      db.exec(sql);
+      return null;
+    }
+    if (op === 'close') {
+      db.close();
+      return null;
+    }
     if (!open) throw new Error('No transaction is open.');
     if (op === 'commit') {
-      if (failure !== null) throw new Error('Not committed: a statement of this transaction failed (' + failure + ').');
-      db.exec('COMMIT');
+      // A COMMIT ends its transaction whether it succeeds or not: the driver may already have sent the
+      // next transaction's BEGIN behind it, and sends no ROLLBACK after a COMMIT.
       open = false;
+      try {
+        if (failure !== null) throw new Error('Not committed: a statement of this transaction failed (' + failure + ').');
+        db.exec('COMMIT');
+      } catch (error) {
+        try { db.exec('ROLLBACK'); } catch {}
+        throw error;
+      }
       return null;
     }
     return op === 'all' ? db.prepare(sql).all(params) : db.prepare(sql).run(params).changes;
@@ -78,6 +91,9 @@ parentPort.on('message', (ops) => {
       answers.push({ ok: false, message: failed });
     }
   }
+  // A transaction whose statement failed here is over: its COMMIT may have been among those skipped,
+  // and no ROLLBACK follows a COMMIT once sent, so it is rolled back now (its later statements are refused).
+  if (failed !== null && open) step('rollback');
   parentPort.postMessage(answers);
 });
 `;
@@ -140,9 +156,19 @@ function writerOnThisThread(path: string): Writer {
         }),
       commit: () =>
         inside(() => {
-          if (failure !== null) throw new Error(`Not committed: a statement of this transaction failed (${failure}).`);
-          db.exec('COMMIT');
+          // As on the writer thread: a COMMIT ends its transaction, committed or rolled back.
           inTransaction = false;
+          try {
+            if (failure !== null) throw new Error(`Not committed: a statement of this transaction failed (${failure}).`);
+            db.exec('COMMIT');
+          } catch (error) {
+            try {
+              db.exec('ROLLBACK');
+            } catch {
+              // Already rolled back by SQLite.
+            }
+            throw error;
+          }
         }),
       rollback: () =>
         step(() => {
@@ -241,7 +267,7 @@ export function openSqliteDriver(path: string, options: { writerThread?: boolean
   }
   let reader: Database | null = null;
   const readerDb = (): Database => (reader ??= open(path));
-  let queue: Promise<unknown> = Promise.resolve();
+  const queue = transactionQueue();
   return {
     dialect: 'sqlite',
     forUpdate: '',
@@ -250,13 +276,11 @@ export function openSqliteDriver(path: string, options: { writerThread?: boolean
       run: (sql, params) => connOf(readerDb()).run(sql, params),
     },
     transaction<T>(fn: (conn: TxConn) => Promise<T>): Promise<T> {
-      const result = queue.then(() => runTransaction(writer.wire, fn));
-      queue = result.catch(() => undefined);
-      return result;
+      return queue.run((committing) => runTransaction(writer.wire, fn, committing));
     },
     exec: (sql) => writer.exec(sql),
     async close() {
-      await queue;
+      await queue.settled();
       reader?.close();
       await writer.close();
     },
