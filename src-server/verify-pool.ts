@@ -42,9 +42,8 @@ interface Check {
 
 interface PoolWorker {
   worker: Worker;
-  /** Batches sent and not yet answered, by batch number. */
+  /** Batches sent and not yet answered, by batch number (at most one: see flush). */
   pending: Map<number, Check[]>;
-  outstanding: number;
 }
 
 export interface VerifyPoolOptions {
@@ -76,21 +75,25 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): SignatureVeri
     if (workers[slot] === w) workers[slot] = null;
     const held = [...w.pending.values()];
     w.pending.clear();
-    w.outstanding = 0;
     for (const checks of held) for (const c of checks) c.reject(error);
+    // What waited for this worker goes to its successor.
+    if (waiting.length > 0 && !flushQueued) {
+      flushQueued = true;
+      setImmediate(flush);
+    }
     void w.worker.terminate().catch(() => undefined);
   }
 
   function start(slot: number): PoolWorker {
     const worker = new Worker(source, { eval: true });
     worker.unref();
-    const w: PoolWorker = { worker, pending: new Map(), outstanding: 0 };
+    const w: PoolWorker = { worker, pending: new Map() };
     worker.on('message', ({ batch, results }: { batch: number; results: Uint8Array }) => {
       const checks = w.pending.get(batch);
       if (!checks) return;
       w.pending.delete(batch);
-      w.outstanding -= checks.length;
       checks.forEach((c, i) => c.resolve(results[i] === 1));
+      if (waiting.length > 0) flush();
     });
     worker.on('error', () => retire(slot, w, unavailable('a verification worker failed')));
     worker.on('exit', () => retire(slot, w, unavailable(closed ? 'the server is closing' : 'a verification worker stopped')));
@@ -100,10 +103,10 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): SignatureVeri
 
   function flush(): void {
     flushQueued = false;
-    const all = waiting;
-    waiting = [];
-    if (all.length === 0) return;
+    if (waiting.length === 0) return;
     if (closed) {
+      const all = waiting;
+      waiting = [];
       for (const c of all) c.reject(unavailable('the server is closing'));
       return;
     }
@@ -111,18 +114,24 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): SignatureVeri
     try {
       slots = workers.map((w, slot) => w ?? start(slot));
     } catch {
+      const all = waiting;
+      waiting = [];
       for (const c of all) c.reject(unavailable('no verification worker could start'));
       return;
     }
-    // Spread this turn's checks over the workers, the least loaded first.
-    const order = [...slots].sort((a, b) => a.outstanding - b.outstanding);
-    const share = Math.ceil(all.length / order.length);
-    for (let i = 0; i < order.length && i * share < all.length; i++) {
-      const w = order[i]!;
+    // Only idle workers get checks: the others take what waited meanwhile, in one message, when they
+    // answer. Under load that turns one message (and one thread wake-up each way) per request into one
+    // per batch, and costs a request at most one batch's verifications of waiting.
+    const idle = slots.filter((w) => w.pending.size === 0);
+    if (idle.length === 0) return;
+    const all = waiting;
+    waiting = [];
+    const share = Math.ceil(all.length / idle.length);
+    for (let i = 0; i < idle.length && i * share < all.length; i++) {
+      const w = idle[i]!;
       const checks = all.slice(i * share, (i + 1) * share);
       const batch = nextBatch++;
       w.pending.set(batch, checks);
-      w.outstanding += checks.length;
       const buffer = packVerifyBatch(checks);
       w.worker.postMessage({ batch, buffer }, [buffer]);
     }
