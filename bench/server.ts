@@ -7,7 +7,7 @@
  * RW_BENCH_SERVER_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is passed to the
  * server processes' node, to profile the server under this load.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,22 @@ function processCpuSeconds(pid: number): number | null {
   }
 }
 
+/** CPU seconds per thread of a process: the main thread, then every other by name and id (workers, V8's and libuv's helpers). */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid === String(pid) ? 'main' : `${name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+  } catch {
+    // No /proc here: the per-thread figures are left out.
+  }
+  return out;
+}
+
 async function run(label: string, database: string | undefined): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'rw-bench-server-'));
   const data = join(dir, 'data');
@@ -133,6 +149,7 @@ async function run(label: string, database: string | undefined): Promise<number>
     let sent = 0;
     const total = queues.reduce((n, q) => n + q.length, 0);
     const serverCpuBefore = processCpuSeconds(server.child.pid!);
+    const threadsBefore = threadCpuSeconds(server.child.pid!);
     const clientCpuBefore = process.cpuUsage();
     const start = performance.now();
     const worker = async (connection: LoadConnection) => {
@@ -155,11 +172,18 @@ async function run(label: string, database: string | undefined): Promise<number>
     const perSecond = total / ((performance.now() - start) / 1000);
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverCpuAfter = processCpuSeconds(server.child.pid!);
+    const threadsAfter = threadCpuSeconds(server.child.pid!);
     console.log(`  ${label.padEnd(10)} ${perSecond.toFixed(0).padStart(7)} attestations/s accepted (${total} over loopback HTTP, ${IN_FLIGHT} in flight, ${KEYS} keys, durable commits)`);
     // Both processes share the machine's cores: what each spends per attestation says where the time goes.
     const perAttestationMs = (cpuSeconds: number) => ((cpuSeconds * 1000) / total).toFixed(2);
     const serverCpu = serverCpuBefore === null || serverCpuAfter === null ? 'n/a' : perAttestationMs(serverCpuAfter - serverCpuBefore);
     console.log(`             CPU per attestation: server ${serverCpu} ms (all threads), load generator ${perAttestationMs((clientCpu.user + clientCpu.system) / 1e6)} ms`);
+    const threads = [...threadsAfter]
+      .map(([name, after]) => [name, after - (threadsBefore.get(name) ?? 0)] as const)
+      .filter(([, used]) => used > 0)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, used]) => `${name} ${perAttestationMs(used)}`);
+    if (threads.length > 0) console.log(`             busiest server threads (ms per attestation): ${threads.slice(0, 5).join(', ')}`);
     return perSecond;
   } finally {
     await server.stop();
