@@ -165,12 +165,19 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
         return hash;
       },
     };
+    // The receipts of a batch share most of their proofs' nodes: each is encoded once.
+    const encoded = new Map<Uint8Array, string>();
+    const base64Of = (hash: Uint8Array): string => {
+      let text = encoded.get(hash);
+      if (text === undefined) encoded.set(hash, (text = toBase64(hash)));
+      return text;
+    };
     const rows = accepted.map((a) => {
       const receipt: Receipt = {
         envelopeSha256: batch[a.at]!.append.row.envelopeSha256,
         logIndex: a.logIndex,
         treeSize,
-        inclusionProof: inclusionProofFrom(source, a.logIndex, treeSize).map(toBase64),
+        inclusionProof: inclusionProofFrom(source, a.logIndex, treeSize).map(base64Of),
         checkpoint,
       };
       out[a.at] = { kind: 'ok', outcome: { status: 201, receipt } };

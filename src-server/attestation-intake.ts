@@ -232,9 +232,8 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
 
   const leafData = canonical?.leafData ?? attestationLeafData(envelope);
   const envelopeSha256 = toHex(sha256(leafData));
-  const known = await ctx.store.findReceipt(envelopeSha256);
-  if (known) return { status: 200, receipt: known };
-
+  // A replay (this envelope, or the same signer and payload) is answered with the original receipt by
+  // the batch, which reads what is stored under its lock anyway: no read of its own here.
   return ctx.appender.submit({
     leafData,
     row: {
