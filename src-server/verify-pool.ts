@@ -42,9 +42,11 @@ interface Check {
 
 interface PoolWorker {
   worker: Worker;
-  /** Batches sent and not yet answered, by batch number (at most one: see flush). */
+  /** Batches sent and not yet answered, by batch number (at most MAX_BATCHES_PER_WORKER). */
   pending: Map<number, Check[]>;
 }
+
+const MAX_BATCHES_PER_WORKER = 2;
 
 export interface VerifyPoolOptions {
   /** Worker threads; default one per core beside the main thread's (at least one). */
@@ -119,10 +121,11 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): SignatureVeri
       for (const c of all) c.reject(unavailable('no verification worker could start'));
       return;
     }
-    // Only idle workers get checks: the others take what waited meanwhile, in one message, when they
-    // answer. Under load that turns one message (and one thread wake-up each way) per request into one
-    // per batch, and costs a request at most one batch's verifications of waiting.
-    const idle = slots.filter((w) => w.pending.size === 0);
+    // A worker holds at most two batches: the one it verifies and the next, queued behind it, so it never
+    // waits for this thread between batches. What arrives beyond that waits here and goes to the first
+    // worker to answer, in one message: under load, one message (and one thread wake-up each way) per
+    // batch instead of per request.
+    const idle = slots.filter((w) => w.pending.size < MAX_BATCHES_PER_WORKER);
     if (idle.length === 0) return;
     const all = waiting;
     waiting = [];
