@@ -2,7 +2,9 @@
  * The SQLite driver with its writer on a worker thread (how a running server opens its store): a
  * transaction commits everything or, when it throws or a statement fails, nothing; statements sent
  * together run in order; the driver keeps working after a failed transaction; and what it committed is
- * what a fresh connection reads.
+ * what a fresh connection reads. The transaction rules hold on the thread and on the calling thread: a
+ * COMMIT after a failed statement commits nothing, a statement after COMMIT is refused, and the next
+ * transaction runs behind the previous COMMIT and sees its rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,4 +53,38 @@ describe('SQLite writer on a worker thread', () => {
       await again.close();
     }
   });
+
+  for (const writerThread of [true, false]) {
+    it(`keeps the transaction rules ${writerThread ? 'on the writer thread' : 'on the calling thread'}`, async () => {
+      const driver = openSqliteDriver(join(dir, `rules-${writerThread}.sqlite`), { writerThread });
+      const insert = (conn: { run(sql: string, params: number[]): Promise<number> }, k: number) => conn.run('INSERT INTO t(k) VALUES (?)', [k]);
+      try {
+        await driver.exec('CREATE TABLE t(k INTEGER PRIMARY KEY)');
+        await driver.transaction((conn) => insert(conn, 1));
+        // A failed statement answered before the COMMIT is sent (another message): nothing commits.
+        await expect(
+          driver.transaction(async (conn) => {
+            await insert(conn, 1).catch(() => 0);
+            await insert(conn, 2);
+            await conn.commit();
+          }),
+        ).rejects.toThrow();
+        // Nothing is issued after COMMIT; what was issued with it commits.
+        await expect(
+          driver.transaction(async (conn) => {
+            await Promise.all([insert(conn, 3), conn.commit()]);
+            await insert(conn, 4);
+          }),
+        ).rejects.toThrow(/outside its transaction/);
+        // The next transaction, asked while one is committing, reads its rows.
+        const first = driver.transaction((conn) => Promise.all([insert(conn, 5), conn.commit()]));
+        const second = driver.transaction((conn) => conn.all('SELECT k FROM t ORDER BY k'));
+        await first;
+        expect((await second).map((r) => r.k)).toEqual([1, 3, 5]);
+        expect((await driver.reader.all('SELECT k FROM t ORDER BY k')).map((r) => r.k)).toEqual([1, 3, 5]);
+      } finally {
+        await driver.close();
+      }
+    });
+  }
 });

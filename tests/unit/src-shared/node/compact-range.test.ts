@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   appendLeaf,
   compactRangeFromLeaves,
+  compactRangeNodes,
   compactRangeRoot,
   emptyCompactRange,
   parseCompactRange,
@@ -97,6 +98,31 @@ describe('compact range', () => {
     ['a hash that is not a string', { size: 1, hashes: [7] }],
   ])('refuses to parse %s', (_name, value) => {
     expect(() => parseCompactRange(value)).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
+  it('places its hashes in the tree, and they are every older node the proofs of later leaves need', () => {
+    for (let old = 0; old <= 40; old++) {
+      const range = compactRangeFromLeaves(leaves.slice(0, old));
+      const known = new Map(compactRangeNodes(range).map(([level, index, hash]) => [`${level}:${index}`, hash]));
+      const fromLeaves = nodeSourceFromLeaves((i) => leaves[i]!);
+      for (const [id, hash] of known) {
+        const [level, index] = id.split(':').map(Number) as [number, number];
+        expect(toHex(hash), `size ${old} node ${id}`).toBe(toHex(fromLeaves.getNode(level, index)));
+      }
+      // Appending up to 70 leaves: the proofs of the new leaves need only the range's nodes and new ones.
+      let grown = range;
+      grown = leaves.slice(old).reduce((r, leaf) => appendLeaf(r, leaf, (level, index, hash) => known.set(`${level}:${index}`, hash)), grown);
+      const source: MerkleNodeSource = {
+        getNode(level, index) {
+          const hash = known.get(`${level}:${index}`);
+          if (!hash) throw new Error(`size ${old}: node ${level}:${index} is not known`);
+          return hash;
+        },
+      };
+      for (let index = old; index < leaves.length; index += 7) {
+        expect(inclusionProofFrom(source, index, grown.size).map(toHex)).toEqual(inclusionProof(leaves, index).map(toHex));
+      }
+    }
   });
 
   it('refuses a leaf hash that is not 32 bytes', () => {
