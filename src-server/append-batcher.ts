@@ -1,8 +1,9 @@
 /**
- * Group commit for the server log. Requests that passed every check wait here; whenever no transaction
- * is running, all waiting appends (up to maxBatch) go into ONE transaction: replay and sequence checks
- * under the locks, one leaf each (indexes assigned in order under the head lock), one signed checkpoint
- * for the batch, each receipt's inclusion proof to that checkpoint, each row. A durable commit
+ * Group commit for the server log. Requests that passed every check wait here; when the next transaction
+ * starts (once the one before has sent its COMMIT), all waiting appends (up to maxBatch) go into it: replay
+ * (answered with the original receipt) and sequence checks under the locks, one leaf each (indexes
+ * assigned in order under the head lock), one signed checkpoint for the batch, each receipt's inclusion
+ * proof to that checkpoint, each row. A durable commit
  * (synchronous=FULL, PostgreSQL fsync) costs one flush per batch instead of one per attestation.
  *
  * Each accepted attestation's writes still commit atomically with it (they share the batch's
@@ -50,7 +51,8 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
   /**
    * Asks the store for the next transaction. The store starts it once the running one has sent its
    * COMMIT (sqlite-driver.ts, postgres-driver.ts): its BEGIN and reads then queue behind that COMMIT on
-   * the connection, so they see its rows, and the writer never waits for this thread between batches.
+   * the connection, so they see its rows, and the writer goes from one batch's COMMIT straight to the
+   * next one's reads.
    * Only then does it take the waiting appends, so those that arrived meanwhile join it.
    */
   function ask(): void {
