@@ -9,6 +9,7 @@ import { RwError } from '../../src-shared/errors';
 import { parseQuery, type ParsedQuery, type QueryTerm } from '../../src-shared/search/query-parser';
 import type { SearchKind } from '../../src-shared/search/search-kinds';
 import { combined, matchPlan } from './match-expression';
+import { caseTag, kindTag } from './search-tags';
 import type { LocKind } from './search-units';
 
 export interface SnippetSegment {
@@ -138,12 +139,34 @@ function whereOf(kind: SearchKind, place: SearchHit['place'], label: string | nu
   return base;
 }
 
+/** The kinds a search keeps (query and request together), or null for all. */
+function keptKinds(query: ParsedQuery, request: SearchRequest): SearchKind[] | null {
+  const asked = request.kinds && request.kinds.length > 0 ? [...request.kinds] : null;
+  if (query.kinds.length === 0) return asked;
+  return asked ? query.kinds.filter((k) => asked.includes(k)) : [...query.kinds];
+}
+
+/** Filters as a tags expression for the word index (null: none), or `false` when nothing can pass. */
+function tagFilter(query: ParsedQuery, request: SearchRequest): string | null | false {
+  const parts: string[] = [];
+  if (request.caseId) parts.push(caseTag(request.caseId, false));
+  if (query.cases.length > 0) parts.push(`(${query.cases.map((c) => caseTag(c, true)).join(' OR ')})`);
+  const kinds = keptKinds(query, request);
+  if (kinds !== null) {
+    // Both given and disjoint: nothing can match.
+    if (kinds.length === 0) return false;
+    parts.push(`(${kinds.map(kindTag).join(' OR ')})`);
+  }
+  return parts.length > 0 ? parts.join(' AND ') : null;
+}
+
 interface Filters {
   sql: string;
   params: unknown[];
 }
 
-function filters(query: ParsedQuery, request: SearchRequest): Filters {
+/** Filters as SQL over the unit row (identifier-driven queries: their matches are few). */
+function unitFilters(query: ParsedQuery, request: SearchRequest): Filters {
   const clauses: string[] = [];
   const params: unknown[] = [];
   if (request.caseId) {
@@ -154,13 +177,18 @@ function filters(query: ParsedQuery, request: SearchRequest): Filters {
     clauses.push(`(${query.cases.map(() => 'substr(u.case_id, 1, ?) = ?').join(' OR ')})`);
     for (const c of query.cases) params.push(c.length, c);
   }
-  const kinds = request.kinds && request.kinds.length > 0 ? (query.kinds.length > 0 ? query.kinds.filter((k) => request.kinds!.includes(k)) : [...request.kinds]) : query.kinds;
-  if ((request.kinds?.length ?? 0) > 0 || query.kinds.length > 0) {
-    // Both given and disjoint: nothing can match (an empty IN list is valid SQL and matches nothing).
+  const kinds = keptKinds(query, request);
+  if (kinds !== null) {
+    // An empty IN list is valid SQL and matches nothing.
     clauses.push(`u.kind IN (${kinds.map(() => '?').join(', ')})`);
     params.push(...kinds);
   }
   return { sql: clauses.map((c) => ` AND ${c}`).join(''), params };
+}
+
+/** A word-side expression kept to the body column: a typed word never matches a unit's tags. */
+function inBody(expression: string): string {
+  return `{body} : (${expression})`;
 }
 
 function positiveTexts(terms: readonly QueryTerm[], type: QueryTerm['type']): string[] {
@@ -179,26 +207,45 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
   const offset = Math.max(0, Math.floor(request.offset ?? 0));
   const plan = matchPlan(query.terms);
   const wordsDrive = plan.words.include !== null;
-  const driver = wordsDrive ? 'search_words' : 'search_idents';
-  const driverMatch = combined(wordsDrive ? plan.words : plan.identifiers);
-  if (driverMatch === null) throw new RwError('INVALID_INPUT', 'Add a word to search for.');
-  const other = wordsDrive ? { table: 'search_idents', side: plan.identifiers } : { table: 'search_words', side: plan.words };
-  // Matches are walked newest first (FTS5 reads its doclists in rowid order and stops at the LIMIT);
-  // units failing the filters are skipped before bm25 runs, so only the window's rows are scored.
-  let window = `SELECT d.rowid AS id, bm25(${driver}) AS score FROM ${driver} d CROSS JOIN search_units u ON u.id = d.rowid WHERE ${driver} MATCH ?`;
-  const params: unknown[] = [driverMatch];
-  if (other.side.include !== null) {
-    window += ` AND u.id IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
-    params.push(other.side.include);
-  }
-  if (other.side.exclude !== null) {
-    window += ` AND u.id NOT IN (SELECT rowid FROM ${other.table} WHERE ${other.table} MATCH ?)`;
-    params.push(other.side.exclude);
-  }
-  const f = filters(query, request);
+  const driverSide = combined(wordsDrive ? plan.words : plan.identifiers);
+  if (driverSide === null) throw new RwError('INVALID_INPUT', 'Add a word to search for.');
   const size = Math.max(request.rankWindow ?? RANK_WINDOW, offset + limit + 1);
-  window += `${f.sql} ORDER BY d.rowid DESC LIMIT ?`;
-  params.push(...f.params, size);
+  // Matches are walked newest first (FTS5 reads its doclists in descending rowid order and stops at
+  // the LIMIT), so bm25 scores only the window's rows.
+  let window: string;
+  let driverMatch: string;
+  const params: unknown[] = [];
+  if (wordsDrive) {
+    // Filters are tags inside the same MATCH: FTS5 intersects doclists (seeking, not scanning), and
+    // the window needs no unit row at all. bm25 weighs the body only.
+    const tags = tagFilter(query, request);
+    if (tags === false) return { hits: [], more: false };
+    driverMatch = tags === null ? inBody(driverSide) : `${inBody(driverSide)} AND {tags} : (${tags})`;
+    window = 'SELECT rowid AS id, bm25(search_words, 1.0, 0.0) AS score FROM search_words WHERE search_words MATCH ?';
+    params.push(driverMatch);
+    if (plan.identifiers.include !== null) {
+      window += ' AND rowid IN (SELECT rowid FROM search_idents WHERE search_idents MATCH ?)';
+      params.push(plan.identifiers.include);
+    }
+    if (plan.identifiers.exclude !== null) {
+      window += ' AND rowid NOT IN (SELECT rowid FROM search_idents WHERE search_idents MATCH ?)';
+      params.push(plan.identifiers.exclude);
+    }
+    window += ' ORDER BY rowid DESC LIMIT ?';
+    params.push(size);
+  } else {
+    // Identifier-driven: few matches, filtered on their unit rows before bm25.
+    driverMatch = driverSide;
+    window = 'SELECT d.rowid AS id, bm25(search_idents) AS score FROM search_idents d CROSS JOIN search_units u ON u.id = d.rowid WHERE search_idents MATCH ?';
+    params.push(driverMatch);
+    if (plan.words.exclude !== null) {
+      window += ' AND u.id NOT IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)';
+      params.push(inBody(plan.words.exclude));
+    }
+    const f = unitFilters(query, request);
+    window += `${f.sql} ORDER BY d.rowid DESC LIMIT ?`;
+    params.push(...f.params, size);
+  }
   const sql = `SELECT id, score, count(*) OVER () AS windowed FROM (${window}) ORDER BY score, id DESC LIMIT ? OFFSET ?`;
   params.push(limit + 1, offset);
 

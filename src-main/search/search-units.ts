@@ -9,6 +9,7 @@
 import type { Database, Statement } from '@signalapp/sqlcipher';
 import { identifiersIn } from '../../src-shared/search/identifiers';
 import type { SearchKind } from '../../src-shared/search/search-kinds';
+import { tagsSql } from './search-tags';
 
 export type LocKind = 'page' | 'line' | 'row' | 'sample';
 
@@ -45,6 +46,7 @@ export class UnitWriter {
   private readonly insertWords: Statement<object>;
   private readonly insertIdents: Statement<object>;
   private readonly deleteSource: Statement<object>;
+  private readonly hasUnits: Statement<object>;
   private readonly deleteUnits: Statement<object>;
   private readonly recordSource: Statement<object>;
 
@@ -53,9 +55,10 @@ export class UnitWriter {
       'INSERT INTO search_units(case_id, kind, source_id, artifact_id, loc_kind, loc, label, body, idents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     // CAST: the driver binds JavaScript numbers as REAL; FTS5 wants an INTEGER rowid.
-    this.insertWords = db.prepare('INSERT INTO search_words(rowid, body) VALUES (CAST(? AS INTEGER), ?)');
+    this.insertWords = db.prepare(`INSERT INTO search_words(rowid, body, tags) VALUES (CAST(? AS INTEGER), ?, ${tagsSql('?', '?')})`);
     this.insertIdents = db.prepare('INSERT INTO search_idents(rowid, idents) VALUES (CAST(? AS INTEGER), ?)');
     this.deleteUnits = db.prepare('DELETE FROM search_units WHERE source_id = ?');
+    this.hasUnits = db.prepare('SELECT 1 FROM search_units WHERE source_id = ? LIMIT 1');
     this.deleteSource = db.prepare('DELETE FROM search_sources WHERE source_id = ?');
     this.recordSource = db.prepare(
       'INSERT INTO search_sources(source_id, case_id, kind, units, text_bytes, status, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -68,14 +71,17 @@ export class UnitWriter {
     if (text === null) return 0;
     const idents = identifiersIn(text);
     const { lastInsertRowid: id } = this.insert.run([source.caseId, source.kind, source.sourceId, source.artifactId, unit.loc?.kind ?? null, unit.loc?.n ?? null, unit.label ?? null, text, idents]);
-    this.insertWords.run([id, text]);
+    this.insertWords.run([id, text, source.kind, source.caseId]);
     this.insertIdents.run([id, idents]);
     return text.length;
   }
 
   /** Forgets a source: its units (and their index entries, by trigger) and its status row. */
   remove(sourceId: string): void {
-    this.deleteUnits.run([sourceId]);
+    // Only when there is something to delete: the delete statement's trigger writes FTS5 under a
+    // statement savepoint, and FTS5 writes its pending terms out as a segment at every savepoint, so an
+    // import calling this for each new artifact cut its in-memory batch into a segment per artifact.
+    if (this.hasUnits.get([sourceId])) this.deleteUnits.run([sourceId]);
     this.deleteSource.run([sourceId]);
   }
 

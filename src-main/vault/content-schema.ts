@@ -6,7 +6,7 @@
 import { CHECKLIST_STATUS_VALUES, FINDING_STATUS_VALUES, SEVERITY_VALUES } from '../../src-shared/ipc/channels-workspace';
 import { CLAIM_STATUSES } from '../../src-shared/claims/claim-status';
 import type { Migration } from './migrations';
-import { createSearchIndex, explicitIndexWrites } from '../search/search-schema';
+import { createSearchIndex, explicitIndexWrites, tagWordIndex } from '../search/search-schema';
 
 /** Artifact content is stored in chunks of this size (the last chunk may be shorter). */
 export const ARTIFACT_CHUNK_SIZE = 1024 * 1024;
@@ -205,7 +205,15 @@ export const CONTENT_MIGRATIONS: Migration[] = [
     version: 8,
     name: 'search-explicit-index-writes',
     // The search index is written by the unit writer, not an insert trigger (search/search-units.ts:
-    // the trigger made FTS5 flush a segment per unit); notes and findings are indexed again by it.
+    // the trigger made FTS5 flush a segment per unit); notes and findings are indexed again by 9.
     up: explicitIndexWrites,
+  },
+  {
+    version: 9,
+    name: 'search-tagged-words',
+    // The word index gets each unit's kind and case as tokens, so kind: and case: filters are index
+    // intersections (search/search-schema.ts); rebuilt from the units table, nothing is read again;
+    // live notes and findings indexed again by the unit writer.
+    up: tagWordIndex,
   },
 ];

@@ -41,7 +41,7 @@ describe('search index migration', () => {
     db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-x', 'a gallimaufry of notes', 'alice', 1, 1, 1)").run();
     // As the trigger-era writer did: one insert, the trigger fills both indexes.
     db.prepare("INSERT INTO search_units(case_id, kind, source_id, body, idents) VALUES ('case-x', 'note', 'n1', 'a gallimaufry of notes', '')").run();
-    expect(runMigrations(db, CONTENT_MIGRATIONS, () => 2).applied).toEqual([8]);
+    expect(runMigrations(db, CONTENT_MIGRATIONS, () => 2).applied).toEqual([8, 9]);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'search_units_insert'").get()?.n).toBe(0);
     expect(search(db, { query: 'gallimaufry', limit: 10 }).hits.map((h) => h.sourceId)).toEqual(['n1']);
     // FTS5 compares each index with the units table: no stale or doubled entry.
