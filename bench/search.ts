@@ -34,7 +34,7 @@ import { ARTIFACT_CHUNK_SIZE, CONTENT_MIGRATIONS } from '../src-main/vault/conte
 import { createIndexers, indexerFor, type ArtifactBytes, type ArtifactInfo } from '../src-main/search/artifact-indexers';
 import { indexCaseArtifacts } from '../src-main/search/index-artifacts';
 import { RANK_WINDOW, search } from '../src-main/search/search-service';
-import { UnitWriter } from '../src-main/search/search-units';
+import { IMPORT_BATCH_UNITS, UnitWriter } from '../src-main/search/search-units';
 import { identifiersIn } from '../src-shared/search/identifiers';
 import { textPdf } from '../tests/helpers/text-pdf';
 
@@ -233,11 +233,12 @@ async function main(): Promise<void> {
     // writes: the same texts through our unit writer (units + word and identifier indexes, identifiers extracted), no reading or cutting.
     const schemaDb = freshDb(root, 'schema');
     schemaDb.prepare("INSERT INTO cases VALUES (?, 'B', 'B', '1', 's', 'r', 'd', 'p', 'k', 0, '{}')").run([caseId]);
-    const writer = new UnitWriter(schemaDb);
+    const writer = new UnitWriter(schemaDb, IMPORT_BATCH_UNITS);
     const benchSource = { caseId, kind: 'text', sourceId: 'x', artifactId: null } as const;
     t0 = performance.now();
     schemaDb.exec('BEGIN');
     for (const t of texts) writer.add(benchSource, { text: t });
+    writer.flush();
     schemaDb.exec('COMMIT');
     const schemaMs = performance.now() - t0;
     schemaDb.close();

@@ -9,7 +9,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { ARTIFACT_ROW_COLUMNS, Slicer, count, readArtifactUnits, type ArtifactRow, type IndexOptions, type IndexSummary } from './index-artifacts';
-import { UnitWriter, unitText, type SourceRef, type UnitDraft } from './search-units';
+import { IMPORT_BATCH_UNITS, UnitWriter, unitText, type SourceRef, type UnitDraft } from './search-units';
 
 export interface CatchUpOptions extends IndexOptions {
   /** Checked between artifacts: the vault is locking. */
@@ -52,7 +52,7 @@ export async function catchUpIndex(db: Database, options: CatchUpOptions): Promi
   const bytesTotal = rows.reduce((n, r) => n + Number(r.size), 0);
   const summary: CatchUpSummary = { artifacts: 0, units: 0, textChars: 0, unreadable: 0, cancelled: false };
   if (rows.length === 0) return summary;
-  const writer = new UnitWriter(db);
+  const writer = new UnitWriter(db, IMPORT_BATCH_UNITS);
   const slicer = new Slicer(options.sliceMs);
   let bytesDone = 0;
   options.onProgress?.({ bytesDone, bytesTotal });

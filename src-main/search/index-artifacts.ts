@@ -7,7 +7,7 @@
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import { indexerFor, type ArtifactBytes, type ArtifactIndexer, type ArtifactInfo } from './artifact-indexers';
-import { UnitWriter, type SourceRef, type SourceStatus, type UnitDraft } from './search-units';
+import { IMPORT_BATCH_UNITS, UnitWriter, type SourceRef, type SourceStatus, type UnitDraft } from './search-units';
 
 export interface IndexProgress {
   bytesDone: number;
@@ -73,7 +73,7 @@ export async function indexCaseArtifacts(db: Database, caseId: string, options: 
 /** Indexes the given artifacts (replacing whatever the index held for them), in the caller's transaction. */
 export async function indexArtifactRows(db: Database, rows: readonly ArtifactRow[], options: IndexOptions): Promise<IndexSummary> {
   const bytesTotal = rows.reduce((n, r) => n + Number(r.size), 0);
-  const writer = new UnitWriter(db);
+  const writer = new UnitWriter(db, IMPORT_BATCH_UNITS);
   const summary: IndexSummary = { artifacts: 0, units: 0, textChars: 0, unreadable: 0 };
   const slicer = new Slicer(options.sliceMs);
   let bytesDone = 0;

@@ -1,6 +1,7 @@
 /**
  * Writing and removing search units. A unit is the text of one place a hit opens; its identifiers are
- * extracted here, and the unit row and both FTS5 indexes are written by three plain inserts. Not by
+ * extracted here, and the unit row and both FTS5 indexes are written by three plain inserts (an
+ * import's writer gathers a batch of units and writes them table by table, see IMPORT_BATCH_UNITS). Not by
  * an insert trigger: a statement whose trigger writes two FTS5 tables runs under a statement
  * savepoint, and FTS5 flushes its pending terms to a new segment at every savepoint, so each unit
  * became its own segment and the index spent its time merging them (measured: 2.2x the CPU of the
@@ -41,7 +42,22 @@ export function unitText(unit: UnitDraft): string | null {
   return text.trim().length === 0 ? null : text;
 }
 
+interface PendingUnit {
+  source: SourceRef;
+  unit: UnitDraft;
+  text: string;
+}
+
+/**
+ * How many units an import's writer gathers before writing them table by table (all unit rows, then
+ * the word index, then the identifier index). One unit at a time through all three cost ~20 % more CPU
+ * (measured, 50 MB of text: 6.1-6.6 s against 5.0-5.1 s): the work alternates between two FTS5 hash
+ * tables and the units b-tree, and every switch starts from cold caches.
+ */
+export const IMPORT_BATCH_UNITS = 500;
+
 export class UnitWriter {
+  private pending: PendingUnit[] = [];
   private readonly insert: Statement<object>;
   private readonly insertWords: Statement<object>;
   private readonly insertIdents: Statement<object>;
@@ -50,7 +66,11 @@ export class UnitWriter {
   private readonly deleteUnits: Statement<object>;
   private readonly recordSource: Statement<object>;
 
-  constructor(private readonly db: Database) {
+  /** `batchUnits`: units gathered before they are written (1: each is written as it is added). */
+  constructor(
+    private readonly db: Database,
+    private readonly batchUnits = 1,
+  ) {
     this.insert = db.prepare(
       'INSERT INTO search_units(case_id, kind, source_id, artifact_id, loc_kind, loc, label, body, idents) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
@@ -65,19 +85,29 @@ export class UnitWriter {
     );
   }
 
-  /** Adds one unit; returns the characters indexed. */
+  /** Adds one unit (written now, or with its batch); returns the characters indexed. */
   add(source: SourceRef, unit: UnitDraft): number {
     const text = unitText(unit);
     if (text === null) return 0;
-    const idents = identifiersIn(text);
-    const { lastInsertRowid: id } = this.insert.run([source.caseId, source.kind, source.sourceId, source.artifactId, unit.loc?.kind ?? null, unit.loc?.n ?? null, unit.label ?? null, text, idents]);
-    this.insertWords.run([id, text, source.kind, source.caseId]);
-    this.insertIdents.run([id, idents]);
+    this.pending.push({ source, unit, text });
+    if (this.pending.length >= this.batchUnits) this.flush();
     return text.length;
+  }
+
+  /** Writes the units gathered so far (remove and finish call it first). */
+  flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    const idents = batch.map((p) => identifiersIn(p.text));
+    const ids = batch.map(({ source, unit, text }, i) => this.insert.run([source.caseId, source.kind, source.sourceId, source.artifactId, unit.loc?.kind ?? null, unit.loc?.n ?? null, unit.label ?? null, text, idents[i]!]).lastInsertRowid);
+    batch.forEach((p, i) => this.insertWords.run([ids[i]!, p.text, p.source.kind, p.source.caseId]));
+    batch.forEach((_p, i) => this.insertIdents.run([ids[i]!, idents[i]!]));
   }
 
   /** Forgets a source: its units (and their index entries, by trigger) and its status row. */
   remove(sourceId: string): void {
+    this.flush();
     // Only when there is something to delete: the delete statement's trigger writes FTS5 under a
     // statement savepoint, and FTS5 writes its pending terms out as a segment at every savepoint, so an
     // import calling this for each new artifact cut its in-memory batch into a segment per artifact.
@@ -86,6 +116,7 @@ export class UnitWriter {
   }
 
   finish(source: SourceRef, units: number, textBytes: number, status: SourceStatus, at: number): void {
+    this.flush();
     this.recordSource.run([source.sourceId, source.caseId, source.kind, units, textBytes, status, at]);
   }
 }

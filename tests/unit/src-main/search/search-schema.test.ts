@@ -4,6 +4,7 @@ import { CONTENT_MIGRATIONS } from '../../../../src-main/vault/content-schema';
 import { runMigrations } from '../../../../src-main/vault/migrations';
 import { RANK_WINDOW, search } from '../../../../src-main/search/search-service';
 import { UnitWriter } from '../../../../src-main/search/search-units';
+import { syncNote } from '../../../../src-main/search/record-index';
 import { openTestContentDb, tempDir } from '../../../helpers/package-fixtures';
 import { openEncryptedDb } from '../../../../src-main/vault/encrypted-db';
 import { randomBytes } from '../../../../src-shared/node/crypto';
@@ -46,6 +47,41 @@ describe('search index migration', () => {
     expect(search(db, { query: 'gallimaufry', limit: 10 }).hits.map((h) => h.sourceId)).toEqual(['n1']);
     // FTS5 compares each index with the units table: no stale or doubled entry.
     db.exec("INSERT INTO search_words(search_words, rank) VALUES ('integrity-check', 1); INSERT INTO search_idents(search_idents, rank) VALUES ('integrity-check', 1);");
+    db.close();
+  });
+
+  it('rebuilds the word index with kind and case tags from the units a version-8 vault holds', () => {
+    const dir = tempDir('rw-search-mig9-');
+    dirs.push(dir);
+    const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
+    runMigrations(db, CONTENT_MIGRATIONS.slice(0, 8), () => 1);
+    for (const id of ['case-a1', 'case-b2']) db.prepare("INSERT INTO cases VALUES (?, 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run([id]);
+    db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-a1', 'a quiddity in a note', 'alice', 1, 1, 1)").run();
+    // As the version-8 writer wrote units: the row, then each index by hand (the word index had no tags).
+    const unit = db.prepare('INSERT INTO search_units(case_id, kind, source_id, loc_kind, loc, body, idents) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const words = db.prepare('INSERT INTO search_words(rowid, body) VALUES (CAST(? AS INTEGER), ?)');
+    const idents = db.prepare('INSERT INTO search_idents(rowid, idents) VALUES (CAST(? AS INTEGER), ?)');
+    for (const [caseId, kind, source, body] of [['case-a1', 'pdf', 'art-1', 'quiddity on page one of cyber_ctf'], ['case-b2', 'md', 'art-2', 'another quiddity']] as const) {
+      const id = unit.run([caseId, kind, source, 'page', 1, body, body.includes('_') ? 'cyber_ctf' : '']).lastInsertRowid;
+      words.run([id, body]);
+      idents.run([id, body.includes('_') ? 'cyber_ctf' : '']);
+    }
+    expect(runMigrations(db, CONTENT_MIGRATIONS, () => 2).applied).toEqual([9]);
+    const found = (query: string, caseId?: string) => search(db, { query, limit: 10, ...(caseId ? { caseId } : {}) }).hits.map((h) => h.sourceId).sort();
+    expect(found('quiddity')).toEqual(['art-1', 'art-2', 'n1']);
+    expect(found('quiddity kind:pdf')).toEqual(['art-1']);
+    expect(found('quiddity kind:note')).toEqual(['n1']);
+    expect(found('quiddity case:case-b')).toEqual(['art-2']);
+    expect(found('quiddity', 'case-a1')).toEqual(['art-1', 'n1']);
+    expect(found('*ber_ct* kind:pdf')).toEqual(['art-1']);
+    // The tags are not words: a search for a tag token finds nothing.
+    expect(found('kpdf')).toEqual([]);
+    db.exec("INSERT INTO search_words(search_words, rank) VALUES ('integrity-check', 1); INSERT INTO search_idents(search_idents, rank) VALUES ('integrity-check', 1);");
+    // A removed note leaves the rebuilt index exactly (the delete trigger removes the tags it was indexed with).
+    db.prepare("UPDATE notes SET deleted_at = 3 WHERE id = 'n1'").run();
+    syncNote(db, 'n1');
+    expect(found('quiddity')).toEqual(['art-1', 'art-2']);
+    db.exec("INSERT INTO search_words(search_words, rank) VALUES ('integrity-check', 1)");
     db.close();
   });
 
