@@ -16,7 +16,7 @@ import { ed25519NoteSigner } from '../src-shared/node/signed-note';
 import { buildLeaf, logOrigin, type AccessLogEntry } from '../src-main/audit/access-log';
 import { checkpointDue, DEFAULT_CHECKPOINT_POLICY } from '../src-main/audit/checkpoint-policy';
 import { encodeLeaf, leafColumns } from '../src-main/audit/log-leaf';
-import { AGG_EXPECTED } from '../src-main/vault/audit-aggregates';
+import { ALL_AGG_EXPECTED } from '../src-main/vault/audit-aggregates';
 import { readDeviceSigningKey } from '../src-main/vault/vault';
 
 export interface SeedOptions {
@@ -84,7 +84,7 @@ export function seedAccessLog(db: Database, count: number, entry: (i: number) =>
     db.exec('COMMIT');
   }
   db.exec('BEGIN IMMEDIATE');
-  for (const [table, select] of AGG_EXPECTED) db.exec(`INSERT INTO ${table} ${select}`);
+  for (const [table, select] of ALL_AGG_EXPECTED) db.exec(`INSERT INTO ${table} ${select}`);
   for (const d of deferred) db.exec(d.sql);
   db.exec('COMMIT');
   key.privateKey.fill(0);

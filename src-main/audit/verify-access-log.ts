@@ -7,9 +7,11 @@ import type { Database } from '@signalapp/sqlcipher';
 import { compactRangeRoot, emptyCompactRange } from '../../src-shared/node/compact-range';
 import { toBase64, utf8 } from '../../src-shared/encoding';
 import { storedNodeSource } from './stored-node-source';
-import { checkAggregates } from './console-aggregates';
+import { hasAggregates } from './console-aggregates';
+import { AggregateTally, type AggregateDifference } from './aggregate-tally';
 import { runAll, runInTurns, type Steps } from './in-turns';
-import { verifySteps, type ExternalCheckpoint, type LogSource, type Problem, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
+import type { LeafColumns } from './log-leaf';
+import { verifySteps, type ExternalCheckpoint, type LeafRow, type LogSource, type Problem, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
 
 const BATCH = 10_000;
 
@@ -22,6 +24,7 @@ export function databaseLogSource(db: Database): LogSource {
     'SELECT seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?',
   );
   const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?');
+  const span = db.prepare('SELECT count(*) AS n, unhex(group_concat(hex(hash), \'\')) AS hashes, min(length(hash)) AS lo, max(length(hash)) AS hi FROM (SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx)');
   return {
     workstationId: typeof meta?.['value'] === 'string' ? meta['value'] : null,
     devicePublicKey: key?.['public_key'] instanceof Uint8Array ? new Uint8Array(key['public_key']) : null,
@@ -39,6 +42,12 @@ export function databaseLogSource(db: Database): LogSource {
         level = Number(last['level']);
         idx = Number(last['idx']);
       }
+    },
+    nodeSpan(level, from, to) {
+      const r = span.get([level, from, to]);
+      const hashes = r?.['hashes'];
+      if (Number(r?.['n']) !== to - from || r?.['lo'] !== 32 || r?.['hi'] !== 32 || !(hashes instanceof Uint8Array)) return null;
+      return hashes;
     },
     *leafBatches({ columns, from }) {
       const page = columns ? withColumns : leavesOnly;
@@ -137,6 +146,7 @@ function logStateSize(db: Database): number | undefined {
 function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?: VerifiedState): Steps<Verified> {
   let source: LogSource;
   let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
+  let tally: AggregateTally | null = null;
   try {
     if (options.witnessed !== false) external = [...external, ...witnessedCheckpoints(db).map(({ label, note }) => ({ label, note }))];
     // SQLCipher checks each page's HMAC only when the page is read; this reads them all, so a flipped
@@ -146,6 +156,9 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
       if (errors.length > 0) throw new Error(`${errors.length} page(s) fail their HMAC`);
     }
     source = databaseLogSource(db);
+    // A full run also recomputes the console's aggregates, in the same pass over the leaves; a resumed
+    // run trusts them as it trusts the leaves this session has already checked.
+    if (!resume && hasAggregates(db)) tally = new AggregateTally();
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
     return {
@@ -162,14 +175,17 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
       state: null,
     };
   }
-  const verified = yield* verifySteps(source, { ...options, externalCheckpoints: external }, resume);
-  // A full run also recomputes the console's aggregates from the leaves' columns; a resumed run trusts
-  // them as it trusts the leaves this session has already checked.
-  if (resume) return verified;
+  const counted = tally;
+  const verified = yield* verifySteps(
+    source,
+    { ...options, externalCheckpoints: external, ...(counted ? { onLeaf: (row: LeafRow) => row.columns && counted.push(row.seq, row.leaf, row.columns) } : {}) },
+    resume,
+  );
+  if (!counted) return verified;
   yield;
-  let differing: { table: string; rows: number }[];
+  let differing: AggregateDifference[];
   try {
-    differing = checkAggregates(db);
+    differing = counted.differences(db, (after) => laterLeaves(source, after));
   } catch (error) {
     differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
   }
@@ -181,4 +197,11 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
   };
   // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
   return { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
+}
+
+/** Leaves after `after` with their columns: those appended since the verification's pass. */
+function* laterLeaves(source: LogSource, after: number): Iterable<{ seq: number; leaf: Uint8Array; columns: LeafColumns }> {
+  for (const batch of source.leafBatches({ columns: true, from: after + 1 })) {
+    for (const row of batch) if (row.columns) yield { seq: row.seq, leaf: row.leaf, columns: row.columns };
+  }
 }
