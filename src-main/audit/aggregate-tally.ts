@@ -38,16 +38,16 @@ const HEADS: TableSpec = { table: 'agg_turn_heads', columns: 'skey, okey, seq, t
 const TURN_CHUNK = 65_536;
 
 const OPEN = Buffer.from('"open"');
-const ESCAPE = Buffer.from('\\u');
 
 /**
  * AGG_OPEN's json_extract(leaf, '$.detail.action') = 'open', without parsing the leaves that cannot
  * hold it: canonical JSON writes the value as the bytes "open" (quotes inside strings are escaped), so
- * only a leaf with those bytes, or with a \u escape that could spell them, is parsed.
+ * only a leaf with those bytes is parsed. A leaf that spells it otherwise (escapes: not canonical, never
+ * written by the app) would count as no open here and disagree with the table: reported, never hidden.
  */
 function isOpen(leaf: Uint8Array): number {
   const bytes = Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf.buffer, leaf.byteOffset, leaf.length);
-  if (bytes.indexOf(OPEN) < 0 && bytes.indexOf(ESCAPE) < 0) return 0;
+  if (bytes.indexOf(OPEN) < 0) return 0;
   try {
     const parsed = JSON.parse(bytes.toString('utf8')) as { detail?: { action?: unknown } } | null;
     const detail = parsed?.detail;
@@ -64,13 +64,33 @@ function bucketOf(dwellMs: number): number {
 
 const K = '\u0000';
 
+/** Two-level map get-or-create, keyed by values straight from the row (no key strings built per leaf). */
+function inner<A, B, V>(outer: Map<A, Map<B, V>>, a: A): Map<B, V> {
+  let m = outer.get(a);
+  if (!m) outer.set(a, (m = new Map()));
+  return m;
+}
+
+/** One hour's totals: leaves come in time order, so a million leaves touch a few hundred of these. */
+interface HourTotals {
+  /** user → role → [events, denied, first, last] */
+  users: Map<string | null, Map<string, number[]>>;
+  /** object id → user → [events, dwell, opens] */
+  artifacts: Map<string, Map<string | null, number[]>>;
+  /** object id → count per dwell bucket */
+  dwell: Map<string, number[]>;
+  /** session (or, for none, user) → [first seq, n, last ts] */
+  sessions: Map<string, number[]>;
+  /** user ('' for none, as coalesce(user, '') merges them) → [first seq, n, last ts], for leaves without a session */
+  sessionless: Map<string, number[]>;
+}
+
 export class AggregateTally {
-  readonly #users = new Map<string, unknown[]>();
-  readonly #artifacts = new Map<string, unknown[]>();
-  readonly #dwell = new Map<string, unknown[]>();
-  readonly #sessions = new Map<string, unknown[]>();
-  /** Last turn per session and artifact: [skey, okey, seq, ts, page]. */
-  readonly #heads = new Map<string, unknown[]>();
+  readonly #hours = new Map<number, HourTotals>();
+  #hour = Number.NaN;
+  #current: HourTotals | null = null;
+  /** Last turn per session and artifact ('' for none): [seq, ts, page]. */
+  readonly #heads = new Map<string, Map<string, number[]>>();
   /** Every turn in seq order: its seq, the turn before it (-1 for none) and the time since that one. */
   readonly #turnSeq: number[] = [];
   readonly #turnPrev: number[] = [];
@@ -82,65 +102,101 @@ export class AggregateTally {
     return this.#lastSeq;
   }
 
+  #totals(hour: number): HourTotals {
+    if (hour === this.#hour) return this.#current!;
+    let t = this.#hours.get(hour);
+    if (!t) this.#hours.set(hour, (t = { users: new Map(), artifacts: new Map(), dwell: new Map(), sessions: new Map(), sessionless: new Map() }));
+    this.#hour = hour;
+    this.#current = t;
+    return t;
+  }
+
   /** Fold one leaf in, in log order. */
   push(seq: number, leaf: Uint8Array, c: LeafColumns): void {
     this.#lastSeq = seq;
-    const hour = Math.trunc(c.ts / HOUR_MS);
-    const ukey = c.user === null ? '' : `u:${c.user}`;
+    const t = this.#totals(Math.trunc(c.ts / HOUR_MS));
+    const ts = c.ts;
     {
-      const key = hour + K + ukey + K + c.role;
-      const r = this.#users.get(key);
+      const byRole = inner(t.users, c.user);
+      const r = byRole.get(c.role);
       const denied = c.outcome === 'denied' ? 1 : 0;
       if (r) {
-        (r[4] as number)++;
-        (r[5] as number) += denied;
-        if (c.ts < (r[6] as number)) r[6] = c.ts;
-        if (c.ts > (r[7] as number)) r[7] = c.ts;
-      } else this.#users.set(key, [hour, ukey, c.role, c.user, 1, denied, c.ts, c.ts]);
+        r[0]!++;
+        r[1]! += denied;
+        if (ts < r[2]!) r[2] = ts;
+        if (ts > r[3]!) r[3] = ts;
+      } else byRole.set(c.role, [1, denied, ts, ts]);
     }
     const view = c.event === 'artifact.view';
     if (c.objectKind === 'artifact' && c.objectId !== null) {
-      const key = hour + K + c.objectId + K + ukey;
-      const r = this.#artifacts.get(key);
+      const byUser = inner(t.artifacts, c.objectId);
+      const r = byUser.get(c.user);
       const dwell = c.dwellMs ?? 0;
       const open = view ? isOpen(leaf) : 0;
       if (r) {
-        (r[4] as number)++;
-        (r[5] as number) += dwell;
-        (r[6] as number) += open;
-      } else this.#artifacts.set(key, [hour, c.objectId, ukey, c.user, 1, dwell, open]);
+        r[0]!++;
+        r[1]! += dwell;
+        r[2]! += open;
+      } else byUser.set(c.user, [1, dwell, open]);
     }
     if (view && c.dwellMs !== null && c.objectId !== null) {
-      const bucket = bucketOf(c.dwellMs);
-      const key = hour + K + c.objectId + K + bucket;
-      const r = this.#dwell.get(key);
-      if (r) (r[3] as number)++;
-      else this.#dwell.set(key, [hour, c.objectId, bucket, 1]);
+      let buckets = t.dwell.get(c.objectId);
+      if (!buckets) t.dwell.set(c.objectId, (buckets = DWELL_BUCKETS.map(() => 0)));
+      buckets[bucketOf(c.dwellMs)]!++;
     }
     if (c.role === 'reviewer' || c.role === 'auditor') {
-      const skey = c.session === null ? `u:${c.user ?? ''}` : `s:${c.session}`;
-      const key = hour + K + skey;
-      const r = this.#sessions.get(key);
+      const map = c.session === null ? t.sessionless : t.sessions;
+      const key = c.session === null ? (c.user ?? '') : c.session;
+      const r = map.get(key);
       if (r) {
-        (r[3] as number)++;
-        if (c.ts > (r[4] as number)) r[4] = c.ts;
-      } else this.#sessions.set(key, [hour, skey, seq, 1, c.ts]);
+        r[1]!++;
+        if (ts > r[2]!) r[2] = ts;
+      } else map.set(key, [seq, 1, ts]);
     }
     if (view && c.page !== null) {
-      const skey = c.session ?? '';
+      const bySession = inner(this.#heads, c.session ?? '');
       const okey = c.objectId ?? '';
-      const key = skey + K + okey;
-      const head = this.#heads.get(key);
+      const head = bySession.get(okey);
       if (!head) {
         this.#turn(seq, -1, 0);
-        this.#heads.set(key, [skey, okey, seq, c.ts, c.page]);
-      } else if (head[4] !== c.page) {
-        this.#turn(seq, head[2] as number, c.ts - (head[3] as number));
-        head[2] = seq;
-        head[3] = c.ts;
-        head[4] = c.page;
+        bySession.set(okey, [seq, ts, c.page]);
+      } else if (head[2] !== c.page) {
+        this.#turn(seq, head[0]!, ts - head[1]!);
+        head[0] = seq;
+        head[1] = ts;
+        head[2] = c.page;
       }
     }
+  }
+
+  /** The tally as rows of each table, keyed as compareTable keys them. */
+  #expected(): Map<string, Map<string, unknown[]>> {
+    const users = new Map<string, unknown[]>();
+    const artifacts = new Map<string, unknown[]>();
+    const dwell = new Map<string, unknown[]>();
+    const sessions = new Map<string, unknown[]>();
+    const heads = new Map<string, unknown[]>();
+    const row = (into: Map<string, unknown[]>, keys: number, values: unknown[]) => into.set(values.slice(0, keys).join(K), values);
+    for (const [hour, t] of this.#hours) {
+      for (const [user, byRole] of t.users) {
+        const ukey = user === null ? '' : `u:${user}`;
+        for (const [role, r] of byRole) row(users, 3, [hour, ukey, role, user, ...r]);
+      }
+      for (const [objectId, byUser] of t.artifacts) {
+        for (const [user, r] of byUser) row(artifacts, 3, [hour, objectId, user === null ? '' : `u:${user}`, user, ...r]);
+      }
+      for (const [objectId, buckets] of t.dwell) buckets.forEach((n, bucket) => n > 0 && row(dwell, 3, [hour, objectId, bucket, n]));
+      for (const [session, r] of t.sessions) row(sessions, 2, [hour, `s:${session}`, ...r]);
+      for (const [user, r] of t.sessionless) row(sessions, 2, [hour, `u:${user}`, ...r]);
+    }
+    for (const [skey, byObject] of this.#heads) for (const [okey, r] of byObject) row(heads, 2, [skey, okey, ...r]);
+    return new Map([
+      [USERS.table, users],
+      [ARTIFACTS.table, artifacts],
+      [DWELL.table, dwell],
+      [SESSIONS.table, sessions],
+      [HEADS.table, heads],
+    ]);
   }
 
   #turn(seq: number, prev: number, gap: number): void {
@@ -177,16 +233,10 @@ export class AggregateTally {
           .all()
           .map((r) => String(r['name'])),
       );
-      const tables: [TableSpec, Map<string, unknown[]>][] = [
-        [USERS, this.#users],
-        [ARTIFACTS, this.#artifacts],
-        [DWELL, this.#dwell],
-        [SESSIONS, this.#sessions],
-        [HEADS, this.#heads],
-      ];
-      for (const [spec, expected] of tables) {
+      const expected = this.#expected();
+      for (const spec of [USERS, ARTIFACTS, DWELL, SESSIONS, HEADS]) {
         if (!exists.has(spec.table)) continue;
-        const rows = compareTable(db, spec, expected);
+        const rows = compareTable(db, spec, expected.get(spec.table)!);
         if (rows > 0) out.push({ table: spec.table, rows });
       }
       if (exists.has('agg_turns')) {
