@@ -192,6 +192,14 @@ function activeOffHours(db: Database, hours: WorkingHours): [number, number][] |
   return runs;
 }
 
+function isEmpty(filter: LeafFilter): boolean {
+  return Object.values(filter).every((v) => v === undefined || v === false);
+}
+
+function hasTable(db: Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get([name]) !== undefined;
+}
+
 /** Pure: the fast-paging flags over views in log order. */
 export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
   const detector = fastPagingDetector(rule);
@@ -388,7 +396,33 @@ export class AuditQuery {
       bySession.set(key, first);
       out.push(first);
     };
-    const offHours = hours.utcOffsetMinutes % 60 === 0 ? activeOffHours(this.#db, hours) : null;
+    const wholeHours = hours.utcOffsetMinutes % 60 === 0;
+    if (wholeHours && isEmpty(filter) && hasTable(this.#db, 'agg_sessions')) {
+      // The whole log: the per-hour, per-session totals say everything the flag needs (each session's
+      // first leaf, how many and the last time), so only the flagged sessions' first leaves are read.
+      const sessions = new Map<string, { first: number; n: number; last: number }>();
+      for (const r of this.#db.prepare('SELECT hour, skey, first, n, last_ts FROM agg_sessions').all()) {
+        if (!isOffHours(Number(r['hour']) * 3_600_000, hours)) continue;
+        const key = String(r['skey']);
+        const seen = sessions.get(key);
+        const first = Number(r['first']);
+        const last = Number(r['last_ts']);
+        if (!seen) sessions.set(key, { first, n: Number(r['n']), last });
+        else {
+          seen.first = Math.min(seen.first, first);
+          seen.n += Number(r['n']);
+          seen.last = Math.max(seen.last, last);
+        }
+      }
+      const leaf = this.#db.prepare('SELECT seq, ts, user, session, event, object_id FROM log_leaves WHERE seq = ?');
+      for (const g of [...sessions.values()].sort((a, b) => a.first - b.first)) {
+        if (out.length >= limit) break;
+        const r = leaf.get([g.first]);
+        if (r) flag(r, Number(r['ts']), g.n, g.last);
+      }
+      return out;
+    }
+    const offHours = wholeHours ? activeOffHours(this.#db, hours) : null;
     if (offHours) {
       // Whole hours are either in or out of working hours here, and the aggregates say which hours saw
       // any signed-in activity: only those hours' leaves are read (by the ts index), and SQLite collapses
@@ -439,6 +473,7 @@ export class AuditQuery {
 
   /** fastPaging, yielding after each batch of page views it reads. */
   *fastPagingSteps(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): Steps<FastPagingFlag[]> {
+    if (isEmpty(filter) && hasTable(this.#db, 'agg_turns')) return this.#fastPagingFromTurns(rule);
     const detector = fastPagingDetector(rule);
     // The whole log reads the page-view index (literal condition, so the partial index applies).
     const whole = Object.values(filter).every((v) => v === undefined) && hasAggregates(this.#db);
@@ -459,6 +494,61 @@ export class AuditQuery {
       yield;
     }
     return detector.finish();
+  }
+
+  /**
+   * fastPaging over the whole log from agg_turns: only the turns faster than the rule are read (by the
+   * gap index). A run is a turn followed by fast turns each naming the one before as its previous turn,
+   * exactly the runs fastPagingDetector finds in the page views.
+   */
+  #fastPagingFromTurns(rule: PaceRule): FastPagingFlag[] {
+    const fast = this.#db
+      .prepare('SELECT t.seq, t.prev, t.gap, l.ts, l.session, l.object_id FROM agg_turns t INDEXED BY agg_turns_gap JOIN log_leaves l ON l.seq = t.seq WHERE t.gap < ? ORDER BY t.seq')
+      .all([rule.minMsPerPage]);
+    interface Run {
+      fromSeq: number;
+      startTs: number;
+      toSeq: number;
+      endTs: number;
+      pages: number;
+      session: string | null;
+      artifactId: string;
+    }
+    const open = new Map<number, Run>();
+    const runs: Run[] = [];
+    for (const r of fast) {
+      const seq = Number(r['seq']);
+      const prev = Number(r['prev']);
+      const ts = Number(r['ts']);
+      let run = open.get(prev);
+      if (run) open.delete(prev);
+      else {
+        run = { fromSeq: prev, startTs: ts - Number(r['gap']), toSeq: prev, endTs: 0, pages: 1, session: r['session'] === null ? null : String(r['session']), artifactId: String(r['object_id']) };
+        runs.push(run);
+      }
+      run.pages++;
+      run.toSeq = seq;
+      run.endTs = ts;
+      open.set(seq, run);
+    }
+    const user = this.#db.prepare('SELECT user FROM log_leaves WHERE seq = ?');
+    return runs
+      .filter((run) => run.pages >= rule.minPages)
+      .map((run) => {
+        const u = user.get([run.fromSeq])?.['user'];
+        return {
+          user: typeof u === 'string' ? u : null,
+          session: run.session,
+          artifactId: run.artifactId,
+          fromSeq: run.fromSeq,
+          toSeq: run.toSeq,
+          pages: run.pages,
+          startTs: run.startTs,
+          endTs: run.endTs,
+          msPerPage: Math.round((run.endTs - run.startTs) / Math.max(1, run.pages - 1)),
+        };
+      })
+      .sort((a, b) => a.fromSeq - b.fromSeq);
   }
 
   /** The filtered leaves' `columns` in log order, 5 000 rows at a time. */
