@@ -166,7 +166,7 @@ describe('AuditQuery over a real audit.db', () => {
     expect(q.query({}, 5, 3)).toMatchObject({ total: 39, rows: [{ seq: 6 }, { seq: 7 }, { seq: 8 }] });
   });
 
-  it('reads filtered flags in batches, one step per batch, and answers as in one go and as the whole log's turns do', () => {
+  it('reads filtered flags in batches, one step per batch, and answers as in one go and as the whole log from its turns', () => {
     f = openAuditFixture({ everyLeaves: 10_000, everyMs: Number.MAX_SAFE_INTEGER });
     const view = (i: number) => ({ actor: { user: 'u', role: 'reviewer' as const }, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'a' }, outcome: 'success' as const, detail: { page: (i % 9) + 1 } });
     f.log.appendMany(Array.from({ length: 12_000 }, (_, i) => view(i)));
