@@ -11,7 +11,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { DWELL_BUCKETS, HOUR_MS } from '../vault/audit-aggregates';
-import type { LeafColumns } from './log-leaf';
+import { readLeafFacts, type LeafColumns } from './log-leaf';
 
 /** One differing table and how many of its rows differ (missing, extra or with other values). */
 export interface AggregateDifference {
@@ -45,15 +45,15 @@ const OPEN = Buffer.from('"open"');
  * only a leaf with those bytes is parsed. A leaf that spells it otherwise (escapes: not canonical, never
  * written by the app) would count as no open here and disagree with the table: reported, never hidden.
  */
-function isOpen(leaf: Uint8Array): number {
+function isOpen(leaf: Uint8Array): boolean {
   const bytes = Buffer.isBuffer(leaf) ? leaf : Buffer.from(leaf.buffer, leaf.byteOffset, leaf.length);
-  if (bytes.indexOf(OPEN) < 0) return 0;
+  if (bytes.indexOf(OPEN) < 0) return false;
   try {
     const parsed = JSON.parse(bytes.toString('utf8')) as { detail?: { action?: unknown } } | null;
     const detail = parsed?.detail;
-    return detail !== null && typeof detail === 'object' && !Array.isArray(detail) && detail.action === 'open' ? 1 : 0;
+    return detail !== null && typeof detail === 'object' && !Array.isArray(detail) && detail.action === 'open';
   } catch {
-    return 0; // json_valid fails: a damaged leaf is no open
+    return false; // json_valid fails: a damaged leaf is no open
   }
 }
 
@@ -111,8 +111,20 @@ export class AggregateTally {
     return t;
   }
 
-  /** Fold one leaf in, in log order. */
-  push(seq: number, leaf: Uint8Array, c: LeafColumns): void {
+  /**
+   * Fold one leaf in, in log order: from its columns when the pass read them, else from its canonical
+   * bytes (readLeafFacts), else (a leaf that is not canonical) from the columns stored beside it.
+   */
+  pushLeaf(seq: number, leaf: Uint8Array, columns: LeafColumns | null, stored: (seq: number) => LeafColumns | null, tail?: { seq: number; ts: number } | null): void {
+    if (columns) return this.push(seq, columns, columns.event === 'artifact.view' && isOpen(leaf));
+    const facts = tail === undefined ? readLeafFacts(leaf) : readLeafFacts(leaf, tail);
+    if (facts) return this.push(seq, facts.columns, facts.open);
+    const c = stored(seq);
+    if (c) this.push(seq, c, c.event === 'artifact.view' && isOpen(leaf));
+  }
+
+  /** Fold one leaf's columns in, in log order; `open` whether it records an artifact open. */
+  push(seq: number, c: LeafColumns, open: boolean): void {
     this.#lastSeq = seq;
     const t = this.#totals(Math.trunc(c.ts / HOUR_MS));
     const ts = c.ts;
@@ -132,12 +144,12 @@ export class AggregateTally {
       const byUser = inner(t.artifacts, c.objectId);
       const r = byUser.get(c.user);
       const dwell = c.dwellMs ?? 0;
-      const open = view ? isOpen(leaf) : 0;
+      const opens = view && open ? 1 : 0;
       if (r) {
         r[0]!++;
         r[1]! += dwell;
-        r[2]! += open;
-      } else byUser.set(c.user, [1, dwell, open]);
+        r[2]! += opens;
+      } else byUser.set(c.user, [1, dwell, opens]);
     }
     if (view && c.dwellMs !== null && c.objectId !== null) {
       let buckets = t.dwell.get(c.objectId);
@@ -225,7 +237,7 @@ export class AggregateTally {
       // Already inside a transaction: what it reads is one moment already.
     }
     try {
-      for (const row of read(this.#lastSeq)) this.push(row.seq, row.leaf, row.columns);
+      for (const row of read(this.#lastSeq)) this.push(row.seq, row.columns, row.columns.event === 'artifact.view' && isOpen(row.leaf));
       const out: AggregateDifference[] = [];
       const exists = new Set(
         db

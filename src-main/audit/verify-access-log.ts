@@ -3,7 +3,7 @@
  * checkpoints in batches, the page-HMAC pass, and the checkpoints the central witness cosigned. The
  * steps themselves (verify-log.ts) know nothing of the database.
  */
-import type { Database } from '@signalapp/sqlcipher';
+import type { Database, Statement } from '@signalapp/sqlcipher';
 import { compactRangeRoot, emptyCompactRange } from '../../src-shared/node/compact-range';
 import { toBase64, utf8 } from '../../src-shared/encoding';
 import { storedNodeSource } from './stored-node-source';
@@ -22,7 +22,7 @@ export function databaseLogSource(db: Database): LogSource {
   const state = db.prepare('SELECT size FROM log_state WHERE id = 1').get();
   // Persistent statements: their rows are built from a cached shape, a quarter cheaper over a million leaves.
   const withColumns = db.prepare(
-    'SELECT seq, leaf, leaf_hash, ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?',
+    `SELECT seq, leaf, leaf_hash, ${COLUMNS} FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?`,
     { persistent: true },
   );
   const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?', { persistent: true });
@@ -64,20 +64,7 @@ export function databaseLogSource(db: Database): LogSource {
             seq: Number(r['seq']),
             leaf: leaf instanceof Uint8Array ? leaf : utf8(String(leaf)),
             leafHash: hash instanceof Uint8Array ? hash : new Uint8Array(0),
-            columns: columns
-              ? {
-                  ts: Number(r['ts']),
-                  event: String(r['event']),
-                  user: r['user'] === null ? null : String(r['user']),
-                  role: String(r['role']),
-                  session: r['session'] === null ? null : String(r['session']),
-                  objectKind: r['object_kind'] === null ? null : String(r['object_kind']),
-                  objectId: r['object_id'] === null ? null : String(r['object_id']),
-                  outcome: String(r['outcome']),
-                  page: r['page'] === null ? null : Number(r['page']),
-                  dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
-                }
-              : null,
+            columns: columns ? columnsOf(r) : null,
           };
         });
         after = Number(rows[rows.length - 1]!['seq']);
@@ -178,9 +165,14 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
     };
   }
   const counted = tally;
+  let one: Statement | undefined;
+  const stored = (seq: number) => {
+    const r = (one ??= db.prepare(`SELECT ${COLUMNS} FROM log_leaves WHERE seq = ?`)).get([seq]);
+    return r ? columnsOf(r) : null;
+  };
   const verified = yield* verifySteps(
     source,
-    { ...options, externalCheckpoints: external, ...(counted ? { onLeaf: (row: LeafRow) => row.columns && counted.push(row.seq, row.leaf, row.columns) } : {}) },
+    { ...options, externalCheckpoints: external, ...(counted ? { onLeaf: (row: LeafRow, tail: { seq: number; ts: number } | null) => counted.pushLeaf(row.seq, row.leaf, row.columns, stored, tail) } : {}) },
     resume,
   );
   if (!counted) return verified;
@@ -199,6 +191,23 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
   };
   // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
   return { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
+}
+
+const COLUMNS = 'ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms';
+
+function columnsOf(r: Record<string, unknown>): LeafColumns {
+  return {
+    ts: Number(r['ts']),
+    event: String(r['event']),
+    user: r['user'] === null ? null : String(r['user']),
+    role: String(r['role']),
+    session: r['session'] === null ? null : String(r['session']),
+    objectKind: r['object_kind'] === null ? null : String(r['object_kind']),
+    objectId: r['object_id'] === null ? null : String(r['object_id']),
+    outcome: String(r['outcome']),
+    page: r['page'] === null ? null : Number(r['page']),
+    dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
+  };
 }
 
 /** Leaves after `after` with their columns: those appended since the verification's pass. */

@@ -121,10 +121,10 @@ export interface VerifyOptions {
   /** Told after each batch of leaves how many are verified of how many the check covers (for a progress bar). */
   progress?(done: number, total: number): void;
   /**
-   * Shown every leaf row in order, with its indexed columns read (the audit.db verifier recomputes the
-   * console's aggregates in the same pass).
+   * Shown every leaf row in order, after its checks (the audit.db verifier recomputes the console's
+   * aggregates in the same pass); `columns` are there when leafContents is on.
    */
-  onLeaf?(row: LeafRow): void;
+  onLeaf?(row: LeafRow, tail: { seq: number; ts: number } | null): void;
 }
 
 export interface VerifyReport {
@@ -365,7 +365,7 @@ export function* verifySteps(source: LogSource, options: VerifyOptions, resume?:
     let expected = from;
     let prevTs = resume?.prevTs ?? -Infinity;
     const onLeaf = options.onLeaf;
-    leaves: for (const batch of source.leafBatches({ columns: contents || onLeaf !== undefined, from })) {
+    leaves: for (const batch of source.leafBatches({ columns: contents, from })) {
       for (const row of batch) {
         if (options.upToSeq !== undefined && row.seq >= options.upToSeq) break leaves;
         if (row.seq !== expected) {
@@ -388,7 +388,7 @@ export function* verifySteps(source: LogSource, options: VerifyOptions, resume?:
           prevTs = tail.ts;
           if (contents) checkLeafContents(row, workstationId, add);
         }
-        onLeaf?.(row);
+        onLeaf?.(row, tail);
         tree.push(hash, rebuilt.record);
         if (wanted.has(tree.size)) roots.set(tree.size, tree.root());
         expected = row.seq + 1;

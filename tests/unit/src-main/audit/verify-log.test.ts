@@ -135,10 +135,13 @@ describe('verifyAccessLog finds each kind of damage', () => {
     const short = cut.slice(0, -1);
     f.db.prepare('UPDATE log_leaves SET leaf = ?, leaf_hash = ? WHERE seq = 7').run([short, leafHash(short) as Uint8Array<ArrayBuffer>]);
     const fast = verifyAccessLog(f.db, { leafContents: false }).problems.filter((p) => p.kind !== 'checkpoint-mismatch');
+    // Without the columns, the console's totals are recomputed from the leaf bytes: leaf 6's rewritten
+    // time no longer falls in the hour the totals counted it in when it was appended.
     expect(fast.map((p) => [p.seq, p.kind])).toEqual([
       [3, 'seq-mismatch'],
       [6, 'time-reversed'],
       [7, 'malformed-leaf'],
+      [0, 'aggregate-mismatch'],
     ]);
     const full = verifyAccessLog(f.db).problems.filter((p) => p.kind !== 'checkpoint-mismatch');
     expect(full.map((p) => [p.seq, p.kind])).toEqual([
