@@ -2,9 +2,9 @@
  * The audit bench's bulk writer: fills a fresh audit.db with the rows AccessLog.appendMany would write for
  * the same entries (the same leaf builder and encoding, leaf hashes, every interior node, checkpoints
  * signed with the device key where the checkpoint policy calls for them, the state row, the console's
- * aggregates), but fast enough to build a million leaves in a bench: the secondary indexes and the
- * aggregate trigger are dropped while the rows go in, then recreated from their own stored SQL, and the
- * aggregates are computed with the migration's backfill. tests/unit/bench/audit-seed.test.ts shows that
+ * aggregates and flag tables), but fast enough to build a million leaves in a bench: the secondary indexes
+ * and the aggregate triggers are dropped while the rows go in, then recreated from their own stored SQL,
+ * and the aggregates are computed with the migrations' backfill. tests/unit/bench/audit-seed.test.ts shows that
  * the result equals appendMany's table by table. The app never uses this: its every leaf goes through
  * AccessLog's transaction.
  */
