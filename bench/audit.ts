@@ -198,6 +198,9 @@ try {
     summary: () => worker!.ask({ op: 'summary', filter: {} }),
     summaryDay: () => worker!.ask({ op: 'summary', filter: { from: day, to: day + 86_400_000 } }),
     flags: () => worker!.ask({ op: 'flags', filter: {}, hours: DEFAULT_WORKING_HOURS, pace: DEFAULT_PACE_RULE }),
+    // The bench's views turn a page every 10 s per artifact, slower than the default rule: with the
+    // slowest rule an auditor may set, every turn is fast (the fast-paging flag's worst case).
+    flagsEveryTurnFast: () => worker!.ask({ op: 'flags', filter: {}, hours: DEFAULT_WORKING_HOURS, pace: { minMsPerPage: 600_000, minPages: 5 } }),
     lastPage: () => worker!.ask({ op: 'query', filter: {}, offset: N - 100, limit: 100 }),
     artifactPage: () => worker!.ask({ op: 'query', filter: { objectId: artifact }, offset: 9_900, limit: 100 }),
     whoSaw: () => worker!.ask({ op: 'whoSaw', artifactId: artifact, page: 4, from: day, to: day + 86_400_000 }),
