@@ -2,8 +2,10 @@
  * The console's aggregate tables (audit.db migrations 5 and 6) recomputed in JavaScript from the leaves
  * a verification reads anyway, so the check costs one pass over the log instead of a GROUP BY per table
  * over it (each of which decrypted and parsed the whole log again). Each table is computed exactly as
- * its SQL in src-main/vault/audit-aggregates.ts computes it, from the same indexed columns (which a
- * verification with leaf contents checks against the leaves); tests compare the two on the same logs.
+ * its SQL in src-main/vault/audit-aggregates.ts computes it from the indexed columns: from those columns
+ * when the verification reads them (with leaf contents, which it then checks against the leaves), else
+ * from the leaf bytes themselves (readLeafFacts), so totals kept over columns that were rewritten to
+ * match them still disagree with the leaves; tests compare the two counts on the same logs.
  *
  * At the end the tables are read in one read transaction and compared row by row; leaves committed
  * after the verification's pass (the app keeps appending while the worker verifies) are folded in
