@@ -2,9 +2,9 @@
  * The audit bench's bulk writer: fills a fresh audit.db with the rows AccessLog.appendMany would write for
  * the same entries (the same leaf builder and encoding, leaf hashes, every interior node, checkpoints
  * signed with the device key where the checkpoint policy calls for them, the state row, the console's
- * aggregates), but fast enough to build a million leaves in a bench: the secondary indexes and the
- * aggregate trigger are dropped while the rows go in, then recreated from their own stored SQL, and the
- * aggregates are computed with the migration's backfill. tests/unit/bench/audit-seed.test.ts shows that
+ * aggregates and flag tables), but fast enough to build a million leaves in a bench: the secondary indexes
+ * and the aggregate triggers are dropped while the rows go in, then recreated from their own stored SQL,
+ * and the aggregates are computed with the migrations' backfill. tests/unit/bench/audit-seed.test.ts shows that
  * the result equals appendMany's table by table. The app never uses this: its every leaf goes through
  * AccessLog's transaction.
  */
@@ -16,7 +16,7 @@ import { ed25519NoteSigner } from '../src-shared/node/signed-note';
 import { buildLeaf, logOrigin, type AccessLogEntry } from '../src-main/audit/access-log';
 import { checkpointDue, DEFAULT_CHECKPOINT_POLICY } from '../src-main/audit/checkpoint-policy';
 import { encodeLeaf, leafColumns } from '../src-main/audit/log-leaf';
-import { AGG_EXPECTED } from '../src-main/vault/audit-aggregates';
+import { ALL_AGG_EXPECTED } from '../src-main/vault/audit-aggregates';
 import { readDeviceSigningKey } from '../src-main/vault/vault';
 
 export interface SeedOptions {
@@ -84,7 +84,7 @@ export function seedAccessLog(db: Database, count: number, entry: (i: number) =>
     db.exec('COMMIT');
   }
   db.exec('BEGIN IMMEDIATE');
-  for (const [table, select] of AGG_EXPECTED) db.exec(`INSERT INTO ${table} ${select}`);
+  for (const [table, select] of ALL_AGG_EXPECTED) db.exec(`INSERT INTO ${table} ${select}`);
   for (const d of deferred) db.exec(d.sql);
   db.exec('COMMIT');
   key.privateKey.fill(0);

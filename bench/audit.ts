@@ -1,9 +1,10 @@
 /**
- * Access-log benchmark: `npm run -s bench -- audit [leaves] [--json]` (default 1 000 000 leaves).
+ * Access-log benchmark: `npm run -s bench -- audit [leaves] [--json] [--cache DIR]` (default 1 000 000 leaves).
  *
  * 1. Append rate on a real SQLCipher audit.db in WAL mode with synchronous=FULL (every commit is
  *    fsynced): one transaction per leaf, as the router writes them (append_per_s), and batched.
- * 2. The big log is written by bench/audit-seed.ts, not by appendMany: the same rows (leaves, nodes,
+ * 2. The big log is written by bench/audit-seed.ts (or copied from what an earlier run with `--cache DIR`
+ *    left there, made by the same sources), not by appendMany: the same rows (leaves, nodes,
  *    checkpoints signed where the policy calls for them, state, aggregates; a unit test compares the two
  *    table by table), with the secondary indexes and the aggregate trigger built after the load, because
  *    appendMany writes about 1 800 leaves/s here and a million would take ten minutes.
@@ -20,7 +21,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Database } from '@signalapp/sqlcipher';
-import { ed25519PublicFromSeed, randomBytes, sha256Binary } from '../src-shared/node/crypto';
+import { ed25519PublicFromSeed, randomBytes, sha256, sha256Binary } from '../src-shared/node/crypto';
+import { toHex, utf8 } from '../src-shared/encoding';
 import { AUDIT_MIGRATIONS } from '../src-main/vault/audit-db-schema';
 import { logOrigin, openAccessLog, type AccessLog, type AccessLogEntry } from '../src-main/audit/access-log';
 import { AuditQuery, DEFAULT_PACE_RULE, DEFAULT_WORKING_HOURS } from '../src-main/audit/audit-query';
@@ -35,6 +37,11 @@ import { printJsonResult } from './bench-result';
 
 const positional = process.argv.slice(2).find((a) => /^\d+$/.test(a));
 const N = Number(positional ?? 1_000_000);
+// --cache DIR: keep the seeded log there and start later runs from a copy of it (seeding a million
+// leaves takes minutes on a loaded machine; nothing measured below reads anything but the copy).
+const cacheAt = process.argv.indexOf('--cache');
+const CACHE_DIR = cacheAt >= 0 ? process.argv[cacheAt + 1] : undefined;
+if (cacheAt >= 0 && !CACHE_DIR) throw new Error('--cache needs a folder');
 const WORKSTATION = 'bench0123456789';
 const APP = 'rw-bench/0';
 
@@ -49,6 +56,38 @@ function freshLog(dir: string, name: string): { db: Database; log: AccessLog; pa
   const clock = { t: Date.UTC(2026, 10, 24, 9, 0, 0) };
   const log = openAccessLog(db, { app: APP, clock: () => (clock.t += 250), monotonic: () => clock.t });
   return { db, log, path: file, key, clock };
+}
+
+/**
+ * The seeded log: from the cache when it holds one made by the same code (the file names a digest of the
+ * seeding sources, the entries and the size), else seeded now (and copied into the cache).
+ */
+function bigLog(dir: string): ReturnType<typeof freshLog> {
+  const sources = ['bench/audit-seed.ts', 'src-main/vault/audit-db-schema.ts', 'src-main/vault/audit-aggregates.ts', 'src-main/audit/access-log.ts', 'src-main/audit/log-leaf.ts', 'src-main/audit/checkpoint-policy.ts'];
+  const digest = toHex(sha256(utf8([N, WORKSTATION, APP, entry.toString(), ...sources.map((f) => fs.readFileSync(f, 'utf8'))].join('\u0000')))).slice(0, 16);
+  const cached = CACHE_DIR ? path.join(CACHE_DIR, `audit-${N}-${digest}.db`) : null;
+  const file = path.join(dir, 'big.db');
+  if (cached && fs.existsSync(cached) && fs.existsSync(`${cached}.key`)) {
+    fs.copyFileSync(cached, file);
+    const key = new Uint8Array(fs.readFileSync(`${cached}.key`));
+    const db = openEncryptedDb(file, Uint8Array.from(key), {});
+    const clock = { t: Number(db.prepare('SELECT last_ts FROM log_state WHERE id = 1').get()?.['last_ts']) };
+    const log = openAccessLog(db, { app: APP, clock: () => (clock.t += 250), monotonic: () => clock.t });
+    console.log(`the log of ${N} leaves copied from the bench cache (${path.basename(cached)}); ${log.checkpoints().length} signed checkpoints`);
+    return { db, log, path: file, key, clock };
+  }
+  const big = freshLog(dir, 'big.db');
+  const s = timed(() => seedAccessLog(big.db, N, entry, { app: APP, clock: () => (big.clock.t += 250), monotonic: () => big.clock.t })).s;
+  console.log(`built a log of ${N} leaves with the bench's bulk writer (not appendMany) in ${s.toFixed(1)} s; ${big.log.checkpoints().length} signed checkpoints`);
+  if (cached) {
+    // A closed, checkpointed file: the copy must hold every page (WAL folded in).
+    big.db.pragma('wal_checkpoint(TRUNCATE)');
+    fs.mkdirSync(CACHE_DIR!, { recursive: true, mode: 0o700 });
+    fs.copyFileSync(file, `${cached}.tmp`);
+    fs.writeFileSync(`${cached}.key`, big.key, { mode: 0o600 });
+    fs.renameSync(`${cached}.tmp`, cached);
+  }
+  return big;
 }
 
 function entry(i: number): AccessLogEntry {
@@ -104,20 +143,18 @@ try {
     db.close();
   }
 
-  // 2. The big log, by the bench's bulk writer (see the header: the same rows appendMany writes).
-  const big = freshLog(dir, 'big.db');
+  // 2. The big log, by the bench's bulk writer (see the header: the same rows appendMany writes), or a
+  // copy of the one an earlier run with the same writer, schema and entries left in --cache.
+  const big = bigLog(dir);
   const { db } = big;
-  {
-    const s = timed(() => seedAccessLog(db, N, entry, { app: APP, clock: () => (big.clock.t += 250), monotonic: () => big.clock.t })).s;
-    console.log(`built a log of ${N} leaves with the bench's bulk writer (not appendMany) in ${s.toFixed(1)} s; ${big.log.checkpoints().length} signed checkpoints`);
-  }
   const source = databaseLogSource(db);
   const checkpoints = source.checkpoints();
 
   // 3. Raw work against verification, interleaved pairs (the machine's load changes from second to
   // second, so each ratio compares runs made back to back; the median pair is reported).
   const verifier = ed25519NoteVerifier(logOrigin(WORKSTATION), source.devicePublicKey!);
-  const scan = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT 10000');
+  // A persistent statement, as verification's own scan: the raw work gets the same cheaper rows.
+  const scan = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT 10000', { persistent: true });
   const raw = () => {
     const read = timed(() => {
       let x = 0;
@@ -161,6 +198,9 @@ try {
     summary: () => worker!.ask({ op: 'summary', filter: {} }),
     summaryDay: () => worker!.ask({ op: 'summary', filter: { from: day, to: day + 86_400_000 } }),
     flags: () => worker!.ask({ op: 'flags', filter: {}, hours: DEFAULT_WORKING_HOURS, pace: DEFAULT_PACE_RULE }),
+    // The bench's views turn a page every 10 s per artifact, slower than the default rule: with the
+    // slowest rule an auditor may set, every turn is fast (the fast-paging flag's worst case).
+    flagsEveryTurnFast: () => worker!.ask({ op: 'flags', filter: {}, hours: DEFAULT_WORKING_HOURS, pace: { minMsPerPage: 600_000, minPages: 5 } }),
     lastPage: () => worker!.ask({ op: 'query', filter: {}, offset: N - 100, limit: 100 }),
     artifactPage: () => worker!.ask({ op: 'query', filter: { objectId: artifact }, offset: 9_900, limit: 100 }),
     whoSaw: () => worker!.ask({ op: 'whoSaw', artifactId: artifact, page: 4, from: day, to: day + 86_400_000 }),

@@ -192,6 +192,14 @@ function activeOffHours(db: Database, hours: WorkingHours): [number, number][] |
   return runs;
 }
 
+function isEmpty(filter: LeafFilter): boolean {
+  return Object.values(filter).every((v) => v === undefined || v === false);
+}
+
+function hasTable(db: Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get([name]) !== undefined;
+}
+
 /** Pure: the fast-paging flags over views in log order. */
 export function findFastPaging(views: readonly PageView[], rule: PaceRule = DEFAULT_PACE_RULE): FastPagingFlag[] {
   const detector = fastPagingDetector(rule);
@@ -388,7 +396,33 @@ export class AuditQuery {
       bySession.set(key, first);
       out.push(first);
     };
-    const offHours = hours.utcOffsetMinutes % 60 === 0 ? activeOffHours(this.#db, hours) : null;
+    const wholeHours = hours.utcOffsetMinutes % 60 === 0;
+    if (wholeHours && isEmpty(filter) && hasTable(this.#db, 'agg_sessions')) {
+      // The whole log: the per-hour, per-session totals say everything the flag needs (each session's
+      // first leaf, how many and the last time), so only the flagged sessions' first leaves are read.
+      const sessions = new Map<string, { first: number; n: number; last: number }>();
+      for (const r of this.#db.prepare('SELECT hour, skey, first, n, last_ts FROM agg_sessions').all()) {
+        if (!isOffHours(Number(r['hour']) * 3_600_000, hours)) continue;
+        const key = String(r['skey']);
+        const seen = sessions.get(key);
+        const first = Number(r['first']);
+        const last = Number(r['last_ts']);
+        if (!seen) sessions.set(key, { first, n: Number(r['n']), last });
+        else {
+          seen.first = Math.min(seen.first, first);
+          seen.n += Number(r['n']);
+          seen.last = Math.max(seen.last, last);
+        }
+      }
+      const leaf = this.#db.prepare('SELECT seq, ts, user, session, event, object_id FROM log_leaves WHERE seq = ?');
+      for (const g of [...sessions.values()].sort((a, b) => a.first - b.first)) {
+        if (out.length >= limit) break;
+        const r = leaf.get([g.first]);
+        if (r) flag(r, Number(r['ts']), g.n, g.last);
+      }
+      return out;
+    }
+    const offHours = wholeHours ? activeOffHours(this.#db, hours) : null;
     if (offHours) {
       // Whole hours are either in or out of working hours here, and the aggregates say which hours saw
       // any signed-in activity: only those hours' leaves are read (by the ts index), and SQLite collapses
@@ -439,6 +473,7 @@ export class AuditQuery {
 
   /** fastPaging, yielding after each batch of page views it reads. */
   *fastPagingSteps(filter: LeafFilter, rule: PaceRule = DEFAULT_PACE_RULE): Steps<FastPagingFlag[]> {
+    if (isEmpty(filter) && hasTable(this.#db, 'agg_turns')) return this.#fastPagingFromTurns(rule);
     const detector = fastPagingDetector(rule);
     // The whole log reads the page-view index (literal condition, so the partial index applies).
     const whole = Object.values(filter).every((v) => v === undefined) && hasAggregates(this.#db);
@@ -459,6 +494,53 @@ export class AuditQuery {
       yield;
     }
     return detector.finish();
+  }
+
+  /**
+   * fastPaging over the whole log from agg_turns: only the turns faster than the rule are read, and the
+   * leaves only at the ends of the runs it flags. A run is a turn followed by fast turns each naming the one before as its previous turn,
+   * exactly the runs fastPagingDetector finds in the page views.
+   */
+  #fastPagingFromTurns(rule: PaceRule): FastPagingFlag[] {
+    // Only agg_turns' narrow rows: the leaves are read for the flags found, not for every fast turn.
+    // INDEXED BY: by the gap index only the fast turns are read; the planner, lacking statistics, would
+    // walk every turn in seq order to save the sort.
+    const fast = this.#db.prepare('SELECT seq, prev FROM agg_turns INDEXED BY agg_turns_gap WHERE gap < ? ORDER BY seq').all([rule.minMsPerPage]);
+    const open = new Map<number, { fromSeq: number; toSeq: number; pages: number }>();
+    const runs: { fromSeq: number; toSeq: number; pages: number }[] = [];
+    for (const r of fast) {
+      const seq = Number(r['seq']);
+      const prev = Number(r['prev']);
+      let run = open.get(prev);
+      if (run) open.delete(prev);
+      else runs.push((run = { fromSeq: prev, toSeq: prev, pages: 1 }));
+      run.pages++;
+      run.toSeq = seq;
+      open.set(seq, run);
+    }
+    const leaf = this.#db.prepare('SELECT ts, user, session, object_id FROM log_leaves WHERE seq = ?');
+    const flags: FastPagingFlag[] = [];
+    for (const run of runs) {
+      if (run.pages < rule.minPages) continue;
+      const first = leaf.get([run.fromSeq]);
+      const last = leaf.get([run.toSeq]);
+      if (!first || !last) continue; // a missing leaf: the verification reports it
+      const startTs = Number(first['ts']);
+      const endTs = Number(last['ts']);
+      flags.push({
+        user: first['user'] === null ? null : String(first['user']),
+        session: first['session'] === null ? null : String(first['session']),
+        artifactId: String(first['object_id']),
+        fromSeq: run.fromSeq,
+        toSeq: run.toSeq,
+        pages: run.pages,
+        startTs,
+        endTs,
+        msPerPage: Math.round((endTs - startTs) / Math.max(1, run.pages - 1)),
+      });
+    }
+    // Runs were met by their first fast turn; a run that started earlier may have turned fast later.
+    return flags.sort((a, b) => a.fromSeq - b.fromSeq);
   }
 
   /** The filtered leaves' `columns` in log order, 5 000 rows at a time. */

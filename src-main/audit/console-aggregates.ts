@@ -7,12 +7,15 @@
  * so a console answer from the aggregates is as good as the integrity banner says.
  */
 import type { Database } from '@signalapp/sqlcipher';
-import { AGG_EXPECTED, DWELL_BUCKETS, HOUR_MS } from '../vault/audit-aggregates';
+import { ALL_AGG_EXPECTED, DWELL_BUCKETS, HOUR_MS } from '../vault/audit-aggregates';
 
 const COLUMNS: Record<string, string> = {
   agg_users: 'hour, ukey, user, role, events, denied, first, last',
   agg_artifacts: 'hour, object_id, ukey, user, events, dwell, opens',
   agg_dwell: 'hour, object_id, bucket, n',
+  agg_sessions: 'hour, skey, first, n, last_ts',
+  agg_turns: 'seq, prev, gap',
+  agg_turn_heads: 'skey, okey, seq, ts, page',
 };
 
 /** Whether the aggregates exist in this audit.db (a bundle's or an old copy's may predate them). */
@@ -27,7 +30,7 @@ export function hasAggregates(db: Database): boolean {
 export function checkAggregates(db: Database): { table: string; rows: number }[] {
   if (!hasAggregates(db)) return [];
   const out: { table: string; rows: number }[] = [];
-  for (const [table, expected] of AGG_EXPECTED) {
+  for (const [table, expected] of ALL_AGG_EXPECTED) {
     const columns = COLUMNS[table]!;
     const row = db
       .prepare(`WITH e AS MATERIALIZED (${expected}) SELECT (SELECT count(*) FROM (SELECT ${columns} FROM ${table} EXCEPT SELECT * FROM e)) + (SELECT count(*) FROM (SELECT * FROM e EXCEPT SELECT ${columns} FROM ${table})) AS n`)

@@ -217,3 +217,212 @@ export function readLeafTail(bytes: Uint8Array): { seq: number; ts: number } | n
   const ts = uintValue(bytes, tsStart, tsEnd);
   return seq <= Number.MAX_SAFE_INTEGER && ts <= Number.MAX_SAFE_INTEGER ? { seq, ts } : null;
 }
+
+/** A leaf's indexed columns, and whether it records an artifact open (detail.action = "open"). */
+export interface LeafFacts {
+  columns: LeafColumns;
+  open: boolean;
+}
+
+/**
+ * The indexed columns of a leaf (what leafColumns gives) and its open flag, read from its canonical bytes
+ * in one forward pass, without JSON.parse or the schema: what recomputing the console's aggregates from a
+ * million leaves can afford. Canonical JSON fixes the order of every member, so the scan expects exactly
+ * `{"actor":{"role":…,"user":…},"app":…,"detail":{…},"device":…,"event":…,"mono":…,"object":…,
+ * "outcome":…,"seq":…` and gives up (null) at the first byte that differs, and on any escape inside a
+ * string it reads; the caller then parses the leaf in full. tests/unit/src-main/audit/log-leaf.test.ts
+ * checks it against parseLeaf + leafColumns.
+ */
+export function readLeafFacts(bytes: Uint8Array, tail: { seq: number; ts: number } | null = readLeafTail(bytes)): LeafFacts | null {
+  if (!tail) return null;
+  const s = new LeafScanner(bytes);
+  if (!s.literal(P_ROLE)) return null;
+  const role = s.string();
+  if (role === null || !s.literal(P_USER)) return null;
+  const user = s.nullOrString();
+  if (user === undefined || !s.literal(P_APP) || !s.skipString() || !s.literal(P_DETAIL)) return null;
+  let page: number | null = null;
+  let dwellMs: number | null = null;
+  let open = false;
+  if (s.peek() === CLOSE_BRACE) s.at++;
+  else {
+    for (;;) {
+      const key = s.string();
+      if (key === null || s.next() !== COLON) return null;
+      if (s.peek() === QUOTE) {
+        // A string: no page or dwell time (leafColumns keeps integers only); an open if it is "open".
+        if (key === 'action' && s.literal(OPEN_VALUE)) open = true;
+        else if (!s.skipString()) return null;
+        if (key === 'page') page = null;
+        else if (key === 'dwellMs') dwellMs = null;
+      } else {
+        const value = s.scalar();
+        if (value === undefined) return null;
+        if (key === 'page') page = value;
+        else if (key === 'dwellMs') dwellMs = value;
+      }
+      const c = s.next();
+      if (c === CLOSE_BRACE) break;
+      if (c !== COMMA) return null;
+    }
+  }
+  if (!s.literal(P_DEVICE) || !s.skipString() || !s.literal(P_EVENT)) return null;
+  const event = s.string();
+  if (event === null || !s.literal(P_MONO) || s.scalar() === undefined || !s.literal(P_OBJECT)) return null;
+  let objectKind: string | null = null;
+  let objectId: string | null = null;
+  if (!s.literal(NULL)) {
+    if (!s.literal(P_DIGEST) || !s.skipNullOrString() || !s.literal(P_ID)) return null;
+    objectId = s.string();
+    if (objectId === null || !s.literal(P_KIND)) return null;
+    objectKind = s.string();
+    if (objectKind === null || !s.literal(P_NAME) || !s.skipNullOrString() || s.next() !== CLOSE_BRACE) return null;
+  }
+  if (!s.literal(P_OUTCOME)) return null;
+  const outcome = s.string();
+  if (outcome === null || !s.literal(SEQ_KEY) || s.scalar() !== tail.seq || !s.literal(SESSION_KEY)) return null;
+  const session = s.nullOrString();
+  if (session === undefined || !s.literal(TS_KEY)) return null;
+  return { columns: { ts: tail.ts, event, user, role, session, objectKind, objectId, outcome, page, dwellMs }, open };
+}
+
+const P_ROLE = utf8('{"actor":{"role":');
+const P_USER = utf8(',"user":');
+const P_APP = utf8('},"app":');
+const P_DETAIL = utf8(',"detail":{');
+const P_DEVICE = utf8(',"device":');
+const P_EVENT = utf8(',"event":');
+const P_MONO = utf8(',"mono":');
+const P_OBJECT = utf8(',"object":');
+const P_DIGEST = utf8('{"digest":');
+const P_ID = utf8(',"id":');
+const P_KIND = utf8(',"kind":');
+const P_NAME = utf8(',"name":');
+const P_OUTCOME = utf8(',"outcome":');
+const OPEN_VALUE = utf8('"open"');
+const TRUE = utf8('true');
+const FALSE = utf8('false');
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const CLOSE_BRACE = 0x7d;
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const INTERN_LIMIT = 4096;
+const internCache = new Map<number, { bytes: Uint8Array; text: string }>();
+
+/** A cursor over leaf bytes; every read returns null/undefined (never throws) on what it does not expect. */
+class LeafScanner {
+  at = 0;
+  readonly #b: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    this.#b = bytes;
+  }
+
+  peek(): number | undefined {
+    return this.#b[this.at];
+  }
+
+  next(): number | undefined {
+    return this.#b[this.at++];
+  }
+
+  literal(expected: Uint8Array): boolean {
+    if (!bytesAt(this.#b, this.at, expected)) return false;
+    this.at += expected.length;
+    return true;
+  }
+
+  /** The end of the string starting at `at` (just past its closing quote), or -1; `escaped` when it has any. */
+  #stringEnd(): { end: number; escaped: boolean } {
+    const b = this.#b;
+    if (b[this.at] !== QUOTE) return { end: -1, escaped: false };
+    let escaped = false;
+    for (let i = this.at + 1; i < b.length; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) return { end: i + 1, escaped };
+      if (c === BACKSLASH) {
+        escaped = true;
+        i++;
+      } else if (c < 0x20) return { end: -1, escaped };
+    }
+    return { end: -1, escaped };
+  }
+
+  skipString(): boolean {
+    const { end } = this.#stringEnd();
+    if (end < 0) return false;
+    this.at = end;
+    return true;
+  }
+
+  /**
+   * A string without escapes (null otherwise: the caller parses the leaf in full). The same few users,
+   * roles, events, sessions and artifact ids recur in every leaf, so their text comes from a small cache
+   * keyed by a hash of the bytes (checked byte for byte) instead of a new string per leaf.
+   */
+  string(): string | null {
+    const b = this.#b;
+    if (b[this.at] !== QUOTE) return null;
+    const start = this.at + 1;
+    let hash = 0x811c9dc5;
+    let end = -1;
+    for (let i = start; i < b.length; i++) {
+      const c = b[i]!;
+      if (c === QUOTE) {
+        end = i;
+        break;
+      }
+      if (c === BACKSLASH || c < 0x20) return null;
+      hash = Math.imul(hash ^ c, 0x01000193);
+    }
+    if (end < 0) return null;
+    const cached = internCache.get(hash);
+    let text: string;
+    if (cached && cached.bytes.length === end - start && bytesAt(b, start, cached.bytes)) text = cached.text;
+    else {
+      try {
+        text = decoder.decode(b.subarray(start, end));
+      } catch {
+        return null;
+      }
+      if (internCache.size >= INTERN_LIMIT) internCache.clear();
+      internCache.set(hash, { bytes: b.slice(start, end), text });
+    }
+    this.at = end + 1;
+    return text;
+  }
+
+  skipNullOrString(): boolean {
+    return this.literal(NULL) || this.skipString();
+  }
+
+  /** null, or a string without escapes; undefined otherwise. */
+  nullOrString(): string | null | undefined {
+    if (this.literal(NULL)) return null;
+    return this.string() ?? undefined;
+  }
+
+  /**
+   * A number, true, false or null: the safe integer it spells (as leafColumns keeps), null for anything
+   * else, undefined when it is not a canonical scalar.
+   */
+  scalar(): number | null | undefined {
+    const b = this.#b;
+    const start = this.at;
+    let i = start;
+    while (i < b.length && b[i] !== COMMA && b[i] !== CLOSE_BRACE) i++;
+    if (i === start) return undefined;
+    this.at = i;
+    if (b[start] === 0x74 || b[start] === 0x66 || b[start] === 0x6e) {
+      const length = i - start;
+      return (length === 4 && (bytesAt(b, start, TRUE) || bytesAt(b, start, NULL))) || (length === 5 && bytesAt(b, start, FALSE)) ? null : undefined;
+    }
+    const negative = b[start] === 0x2d;
+    const digitsFrom = negative ? start + 1 : start;
+    const end = uintStart(b, i) === digitsFrom ? i : -1;
+    if (end < 0) return undefined; // a fraction or exponent: not what canonical leaves hold
+    const value = uintValue(b, digitsFrom, i);
+    if (value > Number.MAX_SAFE_INTEGER) return null;
+    return negative ? (value === 0 ? undefined : -value) : value;
+  }
+}

@@ -43,3 +43,40 @@ export const AGG_EXPECTED: readonly (readonly [table: string, select: string])[]
     `SELECT ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}, count(*) FROM log_leaves WHERE event = 'artifact.view' AND dwell_ms IS NOT NULL AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}`,
   ],
 ];
+
+/**
+ * The session a leaf belongs to for the off-hours flag: 's:' + session, or 'u:' + user for leaves
+ * without one (journaled and system events), as the flag groups them.
+ */
+export const AGG_SKEY = (row: string) => `CASE WHEN ${row}.session IS NULL THEN 'u:' || coalesce(${row}.user, '') ELSE 's:' || ${row}.session END`;
+
+/** A page view: the leaves the fast-paging flag reads (the condition of the log_leaves_page_views index). */
+export const AGG_PAGE_VIEW = (row: string) => `${row}.event = 'artifact.view' AND ${row}.page IS NOT NULL`;
+
+/**
+ * What the flag tables (audit.db migration 6) must hold, computed from the leaves:
+ * - agg_sessions: per hour and session (signed-in roles only), its first leaf, how many and the last
+ *   time: the off-hours flag sums the off-hours rows instead of reading the leaves of those hours;
+ * - agg_turns: every page turn (a page view whose page differs from the last turn of the same session
+ *   and artifact), the turn before it and the time between: the fast-paging flag reads only the turns
+ *   faster than its rule, through the (gap) index, whatever rule the auditor picks;
+ * - agg_turn_heads: the last turn per session and artifact, which the trigger needs for the next one.
+ * Page views are keyed by session ('' for none) and object id ('' for none), in log (seq) order.
+ */
+export const FLAG_AGG_EXPECTED: readonly (readonly [table: string, select: string])[] = [
+  [
+    'agg_sessions',
+    `SELECT ts / ${HOUR_MS}, ${AGG_SKEY('l')}, min(seq), count(*), max(ts) FROM log_leaves l WHERE role IN ('reviewer', 'auditor') GROUP BY ts / ${HOUR_MS}, ${AGG_SKEY('l')}`,
+  ],
+  [
+    'agg_turns',
+    `SELECT seq, lag(seq) OVER w, ts - lag(ts) OVER w FROM (SELECT seq, ts, s, o FROM (SELECT seq, ts, page, coalesce(session, '') AS s, coalesce(object_id, '') AS o, lag(page) OVER (PARTITION BY coalesce(session, ''), coalesce(object_id, '') ORDER BY seq) AS before FROM log_leaves l WHERE ${AGG_PAGE_VIEW('l')}) WHERE before IS NULL OR before != page) WINDOW w AS (PARTITION BY s, o ORDER BY seq)`,
+  ],
+  [
+    'agg_turn_heads',
+    `SELECT s, o, seq, ts, page FROM (SELECT s, o, seq, ts, page, row_number() OVER (PARTITION BY s, o ORDER BY seq DESC) AS r FROM (SELECT seq, ts, page, s, o FROM (SELECT seq, ts, page, coalesce(session, '') AS s, coalesce(object_id, '') AS o, lag(page) OVER (PARTITION BY coalesce(session, ''), coalesce(object_id, '') ORDER BY seq) AS before FROM log_leaves l WHERE ${AGG_PAGE_VIEW('l')}) WHERE before IS NULL OR before != page)) WHERE r = 1`,
+  ],
+];
+
+/** Every aggregate table and what it must hold (the check, the bench's bulk writer, test attackers). */
+export const ALL_AGG_EXPECTED: readonly (readonly [table: string, select: string])[] = [...AGG_EXPECTED, ...FLAG_AGG_EXPECTED];

@@ -2,7 +2,7 @@
  * audit.db schema (DESIGN §4): the device signing key and vault facts first; the access log appends
  * its own migrations (leaves, checkpoints) to this list. Append only, never edit a shipped migration.
  */
-import { AGG_DWELL_BUCKET, AGG_EXPECTED, AGG_OPEN, AGG_UKEY } from './audit-aggregates';
+import { AGG_DWELL_BUCKET, AGG_EXPECTED, AGG_OPEN, AGG_PAGE_VIEW, AGG_SKEY, AGG_UKEY, FLAG_AGG_EXPECTED, HOUR_MS } from './audit-aggregates';
 import type { Migration } from './migrations';
 
 export const AUDIT_MIGRATIONS: Migration[] = [
@@ -116,6 +116,35 @@ export const AUDIT_MIGRATIONS: Migration[] = [
       END;
       CREATE INDEX log_leaves_page_views ON log_leaves(seq, ts, user, session, object_id, page) WHERE event = 'artifact.view' AND page IS NOT NULL;
       ${AGG_EXPECTED.map(([table, select]) => `INSERT INTO ${table} ${select};`).join('\n      ')}
+    `,
+  },
+  {
+    version: 6,
+    name: 'flag-aggregates',
+    // What the console's two flags need, kept like the aggregates of migration 5 (same statement as each
+    // leaf insert, backfilled here, recomputed by a full verification): per hour and session for the
+    // off-hours flag, every page turn with the time since the previous turn for the fast-paging flag
+    // (src-main/vault/audit-aggregates.ts says what each holds). Without them each flag read every leaf
+    // of the hours it covered and every page view: seconds on a million leaves.
+    up: `
+      CREATE TABLE agg_sessions(hour INTEGER NOT NULL, skey TEXT NOT NULL, first INTEGER NOT NULL, n INTEGER NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY(hour, skey)) WITHOUT ROWID;
+      CREATE TABLE agg_turns(seq INTEGER PRIMARY KEY, prev INTEGER, gap INTEGER);
+      CREATE INDEX agg_turns_gap ON agg_turns(gap, seq, prev);
+      CREATE TABLE agg_turn_heads(skey TEXT NOT NULL, okey TEXT NOT NULL, seq INTEGER NOT NULL, ts INTEGER NOT NULL, page INTEGER NOT NULL, PRIMARY KEY(skey, okey)) WITHOUT ROWID;
+      CREATE TRIGGER log_leaves_flag_aggregate AFTER INSERT ON log_leaves BEGIN
+        INSERT INTO agg_sessions(hour, skey, first, n, last_ts)
+          SELECT NEW.ts / ${HOUR_MS}, ${AGG_SKEY('NEW')}, NEW.seq, 1, NEW.ts
+          WHERE NEW.role IN ('reviewer', 'auditor')
+          ON CONFLICT(hour, skey) DO UPDATE SET first = min(first, excluded.first), n = n + 1, last_ts = max(last_ts, excluded.last_ts);
+        INSERT INTO agg_turns(seq, prev, gap)
+          SELECT NEW.seq, h.seq, NEW.ts - h.ts FROM (SELECT 1) LEFT JOIN agg_turn_heads h ON h.skey = coalesce(NEW.session, '') AND h.okey = coalesce(NEW.object_id, '')
+          WHERE ${AGG_PAGE_VIEW('NEW')} AND (h.page IS NULL OR h.page != NEW.page);
+        INSERT INTO agg_turn_heads(skey, okey, seq, ts, page)
+          SELECT coalesce(NEW.session, ''), coalesce(NEW.object_id, ''), NEW.seq, NEW.ts, NEW.page
+          WHERE ${AGG_PAGE_VIEW('NEW')}
+          ON CONFLICT(skey, okey) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, page = excluded.page WHERE page != excluded.page;
+      END;
+      ${FLAG_AGG_EXPECTED.map(([table, select]) => `INSERT INTO ${table} ${select};`).join('\n      ')}
     `,
   },
 ];

@@ -9,7 +9,7 @@ import { openAccessLog, type AccessLog } from '../../src-main/audit/access-log';
 import type { CheckpointPolicy } from '../../src-main/audit/checkpoint-policy';
 import { openEncryptedDb } from '../../src-main/vault/encrypted-db';
 import { runMigrations } from '../../src-main/vault/migrations';
-import { AGG_EXPECTED } from '../../src-main/vault/audit-aggregates';
+import { ALL_AGG_EXPECTED } from '../../src-main/vault/audit-aggregates';
 import { compactRangeFromLeaves, serializeCompactRange } from '../../src-shared/node/compact-range';
 
 export interface AuditFixture {
@@ -82,6 +82,6 @@ export function rebuildLogState(db: Database): number {
   });
   db.prepare('UPDATE log_state SET size = ?, compact = ?, checkpoint_size = 0, checkpoint_ts = 0 WHERE id = 1').run([range.size, JSON.stringify(serializeCompactRange(range))]);
   db.prepare('DELETE FROM log_checkpoints WHERE size > ?').run([range.size]);
-  for (const [table, expected] of AGG_EXPECTED) db.exec(`DELETE FROM ${table}; INSERT INTO ${table} ${expected};`);
+  for (const [table, expected] of ALL_AGG_EXPECTED) db.exec(`DELETE FROM ${table}; INSERT INTO ${table} ${expected};`);
   return range.size;
 }

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalize } from '../../../../src-shared/canonical-json';
 import { utf8 } from '../../../../src-shared/encoding';
-import { encodeLeaf, leafColumns, parseLeaf, readLeafTail, type AccessLogLeaf } from '../../../../src-main/audit/log-leaf';
+import { encodeLeaf, leafColumns, parseLeaf, readLeafFacts, readLeafTail, type AccessLogLeaf } from '../../../../src-main/audit/log-leaf';
+import { mutated } from '../../../helpers/byte-mutations';
 
 const leaf: AccessLogLeaf = {
   v: 1,
@@ -83,6 +85,51 @@ describe('access-log leaf', () => {
     ];
     it.each(refusals)('reads nothing from %s', (_name, input) => {
       expect(readLeafTail(utf8(input))).toBeNull();
+    });
+  });
+
+  describe('readLeafFacts (columns and open from the bytes, without parsing)', () => {
+    // Strings with what forces escapes (quotes, backslashes, control characters) and what does not (unicode).
+    const text = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('a"b', 'x\\y', 'tab\there', 'ünïcødé ✓', 'open', ',"seq":1'));
+    const detailValue = fc.oneof(text, fc.constant('open'), fc.integer(), fc.constantFrom(Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 0, -1), fc.boolean(), fc.constant(null));
+    const leaves = fc.record({
+      v: fc.constant(1 as const),
+      seq: fc.nat(),
+      ts: fc.nat(),
+      mono: fc.nat(),
+      device: text,
+      app: text,
+      actor: fc.record({ user: fc.option(text, { nil: null }), role: fc.constantFrom('anonymous' as const, 'reviewer' as const, 'auditor' as const, 'system' as const) }),
+      session: fc.option(text, { nil: null }),
+      event: fc.oneof(text, fc.constant('artifact.view')),
+      object: fc.option(fc.record({ kind: text, id: text, name: fc.option(text, { nil: null }), digest: fc.option(text, { nil: null }) }), { nil: null }),
+      outcome: fc.constantFrom('success' as const, 'failure' as const, 'denied' as const),
+      detail: fc.dictionary(fc.oneof(fc.constantFrom('action', 'page', 'dwellMs', 'region'), fc.string({ maxLength: 6 })), detailValue, { maxKeys: 5 }),
+    });
+    const plain = (x: string | null) => x === null || !/["\\\u0000-\u001f]/.test(x);
+
+    it('agrees with parseLeaf + leafColumns, and reads every leaf whose read strings need no escapes', () => {
+      fc.assert(
+        fc.property(leaves, (leaf) => {
+          const facts = readLeafFacts(encodeLeaf(leaf));
+          const readStrings = [leaf.actor.user, leaf.session, leaf.event, leaf.object?.kind ?? null, leaf.object?.id ?? null, ...Object.keys(leaf.detail)];
+          if (facts === null) expect(readStrings.every(plain)).toBe(false);
+          else expect(facts).toEqual({ columns: leafColumns(leaf), open: leaf.detail['action'] === 'open' });
+        }),
+        { numRuns: 400 },
+      );
+    });
+
+    it('never throws on damaged bytes, and reads nothing a full parse would read otherwise', () => {
+      fc.assert(
+        fc.property(mutated(() => encodeLeaf(leaf)), (bytes) => {
+          const facts = readLeafFacts(bytes);
+          if (facts === null) return;
+          const parsed = parseLeaf(bytes);
+          if (parsed.ok) expect(facts).toEqual({ columns: leafColumns(parsed.leaf), open: parsed.leaf.detail['action'] === 'open' });
+        }),
+        { numRuns: 400 },
+      );
     });
   });
 });
