@@ -19,6 +19,7 @@
  */
 import { downsample2, halveResidual, pageResidual, toLuma, type Residual } from './page-residual';
 import { fft } from './fft';
+import { suppressMoire } from './moire-suppression';
 import { decodePhoto } from './photo-rectify';
 import { BINS, compact, emptyFold, phaseSearch, readPhase, type Fold, type Level, type PhaseCandidate, type Samples } from './tile-reader';
 import { TILE_PX } from './tile-layout';
@@ -267,6 +268,13 @@ function halfOf(full: Level): Level {
   return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
 }
 
+/** The rectifier's level: the half-resolution residual with the moiré cut out of its spectrum. */
+function photoLevelOf(full: Level): Level {
+  const half = halveResidual(full.res, full.w, full.h);
+  suppressMoire(half.res.r, half.res.m, half.w, half.h);
+  return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
+}
+
 export interface DecodeOptions {
   /** Try the photo rectifier when the screenshot search finds nothing (default true). */
   photo?: boolean;
@@ -292,8 +300,8 @@ export function decodeWatermark(image: PixelImage, options: DecodeOptions = {}):
   if (found || options.photo === false) return found;
   // The rectifier always works at half resolution: a phone photo's cells are large enough, and its
   // lattice FFT and climbs cost per pixel, which at full resolution made every unmarked image pay.
-  const photoLevel = halfLevel ?? (w * h >= PHOTO_MIN_PIXELS ? halfOf(full) : null);
-  if (!photoLevel) return null;
+  if (!halfLevel && w * h < PHOTO_MIN_PIXELS) return null;
+  const photoLevel = photoLevelOf(full);
   const photo = decodePhoto(photoLevel, MIN_SCALE, MAX_SCALE);
   if (!photo) return null;
   const scale = factor * photoLevel.factor;

@@ -59,26 +59,28 @@ export function fft(re: Float64Array, im: Float64Array, sign: number): void {
   }
 }
 
-/** In-place 2-D FFT of an n×n complex array (row-major), n a power of two. */
-export function fft2(re: Float64Array, im: Float64Array, n: number, sign: number): void {
-  const rr = new Float64Array(n);
-  const ri = new Float64Array(n);
-  for (let y = 0; y < n; y++) {
-    rr.set(re.subarray(y * n, y * n + n));
-    ri.set(im.subarray(y * n, y * n + n));
+/** In-place 2-D FFT of an nx×ny complex array (row-major, ny = nx when omitted), both powers of two. */
+export function fft2(re: Float64Array, im: Float64Array, nx: number, sign: number, ny = nx): void {
+  const rr = new Float64Array(nx);
+  const ri = new Float64Array(nx);
+  for (let y = 0; y < ny; y++) {
+    rr.set(re.subarray(y * nx, y * nx + nx));
+    ri.set(im.subarray(y * nx, y * nx + nx));
     fft(rr, ri, sign);
-    re.set(rr, y * n);
-    im.set(ri, y * n);
+    re.set(rr, y * nx);
+    im.set(ri, y * nx);
   }
-  for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) {
-      rr[y] = re[y * n + x] ?? 0;
-      ri[y] = im[y * n + x] ?? 0;
+  const cr = new Float64Array(ny);
+  const ci = new Float64Array(ny);
+  for (let x = 0; x < nx; x++) {
+    for (let y = 0; y < ny; y++) {
+      cr[y] = re[y * nx + x] ?? 0;
+      ci[y] = im[y * nx + x] ?? 0;
     }
-    fft(rr, ri, sign);
-    for (let y = 0; y < n; y++) {
-      re[y * n + x] = rr[y] ?? 0;
-      im[y * n + x] = ri[y] ?? 0;
+    fft(cr, ci, sign);
+    for (let y = 0; y < ny; y++) {
+      re[y * nx + x] = cr[y] ?? 0;
+      im[y * nx + x] = ci[y] ?? 0;
     }
   }
 }

@@ -337,16 +337,14 @@ function gaussianBlur(plane: Float32Array, w: number, h: number, sigma: number):
 }
 
 /**
- * A phone photo of a screen showing `screen`: the screen placed in the frame by a homography (scale,
- * tilt, keystone), its pixel grid point-sampled (moiré), soft focus, exposure and gamma, vignetting,
- * sensor noise, and the phone's JPEG. Around the screen: a dark bezel and a desk.
+ * The homography (8 numbers, h22 = 1) from photo px to screen px of simulatePhoto's placement: what a
+ * test or the bench compares a decoder's rectification against.
  */
-export function simulatePhoto(screen: RgbaImage, o: PhotoOptions): RgbaImage {
-  const random = mulberry32(o.seed);
+export function photoToScreen(sw0: number, sh0: number, o: PhotoOptions): number[] {
   const { width: W, height: H } = o;
   // Screen corners in the photo: centred, scaled, keystoned (top narrower), then rotated.
-  const sw = screen.width * o.scale;
-  const sh = screen.height * o.scale;
+  const sw = sw0 * o.scale;
+  const sh = sh0 * o.scale;
   const top = (sw * (1 - o.keystone)) / 2;
   const bottom = sw / 2;
   const th = (o.tilt * Math.PI) / 180;
@@ -354,11 +352,22 @@ export function simulatePhoto(screen: RgbaImage, o: PhotoOptions): RgbaImage {
   const dst = [place([-top, -sh / 2]), place([top, -sh / 2]), place([bottom, sh / 2]), place([-bottom, sh / 2])];
   const src: [number, number][] = [
     [0, 0],
-    [screen.width, 0],
-    [screen.width, screen.height],
-    [0, screen.height],
+    [sw0, 0],
+    [sw0, sh0],
+    [0, sh0],
   ];
-  const hm = homographyFrom(dst, src);
+  return homographyFrom(dst, src);
+}
+
+/**
+ * A phone photo of a screen showing `screen`: the screen placed in the frame by a homography (scale,
+ * tilt, keystone), its pixel grid point-sampled (moiré), soft focus, exposure and gamma, vignetting,
+ * sensor noise, and the phone's JPEG. Around the screen: a dark bezel and a desk.
+ */
+export function simulatePhoto(screen: RgbaImage, o: PhotoOptions): RgbaImage {
+  const random = mulberry32(o.seed);
+  const { width: W, height: H } = o;
+  const hm = photoToScreen(screen.width, screen.height, o);
   const planes = [new Float32Array(W * H), new Float32Array(W * H), new Float32Array(W * H)];
   for (let y = 0; y < H; y++)
     for (let x = 0; x < W; x++) {
