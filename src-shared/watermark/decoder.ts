@@ -12,8 +12,9 @@
  *    the best (period, phase) pairs win. Working on the folded tile is what lets few tiles (crop +
  *    downscale) still be read.
  * 4. Soft cell values → Viterbi → 32-bit check → confirmation by re-rendering (tile-reader.ts).
- * 5. When the axis-aligned search finds nothing (a photo: tilted, keystoned, blurred), the rectifier
- *    (photo-rectify.ts) finds the tile lattice in 2-D, fits a homography and reads the same way.
+ * 5. When the axis-aligned search finds nothing (a photo: tilted, keystoned, blurred), the moiré is cut
+ *    out of the half-resolution residual (moire-suppression.ts) and the rectifier (photo-rectify.ts)
+ *    finds the tile lattice in 2-D, fits a homography and reads the same way.
  *
  * Pure over pixel buffers (no DOM, no Node): callers bring decoded RGBA or grey pixels.
  */
