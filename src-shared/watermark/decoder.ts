@@ -18,7 +18,7 @@
  *
  * Pure over pixel buffers (no DOM, no Node): callers bring decoded RGBA or grey pixels.
  */
-import { downsample2, halveResidual, pageResidual, toLuma, type Residual } from './page-residual';
+import { downsample2, halveResidual, pageResidual, toLuma, type LumaImage, type Residual } from './page-residual';
 import { fft } from './fft';
 import { suppressMoire } from './moire-suppression';
 import { decodePhoto } from './photo-rectify';
@@ -269,9 +269,12 @@ function halfOf(full: Level): Level {
   return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
 }
 
+/** Content margin of a photo's residual (page-residual.ts): soft focus spreads glyphs into halos. */
+const PHOTO_CONTENT_MARGIN = 2;
+
 /** The rectifier's level: the half-resolution residual with the moiré cut out of its spectrum. */
-function photoLevelOf(full: Level): Level {
-  const half = halveResidual(full.res, full.w, full.h);
+function photoLevelOf(img: LumaImage): Level {
+  const half = halveResidual(pageResidual(img, PHOTO_CONTENT_MARGIN), img.w, img.h);
   suppressMoire(half.res.r, half.res.m, half.w, half.h);
   return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
 }
@@ -302,7 +305,7 @@ export function decodeWatermark(image: PixelImage, options: DecodeOptions = {}):
   // The rectifier always works at half resolution: a phone photo's cells are large enough, and its
   // lattice FFT and climbs cost per pixel, which at full resolution made every unmarked image pay.
   if (!halfLevel && w * h < PHOTO_MIN_PIXELS) return null;
-  const photoLevel = photoLevelOf(full);
+  const photoLevel = photoLevelOf(img);
   const photo = decodePhoto(photoLevel, MIN_SCALE, MAX_SCALE);
   if (!photo) return null;
   const scale = factor * photoLevel.factor;
