@@ -15,13 +15,19 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
+/** A fresh encrypted content.db in a temporary folder (removed after the test), with `migrations` applied. */
+function contentDbWith(prefix: string, migrations: typeof CONTENT_MIGRATIONS) {
+  const dir = tempDir(prefix);
+  dirs.push(dir);
+  const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
+  runMigrations(db, migrations, () => 1);
+  return db;
+}
+
 describe('search index migration', () => {
   it('indexes the live notes and findings of a vault written before the index existed', () => {
-    const dir = tempDir('rw-search-mig-');
-    dirs.push(dir);
-    const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
     const before = CONTENT_MIGRATIONS.filter((m) => m.name !== 'search-index');
-    runMigrations(db, before.slice(0, 3), () => 1);
+    const db = contentDbWith('rw-search-mig-', before.slice(0, 3));
     db.prepare("INSERT INTO cases VALUES ('case-x', 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run();
     db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-x', 'a gallimaufry of notes', 'alice', 1, 1, 1)").run();
     db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision, deleted_at) VALUES ('n2', 'case-x', 'a deleted gallimaufry', 'alice', 1, 2, 2, 2)").run();
@@ -33,11 +39,8 @@ describe('search index migration', () => {
   });
 
   it('upgrades an index written by the old insert trigger without losing or doubling an entry', () => {
-    const dir = tempDir('rw-search-mig8-');
-    dirs.push(dir);
-    const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
     // Versions 1-7: the index tables with their insert trigger, as such a vault has them.
-    runMigrations(db, CONTENT_MIGRATIONS.slice(0, 7), () => 1);
+    const db = contentDbWith('rw-search-mig8-', CONTENT_MIGRATIONS.slice(0, 7));
     db.prepare("INSERT INTO cases VALUES ('case-x', 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run();
     db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-x', 'a gallimaufry of notes', 'alice', 1, 1, 1)").run();
     // As the trigger-era writer did: one insert, the trigger fills both indexes.
@@ -51,10 +54,7 @@ describe('search index migration', () => {
   });
 
   it('rebuilds the word index with kind and case tags from the units a version-8 vault holds', () => {
-    const dir = tempDir('rw-search-mig9-');
-    dirs.push(dir);
-    const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
-    runMigrations(db, CONTENT_MIGRATIONS.slice(0, 8), () => 1);
+    const db = contentDbWith('rw-search-mig9-', CONTENT_MIGRATIONS.slice(0, 8));
     for (const id of ['case-a1', 'case-b2']) db.prepare("INSERT INTO cases VALUES (?, 'M', 'D', '1', 's', 'r', 'd', 'p', 'k', 1, '{}')").run([id]);
     db.prepare("INSERT INTO notes(id, case_id, body, author, created_at, updated_at, revision) VALUES ('n1', 'case-a1', 'a quiddity in a note', 'alice', 1, 1, 1)").run();
     // As the version-8 writer wrote units: the row, then each index by hand (the word index had no tags).
