@@ -2,7 +2,11 @@ import type { AuditSummaryDto } from '../../src-shared/ipc/channels-audit';
 import type { AuditFilter } from '../state/audit-filter-store';
 import { duration, utc } from './format';
 
-/** A user's name filters the log to them; "(before sign-in)" to what happened while nobody was signed in. */
+/**
+ * A user's name filters the log to them. Rows without a user are told apart by role — attempts to sign in
+ * ("(before sign-in)") and what the app logged itself ("(workstation)": start, stop, clock jumps) — and both
+ * filter to everything that happened while nobody was signed in.
+ */
 export function PerUserTable({ rows, onFilter }: { rows: AuditSummaryDto['perUser']; onFilter(filter: AuditFilter): void }) {
   return (
     <table className="data-table">
@@ -22,7 +26,7 @@ export function PerUserTable({ rows, onFilter }: { rows: AuditSummaryDto['perUse
           <tr key={`${r.user ?? '-'}:${r.role}`}>
             <th scope="row">
               <button type="button" className="link-button" onClick={() => onFilter(r.user === null ? { beforeSignIn: true } : { user: r.user })}>
-                {r.user ?? '(before sign-in)'}
+                {r.user ?? (r.role === 'system' ? '(workstation)' : '(before sign-in)')}
               </button>
             </th>
             <td>{r.role}</td>
