@@ -10,7 +10,13 @@
  *   raw      THE baseline of the ours/raw ratio: the same unit texts (collected beforehand, outside
  *            the timing) inserted into ONE bare FTS5 table (unicode61, diacritics removed, no prefix
  *            index, FTS5's default settings), one INSERT per unit, one transaction, same driver,
- *            cipher and pragmas. It stores the text once (FTS5's own content table), as ours does;
+ *            cipher and pragmas (page cache as the app sets it). It stores the text once (FTS5's own
+ *            content table), as ours does;
+ *   raw-2    a second raw figure, printed beside the goal's (not replacing it): the issue asks for two
+ *            tokenizers, so the same unit texts into a bare unicode61 table AND the same identifier
+ *            lists our trigram index holds (extracted beforehand) into a bare trigram table, FTS5
+ *            defaults, each table storing its own text. Not the full text into trigram: the product
+ *            does not do that (identifiers.ts says why), and such a baseline would flatter the ratio;
  *   same-fts the same texts into the same two FTS5 indexes as ours (word index with its prefixes,
  *            trigram over the identifiers, extracted beforehand), no units table: not the goal's
  *            baseline, printed so the cost of the pipeline (reading, cutting, units table, JS) can
@@ -31,6 +37,7 @@ import { randomBytes } from '../src-shared/node/crypto';
 import { openEncryptedDb } from '../src-main/vault/encrypted-db';
 import { runMigrations } from '../src-main/vault/migrations';
 import { ARTIFACT_CHUNK_SIZE, CONTENT_MIGRATIONS } from '../src-main/vault/content-schema';
+import { CONTENT_CACHE_KIB } from '../src-main/vault/encrypted-db';
 import { createIndexers, indexerFor, type ArtifactBytes, type ArtifactInfo } from '../src-main/search/artifact-indexers';
 import { indexCaseArtifacts } from '../src-main/search/index-artifacts';
 import { RANK_WINDOW, search } from '../src-main/search/search-service';
@@ -131,9 +138,10 @@ function makeDoc(i: number, target: number): Doc {
 
 function freshDb(root: string, name: string): Database {
   const dir = fs.mkdtempSync(path.join(root, `${name}-`));
-  const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true });
+  // Every database of the run (ours, raw and the parts) gets the page cache the app gives content.db.
+  const cacheKiB = process.env['RW_BENCH_CACHE_KIB'] ? Number(process.env['RW_BENCH_CACHE_KIB']) : CONTENT_CACHE_KIB;
+  const db = openEncryptedDb(path.join(dir, 'content.db'), randomBytes(32), { create: true, cacheKiB });
   runMigrations(db, CONTENT_MIGRATIONS, () => 0);
-  if (process.env['RW_BENCH_CACHE_KIB']) db.pragma(`cache_size = -${Number(process.env['RW_BENCH_CACHE_KIB'])}`);
   return db;
 }
 
@@ -230,6 +238,22 @@ async function main(): Promise<void> {
     const rawCpu = cpuSince(c0);
     rawDb.close();
 
+    // raw-2: the same texts into bare tables of both tokenizers the issue asks for (identifiers given).
+    const identsList = texts.map((t) => identifiersIn(t));
+    const raw2Db = freshDb(root, 'raw2');
+    raw2Db.exec("CREATE VIRTUAL TABLE raw_words USING fts5(body, tokenize='unicode61 remove_diacritics 2'); CREATE VIRTUAL TABLE raw_idents USING fts5(idents, tokenize='trigram remove_diacritics 1')");
+    const raw2Words = raw2Db.prepare('INSERT INTO raw_words(body) VALUES (?)');
+    const raw2Idents = raw2Db.prepare('INSERT INTO raw_idents(idents) VALUES (?)');
+    t0 = performance.now();
+    c0 = process.cpuUsage();
+    raw2Db.exec('BEGIN');
+    for (const t of texts) raw2Words.run([t]);
+    for (const i of identsList) raw2Idents.run([i]);
+    raw2Db.exec('COMMIT');
+    const raw2Ms = performance.now() - t0;
+    const raw2Cpu = cpuSince(c0);
+    raw2Db.close();
+
     // writes: the same texts through our unit writer (units + word and identifier indexes, identifiers extracted), no reading or cutting.
     const schemaDb = freshDb(root, 'schema');
     schemaDb.prepare("INSERT INTO cases VALUES (?, 'B', 'B', '1', 's', 'r', 'd', 'p', 'k', 0, '{}')").run([caseId]);
@@ -257,7 +281,6 @@ async function main(): Promise<void> {
       return ms;
     };
     const prefixMs = part('prefix', "CREATE VIRTUAL TABLE p USING fts5(body, tokenize='unicode61 remove_diacritics 2', prefix='3')", 'INSERT INTO p(body) VALUES (?)', (t) => [t]);
-    const identsList = texts.map((t) => identifiersIn(t));
     const sameFtsDb = freshDb(root, 'same-fts');
     const insertWords = sameFtsDb.prepare('INSERT INTO search_words(rowid, body) VALUES (CAST(? AS INTEGER), ?)');
     const insertIdents = sameFtsDb.prepare('INSERT INTO search_idents(rowid, idents) VALUES (CAST(? AS INTEGER), ?)');
@@ -280,6 +303,7 @@ async function main(): Promise<void> {
     const mbps = (ms: number) => textBytes / MB / (ms / 1000);
     log(`Index: ours ${mbps(oursMs).toFixed(2)} MB/s of text (${(oursMs / 1000).toFixed(1)} s, ${summary.units} units, ${summary.unreadable} unreadable)`);
     log(`       raw FTS5 insert (one bare unicode61 table) ${mbps(rawMs).toFixed(2)} MB/s (${(rawMs / 1000).toFixed(1)} s); ours/raw ${(rawMs / oursMs).toFixed(2)} (goal >= 0.8); in CPU time ${oursCpu.toFixed(1)} s vs ${rawCpu.toFixed(1)} s, ${(rawCpu / oursCpu).toFixed(2)}`);
+    log(`       raw-2 (bare unicode61 over the texts + bare trigram over the same identifier lists) ${mbps(raw2Ms).toFixed(2)} MB/s (${(raw2Ms / 1000).toFixed(1)} s); ours/raw-2 ${(raw2Ms / oursMs).toFixed(2)}, in CPU time ${(raw2Cpu / oursCpu).toFixed(2)}`);
     log(`       the same two FTS5 indexes as ours, texts and identifiers given ${mbps(sameFtsMs).toFixed(2)} MB/s (${(sameFtsMs / 1000).toFixed(1)} s); ours/same-fts ${(sameFtsMs / oursMs).toFixed(2)}`);
     log(`       our unit writer without reading or cutting ${mbps(schemaMs).toFixed(2)} MB/s (${(schemaMs / 1000).toFixed(1)} s)`);
     log(`  parts alone: word index with 3-char prefixes ${(prefixMs / 1000).toFixed(1)} s, trigram identifier index ${(trigramMs / 1000).toFixed(1)} s, units table ${(plainMs / 1000).toFixed(1)} s, identifier extraction ${(identifyMs / 1000).toFixed(1)} s; reading and cutting ${((oursMs - schemaMs) / 1000).toFixed(1)} s`);
@@ -349,6 +373,9 @@ async function main(): Promise<void> {
           raw_fts5_mb_s: +mbps(rawMs).toFixed(3),
           ratio: +(rawMs / oursMs).toFixed(3),
           ratio_cpu: +(rawCpu / oursCpu).toFixed(3),
+          raw_two_tokenizers_mb_s: +mbps(raw2Ms).toFixed(3),
+          ratio_two_tokenizers: +(raw2Ms / oursMs).toFixed(3),
+          ratio_two_tokenizers_cpu: +(raw2Cpu / oursCpu).toFixed(3),
           same_fts_mb_s: +mbps(sameFtsMs).toFixed(3),
           ratio_same_fts: +(sameFtsMs / oursMs).toFixed(3),
           writes_only_mb_s: +mbps(schemaMs).toFixed(3),

@@ -17,7 +17,18 @@ export interface OpenOptions {
    * write, and the journal mode is left as the writer set it.
    */
   readOnly?: boolean;
+  /** Page cache in KiB (SQLite's default is 2 MiB); see CONTENT_CACHE_KIB. */
+  cacheKiB?: number;
 }
+
+/**
+ * The content database's page cache. SQLCipher decrypts and authenticates every page it reads that is
+ * not in the cache, and a search walks long FTS5 doclists (a common word is in a third of the units):
+ * with the default 2 MiB each query decrypted the same pages again (measured, 100 queries on a 200 MB
+ * corpus: p95 48 ms of CPU with 2 MiB, 33-37 ms with 64 MiB). The cache is memory of the main process,
+ * which holds the plaintext it shows anyway; nothing more reaches the disk.
+ */
+export const CONTENT_CACHE_KIB = 64 * 1024;
 
 export function openEncryptedDb(path: string, key: Uint8Array, options: OpenOptions = {}): Database {
   if (key.byteLength !== 32) throw new RwError('INTERNAL', 'A database key is 32 bytes.');
@@ -53,6 +64,7 @@ export function openEncryptedDb(path: string, key: Uint8Array, options: OpenOpti
     // FULL: a committed note or log entry survives power loss. secure_delete: freed pages are zeroed
     // (defence in depth under the page encryption). temp_store MEMORY: no plaintext temp files.
     db.exec('PRAGMA synchronous = FULL; PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;');
+    if (options.cacheKiB !== undefined) db.exec(`PRAGMA cache_size = -${Math.floor(options.cacheKiB)}`);
   } catch {
     db.close();
     throw new RwError('INTERNAL', 'The vault database could not be configured.');

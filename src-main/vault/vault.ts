@@ -24,7 +24,7 @@ import { CONTENT_MIGRATIONS } from './content-schema';
 import { fileDeviceKeyStore, type DeviceKeyStore } from './device-key-store';
 import { generateX25519 } from '../../src-shared/node/sealed-box';
 import { journalPath, newJournalId, resetJournal } from './journal-file';
-import { openEncryptedDb } from './encrypted-db';
+import { CONTENT_CACHE_KIB, openEncryptedDb } from './encrypted-db';
 import { checkKdfParams, deriveKey, type KdfParams } from './kdf';
 import {
   findUserSlot,
@@ -413,7 +413,7 @@ export async function unlockVault(dir: string, user: string, passphrase: string,
     else if (existsSync(paths.deviceKey)) shredFile(paths.deviceKey, randomBytes);
     let signingPublicKey: Uint8Array | null = null;
     if (slot.role === 'reviewer') {
-      content = openEncryptedDb(paths.content, keys.content as Uint8Array);
+      content = openEncryptedDb(paths.content, keys.content as Uint8Array, { cacheKiB: CONTENT_CACHE_KIB });
       runMigrations(content, CONTENT_MIGRATIONS, deps.clock);
       signingPublicKey = reviewerPublicKey(content, slot.user);
     }
