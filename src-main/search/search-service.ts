@@ -8,6 +8,7 @@ import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import { parseQuery, type ParsedQuery, type QueryTerm } from '../../src-shared/search/query-parser';
 import type { SearchKind } from '../../src-shared/search/search-kinds';
+import { CHECK_TABLE, clearCheckTable, fillCheckTable, identifierPrefilter } from './identifier-prefilter';
 import { combined, matchPlan } from './match-expression';
 import { caseTag, kindTag } from './search-tags';
 import type { LocKind } from './search-units';
@@ -300,17 +301,27 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
     // length, and it cost far more than the match (measured at 200 MB: `*llodort*` 0.5 ms without it,
     // 51 ms with it, counting each trigram phrase over the whole index). A unit whose identifiers are
     // fewer (the match is more of them) ranks first, as with bm25, newest first among equals.
+    // The word index narrows it first when it can (identifier-prefilter.ts): the same expression is
+    // then matched in a small temporary trigram table holding only the candidates' identifier lists.
     driverMatch = driverSide;
-    let window = `SELECT d.rowid AS id, ${IDENTIFIER_SCORE} AS score FROM search_idents d CROSS JOIN search_units u ON u.id = d.rowid WHERE search_idents MATCH ?`;
-    const params: unknown[] = [driverMatch];
-    if (plan.words.exclude !== null) {
-      window += ' AND u.id NOT IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)';
-      params.push(inBody(plan.words.exclude));
+    const prefilter = identifierPrefilter(query.terms);
+    const tags = tagFilter(query, request);
+    const checked = prefilter !== null && tags !== false && fillCheckTable(db, prefilter, tags);
+    const table = checked ? CHECK_TABLE : 'search_idents';
+    try {
+      let window = `SELECT d.rowid AS id, ${IDENTIFIER_SCORE} AS score FROM ${checked ? 'temp.' : ''}${table} d CROSS JOIN search_units u ON u.id = d.rowid WHERE ${table} MATCH ?`;
+      const params: unknown[] = [driverMatch];
+      if (plan.words.exclude !== null) {
+        window += ' AND u.id NOT IN (SELECT rowid FROM search_words WHERE search_words MATCH ?)';
+        params.push(inBody(plan.words.exclude));
+      }
+      const f = unitFilters(query, request);
+      window += `${f.sql} ORDER BY d.rowid DESC LIMIT ?`;
+      params.push(...f.params, size);
+      ranked = rankWindow(db, window, params, limit, offset);
+    } finally {
+      if (checked) clearCheckTable(db);
     }
-    const f = unitFilters(query, request);
-    window += `${f.sql} ORDER BY d.rowid DESC LIMIT ?`;
-    params.push(...f.params, size);
-    ranked = rankWindow(db, window, params, limit, offset);
   }
   const { rows } = ranked;
   // A full window may have matches beyond it: there is more whether or not this page is full.

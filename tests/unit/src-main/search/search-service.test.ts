@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeCase } from '../../../../src-main/artifacts/remove-case';
 import { search, type SearchHit } from '../../../../src-main/search/search-service';
+import { clearCheckTable, fillCheckTable, identifierPhrase, identifierPrefilter } from '../../../../src-main/search/identifier-prefilter';
+import { combined, matchPlan } from '../../../../src-main/search/match-expression';
+import { parseQuery, type ParsedQuery } from '../../../../src-shared/search/query-parser';
 import { createNote, deleteNote, editNote } from '../../../../src-main/workspace/notes-service';
 import { createFinding, deleteFinding } from '../../../../src-main/workspace/findings-service';
 import { testActor } from '../workspace/content-fixture';
@@ -17,6 +20,11 @@ let noteId: string;
 let findingId: string;
 
 const find = (query: string, extra: { caseId?: string; limit?: number } = {}) => search(f.db, { query, limit: extra.limit ?? 50, ...(extra.caseId ? { caseId: extra.caseId } : {}) });
+const parseQueryOk = (query: string): ParsedQuery => {
+  const parsed = parseQuery(query);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.query;
+};
 const paths = (hits: readonly SearchHit[]) => hits.map((h) => h.path ?? h.sourceId);
 
 beforeAll(async () => {
@@ -119,6 +127,32 @@ describe('query language', () => {
     expect(paths(find('marmolite cyber_ctf_v2').hits)).toEqual(['logs/train.log']);
     expect(find('quokkaflux cyber_ctf_v2').hits).toEqual([]);
     expect(find('marmolite -cyber_ctf_v2').hits).toEqual([]);
+  });
+
+  it('an identifier narrowed by the word index matches exactly what the trigram index matches, and leaves no copy behind', () => {
+    expect(identifierPhrase('cyber_ctf_v2')).toBe('"ctf"');
+    expect(identifierPhrase('run.cyber-ctf_v22')).toBe('"cyber ctf v22"*');
+    // No inner piece and a last piece shorter than the prefix index, a mark, or one piece: no phrase.
+    expect(identifierPhrase('ab_v2')).toBeNull();
+    expect(identifierPhrase('cyber_ctf\u0301_v2')).toBeNull();
+    expect(identifierPhrase('9f2c4e7a1b3d')).toBeNull();
+    const trigram = (expr: string) => f.db.prepare('SELECT rowid FROM search_idents WHERE search_idents MATCH ? ORDER BY rowid', { pluck: true }).all([expr]);
+    for (const query of ['cyber_ctf_v2', '*ber_ctf*', '*r_ctf_v*', 'CYBER_CTF_V2']) {
+      const terms = parseQueryOk(query).terms;
+      const expr = combined(matchPlan(terms).identifiers)!;
+      const prefilter = identifierPrefilter(terms);
+      expect(prefilter, query).not.toBeNull();
+      expect(fillCheckTable(f.db, prefilter!, null)).toBe(true);
+      const checked = f.db.prepare('SELECT rowid FROM temp.search_check WHERE search_check MATCH ? ORDER BY rowid', { pluck: true }).all([expr]);
+      clearCheckTable(f.db);
+      expect(checked, query).toEqual(trigram(expr));
+      expect(checked.length, query).toBeGreaterThan(0);
+    }
+    // Over the cap the trigram index answers alone, with the same hits.
+    const prefilter = identifierPrefilter(parseQueryOk('cyber_ctf_v2').terms)!;
+    expect(fillCheckTable(f.db, prefilter, null, 0)).toBe(false);
+    expect(find('cyber_ctf_v2').hits[0]).toMatchObject({ path: 'logs/train.log', where: 'line 300' });
+    expect(f.db.prepare('SELECT count(*) AS n FROM temp.search_check').get()?.n).toBe(0);
   });
 
   it('kind: and case: filters', async () => {
