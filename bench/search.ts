@@ -334,26 +334,33 @@ async function main(): Promise<void> {
       const slow: Array<[number, string]> = [];
       let hits = 0;
       let more = 0;
+      // CPU time too: queries run on this thread, and under the shared machine's load a query's wall
+      // time is several times its CPU time.
+      const cpuTimes: number[] = [];
       for (const q of queries) {
         const start = performance.now();
+        const cpuStart = process.cpuUsage();
         const result = search(db, { query: q, limit: 20, rankWindow });
         hits += result.hits.length;
         if (result.more) more++;
         const ms = performance.now() - start;
+        cpuTimes.push(cpuSince(cpuStart) * 1000);
         times.push(ms);
         slow.push([ms, q]);
       }
       times.sort((x, y) => x - y);
+      cpuTimes.sort((x, y) => x - y);
       slow.sort((x, y) => y[0] - x[0]);
-      return { times, slow, hits, more, p50: percentile(times, 50), p95: percentile(times, 95) };
+      return { times, slow, hits, more, p50: percentile(times, 50), p95: percentile(times, 95), cpuP50: percentile(cpuTimes, 50), cpuP95: percentile(cpuTimes, 95) };
     };
     // Other window sizes first (they warm the same caches the reported run then finds warm too).
     const byWindow: Record<string, number> = {};
     for (const w of [250, 500, 2000]) byWindow[w] = +runQueries(w).p95.toFixed(2);
-    const { times, slow, hits, more, p50, p95 } = runQueries(RANK_WINDOW);
+    const { times, slow, hits, more, p50, p95, cpuP50, cpuP95 } = runQueries(RANK_WINDOW);
     byWindow[RANK_WINDOW] = +p95.toFixed(2);
     log(`  slowest: ${slow.slice(0, 5).map(([ms, q]) => `${q} (${ms.toFixed(0)} ms)`).join('; ')}`);
     log(`Queries: 100, first page of 20: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${times.at(-1)!.toFixed(1)} ms (goal p95 <= 50 ms); ${hits} hits in all, ${more} queries with more (bm25 ranks at most the ${RANK_WINDOW} newest matches)`);
+    log(`  in CPU time: p50 ${cpuP50.toFixed(1)} ms, p95 ${cpuP95.toFixed(1)} ms`);
     log(`  p95 by rank window: ${Object.entries(byWindow).map(([w, ms]) => `${w}: ${ms} ms`).join(', ')}`);
 
     const words = indexBytes(db, 'search_words');
@@ -382,6 +389,8 @@ async function main(): Promise<void> {
           parts_s: { raw_words: +(rawMs / 1000).toFixed(2), words_with_prefix: +(prefixMs / 1000).toFixed(2), trigram_idents: +(trigramMs / 1000).toFixed(2), units_table: +(plainMs / 1000).toFixed(2), identifier_extraction: +(identifyMs / 1000).toFixed(2), reading_and_cutting: +((oursMs - schemaMs) / 1000).toFixed(2) },
           query_p50_ms: +p50.toFixed(2),
           query_p95_ms: +p95.toFixed(2),
+          query_p50_cpu_ms: +cpuP50.toFixed(2),
+          query_p95_cpu_ms: +cpuP95.toFixed(2),
           queries_with_more: more,
           rank_window: RANK_WINDOW,
           query_p95_ms_by_window: byWindow,
