@@ -44,12 +44,15 @@ import type { AppendBatcher } from './append-batcher';
 import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
 import { inlineVerifier, type SignatureVerifier } from './verify-pool';
+import { uncachedKeys, type KeyLookup } from './key-cache';
 
 const PREDICATE_NAMES = {
   [REVIEW_OUTCOME_PREDICATE_TYPE]: 'review outcome',
   [AUDIT_CHECKPOINT_PREDICATE_TYPE]: 'audit checkpoint',
   [FINDINGS_PREDICATE_TYPE]: 'findings',
 } as const;
+
+const utf8Decoder = new TextDecoder();
 
 /** Our workstations sign each Statement with one key; any further signature is one nobody vouches for. */
 export const MAX_ENVELOPE_SIGNATURES = 1;
@@ -63,6 +66,8 @@ export interface IntakeContext {
   maxBytes: number;
   /** Where signatures are checked: the server's worker pool; the calling thread when absent (import-bundle). */
   verifier?: SignatureVerifier;
+  /** How the signing key is found: the server's short-lived cache (key-cache.ts); the store when absent. */
+  keys?: KeyLookup;
 }
 
 export interface IntakeResult {
@@ -167,11 +172,11 @@ function parseEnvelopeSlowly(value: JsonValue): ParsedEnvelope {
  * only selects; it never makes anything valid. The envelope's base64 was checked canonical above; the one
  * signature is checked over DSSE's PAE of the payload bytes (decoded once, handed back for parsing).
  */
-async function signingKey(store: ServerStore, verifier: SignatureVerifier, { envelope, payload, sig }: ParsedEnvelope): Promise<EnrolledKey> {
+async function signingKey(keys: KeyLookup, verifier: SignatureVerifier, { envelope, payload, sig }: ParsedEnvelope): Promise<EnrolledKey> {
   const keyid = envelope.signatures[0]!.keyid;
   if (typeof keyid !== 'string') refuse('malformed-envelope', 'The DSSE signature must carry a keyid: the sha256 hex of the enrolled key that made it.');
   if (!/^[0-9a-f]{64}$/.test(keyid)) refuse('malformed-envelope', 'The DSSE keyid must be the sha256 hex (64 lowercase digits) of the enrolled key that made the signature.');
-  const [key] = await store.keysById([keyid]);
+  const key = await keys.key(keyid);
   if (!key) refuse('unknown-key', 'The envelope names no enrolled key.');
   const verified = await verifier.verify(key.publicKey, pae(envelope.payloadType, payload), sig);
   if (!verified) refuse('bad-signature', 'The DSSE signature does not verify under the enrolled key its keyid names.');
@@ -210,7 +215,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
   const canonical = canonicalEnvelope(body);
   const parsed = canonical ?? parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
   const { envelope, payload } = parsed;
-  const key = await signingKey(ctx.store, ctx.verifier ?? inlineVerifier, parsed);
+  const key = await signingKey(ctx.keys ?? uncachedKeys(ctx.store), ctx.verifier ?? inlineVerifier, parsed);
   const allowed = ctx.limiter.take(key.keyId);
   if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
   if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
@@ -242,7 +247,7 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
       payloadSha256: toHex(sha256(payload)),
       sequence,
       predicateType: statement.predicateType,
-      envelope: new TextDecoder().decode(leafData),
+      envelope: utf8Decoder.decode(leafData),
       subjects: statement.subject.map((s) => s.digest.sha256 as string),
       receivedAt: ctx.clock(),
       source,

@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { formatConflictBody } from '../src-shared/node/tlog-witness';
-import { fromBase64, utf8 } from '../src-shared/encoding';
+import { fromBase64 } from '../src-shared/encoding';
 import { FINDINGS_PREDICATE_TYPE, type FindingsPredicate } from '../src-shared/attestation-types';
 import { z } from 'zod';
 import { parseStrictJson } from '../src-shared/strict-json';
@@ -33,6 +33,7 @@ import { consistencyProofBetween, inclusionProofAt, latestCheckpoint, serverChec
 import { createRateLimiter } from './rate-limiter';
 import { createAppendBatcher } from './append-batcher';
 import { createVerifyPool } from './verify-pool';
+import { createKeyCache } from './key-cache';
 import { addCheckpoint, witnessedCheckpoints } from './witness';
 import { approvalFromServer } from './approval-bundle';
 import type { LoadedServer } from './server-config';
@@ -54,9 +55,10 @@ type Handler = ((req: http.IncomingMessage, res: http.ServerResponse) => Promise
 const SECURITY_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
 
 function send(res: http.ServerResponse, status: number, contentType: string, body: Uint8Array | string, extra: Record<string, string> = {}): void {
-  const bytes = typeof body === 'string' ? utf8(body) : body;
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Content-Length': String(bytes.byteLength), ...extra });
-  res.end(bytes);
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': contentType, 'Content-Length': String(length), ...extra });
+  // A string body goes out in one write with the headers (node joins them); bytes take a second buffer.
+  res.end(body);
 }
 
 function sendJson(res: http.ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
@@ -176,7 +178,8 @@ export function createHandler(app: ServerApp): Handler {
   // Each handler owns its signature workers and stops them on close, so a server started again in the same
   // process starts workers of its own.
   const verifier = createVerifyPool();
-  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes, verifier };
+  const keys = createKeyCache(store);
+  const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes, verifier, keys };
   const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth };
 
   const routes: Record<string, Route> = {
@@ -232,6 +235,7 @@ export function createHandler(app: ServerApp): Handler {
       requireAdmin(app, req);
       const { keyId } = parseRevokeBody(await readBody(req, limits.maxOtherBytes));
       const key = await revokeEnrolledKey(store, keyId, clock());
+      keys.forget(keyId);
       sendJson(res, 200, { keyId: key.keyId, revokedAt: key.revokedAt });
     },
   };

@@ -113,6 +113,16 @@ function keyFromRow(row: SqlRow): EnrolledKey {
   };
 }
 
+/**
+ * A receipt as stored: its canonical JSON (RFC 8785). Its members are hex and base64 strings, a signed
+ * note, integers and an array of strings, for which JSON.stringify of the members in sorted order writes
+ * exactly the canonical form (RFC 8785 takes its string and number forms from it), natively: a batch
+ * stores one receipt per attestation.
+ */
+export function receiptText(r: Receipt): string {
+  return JSON.stringify({ checkpoint: r.checkpoint, envelopeSha256: r.envelopeSha256, inclusionProof: r.inclusionProof, logIndex: r.logIndex, treeSize: r.treeSize });
+}
+
 function parseReceipt(text: string): Receipt {
   return receiptSchema.parse(parseStrictJson(text));
 }
@@ -273,7 +283,7 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     async insertAttestation(row, receipt, logIndex) {
       await conn.run(
         'INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, canonicalize(receipt), row.receivedAt, row.source],
+        [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, receiptText(receipt), row.receivedAt, row.source],
       );
       const subjects = [...new Set(row.subjects)];
       if (subjects.length > 0) {
@@ -289,7 +299,7 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
         const chunk = items.slice(i, i + 100);
         statements.push(conn.run(
           `INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, canonicalize(receipt), row.receivedAt, row.source]),
+          chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, receiptText(receipt), row.receivedAt, row.source]),
         ));
       }
       for (let i = 0; i < items.length; i += 300) {

@@ -256,5 +256,37 @@ export function parseStrictJson(input: Uint8Array | string, options: StrictJsonO
     }
     text = fromUtf8(input);
   }
-  return new Parser(text, maxDepth).parseDocument();
+  return parsedIfRoundTrip(text, maxDepth) ?? new Parser(text, maxDepth).parseDocument();
+}
+
+/** Nesting depth of a parsed value (a scalar 0, the top-level container 1), counted no deeper than `limit + 1`. */
+function depthOf(value: JsonValue, limit: number): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  if (limit < 0) return 1;
+  let deepest = 0;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    const d = depthOf(child, limit - 1);
+    if (d > deepest) deepest = d;
+  }
+  return deepest + 1;
+}
+
+/**
+ * The fast path: text that JSON.stringify writes back character for character from what JSON.parse made
+ * of it (canonical JSON, RFC 8785, always is) is JSON this parser accepts, with the same value, so the
+ * native parser may read it. A duplicate key would be missing from the rewrite, an overflowing number
+ * would come back as null, -0 as 0, whitespace not at all; text with a \u escape is left to the parser
+ * below, as an escaped lone surrogate survives the round trip. Nesting is counted on the value. Anything
+ * else (valid or not) returns undefined and goes through the strict parser, which words the refusal.
+ */
+function parsedIfRoundTrip(text: string, maxDepth: number): JsonValue | undefined {
+  if (text.includes('\\u')) return undefined;
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  // Depth first: it also keeps JSON.stringify from recursing through a deeply nested value.
+  return depthOf(value, maxDepth) <= maxDepth && JSON.stringify(value) === text ? value : undefined;
 }

@@ -21,6 +21,18 @@ describe('parseStrictJson', () => {
     expect(parseStrictJson('{"a":{"b":1}}', { maxDepth: 2 })).toEqual({ a: { b: 1 } });
   });
 
+  it('reads compact JSON (which the native parser takes when its rewrite matches) with the same value and limits', () => {
+    for (const text of ['{"b":[1,2.5,-3e-7,"x\\n\\"y"],"a":null,"10":true}', '"plain"', '[]', '{"a":{"__proto__":1}}']) {
+      expect(parseStrictJson(text)).toEqual(JSON.parse(text));
+      expect(parseStrictJson(utf8(text))).toEqual(JSON.parse(text));
+    }
+    expect(() => parseStrictJson('[[[[1]]]]', { maxDepth: 3 })).toThrowError(/nesting deeper than 3/);
+    expect(() => parseStrictJson('{"a":{"b":{}}}', { maxDepth: 2 })).toThrowError(/nesting deeper than 2/);
+    expect(() => parseStrictJson(`${'['.repeat(100_000)}${']'.repeat(100_000)}`)).toThrowError(/nesting deeper than 64/);
+    expect(() => parseStrictJson('-0')).not.toThrow();
+    expect(Object.is(parseStrictJson('-0'), -0)).toBe(true);
+  });
+
   it.each([
     ['a duplicate key', '{"a":1,"a":2}'],
     ['a duplicate key in a nested object', '{"x":{"y":{"a":1,"b":2,"a":1}}}'],
