@@ -9,8 +9,19 @@
  * Each accepted attestation's writes still commit atomically with it (they share the batch's
  * transaction); a refusal inside the batch (stale sequence, key revoked meanwhile) writes nothing for that
  * envelope; a failed transaction rejects every request of the batch and stores none of them.
+ *
+ * One round trip per batch in the common case: the batcher remembers the log head and the sequence of
+ * each key it has appended for, as they will be once the transactions it has sent commit. A batch whose
+ * every attestation is its key's remembered sequence + 1 (so neither a replay nor stale) is built on that
+ * memory and sent as writes and COMMIT at once, the head and sequences written only if the row still
+ * holds what was remembered (and the key is unrevoked): otherwise the statement fails (NOT NULL), the
+ * transaction stores nothing, the memory is dropped, and the batch is retried once the read way (head
+ * and keys read under their locks, stored receipts looked up), as are the batches sent behind it. So
+ * another process appending to the same PostgreSQL log, or a revocation, costs a retry, never a wrong
+ * index. At most two batches are outstanding: one committing, one queued behind it on the connection,
+ * while the requests for the next gather.
  */
-import { appendLeaf, compactRangeNodes, compactRangeRoot } from '../src-shared/node/compact-range';
+import { appendLeaf, compactRangeNodes, compactRangeRoot, type CompactRange } from '../src-shared/node/compact-range';
 import { inclusionProofFrom, leafHash } from '../src-shared/node/merkle';
 import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
@@ -34,8 +45,13 @@ export interface AppendBatcher {
   submit(append: PendingAppend): Promise<AppendOutcome>;
 }
 
+/** Batches sent and not yet settled, at most: one committing and one queued behind it. */
+const MAX_OUTSTANDING = 2;
+
 interface Waiting {
   append: PendingAppend;
+  /** Already in a batch on remembered state that failed: goes the read way now (never retried twice). */
+  retried?: boolean;
   resolve(outcome: AppendOutcome): void;
   reject(error: unknown): void;
 }
@@ -43,44 +59,161 @@ interface Waiting {
 export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner, options: { maxBatch?: number } = {}): AppendBatcher {
   const maxBatch = options.maxBatch ?? 256;
   const queue: Waiting[] = [];
+  /** Requests of a batch sent on remembered state that did not commit: retried first, the read way, in order. */
+  const retry: Waiting[] = [];
   // A transaction asked of the store and not yet started: it takes whatever waits when it starts.
   let asked = false;
+  /** Batches asked for and not yet settled. */
+  let outstanding = 0;
+  /** After a batch on remembered state failed: no new batch until those sent behind it have settled. */
+  let draining = false;
+  /** The head and key sequences as they will be once every batch sent commits; null: read them. */
+  let memory: { range: CompactRange; sequences: Map<string, number> } | null = null;
 
   type Result = { kind: 'ok'; outcome: AppendOutcome } | { kind: 'refused'; error: RwError } | { kind: 'same-as'; index: number };
 
+  function take(): Waiting[] {
+    const batch = retry.splice(0, maxBatch);
+    return batch.length < maxBatch ? batch.concat(queue.splice(0, maxBatch - batch.length)) : batch;
+  }
+
   /**
    * Asks the store for the next transaction. The store starts it once the running one has sent its
-   * COMMIT (sqlite-driver.ts, postgres-driver.ts): its BEGIN and reads then queue behind that COMMIT on
-   * the connection, so they see its rows, and the writer goes from one batch's COMMIT straight to the
-   * next one's reads.
-   * Only then does it take the waiting appends, so those that arrived meanwhile join it.
+   * COMMIT (sqlite-driver.ts, postgres-driver.ts): its statements then queue behind that COMMIT on the
+   * connection, so they see its rows. Only then does it take the waiting appends, so those that arrived
+   * meanwhile join it.
    */
   function ask(): void {
-    if (asked) return;
+    if (asked || outstanding >= MAX_OUTSTANDING || (draining && outstanding > 0)) return;
+    if (queue.length === 0 && retry.length === 0) return;
+    draining = false;
     asked = true;
+    outstanding++;
     // The requests of this turn first (a batch of checks answered together, say).
     setImmediate(() => {
       let batch: Waiting[] | null = null;
+      let remembered = false;
       store
         .transaction(async (tx) => {
           asked = false;
-          batch = queue.splice(0, maxBatch);
-          if (queue.length > 0) ask();
-          return batch.length === 0 ? [] : appendBatch(tx, batch);
+          batch = take();
+          ask();
+          if (batch.length === 0) return [];
+          remembered = memory !== null && fromMemory(batch, memory);
+          return remembered ? appendRemembered(tx, batch, memory!) : appendBatch(tx, batch);
         })
         .then(
           (results) => settle(batch ?? [], results),
           (error: unknown) => {
+            memory = null;
             // A transaction that could not even start (no database connection) fails what waits now.
             if (batch === null) {
               asked = false;
-              batch = queue.splice(0, maxBatch);
-              if (queue.length > 0) ask();
+              batch = take();
             }
-            for (const waiting of batch) waiting.reject(error);
+            if (remembered) {
+              draining = true;
+              for (const waiting of batch) waiting.retried = true;
+              retry.push(...batch);
+            } else for (const waiting of batch) waiting.reject(error);
           },
-        );
+        )
+        .finally(() => {
+          outstanding--;
+          ask();
+        });
     });
+  }
+
+  /** Each key's appends in sequence order (requests racing on one connection pool may reach the queue out of order). */
+  function sequenceOrder(batch: Waiting[]): number[] {
+    return [...batch.keys()].sort((a, b) => batch[a]!.append.row.sequence - batch[b]!.append.row.sequence || a - b);
+  }
+
+  /** True when every append of the batch is its key's remembered sequence + 1, and no two are the same attestation. */
+  function fromMemory(batch: Waiting[], remembered: { sequences: Map<string, number> }): boolean {
+    if (batch.some((w) => w.retried)) return false;
+    const next = new Map<string, number>();
+    for (const at of sequenceOrder(batch)) {
+      const { keyId, sequence } = batch[at]!.append.row;
+      const last = next.get(keyId) ?? remembered.sequences.get(keyId);
+      if (last === undefined || sequence !== last + 1) return false;
+      next.set(keyId, sequence);
+    }
+    return true;
+  }
+
+  /** The leaves, nodes, checkpoint and receipts of `accepted` appended to `from` (proof nodes from the batch and the old head). */
+  async function appendLeaves(tx: StoreTx, from: CompactRange, accepted: { at: number; leafData: Uint8Array; row: NewAttestation }[]) {
+    let range = from;
+    const nodes: [number, number, Uint8Array][] = [];
+    const leaves = accepted.map((a) => {
+      const logIndex = range.size;
+      range = appendLeaf(range, leafHash(a.leafData), (level, index, h) => nodes.push([level, index, h]));
+      return { ...a, logIndex };
+    });
+    const treeSize = range.size;
+    const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
+    // Proofs for the whole batch from this batch's nodes and the old head's compact range, which holds
+    // every older node a new leaf's proof needs (compactRangeNodes); the store is asked only if one is
+    // missing, which a consistent head never lets happen.
+    const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
+    for (const [l, i, h] of compactRangeNodes(from)) fresh.set(nodeId(l, i), h);
+    const wanted: NodeKey[] = [];
+    for (const a of leaves) {
+      inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), DRY_RUN_NODE) }, a.logIndex, treeSize);
+    }
+    const older = wanted.length === 0 ? new Map<string, Uint8Array>() : await tx.getNodes(wanted);
+    const source = {
+      getNode(level: number, index: number) {
+        const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
+        if (!hash) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level, index });
+        return hash;
+      },
+    };
+    // The receipts of a batch share most of their proofs' nodes: each is encoded once.
+    const encoded = new Map<Uint8Array, string>();
+    const base64Of = (hash: Uint8Array): string => {
+      let text = encoded.get(hash);
+      if (text === undefined) encoded.set(hash, (text = toBase64(hash)));
+      return text;
+    };
+    const rows = leaves.map((a) => {
+      const receipt: Receipt = {
+        envelopeSha256: a.row.envelopeSha256,
+        logIndex: a.logIndex,
+        treeSize,
+        inclusionProof: inclusionProofFrom(source, a.logIndex, treeSize).map(base64Of),
+        checkpoint,
+      };
+      return { at: a.at, row: a.row, receipt, logIndex: a.logIndex };
+    });
+    return { range, nodes, checkpoint, rows };
+  }
+
+  /** The one-round-trip batch (see the top of this file): `fromMemory` held for it. */
+  async function appendRemembered(tx: StoreTx, batch: Waiting[], remembered: { range: CompactRange; sequences: Map<string, number> }): Promise<Result[]> {
+    const accepted = sequenceOrder(batch).map((at) => ({ at, leafData: batch[at]!.append.leafData, row: batch[at]!.append.row }));
+    const { range, nodes, checkpoint, rows } = await appendLeaves(tx, remembered.range, accepted);
+    const advanced = new Map<string, { from: number; to: number }>();
+    for (const { row } of accepted) {
+      const was = advanced.get(row.keyId);
+      advanced.set(row.keyId, { from: was?.from ?? remembered.sequences.get(row.keyId)!, to: row.sequence });
+    }
+    // What the next batch builds on, before this one commits (it is dropped if this one fails).
+    const expectedSize = remembered.range.size;
+    memory = { range, sequences: remembered.sequences };
+    for (const [keyId, { to }] of advanced) remembered.sequences.set(keyId, to);
+    await Promise.all([
+      tx.setHeadIf(expectedSize, range, checkpoint),
+      tx.advanceSequences([...advanced].map(([keyId, { from, to }]) => [keyId, from, to] as const)),
+      tx.putNodes(nodes),
+      tx.insertAttestations(rows),
+      tx.commit(),
+    ]);
+    const out = new Array<Result>(batch.length);
+    for (const r of rows) out[r.at] = { kind: 'ok', outcome: { status: 201, receipt: r.receipt } };
+    return out;
   }
 
   async function appendBatch(tx: StoreTx, batch: Waiting[]): Promise<Result[]> {
@@ -93,16 +226,11 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       tx.findReplays(batch.map((w) => w.append.row)),
       tx.keysForUpdate(batch.map((w) => w.append.row.keyId)),
     ]);
-    let range = head.range;
-    const nodes: [number, number, Uint8Array][] = [];
     const advanced = new Set<string>();
     const inBatch = new Map<string, number>();
     const out: Result[] = new Array<Result>(batch.length);
-    const accepted: { at: number; logIndex: number; hash: Uint8Array }[] = [];
-    // Each key's sequence must be its previous + 1: within a batch, a key's appends are taken in
-    // sequence order (requests racing on one connection pool may reach the queue out of order).
-    const order = [...batch.keys()].sort((a, b) => batch[a]!.append.row.sequence - batch[b]!.append.row.sequence || a - b);
-    for (const at of order) {
+    const accepted: { at: number; leafData: Uint8Array; row: NewAttestation }[] = [];
+    for (const at of sequenceOrder(batch)) {
       const { append } = batch[at]!;
       const { row } = append;
       const replay = replayKey(row.keyId, row.payloadSha256);
@@ -138,53 +266,24 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       }
       key.lastSequence = row.sequence;
       advanced.add(row.keyId);
-      const hash = leafHash(append.leafData);
-      const logIndex = range.size;
-      range = appendLeaf(range, hash, (level, index, h) => nodes.push([level, index, h]));
       inBatch.set(row.envelopeSha256, at);
       inBatch.set(replay, at);
-      accepted.push({ at, logIndex, hash });
-      out[at] = { kind: 'ok', outcome: { status: 201, receipt: undefined as unknown as Receipt } };
+      accepted.push({ at, leafData: append.leafData, row });
     }
-    if (accepted.length === 0) return out;
-
-    const treeSize = range.size;
-    const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
-    // Proofs for the whole batch from this batch's nodes and the old head's compact range, which holds
-    // every older node a new leaf's proof needs (compactRangeNodes); the store is asked only if one is
-    // missing, which a consistent head never lets happen.
-    const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
-    for (const [l, i, h] of compactRangeNodes(head.range)) fresh.set(nodeId(l, i), h);
-    const wanted: NodeKey[] = [];
-    for (const a of accepted) {
-      inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), DRY_RUN_NODE) }, a.logIndex, treeSize);
+    // What the next batch may build on: the head read under its lock (plus this batch), and the
+    // sequences of the unrevoked keys read with it, beside those remembered for a head that matched.
+    const sequences = memory !== null && memory.range.size === head.range.size ? memory.sequences : new Map<string, number>();
+    for (const key of keys.values()) {
+      if (key.revokedAt === null) sequences.set(key.keyId, key.lastSequence);
+      else sequences.delete(key.keyId);
     }
-    const older = wanted.length === 0 ? new Map<string, Uint8Array>() : await tx.getNodes(wanted);
-    const source = {
-      getNode(level: number, index: number) {
-        const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
-        if (!hash) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level, index });
-        return hash;
-      },
-    };
-    // The receipts of a batch share most of their proofs' nodes: each is encoded once.
-    const encoded = new Map<Uint8Array, string>();
-    const base64Of = (hash: Uint8Array): string => {
-      let text = encoded.get(hash);
-      if (text === undefined) encoded.set(hash, (text = toBase64(hash)));
-      return text;
-    };
-    const rows = accepted.map((a) => {
-      const receipt: Receipt = {
-        envelopeSha256: batch[a.at]!.append.row.envelopeSha256,
-        logIndex: a.logIndex,
-        treeSize,
-        inclusionProof: inclusionProofFrom(source, a.logIndex, treeSize).map(base64Of),
-        checkpoint,
-      };
-      out[a.at] = { kind: 'ok', outcome: { status: 201, receipt } };
-      return { row: batch[a.at]!.append.row, receipt, logIndex: a.logIndex };
-    });
+    if (accepted.length === 0) {
+      memory = { range: head.range, sequences };
+      return out;
+    }
+    const { range, nodes, checkpoint, rows } = await appendLeaves(tx, head.range, accepted);
+    for (const r of rows) out[r.at] = { kind: 'ok', outcome: { status: 201, receipt: r.receipt } };
+    memory = { range, sequences };
     // Every write of the batch and its COMMIT go out together (one message to the SQLite writer thread,
     // one pipelined write to PostgreSQL); the batch counts only if all of them succeed.
     await Promise.all([

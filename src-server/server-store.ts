@@ -179,6 +179,16 @@ export interface StoreTx {
   putNodes(nodes: readonly (readonly [level: number, index: number, hash: Uint8Array])[]): Promise<void>;
   getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
   setHead(range: CompactRange, checkpoint: string): Promise<void>;
+  /**
+   * setHead, only if the head still has `expectedSize` leaves; otherwise the statement fails (and with it
+   * the transaction), so a batch built on a remembered head never lands on another.
+   */
+  setHeadIf(expectedSize: number, range: CompactRange, checkpoint: string): Promise<void>;
+  /**
+   * Each key's sequence from `from` to `to`, only if it still is `from` and the key is unrevoked;
+   * otherwise the statement fails (and with it the transaction).
+   */
+  advanceSequences(sequences: readonly (readonly [keyId: string, from: number, to: number])[]): Promise<void>;
   insertAttestation(row: NewAttestation, receipt: Receipt, logIndex: number): Promise<void>;
   /** Many rows (and their subjects) in a few multi-row statements. */
   insertAttestations(rows: readonly { row: NewAttestation; receipt: Receipt; logIndex: number }[]): Promise<void>;
@@ -279,6 +289,28 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     getNodes: (keys) => fetchNodes(conn, keys),
     async setHead(range, checkpoint) {
       await conn.run('UPDATE log_head SET size = ?, compact_range = ?, checkpoint = ? WHERE id = 1', [range.size, canonicalize(serializeCompactRange(range)), checkpoint]);
+    },
+    async setHeadIf(expectedSize, range, checkpoint) {
+      // A mismatch sets NULL, which the NOT NULL column refuses: the failure is the database's own, in
+      // the same round trip, whatever else was sent behind it.
+      await conn.run('UPDATE log_head SET size = CASE WHEN size = CAST(? AS BIGINT) THEN CAST(? AS BIGINT) END, compact_range = ?, checkpoint = ? WHERE id = 1', [
+        expectedSize,
+        range.size,
+        canonicalize(serializeCompactRange(range)),
+        checkpoint,
+      ]);
+    },
+    async advanceSequences(sequences) {
+      const statements: Promise<number>[] = [];
+      for (let i = 0; i < sequences.length; i += 200) {
+        const chunk = sequences.slice(i, i + 200);
+        // As in setHeadIf: a key whose row moved on (or was revoked) gets NULL, which NOT NULL refuses.
+        statements.push(conn.run(
+          `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => 'WHEN ? THEN (CASE WHEN last_sequence = CAST(? AS BIGINT) AND revoked_at IS NULL THEN CAST(? AS BIGINT) END)').join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
+          [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
+        ));
+      }
+      await Promise.all(statements);
     },
     async insertAttestation(row, receipt, logIndex) {
       await conn.run(
