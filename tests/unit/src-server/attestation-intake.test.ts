@@ -6,6 +6,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptAttestation } from '../../../src-server/attestation-intake';
 import { viewOf } from '../../../src-server/refusal';
+import { openServerStore } from '../../../src-server/open-store';
+import { createAppendBatcher } from '../../../src-server/append-batcher';
+import { serverCheckpointSigner } from '../../../src-server/server-log';
+import { revokeEnrolledKey } from '../../../src-server/enrollment';
+import { compactRangeFromLeaves, compactRangeRoot } from '../../../src-shared/node/compact-range';
 import { signEnvelope } from '../../../src-shared/node/dsse';
 import { openCheckpoint } from '../../../src-shared/node/checkpoint';
 import { ed25519NoteVerifier } from '../../../src-shared/node/signed-note';
@@ -196,6 +201,41 @@ describe('acceptAttestation', () => {
       const receipt = ok[i]!.receipt;
       const { checkpoint } = openCheckpoint(receipt.checkpoint, [ed25519NoteVerifier(TEST_SERVER_NAME, server.loaded.serverPublicKey)]);
       verifyInclusion(receipt.logIndex, receipt.treeSize, leafHash(attestationLeafData(parseStrictJson(body) as never)), receipt.inclusionProof.map(fromBase64), checkpoint.rootHash);
+    }
+  });
+
+  it('two servers on one log: a batch built on a remembered head another moved is retried the read way; a revocation elsewhere is refused', async () => {
+    server = await inProcessServer();
+    const ws = testWorkstation(4);
+    await server.enroll(ws);
+    // A second store and batcher on the same database file, as a second server process would have.
+    const other = await openServerStore(server.dir, undefined);
+    try {
+      const intakes = [server.intake, { ...server.intake, store: other, appender: createAppendBatcher(other, serverCheckpointSigner(TEST_SERVER_NAME, server.loaded.serverSeed)) }];
+      const receipts = [];
+      // Rounds of four keys at once, the servers alternating, so each one's memory of the head is stale every round.
+      for (let i = 1; i <= 6; i++) {
+        receipts.push(...(await Promise.all(ws.reviewers.map((r, k) => acceptAttestation(intakes[(k + i) % 2]!, reviewAttestation(r.key, i), 'http')))));
+      }
+      expect(receipts.every((r) => r.status === 201)).toBe(true);
+      expect(receipts.map((r) => r.receipt.logIndex).sort((a, b) => a - b)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+      // The first server remembers this key at 6; revoked through the other store, its 7 is refused and nothing is stored.
+      const key = ws.reviewers[0]!.key;
+      expect((await acceptAttestation(server.intake, reviewAttestation(key, 6 + 1, 'before'), 'http')).status).toBe(201);
+      await revokeEnrolledKey(other, key.keyId, 1);
+      const before = await server.store.counts();
+      expect(await refusalOf(acceptAttestation(server.intake, reviewAttestation(key, 8), 'http'))).toMatchObject({ status: 403, reason: 'key-revoked' });
+      expect(await server.store.counts()).toEqual(before);
+      // The log stays whole: the head's checkpoint signs the root of every leaf stored.
+      expect((await acceptAttestation(intakes[1]!, reviewAttestation(ws.reviewers[1]!.key, 7), 'http')).status).toBe(201);
+      const head = await server.store.head();
+      expect(head.size).toBe(26);
+      const nodes = await server.store.getNodes(Array.from({ length: 26 }, (_, i) => [0, i] as const));
+      const root = compactRangeRoot(compactRangeFromLeaves(Array.from({ length: 26 }, (_, i) => nodes.get(`0:${i}`)!)));
+      const { checkpoint } = openCheckpoint(head.checkpoint, [ed25519NoteVerifier(TEST_SERVER_NAME, server.loaded.serverPublicKey)]);
+      expect(toHex(checkpoint.rootHash)).toBe(toHex(root));
+    } finally {
+      await other.close();
     }
   });
 });
