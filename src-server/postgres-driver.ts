@@ -15,10 +15,22 @@ import pg from 'pg';
 import { RwError } from '../src-shared/errors';
 import { runTransaction, transactionQueue, type SqlConn, type SqlDriver, type SqlRow, type SqlValue, type TxConn, type TxWire } from './sql-driver';
 
-/** `?` → `$1, $2, …` (the store's SQL never contains a literal question mark). */
+const renumbered = new Map<string, string>();
+
+/**
+ * `?` → `$1, $2, …` (the store's SQL never contains a literal question mark). Remembered per text: a
+ * batch's multi-row statements are a few texts repeated, some thousands of characters long.
+ */
 function numbered(sql: string): string {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
+  let text = renumbered.get(sql);
+  if (text === undefined) {
+    let n = 0;
+    text = sql.replace(/\?/g, () => `$${++n}`);
+    // The texts come from the store's code (at most one per row count of each statement), never from input.
+    if (renumbered.size >= 2048) renumbered.clear();
+    renumbered.set(sql, text);
+  }
+  return text;
 }
 
 function toParams(params: readonly SqlValue[] = []): unknown[] {
@@ -32,14 +44,13 @@ const types = {
 };
 
 function connOf(client: pg.Pool | pg.ClientBase): SqlConn {
+  const query = (sql: string, params?: readonly SqlValue[]) => client.query<SqlRow>({ text: numbered(sql), values: toParams(params) });
   return {
     async all(sql, params) {
-      const result = await client.query<SqlRow>({ text: numbered(sql), values: toParams(params) });
-      return result.rows;
+      return (await query(sql, params)).rows;
     },
     async run(sql, params) {
-      const result = await client.query({ text: numbered(sql), values: toParams(params) });
-      return result.rowCount ?? 0;
+      return (await query(sql, params)).rowCount ?? 0;
     },
   };
 }
