@@ -14,7 +14,8 @@
  * each key it has appended for, as they will be once the transactions it has sent commit. A batch whose
  * every attestation is its key's remembered sequence + 1 (so neither a replay nor stale) is built on that
  * memory and sent as writes and COMMIT at once, the head and sequences written only if the row still
- * holds what was remembered (and the key is unrevoked): otherwise the statement fails (NOT NULL), the
+ * holds what was remembered (the head: the same compact range, so the same leaves, not merely as many,
+ * which another writer may reach with others; the key: unrevoked): otherwise the statement fails (NOT NULL), the
  * transaction stores nothing, the memory is dropped, and the batch is retried once the read way (head
  * and keys read under their locks, stored receipts looked up), as are the batches sent behind it. So
  * another process appending to the same PostgreSQL log, or a revocation, costs a retry, never a wrong
@@ -27,7 +28,7 @@ import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
 import type { Receipt } from '../src-shared/attestation-types';
 import { refusal } from './refusal';
-import { nodeId, replayKey, type NewAttestation, type NodeKey, type ServerStore, type StoreTx } from './server-store';
+import { compactRangeText, nodeId, replayKey, type NewAttestation, type NodeKey, type ServerStore, type StoreTx } from './server-store';
 import { DRY_RUN_NODE, type CheckpointSigner } from './server-log';
 
 export interface PendingAppend {
@@ -48,6 +49,12 @@ export interface AppendBatcher {
 /** Batches sent and not yet settled, at most: one committing and one queued behind it. */
 const MAX_OUTSTANDING = 2;
 
+interface Memory {
+  range: CompactRange;
+  rangeText: string;
+  sequences: Map<string, number>;
+}
+
 interface Waiting {
   append: PendingAppend;
   /** Already in a batch on remembered state that failed: goes the read way now (never retried twice). */
@@ -67,8 +74,8 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
   let outstanding = 0;
   /** After a batch on remembered state failed: no new batch until those sent behind it have settled. */
   let draining = false;
-  /** The head and key sequences as they will be once every batch sent commits; null: read them. */
-  let memory: { range: CompactRange; sequences: Map<string, number> } | null = null;
+  /** The head (its range and stored text) and key sequences as they will be once every batch sent commits; null: read them. */
+  let memory: Memory | null = null;
 
   type Result = { kind: 'ok'; outcome: AppendOutcome } | { kind: 'refused'; error: RwError } | { kind: 'same-as'; index: number };
 
@@ -192,7 +199,7 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
   }
 
   /** The one-round-trip batch (see the top of this file): `fromMemory` held for it. */
-  async function appendRemembered(tx: StoreTx, batch: Waiting[], remembered: { range: CompactRange; sequences: Map<string, number> }): Promise<Result[]> {
+  async function appendRemembered(tx: StoreTx, batch: Waiting[], remembered: Memory): Promise<Result[]> {
     const accepted = sequenceOrder(batch).map((at) => ({ at, leafData: batch[at]!.append.leafData, row: batch[at]!.append.row }));
     const { range, nodes, checkpoint, rows } = await appendLeaves(tx, remembered.range, accepted);
     const advanced = new Map<string, { from: number; to: number }>();
@@ -201,11 +208,11 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       advanced.set(row.keyId, { from: was?.from ?? remembered.sequences.get(row.keyId)!, to: row.sequence });
     }
     // What the next batch builds on, before this one commits (it is dropped if this one fails).
-    const expectedSize = remembered.range.size;
-    memory = { range, sequences: remembered.sequences };
+    const expected = remembered.rangeText;
+    memory = { range, rangeText: compactRangeText(range), sequences: remembered.sequences };
     for (const [keyId, { to }] of advanced) remembered.sequences.set(keyId, to);
     await Promise.all([
-      tx.setHeadIf(expectedSize, range, checkpoint),
+      tx.setHeadIf(expected, range, checkpoint),
       tx.advanceSequences([...advanced].map(([keyId, { from, to }]) => [keyId, from, to] as const)),
       tx.putNodes(nodes),
       tx.insertAttestations(rows),
@@ -272,18 +279,18 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
     }
     // What the next batch may build on: the head read under its lock (plus this batch), and the
     // sequences of the unrevoked keys read with it, beside those remembered for a head that matched.
-    const sequences = memory !== null && memory.range.size === head.range.size ? memory.sequences : new Map<string, number>();
+    const sequences = memory !== null && memory.rangeText === head.rangeText ? memory.sequences : new Map<string, number>();
     for (const key of keys.values()) {
       if (key.revokedAt === null) sequences.set(key.keyId, key.lastSequence);
       else sequences.delete(key.keyId);
     }
     if (accepted.length === 0) {
-      memory = { range: head.range, sequences };
+      memory = { range: head.range, rangeText: head.rangeText, sequences };
       return out;
     }
     const { range, nodes, checkpoint, rows } = await appendLeaves(tx, head.range, accepted);
     for (const r of rows) out[r.at] = { kind: 'ok', outcome: { status: 201, receipt: r.receipt } };
-    memory = { range, sequences };
+    memory = { range, rangeText: compactRangeText(range), sequences };
     // Every write of the batch and its COMMIT go out together (one message to the SQLite writer thread,
     // one pipelined write to PostgreSQL); the batch counts only if all of them succeed.
     await Promise.all([

@@ -52,6 +52,8 @@ export interface NewAttestation {
 export interface LogHead {
   size: number;
   range: CompactRange;
+  /** The compact range as stored (what setHeadIf compares). */
+  rangeText: string;
   /** Signed note of the head, '' for the empty log (signed on demand). */
   checkpoint: string;
 }
@@ -123,15 +125,21 @@ export function receiptText(r: Receipt): string {
   return JSON.stringify({ checkpoint: r.checkpoint, envelopeSha256: r.envelopeSha256, inclusionProof: r.inclusionProof, logIndex: r.logIndex, treeSize: r.treeSize });
 }
 
+/** A compact range as the log head stores it. */
+export function compactRangeText(range: CompactRange): string {
+  return canonicalize(serializeCompactRange(range));
+}
+
 function parseReceipt(text: string): Receipt {
   return receiptSchema.parse(parseStrictJson(text));
 }
 
 function headFromRow(row: SqlRow | undefined): LogHead {
   if (!row) throw new Error('The log head row is missing.');
-  const range = parseCompactRange(parseStrictJson(asString(row.compact_range)));
+  const rangeText = asString(row.compact_range);
+  const range = parseCompactRange(parseStrictJson(rangeText));
   if (range.size !== asNumber(row.size)) throw new Error('The log head is inconsistent.');
-  return { size: range.size, range, checkpoint: asString(row.checkpoint) };
+  return { size: range.size, range, rangeText, checkpoint: asString(row.checkpoint) };
 }
 
 const KEY_COLUMNS = 'key_id, public_key, role, workstation_id, subject, log_origin, enrolled_at, revoked_at, last_sequence';
@@ -180,10 +188,12 @@ export interface StoreTx {
   getNodes(keys: readonly NodeKey[]): Promise<Map<string, Uint8Array>>;
   setHead(range: CompactRange, checkpoint: string): Promise<void>;
   /**
-   * setHead, only if the head still has `expectedSize` leaves; otherwise the statement fails (and with it
-   * the transaction), so a batch built on a remembered head never lands on another.
+   * setHead, only if the stored compact range is still `expected` (its text, as compactRangeText writes
+   * it): the same leaves, not merely as many (another writer may have reached the same size with others).
+   * Otherwise the statement fails, and with it the transaction, so a batch built on a remembered head
+   * never lands on another.
    */
-  setHeadIf(expectedSize: number, range: CompactRange, checkpoint: string): Promise<void>;
+  setHeadIf(expected: string, range: CompactRange, checkpoint: string): Promise<void>;
   /**
    * Each key's sequence from `from` to `to`, only if it still is `from` and the key is unrevoked;
    * otherwise the statement fails (and with it the transaction).
@@ -288,15 +298,15 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     },
     getNodes: (keys) => fetchNodes(conn, keys),
     async setHead(range, checkpoint) {
-      await conn.run('UPDATE log_head SET size = ?, compact_range = ?, checkpoint = ? WHERE id = 1', [range.size, canonicalize(serializeCompactRange(range)), checkpoint]);
+      await conn.run('UPDATE log_head SET size = ?, compact_range = ?, checkpoint = ? WHERE id = 1', [range.size, compactRangeText(range), checkpoint]);
     },
-    async setHeadIf(expectedSize, range, checkpoint) {
+    async setHeadIf(expected, range, checkpoint) {
       // A mismatch sets NULL, which the NOT NULL column refuses: the failure is the database's own, in
       // the same round trip, whatever else was sent behind it.
-      await conn.run('UPDATE log_head SET size = CASE WHEN size = CAST(? AS BIGINT) THEN CAST(? AS BIGINT) END, compact_range = ?, checkpoint = ? WHERE id = 1', [
-        expectedSize,
+      await conn.run('UPDATE log_head SET size = CASE WHEN compact_range = ? THEN CAST(? AS BIGINT) END, compact_range = ?, checkpoint = ? WHERE id = 1', [
+        expected,
         range.size,
-        canonicalize(serializeCompactRange(range)),
+        compactRangeText(range),
         checkpoint,
       ]);
     },
