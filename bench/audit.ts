@@ -117,6 +117,42 @@ async function timedAsync<T>(work: () => Promise<T>): Promise<{ ms: number; resu
   return { ms: seconds(start) * 1000, result };
 }
 
+/**
+ * The main thread's longest stall between 5 ms ticks, split by the kernel's per-thread accounting
+ * (/proc/thread-self/schedstat: time on a core, time runnable in the run queue) into work done on this
+ * thread and time the machine gave to others; null where that file does not exist (not Linux).
+ */
+function stallWatch(): { stop(): { gapMs: number; waitMs: number; runMs: number; over20: number } | null } {
+  const read = (): [number, number] | null => {
+    try {
+      const [run, wait] = fs.readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+      return [run! / 1e6, wait! / 1e6];
+    } catch {
+      return null;
+    }
+  };
+  if (!read()) return { stop: () => null };
+  let last = performance.now();
+  let lastStat = read()!;
+  let worst = { gapMs: 0, waitMs: 0, runMs: 0 };
+  let over20 = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const stat = read()!;
+    const gap = now - last;
+    if (gap > 20) over20++;
+    if (gap > worst.gapMs) worst = { gapMs: gap, runMs: stat[0] - lastStat[0], waitMs: stat[1] - lastStat[1] };
+    last = now;
+    lastStat = stat;
+  }, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      return { ...worst, over20 };
+    },
+  };
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-bench-audit-'));
@@ -209,12 +245,14 @@ try {
   const ms: Record<string, number[]> = {};
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  const stalls = stallWatch();
   for (let round = 0; round < 3; round++) {
     for (const [name, ask] of Object.entries(questions)) (ms[name] ??= []).push((await timedAsync(ask)).ms);
   }
   let ticks = 0;
   const integrity = await timedAsync(() => worker!.ask({ op: 'integrity', now: Date.now() }, () => (ticks += 1)));
   delay.disable();
+  const stall = stalls.stop();
   if (!integrity.result.ok) throw new Error('the worker found the log damaged');
   const blockedMs = delay.max / 1e6;
   console.log(`auditor console over ${N} leaves, through the audit worker (median of 3):`);
@@ -223,6 +261,11 @@ try {
   console.log(
     `main thread event-loop delay meanwhile: max ${blockedMs.toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, mean ${(delay.mean / 1e6).toFixed(1)} ms (goal: no call blocks more than 50 ms)`,
   );
+  if (stall) {
+    console.log(
+      `  its longest stall: ${stall.gapMs.toFixed(1)} ms, of which ${stall.waitMs.toFixed(1)} ms runnable but waiting for a core and ${stall.runMs.toFixed(1)} ms running (the rest asleep); stalls over 20 ms: ${stall.over20} (load average ${os.loadavg()[0]!.toFixed(1)})`,
+    );
+  }
   {
     // The same questions on the main thread, as before the worker: how long each would hold the loop.
     const q = new AuditQuery(db);

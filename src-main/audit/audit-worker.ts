@@ -15,6 +15,7 @@ import { isRwError } from '../../src-shared/errors';
 import { openEncryptedDb } from '../vault/encrypted-db';
 import { consoleAnswerer, type ConsoleRequest } from './audit-console';
 import { runInTurns } from './in-turns';
+import { lowerThisThread } from './thread-priority';
 
 export interface AuditWorkerData {
   path: string;
@@ -39,6 +40,7 @@ function errorOf(error: unknown): { code: string; message: string } {
 }
 
 function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): void {
+  lowerThisThread();
   const send = (message: FromWorker) => port.postMessage(message);
   let db: Database;
   try {
