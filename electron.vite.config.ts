@@ -8,8 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The audit worker is an entry of its own: a worker thread loads it by file (audit-worker-client.ts).
-      rollupOptions: { input: { index: resolve('src-main/index.ts'), 'audit-worker': resolve('src-main/audit/audit-worker.ts') } },
+      // The audit and tally workers are entries of their own: a worker thread loads each by file (start-thread.ts).
+      rollupOptions: { input: { index: resolve('src-main/index.ts'), 'audit-worker': resolve('src-main/audit/audit-worker.ts'), 'tally-worker': resolve('src-main/audit/tally-worker.ts') } },
       externalizeDeps: true,
     },
   },

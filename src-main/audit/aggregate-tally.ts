@@ -13,7 +13,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { DWELL_BUCKETS, HOUR_MS } from '../vault/audit-aggregates';
-import { readLeafFacts, type LeafColumns } from './log-leaf';
+import { leafColumns, parseLeaf, readLeafFacts, type LeafColumns } from './log-leaf';
 
 /** One differing table and how many of its rows differ (missing, extra or with other values). */
 export interface AggregateDifference {
@@ -87,16 +87,27 @@ interface HourTotals {
   sessionless: Map<string, number[]>;
 }
 
+/** AggregateTally's contents as structured-clonable values (see toState). */
+export interface TallyState {
+  hours: Map<number, HourTotals>;
+  heads: Map<string, Map<string, number[]>>;
+  /** seq, previous turn, gap; three per turn. */
+  turns: Float64Array;
+  lastSeq: number;
+}
+
 export class AggregateTally {
   readonly #hours = new Map<number, HourTotals>();
   #hour = Number.NaN;
   #current: HourTotals | null = null;
   /** Last turn per session and artifact ('' for none): [seq, ts, page]. */
   readonly #heads = new Map<string, Map<string, number[]>>();
-  /** Every turn in seq order: its seq, the turn before it (-1 for none) and the time since that one. */
-  readonly #turnSeq: number[] = [];
-  readonly #turnPrev: number[] = [];
-  readonly #turnGap: number[] = [];
+  /**
+   * Every turn in seq order, three numbers each: its seq, the turn before it (-1 for none) and the time
+   * since that one. One typed array, grown by doubling: a million turns are no work for the collector.
+   */
+  #turns: Float64Array = new Float64Array(3 * 4096);
+  #turnCount = 0;
   #lastSeq = -1;
 
   /** The last seq folded in (-1 before any). */
@@ -115,14 +126,37 @@ export class AggregateTally {
 
   /**
    * Fold one leaf in, in log order: from its columns when the pass read them, else from its canonical
-   * bytes (readLeafFacts), else (a leaf that is not canonical) from the columns stored beside it.
+   * bytes (readLeafFacts, or for a leaf whose strings hold escapes the parsed leaf), else (a leaf that
+   * is not canonical) from the columns stored beside it.
    */
   pushLeaf(seq: number, leaf: Uint8Array, columns: LeafColumns | null, stored: (seq: number) => LeafColumns | null, tail?: { seq: number; ts: number } | null): void {
     if (columns) return this.push(seq, columns, columns.event === 'artifact.view' && isOpen(leaf));
     const facts = tail === undefined ? readLeafFacts(leaf) : readLeafFacts(leaf, tail);
     if (facts) return this.push(seq, facts.columns, facts.open);
-    const c = stored(seq);
+    const parsed = parseLeaf(leaf);
+    const c = parsed.ok ? leafColumns(parsed.leaf) : stored(seq);
     if (c) this.push(seq, c, c.event === 'artifact.view' && isOpen(leaf));
+  }
+
+  /** Everything tallied, as plain values a worker thread can post (the turns as transferable arrays). */
+  toState(): TallyState {
+    return {
+      hours: this.#hours,
+      heads: this.#heads,
+      turns: this.#turns.slice(0, 3 * this.#turnCount),
+      lastSeq: this.#lastSeq,
+    };
+  }
+
+  /** The tally another thread made (toState there). */
+  static fromState(state: TallyState): AggregateTally {
+    const tally = new AggregateTally();
+    for (const [hour, totals] of state.hours) tally.#hours.set(hour, totals);
+    for (const [skey, byObject] of state.heads) tally.#heads.set(skey, byObject);
+    tally.#turns = state.turns.length > 0 ? state.turns : new Float64Array(3 * 4096);
+    tally.#turnCount = state.turns.length / 3;
+    tally.#lastSeq = state.lastSeq;
+    return tally;
   }
 
   /** Fold one leaf's columns in, in log order; `open` whether it records an artifact open. */
@@ -214,15 +248,23 @@ export class AggregateTally {
   }
 
   #turn(seq: number, prev: number, gap: number): void {
-    this.#turnSeq.push(seq);
-    this.#turnPrev.push(prev);
-    this.#turnGap.push(gap);
+    let turns = this.#turns;
+    const at = 3 * this.#turnCount++;
+    if (at + 3 > turns.length) {
+      turns = new Float64Array(turns.length * 2);
+      turns.set(this.#turns);
+      this.#turns = turns;
+    }
+    turns[at] = seq;
+    turns[at + 1] = prev;
+    turns[at + 2] = gap;
   }
 
   /** A turn as the comparison's SQL writes it: "seq,prev,gap", empty for none. */
   #turnText(i: number): string {
-    const prev = this.#turnPrev[i]!;
-    return prev < 0 ? `${this.#turnSeq[i]!},,` : `${this.#turnSeq[i]!},${prev},${this.#turnGap[i]!}`;
+    const turns = this.#turns;
+    const prev = turns[3 * i + 1]!;
+    return prev < 0 ? `${turns[3 * i]!},,` : `${turns[3 * i]!},${prev},${turns[3 * i + 2]!}`;
   }
 
   /**
@@ -269,14 +311,15 @@ export class AggregateTally {
       "SELECT count(*) AS n, coalesce(group_concat(t, ';'), '') AS s FROM (SELECT seq || ',' || coalesce(prev, '') || ',' || coalesce(gap, '') AS t FROM agg_turns WHERE seq >= ? AND seq < ? ORDER BY seq)",
     );
     const rows = db.prepare("SELECT seq || ',' || coalesce(prev, '') || ',' || coalesce(gap, '') AS t FROM agg_turns WHERE seq >= ? AND seq < ? ORDER BY seq");
-    const seqs = this.#turnSeq;
+    const turns = this.#turns;
+    const count = this.#turnCount;
     let differing = 0;
     let at = 0;
     const end = this.#lastSeq + 1;
     for (let from = 0; from < end; from += TURN_CHUNK) {
       const to = from + TURN_CHUNK;
       const expected: string[] = [];
-      while (at < seqs.length && seqs[at]! < to) expected.push(this.#turnText(at++));
+      while (at < count && turns[3 * at]! < to) expected.push(this.#turnText(at++));
       const got = chunk.get([from, to]);
       if (String(got?.['s']) === expected.join(';') && Number(got?.['n']) === expected.length) continue;
       const stored = new Set(rows.all([from, to]).map((r) => String(r['t'])));

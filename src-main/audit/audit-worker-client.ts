@@ -4,34 +4,17 @@
  * worker holds a reference on the event loop only while a question is pending, so an idle worker never
  * keeps a process (a test run, rwctl) alive; the session's lock closes it.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { ERROR_CODES, RwError, type ErrorCode } from '../../src-shared/errors';
 import type { ConsoleAnswers, ConsoleOp, ConsoleRequest, VerifyProgress } from './audit-console';
 import type { AuditWorkerData, FromWorker, ToWorker } from './audit-worker';
+import { startThread } from './start-thread';
 
 /** How long a closing worker may take to close its connection before it is terminated. */
 const CLOSE_GRACE_MS = 2000;
 
-/**
- * The worker's code: the built file beside the bundle (electron-vite writes `audit-worker.js` next to the
- * main entry; a shared chunk sits one folder down), else the TypeScript source through tsx (tests, the
- * preview and benches run from source; tsx is a development dependency only).
- */
 function startWorker(data: AuditWorkerData): Worker {
-  const options = { workerData: data, transferList: [data.key.buffer as ArrayBuffer] };
-  for (const candidate of ['./audit-worker.js', '../audit-worker.js']) {
-    const url = new URL(candidate, import.meta.url);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return new Worker(url, options);
-  }
-  const source = new URL('./audit-worker.ts', import.meta.url);
-  if (!existsSync(fileURLToPath(source))) throw new RwError('INTERNAL', 'The audit worker is missing from this build.');
-  // The ES module build of tsx's API (the CommonJS one registers its hooks by a path that does not exist).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(source.href)}, ${JSON.stringify(source.href)}))`;
-  return new Worker(boot, { ...options, eval: true });
+  return startThread('audit-worker', { workerData: data, transferList: [data.key.buffer as ArrayBuffer] });
 }
 
 function toRwError(code: string, message: string): RwError {

@@ -35,13 +35,19 @@ export class TreeBuilder {
     return this.#size;
   }
 
+  /** Views of #leaf by length: leaves come in few lengths, and a new view per leaf costs as much as its hash. */
+  #views: Uint8Array[] = [];
+
   /** RFC 9162 §2.1.1 leaf hash. */
   leafHash(data: Uint8Array): string {
     const n = data.length + 1;
-    if (n > this.#leaf.length) this.#leaf = new Uint8Array(n * 2);
+    if (n > this.#leaf.length) {
+      this.#leaf = new Uint8Array(n * 2);
+      this.#views = [];
+    }
     this.#leaf[0] = 0x00;
     this.#leaf.set(data, 1);
-    return sha256Binary(this.#leaf.subarray(0, n));
+    return sha256Binary((this.#views[n] ??= this.#leaf.subarray(0, n)));
   }
 
   #nodeHash(left: string, right: string): string {

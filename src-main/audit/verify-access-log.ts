@@ -10,7 +10,8 @@ import { storedNodeSource } from './stored-node-source';
 import { hasAggregates } from './console-aggregates';
 import { AggregateTally, type AggregateDifference } from './aggregate-tally';
 import { runAll, runInTurns, type Steps } from './in-turns';
-import type { LeafColumns } from './log-leaf';
+import { readLeafTail, type LeafColumns } from './log-leaf';
+import { ParallelTally } from './parallel-tally';
 import { verifySteps, type ExternalCheckpoint, type LeafRow, type LogSource, type Problem, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
 
 const BATCH = 10_000;
@@ -25,7 +26,9 @@ export function databaseLogSource(db: Database): LogSource {
     `SELECT seq, leaf, leaf_hash, ${COLUMNS} FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?`,
     { persistent: true },
   );
-  const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?', { persistent: true });
+  // Named as LeafRow names them, so each row the statement builds is the LeafRow itself: a million
+  // leaves make a million objects fewer for the collector.
+  const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash AS leafHash, NULL AS columns FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?', { persistent: true });
   const span = db.prepare('SELECT count(*) AS n, unhex(group_concat(hex(hash), \'\')) AS hashes, min(length(hash)) AS lo, max(length(hash)) AS hi FROM (SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx)');
   return {
     workstationId: typeof meta?.['value'] === 'string' ? meta['value'] : null,
@@ -52,10 +55,19 @@ export function databaseLogSource(db: Database): LogSource {
       return hashes;
     },
     *leafBatches({ columns, from }) {
-      const page = columns ? withColumns : leavesOnly;
       let after = from === undefined ? Number.MIN_SAFE_INTEGER : from - 1;
+      if (!columns) {
+        for (;;) {
+          const rows = leavesOnly.all([after, BATCH]);
+          if (rows.length === 0) return;
+          // Mended in place only where a damaged row holds something other than bytes.
+          for (const r of rows) if (!(r['leaf'] instanceof Uint8Array && r['leafHash'] instanceof Uint8Array && typeof r['seq'] === 'number')) mendRow(r);
+          yield rows as unknown as LeafRow[];
+          after = Number(rows[rows.length - 1]!['seq']);
+        }
+      }
       for (;;) {
-        const rows = page.all([after, BATCH]);
+        const rows = withColumns.all([after, BATCH]);
         if (rows.length === 0) return;
         yield rows.map((r) => {
           const leaf = r['leaf'];
@@ -64,7 +76,7 @@ export function databaseLogSource(db: Database): LogSource {
             seq: Number(r['seq']),
             leaf: leaf instanceof Uint8Array ? leaf : utf8(String(leaf)),
             leafHash: hash instanceof Uint8Array ? hash : new Uint8Array(0),
-            columns: columns ? columnsOf(r) : null,
+            columns: columnsOf(r),
           };
         });
         after = Number(rows[rows.length - 1]!['seq']);
@@ -79,13 +91,29 @@ export function databaseLogSource(db: Database): LogSource {
   };
 }
 
+/** A leaves-only row as leafBatches hands out every other: bytes where the store holds text or nothing. */
+function mendRow(r: Record<string, unknown>): void {
+  const leaf = r['leaf'];
+  r['seq'] = Number(r['seq']);
+  r['leaf'] = leaf instanceof Uint8Array ? leaf : utf8(String(leaf));
+  if (!(r['leafHash'] instanceof Uint8Array)) r['leafHash'] = new Uint8Array(0);
+}
+
 /** verifyAccessLog(auditDb, …): the library entry point over an open audit.db. Never throws on damage. */
 export interface VerifyAccessLogOptions extends VerifyOptions {
   /** Read every page's HMAC first (default true). */
   checkPages?: boolean;
   /** Also check the log extends every checkpoint the central witness cosigned (default true). */
   witnessed?: boolean;
+  /**
+   * Recompute the console's aggregates on a second thread when a full verification without leaf
+   * contents covers at least this many leaves (default 50 000; below that, starting the thread costs
+   * more than it saves).
+   */
+  parallelTallyFrom?: number;
 }
+
+const PARALLEL_TALLY_FROM = 50_000;
 
 /** Checkpoints the central witness cosigned (the sync client stores them in witnessed_checkpoints). */
 export function witnessedCheckpoints(db: Database): (ExternalCheckpoint & { size: number; ts: number })[] {
@@ -164,22 +192,43 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
       state: null,
     };
   }
-  const counted = tally;
   let one: Statement | undefined;
   const stored = (seq: number) => {
     const r = (one ??= db.prepare(`SELECT ${COLUMNS} FROM log_leaves WHERE seq = ?`)).get([seq]);
     return r ? columnsOf(r) : null;
   };
-  const verified = yield* verifySteps(
-    source,
-    { ...options, externalCheckpoints: external, ...(counted ? { onLeaf: (row: LeafRow, tail: { seq: number; ts: number } | null) => counted.pushLeaf(row.seq, row.leaf, row.columns, stored, tail) } : {}) },
-    resume,
-  );
+  // Without leaf contents the tally reads every leaf's bytes itself: that goes to a second thread.
+  const contents = options.leafContents !== false;
+  const covers = (options.upToSeq ?? source.stateSize ?? 0) - (resume?.range.size ?? 0);
+  const parallel = tally && !contents && covers >= (options.parallelTallyFrom ?? PARALLEL_TALLY_FROM) ? ParallelTally.start() : null;
+  let counted = tally;
+  let lastSeq = -1;
+  const onLeaf = parallel
+    ? (row: LeafRow, tail: { seq: number; ts: number } | null) => {
+        lastSeq = row.seq;
+        parallel.push(row.seq, row.leaf, tail);
+      }
+    : counted
+      ? (row: LeafRow, tail: { seq: number; ts: number } | null) => counted!.pushLeaf(row.seq, row.leaf, row.columns, stored, tail)
+      : undefined;
+  let verified: Verified | null = null;
+  try {
+    verified = yield* verifySteps(source, { ...options, externalCheckpoints: external, ...(onLeaf ? { onLeaf } : {}) }, resume);
+  } finally {
+    // Steps dropped half way (never by runAll or runInTurns): the thread is ended, not left waiting.
+    if (!verified) parallel?.close();
+  }
+  if (parallel) {
+    const done = parallel.finish();
+    // A leaf the tally thread could not read: count again here, where the stored columns are at hand.
+    counted = done && done.unreadable === 0 ? done.tally : yield* tallyHere(source, lastSeq, stored);
+  }
   if (!counted) return verified;
   yield;
+  const final = counted;
   let differing: AggregateDifference[];
   try {
-    differing = counted.differences(db, (after) => laterLeaves(source, after));
+    differing = final.differences(db, (after) => laterLeaves(source, after));
   } catch (error) {
     differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
   }
@@ -208,6 +257,19 @@ function columnsOf(r: Record<string, unknown>): LeafColumns {
     page: r['page'] === null ? null : Number(r['page']),
     dwellMs: r['dwell_ms'] === null ? null : Number(r['dwell_ms']),
   };
+}
+
+/** The aggregates counted on this thread over the leaves up to `lastSeq` (the pass's last). */
+function* tallyHere(source: LogSource, lastSeq: number, stored: (seq: number) => LeafColumns | null): Steps<AggregateTally> {
+  const tally = new AggregateTally();
+  for (const batch of source.leafBatches({ columns: false })) {
+    for (const row of batch) {
+      if (row.seq > lastSeq) return tally;
+      tally.pushLeaf(row.seq, row.leaf, null, stored, readLeafTail(row.leaf));
+    }
+    yield;
+  }
+  return tally;
 }
 
 /** Leaves after `after` with their columns: those appended since the verification's pass. */

@@ -327,6 +327,31 @@ describe('console aggregates under verification', () => {
     expect(verifyAccessLog(f.db, { leafContents: false }).ok).toBe(true);
   });
 
+  it('the totals counted on a second thread give the same answers as those counted in-thread, intact, edited or over an unreadable leaf', () => {
+    f = openAuditFixture();
+    for (let i = 0; i < 40; i++) {
+      const name = i % 6 === 0 ? 'report "final".pdf' : 'report.pdf'; // an escaped string: parsed, not scanned
+      f.log.append({ actor: i % 4 ? reviewer : { user: null, role: 'system' }, session: i % 5 ? 's' : null, event: 'artifact.view', object: { kind: 'artifact', id: `a${i % 3}`, name, digest: null }, outcome: 'success', detail: { action: i % 7 ? 'view' : 'open', page: (i % 9) + 1, dwellMs: i * 700 } });
+      tick(f, [300, 2500, 900_000][i % 3]!);
+    }
+    const both = () => [1e9, 0].map((parallelTallyFrom) => verifyAccessLog(f.db, { leafContents: false, parallelTallyFrom }));
+    const [here, there] = both();
+    expect(there).toEqual(here);
+    expect(there!.ok).toBe(true);
+    f.db.exec("UPDATE agg_artifacts SET opens = opens + 1 WHERE object_id = 'a1'");
+    const [editedHere, editedThere] = both();
+    expect(editedThere!.problems).toEqual([expect.objectContaining({ kind: 'aggregate-mismatch', message: expect.stringContaining('agg_artifacts') })]);
+    expect(editedThere).toEqual(editedHere);
+    // A leaf neither scanned nor parsed: the second thread says so and the count is made again here.
+    unlockTriggers();
+    const cut = f.db.prepare('SELECT leaf FROM log_leaves WHERE seq = 12').get()!['leaf'] as Uint8Array;
+    const short = cut.slice(0, -1);
+    f.db.prepare('UPDATE log_leaves SET leaf = ?, leaf_hash = ? WHERE seq = 12').run([short, leafHash(short) as Uint8Array<ArrayBuffer>]);
+    const [damagedHere, damagedThere] = both();
+    expect(damagedThere!.problems.map((p) => p.kind)).toContain('malformed-leaf');
+    expect(damagedThere).toEqual(damagedHere);
+  });
+
   it.each([
     ['agg_turns', 'UPDATE agg_turns SET gap = gap + 60000 WHERE gap IS NOT NULL'],
     ['agg_turns', 'DELETE FROM agg_turns WHERE seq = (SELECT max(seq) FROM agg_turns)'],
