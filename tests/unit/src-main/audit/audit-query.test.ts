@@ -83,6 +83,10 @@ describe('AuditQuery over a real audit.db', () => {
     expect(expected.length).toBeGreaterThan(0);
     expect(new AuditQuery(f!.db).fastPaging({})).toEqual(expected);
     expect(new AuditQuery(f!.db).fastPaging({}, { minMsPerPage: 1000, minPages: 3 })).toEqual(findFastPaging(allViews(), { minMsPerPage: 1000, minPages: 3 }));
+    // Read as when most turns are fast: every turn in seq order, in chunks (small ones, so runs cross them).
+    const chunked = new AuditQuery(f!.db, { fewFastTurns: 0, turnChunk: 7 });
+    expect(chunked.fastPaging({})).toEqual(expected);
+    expect(chunked.fastPaging({}, { minMsPerPage: 1000, minPages: 3 })).toEqual(findFastPaging(allViews(), { minMsPerPage: 1000, minPages: 3 }));
   });
 
   it('counts opens and dwell buckets as the leaves say', () => {
