@@ -235,7 +235,7 @@ export interface LeafFacts {
  */
 export function readLeafFacts(bytes: Uint8Array, tail: { seq: number; ts: number } | null = readLeafTail(bytes)): LeafFacts | null {
   if (!tail) return null;
-  const s = scanner.reset(bytes);
+  const s = new LeafScanner(bytes);
   if (!s.literal(P_ROLE)) return null;
   const role = s.string();
   if (role === null || !s.literal(P_USER)) return null;
@@ -306,23 +306,16 @@ const COLON = 0x3a;
 const COMMA = 0x2c;
 const CLOSE_BRACE = 0x7d;
 const decoder = new TextDecoder('utf-8', { fatal: true });
-/** Interned strings: a direct-mapped table indexed by the low bits of a hash of the bytes. */
-const INTERN_SLOTS = 4096;
-const internBytes: (Uint8Array | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
-const internText: string[] = new Array(INTERN_SLOTS).fill('');
+const INTERN_LIMIT = 4096;
+const internCache = new Map<number, { bytes: Uint8Array; text: string }>();
 
-/**
- * A cursor over leaf bytes; every read returns null/undefined (never throws) on what it does not expect.
- * One instance is reset per leaf (a million leaves would otherwise allocate a million cursors).
- */
+/** A cursor over leaf bytes; every read returns null/undefined (never throws) on what it does not expect. */
 class LeafScanner {
   at = 0;
-  #b: Uint8Array = new Uint8Array(0);
+  readonly #b: Uint8Array;
 
-  reset(bytes: Uint8Array): this {
+  constructor(bytes: Uint8Array) {
     this.#b = bytes;
-    this.at = 0;
-    return this;
   }
 
   peek(): number | undefined {
@@ -339,21 +332,24 @@ class LeafScanner {
     return true;
   }
 
-  /** The end of the string starting at `at` (just past its closing quote), or -1. */
-  #stringEnd(): number {
+  /** The end of the string starting at `at` (just past its closing quote), or -1; `escaped` when it has any. */
+  #stringEnd(): { end: number; escaped: boolean } {
     const b = this.#b;
-    if (b[this.at] !== QUOTE) return -1;
+    if (b[this.at] !== QUOTE) return { end: -1, escaped: false };
+    let escaped = false;
     for (let i = this.at + 1; i < b.length; i++) {
       const c = b[i]!;
-      if (c === QUOTE) return i + 1;
-      if (c === BACKSLASH) i++;
-      else if (c < 0x20) return -1;
+      if (c === QUOTE) return { end: i + 1, escaped };
+      if (c === BACKSLASH) {
+        escaped = true;
+        i++;
+      } else if (c < 0x20) return { end: -1, escaped };
     }
-    return -1;
+    return { end: -1, escaped };
   }
 
   skipString(): boolean {
-    const end = this.#stringEnd();
+    const { end } = this.#stringEnd();
     if (end < 0) return false;
     this.at = end;
     return true;
@@ -361,7 +357,7 @@ class LeafScanner {
 
   /**
    * A string without escapes (null otherwise: the caller parses the leaf in full). The same few users,
-   * roles, events, sessions and artifact ids recur in every leaf, so their text comes from a small table
+   * roles, events, sessions and artifact ids recur in every leaf, so their text comes from a small cache
    * keyed by a hash of the bytes (checked byte for byte) instead of a new string per leaf.
    */
   string(): string | null {
@@ -380,18 +376,17 @@ class LeafScanner {
       hash = Math.imul(hash ^ c, 0x01000193);
     }
     if (end < 0) return null;
-    const slot = (hash ^ (hash >>> 12)) & (INTERN_SLOTS - 1);
-    const cached = internBytes[slot];
+    const cached = internCache.get(hash);
     let text: string;
-    if (cached !== undefined && cached.length === end - start && bytesAt(b, start, cached)) text = internText[slot]!;
+    if (cached && cached.bytes.length === end - start && bytesAt(b, start, cached.bytes)) text = cached.text;
     else {
       try {
         text = decoder.decode(b.subarray(start, end));
       } catch {
         return null;
       }
-      internBytes[slot] = b.slice(start, end);
-      internText[slot] = text;
+      if (internCache.size >= INTERN_LIMIT) internCache.clear();
+      internCache.set(hash, { bytes: b.slice(start, end), text });
     }
     this.at = end + 1;
     return text;
@@ -431,5 +426,3 @@ class LeafScanner {
     return negative ? (value === 0 ? undefined : -value) : value;
   }
 }
-
-const scanner = new LeafScanner();
