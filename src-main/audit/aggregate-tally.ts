@@ -305,6 +305,34 @@ export class AggregateTally {
     }
   }
 
+  /** Whether `text` is exactly turns [first, end) as #turnText writes them, joined by ';'. */
+  #turnsSpell(text: string, first: number, end: number): boolean {
+    const turns = this.#turns;
+    let at = 0;
+    // One non-negative integer at `at` equal to `value`, then `next` (or the end for the last turn).
+    const number = (value: number): boolean => {
+      const start = at;
+      let n = 0;
+      while (at < text.length) {
+        const c = text.charCodeAt(at);
+        if (c < 0x30 || c > 0x39) break;
+        n = n * 10 + (c - 0x30);
+        at++;
+      }
+      return at > start && at - start < 16 && (at - start === 1 || text.charCodeAt(start) !== 0x30) && n === value;
+    };
+    const char = (c: number): boolean => text.charCodeAt(at++) === c;
+    for (let i = first; i < end; i++) {
+      if (i > first && !char(0x3b)) return false;
+      const prev = turns[3 * i + 1]!;
+      if (!number(turns[3 * i]!) || !char(0x2c)) return false;
+      if (prev < 0) {
+        if (!char(0x2c)) return false;
+      } else if (!number(prev) || !char(0x2c) || !number(turns[3 * i + 2]!)) return false;
+    }
+    return at === text.length;
+  }
+
   /** agg_turns, one chunk of seqs per statement as one string; a chunk that differs is then read row by row. */
   #compareTurns(db: Database): number {
     const chunk = db.prepare(
@@ -318,10 +346,13 @@ export class AggregateTally {
     const end = this.#lastSeq + 1;
     for (let from = 0; from < end; from += TURN_CHUNK) {
       const to = from + TURN_CHUNK;
-      const expected: string[] = [];
-      while (at < count && turns[3 * at]! < to) expected.push(this.#turnText(at++));
+      const first = at;
+      while (at < count && turns[3 * at]! < to) at++;
       const got = chunk.get([from, to]);
-      if (String(got?.['s']) === expected.join(';') && Number(got?.['n']) === expected.length) continue;
+      // Read against the tally as it stands, without writing a string per turn.
+      if (Number(got?.['n']) === at - first && this.#turnsSpell(String(got?.['s']), first, at)) continue;
+      const expected: string[] = [];
+      for (let i = first; i < at; i++) expected.push(this.#turnText(i));
       const stored = new Set(rows.all([from, to]).map((r) => String(r['t'])));
       for (const text of expected) if (!stored.delete(text)) differing++;
       differing += stored.size;
