@@ -2,7 +2,7 @@
  * Forensic watermark benchmark (DESIGN.md §7 lists the prototype's figures to beat).
  *
  *   npm run bench -- watermark [--samples N] [--negatives M] [--windows K] [--runs R] [--workers W] [--seed S]
- *                              [--backgrounds light,dark,…] [--distortions lossless,…] [--json]
+ *                              [--backgrounds light,dark,…] [--distortions lossless,…] [--cache DIR] [--failures] [--json]
  *
  * The corpus is generated here, deterministically from the seed: pages (1000×1300) in five
  * backgrounds — light text on white, dark theme (#1e1e1e, light text), saturated colour themes,
@@ -20,8 +20,18 @@
  * cell are too coarse to tell 90 % from 100 %. --backgrounds / --distortions restrict the marked corpus
  * (names as printed; the clean images are always all of them). --json prints one JSON document instead
  * of the table. Figures, not assertions.
+ *
+ * Iterating on the photo path: generating a simulated phone photo costs about as much as decoding it,
+ * so --cache DIR keeps every generated image (not the small windows) there, named by the sample and a
+ * digest of the generating sources, and later runs read them back; with a small fixed-seed subset, e.g.
+ * `--distortions 'phone photo' --backgrounds light,photo --samples 6 --negatives 0 --windows 0`,
+ * a change to the decoder is measured in minutes. --failures lists the marked samples not read (seed,
+ * background, distortion, what was found), so the same ones can be looked at again.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { decodeWatermark } from '../src-shared/watermark/decoder';
 import { CELL_STEP_RGB, DARK_PIXEL, LIGHT_PIXEL, MAX_LUMA_STEP, renderWatermark, type RgbaImage } from '../src-shared/watermark/pattern';
@@ -147,11 +157,45 @@ function makeImage(s: Sample): { img: RgbaImage; code: string | null } {
   return { img, code: s.marked ? sessionCodeToHex(code) : null };
 }
 
+// ---------------- cache ----------------
+
+/** Sources the generated images depend on: a change to any of them names new cache files. */
+const GENERATING_SOURCES = ['bench/watermark.ts', 'tests/helpers/image-helpers.ts', 'src-shared/watermark/pattern.ts', 'src-shared/watermark/tile-layout.ts', 'src-shared/watermark/session-code.ts'];
+
+function sourcesDigest(): string {
+  const hash = createHash('sha256');
+  for (const file of GENERATING_SOURCES) hash.update(readFileSync(file)).update('\u0000');
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** An image from the cache (8-byte header: width, height; then RGBA), or generated and stored. */
+function cachedImage(s: Sample, dir: string, digest: string): { img: RgbaImage; code: string | null } {
+  const file = join(dir, `wm-${digest}-${s.background}-${s.distortion.replace(/[^a-z0-9.]+/gi, '_')}-${s.marked ? 'm' : 'c'}-${s.seed}.bin`);
+  const codeFile = `${file}.code`;
+  if (existsSync(file) && existsSync(codeFile)) {
+    const buf = readFileSync(file);
+    const width = buf.readUInt32LE(0);
+    const height = buf.readUInt32LE(4);
+    const code = readFileSync(codeFile, 'utf8');
+    return { img: { width, height, data: new Uint8ClampedArray(buf.buffer, buf.byteOffset + 8, width * height * 4) }, code: code === '' ? null : code };
+  }
+  const made = makeImage(s);
+  const header = Buffer.alloc(8);
+  header.writeUInt32LE(made.img.width, 0);
+  header.writeUInt32LE(made.img.height, 4);
+  // Written under a temporary name and renamed: a run stopped midway leaves no truncated image.
+  writeFileSync(`${file}.tmp`, Buffer.concat([header, Buffer.from(made.img.data.buffer, made.img.data.byteOffset, made.img.data.byteLength)]));
+  writeFileSync(codeFile, made.code ?? '');
+  renameSync(`${file}.tmp`, file);
+  return made;
+}
+
 // ---------------- worker ----------------
 
 if (!isMainThread) {
-  for (const sample of (workerData as { samples: Sample[] }).samples) {
-    const { img, code } = makeImage(sample);
+  const { samples, cacheDir, digest } = workerData as { samples: Sample[]; cacheDir: string | null; digest: string };
+  for (const sample of samples) {
+    const { img, code } = cacheDir && sample.distortion !== 'window' ? cachedImage(sample, cacheDir, digest) : makeImage(sample);
     const started = performance.now();
     const found = decodeWatermark(img);
     const result: Result = { sample, expected: code, got: found?.code ?? null, ms: performance.now() - started };
@@ -225,7 +269,8 @@ function cellStats(rs: Result[], runs: number): CellStats {
   };
 }
 
-function runWorkers(samples: Sample[], workers: number, progress: boolean): Promise<Result[]> {
+function runWorkers(samples: Sample[], workers: number, progress: boolean, cacheDir: string | null): Promise<Result[]> {
+  const digest = sourcesDigest();
   const parts: Sample[][] = Array.from({ length: workers }, () => []);
   samples.forEach((s, i) => parts[i % workers]?.push(s));
   const results: Result[] = [];
@@ -235,7 +280,7 @@ function runWorkers(samples: Sample[], workers: number, progress: boolean): Prom
         new Promise<void>((resolvePromise, reject) => {
           // Workers do not inherit tsx's loader: register it, then load this file as the worker body.
           const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); })`;
-          const worker = new Worker(bootstrap, { eval: true, workerData: { samples: part } });
+          const worker = new Worker(bootstrap, { eval: true, workerData: { samples: part, cacheDir, digest } });
           worker.on('message', (r: Result) => {
             results.push(r);
             if (progress && results.length % 50 === 0) process.stderr.write(`  ${results.length}/${samples.length} decoded\n`);
@@ -257,6 +302,10 @@ async function main(): Promise<void> {
   const seed = option('seed', 2026);
   const backgrounds = listOption('backgrounds', BACKGROUNDS);
   const distortions = listOption('distortions', DISTORTIONS);
+  const cacheAt = process.argv.indexOf('--cache');
+  const cacheDir = cacheAt >= 0 ? (process.argv[cacheAt + 1] ?? '') : null;
+  if (cacheDir === '' || cacheDir?.startsWith('--')) throw new Error('--cache needs a folder');
+  if (cacheDir) mkdirSync(cacheDir, { recursive: true });
   const samples: Sample[] = [];
   for (let run = 0; run < runs; run++) {
     let k = (seed + run) * 100_000;
@@ -267,7 +316,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < windows; i++) samples.push({ background: BACKGROUNDS[i % BACKGROUNDS.length] as Background, distortion: 'window', seed: k++, marked: false, run });
   }
   const t0 = performance.now();
-  const results = await runWorkers(samples, workers, !json);
+  const results = await runWorkers(samples, workers, !json, cacheDir);
   const wall = (performance.now() - t0) / 1000;
   const marked = results.filter((r) => r.sample.marked);
   const cleanStats = (rs: Result[]) => ({ n: rs.length, falseDecodes: rs.filter((r) => r.got !== null).length, medianMs: Math.round(median(rs.map((r) => r.ms))) });
@@ -296,6 +345,14 @@ async function main(): Promise<void> {
     distortions: Object.fromEntries(distortions.map((d) => [d, cellStats(marked.filter((r) => r.sample.distortion === d), runs)])),
     clean: cleanStats(results.filter((r) => !r.sample.marked && r.sample.distortion !== 'window')),
     cleanWindows: cleanStats(results.filter((r) => r.sample.distortion === 'window')),
+    ...(process.argv.includes('--failures')
+      ? {
+          failures: marked
+            .filter((r) => r.got !== r.expected)
+            .sort((a, b) => a.sample.seed - b.sample.seed)
+            .map((r) => ({ seed: r.sample.seed, background: r.sample.background, distortion: r.sample.distortion, expected: r.expected, got: r.got, ms: Math.round(r.ms) })),
+        }
+      : {}),
   };
   if (json) {
     console.log(JSON.stringify(report, null, 2));
@@ -317,6 +374,7 @@ async function main(): Promise<void> {
   console.log(`\nClean pages: ${report.clean.falseDecodes}/${report.clean.n} false decodes (median ${report.clean.medianMs} ms).`);
   console.log(`Clean small windows: ${report.cleanWindows.falseDecodes}/${report.cleanWindows.n} false decodes (median ${report.cleanWindows.medianMs} ms).`);
   console.log(`${results.length} decodes on ${workers} worker(s) in ${wall.toFixed(1)} s wall.`);
+  if (report.failures) for (const f of report.failures) console.log(`not read: seed ${f.seed} ${f.background} ${f.distortion}: ${f.got ? `wrong code ${f.got}` : 'nothing'} (${f.ms} ms)`);
 }
 
 if (isMainThread) {

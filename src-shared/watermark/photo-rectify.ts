@@ -19,7 +19,8 @@
  * Pure; no DOM, no Node.
  */
 import { fft2 } from './fft';
-import { BINS as READER_BINS, emptyFold, phaseSearch, readPhase, type Fold, type Level, type Samples } from './tile-reader';
+import { halveResidual } from './page-residual';
+import { BINS as READER_BINS, compact, emptyFold, phaseSearch, readPhase, type Fold, type Level, type Samples } from './tile-reader';
 import { TILE_PX } from './tile-layout';
 
 /** Lattice proposals climbed and read, best first by their sync score. */
@@ -356,26 +357,33 @@ interface Folds {
   centres: Float64Array;
 }
 
-function foldThrough(samples: Samples, map: Map, grid: number, w: number, h: number, stride = 1): Folds {
+/**
+ * Folds `samples` through `map`. `k`: level px per sample px (2 for the coarse level the climb uses,
+ * whose pixel x covers level px 2x and 2x + 1); patches are only cut at k = 1.
+ */
+function foldThrough(samples: Samples, map: Map, grid: number, w: number, h: number, stride = 1, k = 1): Folds {
   const whole = emptyFold();
   const patches = Array.from({ length: grid * grid }, emptyFold);
   const centres = new Float64Array(grid * grid * 3);
   const { x, y, r, weight } = samples;
   const p = map.p;
   const [p0, p1, p2, p3, p4, p5, p6, p7] = [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 0, p[4] ?? 0, p[5] ?? 0, p[6] ?? 0, p[7] ?? 0];
-  for (let k = 0; k < r.length; k += stride) {
-    const px = x[k] ?? 0;
-    const py = y[k] ?? 0;
-    const xn = (px + 0.5 - map.cx) / map.s;
-    const yn = (py + 0.5 - map.cy) / map.s;
+  const inv = 1 / map.s;
+  const ox = 0.5 * k - map.cx;
+  const oy = 0.5 * k - map.cy;
+  for (let i = 0; i < r.length; i += stride) {
+    const px = x[i] ?? 0;
+    const py = y[i] ?? 0;
+    const xn = (px * k + ox) * inv;
+    const yn = (py * k + oy) * inv;
     const den = p6 * xn + p7 * yn + 1;
     const u = (p0 * xn + p1 * yn + p2) / den;
     const v = (p3 * xn + p4 * yn + p5) / den;
     const bu = Math.floor((u - Math.floor(u)) * BINS) & (BINS - 1);
     const bv = Math.floor((v - Math.floor(v)) * BINS) & (BINS - 1);
     const bin = bv * BINS + bu;
-    const wk = weight[k] ?? 0;
-    const val = (r[k] ?? 0) * wk;
+    const wk = weight[i] ?? 0;
+    const val = (r[i] ?? 0) * wk;
     whole.sums[bin] = (whole.sums[bin] ?? 0) + val;
     whole.counts[bin] = (whole.counts[bin] ?? 0) + wk;
     if (!grid) continue;
@@ -448,9 +456,25 @@ function shiftOf(patch: Float64Array, whole: Float64Array): { du: number; dv: nu
 
 // ---------- 4. the whole ----------
 
-/** The best sync score of the whole image folded through a map (every `stride`-th sample). */
-function syncThrough(samples: Samples, map: Map, w: number, h: number, stride: number): number {
-  return phaseSearch(foldThrough(samples, map, 0, w, h, stride).whole, 1)[0]?.score ?? 0;
+/**
+ * The residual the climb folds: the level halved once more. Each of its samples averages four, so it
+ * carries nearly the same sync evidence as the level (the cells are still ≥ 2.5 of its px) for a
+ * quarter of the folding; the reads are still made at the level's own resolution.
+ */
+interface Coarse {
+  samples: Samples;
+  /** Level px per coarse px. */
+  k: number;
+}
+
+function coarseOf(level: Level): Coarse {
+  const half = halveResidual(level.res, level.w, level.h);
+  return { samples: compact(half.res, half.w, half.h), k: 2 };
+}
+
+/** The best sync score of the whole image folded through a map. */
+function syncThrough(coarse: Coarse, map: Map, w: number, h: number): number {
+  return phaseSearch(foldThrough(coarse.samples, map, 0, w, h, 1, coarse.k).whole, 1)[0]?.score ?? 0;
 }
 
 /**
@@ -459,9 +483,9 @@ function syncThrough(samples: Samples, map: Map, w: number, h: number, stride: n
  * keystoned photo's tile grows towards one edge, which only the perspective terms follow. Steps start
  * at about a cell's drift at the image edge and halve twice (a quarter cell is what the fold tolerates).
  */
-function climb(samples: Samples, start: Map, w: number, h: number): { map: Map; score: number } {
+function climb(coarse: Coarse, start: Map, w: number, h: number, scales = [1, 0.5, 0.25]): { map: Map; score: number } {
   let map = start;
-  let score = syncThrough(samples, map, w, h, 2);
+  let score = syncThrough(coarse, map, w, h);
   const tilesPerUnit = (Math.hypot(map.p[0] ?? 0, map.p[3] ?? 0) + Math.hypot(map.p[1] ?? 0, map.p[4] ?? 0)) / 2;
   // Index -1: the whole scale (all four affine terms at once), the least certain of them.
   const steps: [number, number][] = [
@@ -473,7 +497,7 @@ function climb(samples: Samples, start: Map, w: number, h: number): { map: Map; 
     [6, 0.04 / tilesPerUnit],
     [7, 0.04 / tilesPerUnit],
   ];
-  for (const scale of [1, 0.5, 0.25]) {
+  for (const scale of scales) {
     for (let pass = 0, improved = true; improved && pass < 2; pass++) {
       improved = false;
       for (const [i, step] of steps)
@@ -482,7 +506,7 @@ function climb(samples: Samples, start: Map, w: number, h: number): { map: Map; 
           if (i < 0) for (const k of [0, 1, 3, 4]) p[k] = (p[k] ?? 0) * (1 + sign * step * scale);
           else p[i] = (p[i] ?? 0) + sign * step * scale;
           const trial = { ...map, p };
-          const s = syncThrough(samples, trial, w, h, 2);
+          const s = syncThrough(coarse, trial, w, h);
           if (s > score) {
             map = trial;
             score = s;
@@ -504,10 +528,11 @@ export function decodePhoto(level: Level, minScale: number, maxScale: number): P
   if (Math.min(w, h) * level.factor < MIN_PHOTO_SIDE) return null;
   const minP = (TILE_PX * minScale) / level.factor;
   const maxP = (TILE_PX * maxScale) / level.factor;
+  const coarse = coarseOf(level);
   const proposals = lattices(level, minP, Math.min(maxP, Math.min(w, h) * 0.75))
     .map((lat) => {
       const map = affineFromLattice(lat, w, h);
-      return { lat, map, score: syncThrough(samples, map, w, h, 2) };
+      return { lat, map, score: syncThrough(coarse, map, w, h) };
     })
     .sort((a, b) => b.score - a.score)
     .filter((p) => p.score >= CLIMB_GATE)
@@ -515,7 +540,9 @@ export function decodePhoto(level: Level, minScale: number, maxScale: number): P
   for (const proposal of proposals) {
     const { lat } = proposal;
     const grid = Math.max(2, Math.min(5, Math.floor(Math.min(w, h) / (1.3 * Math.min(Math.hypot(...lat.ex), Math.hypot(...lat.ey))))));
-    let map: Map | null = climb(samples, proposal.map, w, h).map;
+    // The last, finest step once more on the level itself: the coarse level's 2×2 averaging blurs the
+    // sync peak by about the step, so the coarse optimum can be a fraction of a cell off at the edges.
+    let map: Map | null = climb({ samples, k: 1 }, climb(coarse, proposal.map, w, h).map, w, h, [0.25]).map;
     for (let round = 0; round <= ROUNDS && map; round++) {
       const folds = foldThrough(samples, map, grid, w, h);
       for (const phase of phaseSearch(folds.whole, PHASES_PER_ROUND)) {
