@@ -58,7 +58,7 @@ export const MAX_SCALE = 2.25;
 /**
  * Upper bound on Viterbi + check attempts per image (session-code.ts false-accept bound uses it):
  * the screenshot search makes at most SCALE_CANDIDATES × HYPOTHESES_PER_CANDIDATE = 36, the photo
- * rectifier at most PHOTO_ATTEMPTS (photo-rectify.ts) = 12.
+ * rectifier at most PHOTO_ATTEMPTS (photo-rectify.ts) = 24.
  */
 export const MAX_DECODE_ATTEMPTS = 64;
 

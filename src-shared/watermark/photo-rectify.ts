@@ -20,7 +20,7 @@
  */
 import { fft2 } from './fft';
 import { halveResidual } from './page-residual';
-import { BINS as READER_BINS, compact, emptyFold, phaseSearch, readPhase, type Fold, type Level, type Samples } from './tile-reader';
+import { BINS as READER_BINS, compact, emptyFold, payloadFit, phaseSearch, readPhase, type Fold, type Level, type PhaseCandidate, type Samples } from './tile-reader';
 import { TILE_PX } from './tile-layout';
 
 /** Lattice proposals climbed and read, best first by their sync score. */
@@ -35,8 +35,16 @@ const CLIMB_GATE = 3.5;
 /** Patch-alignment rounds after the climb, per candidate. */
 const ROUNDS = 1;
 const PHASES_PER_ROUND = 2;
-/** Viterbi + check attempts the rectifier may make per image (part of MAX_DECODE_ATTEMPTS): 12. */
-export const PHOTO_ATTEMPTS = CANDIDATES * (ROUNDS + 1) * PHASES_PER_ROUND;
+/**
+ * A candidate whose fold shows the sync this clearly yet does not read is climbed again from
+ * RESTARTS nearby starts (see `restarts`). Unmarked images fold to at most about 4.2, so they are
+ * spared this.
+ */
+const RESTART_GATE = 5;
+/** How many of the restarts' grids, best by payload fit, get one decoding attempt each. */
+const RESTART_READS = 4;
+/** Viterbi + check attempts the rectifier may make per image (part of MAX_DECODE_ATTEMPTS): 24. */
+export const PHOTO_ATTEMPTS = CANDIDATES * ((ROUNDS + 1) * PHASES_PER_ROUND + RESTART_READS);
 const MIN_SYNC_SCORE = 3;
 /** A lattice peak must stand this many standard deviations above the autocorrelation's spread. */
 const MIN_LATTICE_Z = 5;
@@ -542,14 +550,15 @@ export function decodePhoto(level: Level, minScale: number, maxScale: number): P
     const grid = Math.max(2, Math.min(5, Math.floor(Math.min(w, h) / (1.3 * Math.min(Math.hypot(...lat.ex), Math.hypot(...lat.ey))))));
     // The last, finest step once more on the level itself: the coarse level's 2×2 averaging blurs the
     // sync peak by about the step, so the coarse optimum can be a fraction of a cell off at the edges.
-    let map: Map | null = climb({ samples, k: 1 }, climb(coarse, proposal.map, w, h).map, w, h, [0.25]).map;
+    const ascend = (start: Map): Map => climb({ samples, k: 1 }, climb(coarse, start, w, h).map, w, h, [0.25]).map;
+    let map: Map | null = ascend(proposal.map);
+    let best: { map: Map; score: number } | null = null;
     for (let round = 0; round <= ROUNDS && map; round++) {
       const folds = foldThrough(samples, map, grid, w, h);
-      for (const phase of phaseSearch(folds.whole, PHASES_PER_ROUND)) {
-        if (phase.score < MIN_SYNC_SCORE) break;
-        const found = readPhase(phase);
-        if (found) return { ...found, syncScore: phase.score, ...geometry(map) };
-      }
+      const phases = phaseSearch(folds.whole, PHASES_PER_ROUND);
+      const found = readPhases(phases, map);
+      if (found) return found;
+      if (!best || (phases[0]?.score ?? 0) > best.score) best = { map, score: phases[0]?.score ?? 0 };
       if (round === ROUNDS) break;
       const whole = binValues(folds.whole);
       const matches: Match[] = [];
@@ -566,6 +575,63 @@ export function decodePhoto(level: Level, minScale: number, maxScale: number): P
       if (matches.length < 3) break;
       map = fitMap(matches, map);
     }
+    if (best && best.score >= RESTART_GATE) {
+      const found = readRestarts(samples, best.map, w, h, ascend);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+function readPhases(phases: PhaseCandidate[], map: Map): PhotoDecode | null {
+  for (const phase of phases) {
+    if (phase.score < MIN_SYNC_SCORE) break;
+    const found = readPhase(phase);
+    if (found) return { ...found, syncScore: phase.score, ...geometry(map) };
+  }
+  return null;
+}
+
+/**
+ * The sync cells lie on every other row and column, so a grid that drifts by two cells towards the
+ * edges (a vertical scale a few per cent off that stands in for the keystone) still lines them up
+ * and can fold to as high a sync as the true one, while its payload cells are scrambled: a
+ * colour-page photo climbed to sync 7.4 with a 5 % taller tile and no keystone, which does not read,
+ * where the true homography folds to 7.0 and reads. So a candidate that shows the sync but does not
+ * read is climbed again from nearby starts (keystone either way, with the vertical scale as found and ±4 %; each axis's scale ±4 %); the grids
+ * they reach are ranked by how cleanly their payload fits a codeword (which needs no check), and
+ * the best few are read, one attempt each.
+ */
+function readRestarts(samples: Samples, from: Map, w: number, h: number, ascend: (start: Map) => Map): PhotoDecode | null {
+  const tilesPerUnit = (Math.hypot(from.p[0] ?? 0, from.p[3] ?? 0) + Math.hypot(from.p[1] ?? 0, from.p[4] ?? 0)) / 2;
+  const keystone = 0.035 / tilesPerUnit;
+  const starts: Map[] = [];
+  const start = (changes: [number, number][]): void => {
+    const p = Float64Array.from(from.p);
+    // Scale terms relative (both of the axis's lattice components), perspective terms absolute.
+    for (const [i, delta] of changes) {
+      if (i === 0 || i === 4) for (const k of i === 4 ? [3, 4] : [0, 1]) p[k] = (p[k] ?? 0) * (1 + delta);
+      else p[i] = (p[i] ?? 0) + delta;
+    }
+    starts.push({ ...from, p });
+  };
+  // A keystone changes the tile's height towards the edge it narrows to, so it is tried with the
+  // vertical scale as found and ±4 %.
+  for (const k of [keystone, -keystone]) for (const sy of [0, 0.04, -0.04]) start([[7, k], [4, sy]]);
+  for (const k of [keystone, -keystone]) start([[6, k]]);
+  for (const d of [0.04, -0.04]) start([[4, d]]);
+  for (const d of [0.04, -0.04]) start([[0, d]]);
+  const ranked = starts
+    .map((start) => {
+      const map = ascend(start);
+      const phase = phaseSearch(foldThrough(samples, map, 0, w, h).whole, 1)[0];
+      return { map, phase, fit: phase ? payloadFit(phase) : -Infinity };
+    })
+    .sort((a, b) => b.fit - a.fit)
+    .slice(0, RESTART_READS);
+  for (const { map, phase } of ranked) {
+    const found = phase ? readPhases([phase], map) : null;
+    if (found) return found;
   }
   return null;
 }

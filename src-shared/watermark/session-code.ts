@@ -99,6 +99,27 @@ export function encodeSessionCode(code: Uint8Array): Uint8Array {
  * confidence, 0 = erased), then the check. Returns the code, or null when the check fails.
  */
 export function decodeSessionCode(soft: ArrayLike<number>): Uint8Array | null {
+  const { bits } = viterbi(soft);
+  const code = new Uint8Array(SESSION_CODE_BYTES);
+  for (let i = 0; i < SESSION_CODE_BITS; i++) if (bits[i]) code[i >> 3] = (code[i >> 3] ?? 0) | (1 << (7 - (i & 7)));
+  let check = 0;
+  for (let i = 0; i < CHECK_BITS; i++) check = ((check << 1) | (bits[SESSION_CODE_BITS + i] ?? 0)) >>> 0;
+  return check === sessionCheck(code) ? code : null;
+}
+
+/**
+ * How well the soft values fit the most likely codeword, without the check: the Viterbi path metric
+ * (Σ soft × codeword bit, ±1) over the soft values' norm. It measures how cleanly a fold's payload
+ * cells read, whatever the code, so the photo rectifier can rank grids on all 172 coded bits rather
+ * than the 64 sync cells alone. It decides nothing: no check is made, so it costs no decoding attempt.
+ */
+export function codewordFit(soft: ArrayLike<number>): number {
+  let norm = 0;
+  for (let i = 0; i < soft.length; i++) norm += (Number(soft[i]) || 0) ** 2;
+  return norm > 0 ? viterbi(soft).metric / Math.sqrt(norm) : 0;
+}
+
+function viterbi(soft: ArrayLike<number>): { bits: Uint8Array; metric: number } {
   if (soft.length !== CODED_BITS) throw new RangeError(`Expected ${CODED_BITS} soft values.`);
   const steps = INFO_BITS + TAIL_BITS;
   let metric = new Float64Array(STATES).fill(-Infinity);
@@ -143,11 +164,8 @@ export function decodeSessionCode(soft: ArrayLike<number>): Uint8Array | null {
     bits[t] = state >> (TAIL_BITS - 1);
     state = ((state << 1) & (STATES - 1)) | (decisions[t * STATES + state] ?? 0);
   }
-  const code = new Uint8Array(SESSION_CODE_BYTES);
-  for (let i = 0; i < SESSION_CODE_BITS; i++) if (bits[i]) code[i >> 3] = (code[i >> 3] ?? 0) | (1 << (7 - (i & 7)));
-  let check = 0;
-  for (let i = 0; i < CHECK_BITS; i++) check = ((check << 1) | (bits[SESSION_CODE_BITS + i] ?? 0)) >>> 0;
-  return check === sessionCheck(code) ? code : null;
+  // The tail drives the encoder back to state 0, where the surviving path ends.
+  return { bits, metric: metric[0] ?? 0 };
 }
 
 /**

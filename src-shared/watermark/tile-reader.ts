@@ -6,7 +6,7 @@
  * code's whole tile against the fold. Shared by the screenshot search (decoder.ts) and the photo
  * rectifier (photo-rectify.ts), which differ only in how a pixel finds its bin.
  */
-import { CODED_BITS, SESSION_CODE_BYTES, decodeSessionCode, sessionCodeToHex } from './session-code';
+import { CODED_BITS, SESSION_CODE_BYTES, codewordFit, decodeSessionCode, sessionCodeToHex } from './session-code';
 import { CELL_COUNT as LAYOUT_CELL_COUNT, TILE_CELLS as LAYOUT_TILE_CELLS, TILE_LAYOUT, cellBits } from './tile-layout';
 
 // Module-local copies: an imported binding read in the inner loops below goes through the module
@@ -203,6 +203,11 @@ function confirmation(c: PhaseCandidate, code: Uint8Array): number {
     ww += rel;
   }
   return gg > 0 && ww > 0 ? num / Math.sqrt(gg * ww) : 0;
+}
+
+/** How cleanly the payload cells under a phase fit some codeword (session-code.ts `codewordFit`); no check. */
+export function payloadFit(c: PhaseCandidate): number {
+  return codewordFit(softBits(c));
 }
 
 /** Viterbi + check + confirmation for one phase: the code (hex) and its confirmation, or null. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CODED_BITS,
+  codewordFit,
   crc32c,
   decodeSessionCode,
   encodeSessionCode,
@@ -26,6 +27,18 @@ describe('session code', () => {
       expect(coded.length).toBe(CODED_BITS);
       expect(decodeSessionCode(soft(coded))).toEqual(code);
     }
+  });
+
+  it('measures how well soft values fit a codeword, without a check, so a grid can be ranked by its payload', () => {
+    const values = soft(encodeSessionCode(randomCode()));
+    // A clean codeword fits perfectly: the path metric is the norm, √172.
+    expect(codewordFit(values)).toBeCloseTo(Math.sqrt(CODED_BITS), 6);
+    const noisy = values.map((v, i) => v + 2 * (mulberry32(i + 1)() - 0.5) * 2.5);
+    const noise = values.map((_, i) => (mulberry32(i + 99)() - 0.5) * 2);
+    expect(codewordFit(noisy)).toBeGreaterThan(codewordFit(noise));
+    expect(codewordFit(noise)).toBeLessThan(0.8 * Math.sqrt(CODED_BITS));
+    expect(codewordFit(new Array<number>(CODED_BITS).fill(0))).toBe(0);
+    expect(() => codewordFit([1, -1])).toThrow(RangeError);
   });
 
   it('corrects scattered hard errors and erasures', () => {
