@@ -13,7 +13,7 @@ import { parseCompactRange, serializeCompactRange, type CompactRange } from '../
 import { canonicalize } from '../src-shared/canonical-json';
 import { receiptSchema, type Receipt } from '../src-shared/attestation-types';
 import { parseStrictJson } from '../src-shared/strict-json';
-import { asBytes, asNumber, asString, type SqlConn, type SqlDriver, type SqlRow, type TxConn } from './sql-driver';
+import { asBytes, asNumber, asString, type SqlConn, type SqlDriver, type SqlRow, type SqlValue, type TxConn } from './sql-driver';
 
 export type KeyRole = 'device' | 'reviewer';
 
@@ -238,6 +238,24 @@ export interface ServerStore {
   close(): Promise<void>;
 }
 
+/**
+ * One statement per chunk of `size` items, all issued before any answer: the connection runs them in
+ * order (behind the transaction's earlier statements) and the caller waits for them together.
+ */
+async function runInChunks<T>(conn: SqlConn, items: readonly T[], size: number, statement: (chunk: T[]) => [sql: string, params: SqlValue[]]): Promise<void> {
+  const runs: Promise<number>[] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(conn.run(...statement(items.slice(i, i + size))));
+  await Promise.all(runs);
+}
+
+/** One UPDATE of `last_sequence` for many keys: `then` is the value for a key, its `?` bound by the key's entry after its id. */
+function sequenceUpdate(chunk: readonly (readonly [keyId: string, ...values: number[]])[], then: string): [string, SqlValue[]] {
+  return [
+    `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => `WHEN ? THEN ${then}`).join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
+    [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
+  ];
+}
+
 function txOf(conn: TxConn, forUpdate: string): StoreTx {
   return {
     commit: () => conn.commit(),
@@ -289,12 +307,7 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     },
     async putNodes(nodes) {
       // 3 parameters per row: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters.
-      const statements: Promise<number>[] = [];
-      for (let i = 0; i < nodes.length; i += 500) {
-        const chunk = nodes.slice(i, i + 500);
-        statements.push(conn.run(`INSERT INTO log_nodes(level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat()));
-      }
-      await Promise.all(statements);
+      await runInChunks(conn, nodes, 500, (chunk) => [`INSERT INTO log_nodes(level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat()]);
     },
     getNodes: (keys) => fetchNodes(conn, keys),
     async setHead(range, checkpoint) {
@@ -311,16 +324,8 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
       ]);
     },
     async advanceSequences(sequences) {
-      const statements: Promise<number>[] = [];
-      for (let i = 0; i < sequences.length; i += 200) {
-        const chunk = sequences.slice(i, i + 200);
-        // As in setHeadIf: a key whose row moved on (or was revoked) gets NULL, which NOT NULL refuses.
-        statements.push(conn.run(
-          `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => 'WHEN ? THEN (CASE WHEN last_sequence = CAST(? AS BIGINT) AND revoked_at IS NULL THEN CAST(? AS BIGINT) END)').join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
-          [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
-        ));
-      }
-      await Promise.all(statements);
+      // As in setHeadIf: a key whose row moved on (or was revoked) gets NULL, which NOT NULL refuses.
+      await runInChunks(conn, sequences, 200, (chunk) => sequenceUpdate(chunk, '(CASE WHEN last_sequence = CAST(? AS BIGINT) AND revoked_at IS NULL THEN CAST(? AS BIGINT) END)'));
     },
     async insertAttestation(row, receipt, logIndex) {
       await conn.run(
@@ -336,39 +341,22 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     async insertAttestations(items) {
       // The statements go out together (one connection runs them in this order: rows, then what
       // references them). 9 parameters per row: 100 rows stay far below both engines' limits.
-      const statements: Promise<number>[] = [];
-      for (let i = 0; i < items.length; i += 100) {
-        const chunk = items.slice(i, i + 100);
-        statements.push(conn.run(
+      const subjects = items.flatMap(({ row }) => [...new Set(row.subjects)].map((s) => [s, row.envelopeSha256] as const));
+      await Promise.all([
+        runInChunks(conn, items, 100, (chunk) => [
           `INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
           chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, receiptText(receipt), row.receivedAt, row.source]),
-        ));
-      }
-      for (let i = 0; i < items.length; i += 300) {
-        const chunk = items.slice(i, i + 300);
-        statements.push(conn.run(
+        ]),
+        runInChunks(conn, items, 300, (chunk) => [
           `INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
           chunk.flatMap(({ row }) => [row.keyId, row.payloadSha256, row.envelopeSha256]),
-        ));
-      }
-      const subjects = items.flatMap(({ row }) => [...new Set(row.subjects)].map((s) => [s, row.envelopeSha256] as const));
-      for (let i = 0; i < subjects.length; i += 500) {
-        const chunk = subjects.slice(i, i + 500);
-        statements.push(conn.run(`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat()));
-      }
-      await Promise.all(statements);
+        ]),
+        runInChunks(conn, subjects, 500, (chunk) => [`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat()]),
+      ]);
     },
     async setLastSequences(sequences) {
-      const statements: Promise<number>[] = [];
-      for (let i = 0; i < sequences.length; i += 200) {
-        const chunk = sequences.slice(i, i + 200);
-        // CAST: PostgreSQL types a bare CASE of parameters as text, which a BIGINT column refuses.
-        statements.push(conn.run(
-          `UPDATE enrolled_keys SET last_sequence = CASE key_id ${chunk.map(() => 'WHEN ? THEN CAST(? AS BIGINT)').join(' ')} END WHERE key_id IN (${chunk.map(() => '?').join(', ')})`,
-          [...chunk.flat(), ...chunk.map(([keyId]) => keyId)],
-        ));
-      }
-      await Promise.all(statements);
+      // CAST: PostgreSQL types a bare CASE of parameters as text, which a BIGINT column refuses.
+      await runInChunks(conn, sequences, 200, (chunk) => sequenceUpdate(chunk, 'CAST(? AS BIGINT)'));
     },
     async insertKey(key) {
       await conn.run(`INSERT INTO enrolled_keys(${KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
