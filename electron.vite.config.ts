@@ -8,8 +8,15 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      // The audit and tally workers are entries of their own: a worker thread loads each by file (start-thread.ts).
-      rollupOptions: { input: { index: resolve('src-main/index.ts'), 'audit-worker': resolve('src-main/audit/audit-worker.ts'), 'tally-worker': resolve('src-main/audit/tally-worker.ts') } },
+      // The audit, tally and search extraction workers are entries of their own: a worker thread loads each by file (start-thread.ts).
+      rollupOptions: {
+        input: {
+          index: resolve('src-main/index.ts'),
+          'audit-worker': resolve('src-main/audit/audit-worker.ts'),
+          'tally-worker': resolve('src-main/audit/tally-worker.ts'),
+          'search-extract-worker': resolve('src-main/search/extract-worker.ts'),
+        },
+      },
       externalizeDeps: true,
     },
   },

@@ -1,8 +1,9 @@
 /**
- * Starts one of the audit layer's worker threads by its entry name (audit-worker, tally-worker): the
- * built file beside the bundle (electron-vite writes `<entry>.js` next to the main entry; a shared chunk
- * sits one folder down), else the TypeScript source through tsx (tests, the preview and benches run
- * from source; tsx is a development dependency only).
+ * Starts one of the main process's worker threads by its entry name (the audit layer's audit-worker and
+ * tally-worker, search's extraction thread): the built file beside the bundle (electron-vite and the rwctl
+ * build write `<entry>.js` next to the main entry; a shared chunk sits one folder down), else the
+ * TypeScript source through tsx (tests, the preview and benches run from source; tsx is a development
+ * dependency only).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,12 +11,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { RwError } from '../../src-shared/errors';
 
-export function startThread(entry: 'audit-worker' | 'tally-worker', options: WorkerOptions): Worker {
+/** Each entry's source, relative to this file. */
+const SOURCES = {
+  'audit-worker': './audit-worker.ts',
+  'tally-worker': './tally-worker.ts',
+  'search-extract-worker': '../search/extract-worker.ts',
+} as const;
+
+export function startThread(entry: keyof typeof SOURCES, options: WorkerOptions): Worker {
   for (const candidate of [`./${entry}.js`, `../${entry}.js`]) {
     const url = new URL(candidate, import.meta.url);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return new Worker(url, options);
   }
-  const source = new URL(`./${entry}.ts`, import.meta.url);
+  const source = new URL(SOURCES[entry], import.meta.url);
   if (!existsSync(fileURLToPath(source))) throw new RwError('INTERNAL', `The ${entry} is missing from this build.`);
   // The ES module build of tsx's API (the CommonJS one registers its hooks by a path that does not exist).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;

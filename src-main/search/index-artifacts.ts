@@ -3,10 +3,14 @@
  * its transaction, so a case is searchable exactly when it exists: a refused or failed import leaves
  * no index rows either. Hands the event loop back every few milliseconds, so the main process keeps
  * answering the window while a large package is indexed; reports progress in artifact bytes.
+ * A large import reads the artifacts' text on the extraction thread (extract-thread.ts) while this
+ * thread writes the index: this thread reads (and decrypts) the chunks of the artifacts ahead, hands
+ * them over, and writes each artifact's units, in artifact order, as they come back.
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import { indexerFor, type ArtifactBytes, type ArtifactIndexer, type ArtifactInfo } from './artifact-indexers';
+import { ExtractThread, type ExtractJob } from './extract-thread';
 import { IMPORT_BATCH_UNITS, UnitWriter, type SourceRef, type SourceStatus, type UnitDraft } from './search-units';
 
 export interface IndexProgress {
@@ -20,6 +24,8 @@ export interface IndexOptions {
   onProgress?: (progress: IndexProgress) => void;
   /** Milliseconds of work between yields to the event loop. */
   sliceMs?: number;
+  /** Artifact bytes from which the extraction thread is used (default THREAD_MIN_BYTES). */
+  threadMinBytes?: number;
 }
 
 export interface IndexSummary {
@@ -31,6 +37,21 @@ export interface IndexSummary {
 
 /** How much of a file an indexer may sniff before it is chosen. */
 const HEAD_BYTES = 4096;
+
+/**
+ * Below this many artifact bytes an import reads its text on this thread: starting the extraction
+ * thread (loading pdf.js and the indexers again there) costs more than a small package saves.
+ */
+export const THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Bytes of artifacts handed to the extraction thread and not yet written: enough that the thread never
+ * waits for the next file, few enough that memory holds a bounded share of a large package.
+ */
+const READ_AHEAD_BYTES = 32 * 1024 * 1024;
+
+/** A larger artifact is read here, a chunk at a time, rather than handed over whole. */
+const THREAD_MAX_ARTIFACT_BYTES = 256 * 1024 * 1024;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -76,17 +97,74 @@ export async function indexArtifactRows(db: Database, rows: readonly ArtifactRow
   const writer = new UnitWriter(db, IMPORT_BATCH_UNITS);
   const summary: IndexSummary = { artifacts: 0, units: 0, textChars: 0, unreadable: 0 };
   const slicer = new Slicer(options.sliceMs);
+  const thread = rows.length > 0 && bytesTotal >= (options.threadMinBytes ?? THREAD_MIN_BYTES) ? ExtractThread.start() : null;
   let bytesDone = 0;
   options.onProgress?.({ bytesDone, bytesTotal });
-  for (const row of rows) {
+  // Artifacts handed to the thread and not yet written, in order; null: read here when its turn comes.
+  const ahead: Array<{ row: ArtifactRow; handed: HandedArtifact | null }> = [];
+  let aheadBytes = 0;
+  const writeNext = async () => {
+    const { row, handed } = ahead.shift()!;
     writer.remove(String(row.id));
-    const read = await readArtifactUnits(db, row, options.indexers, slicer, (source, unit) => writer.add(source, unit));
+    const add = (source: SourceRef, unit: UnitDraft) => writer.add(source, unit);
+    const read = handed ? await writeHanded(handed, writer, slicer) : await readArtifactUnits(db, row, options.indexers, slicer, add);
     writer.finish(read.source, read.units, read.chars, read.status, options.clock());
     count(summary, read);
+    if (handed) aheadBytes -= handed.job.bytes;
     bytesDone += Number(row.size);
     options.onProgress?.({ bytesDone, bytesTotal });
+  };
+  try {
+    for (const row of rows) {
+      const handed = thread ? handArtifact(db, row, options.indexers, thread) : null;
+      ahead.push({ row, handed });
+      if (handed) aheadBytes += handed.job.bytes;
+      // An artifact read here waits for those handed over before it: units are written in artifact order.
+      while (ahead.length > 0 && (aheadBytes > READ_AHEAD_BYTES || ahead.at(-1)!.handed === null)) await writeNext();
+    }
+    while (ahead.length > 0) await writeNext();
+  } finally {
+    await thread?.close();
   }
   return summary;
+}
+
+interface HandedArtifact {
+  source: SourceRef;
+  job: ExtractJob;
+}
+
+/** Hands the artifact to the thread when the thread runs its indexer; null: it is read here. */
+function handArtifact(db: Database, row: ArtifactRow, indexers: readonly ArtifactIndexer[], thread: ExtractThread): HandedArtifact | null {
+  const { artifact, bytes, indexer, source } = openArtifact(db, row, indexers);
+  if (!indexer || !thread.takes(indexer) || artifact.size > THREAD_MAX_ARTIFACT_BYTES) return null;
+  return { source, job: thread.submit(artifact, indexer, [...bytes.chunks()]) };
+}
+
+/** Writes the units the thread read from a handed artifact, as they come. */
+async function writeHanded(handed: HandedArtifact, writer: UnitWriter, slicer: Slicer): Promise<ArtifactUnits> {
+  const read: ArtifactUnits = { source: handed.source, units: 0, chars: 0, status: 'no-text' };
+  const batches = handed.job.batches();
+  for (;;) {
+    const next = await batches.next();
+    if (next.done) {
+      read.status = !next.value ? 'unreadable' : read.units > 0 ? 'indexed' : 'no-text';
+      return read;
+    }
+    const { texts, idents, locKinds, locs, labels } = next.value;
+    try {
+      texts.forEach((text, i) => {
+        const kind = locKinds[i];
+        const label = labels[i];
+        writer.addExtracted(handed.source, { text, ...(kind ? { loc: { kind, n: locs[i]! } } : {}), ...(label !== null && label !== undefined ? { label } : {}) }, idents[i]!);
+        read.chars += text.length;
+      });
+    } catch {
+      throw new RwError('INTERNAL', 'The search index could not be written.');
+    }
+    read.units += texts.length;
+    await slicer.maybeYield();
+  }
 }
 
 export function count(summary: IndexSummary, read: ArtifactUnits): void {
@@ -114,6 +192,16 @@ export interface ArtifactUnits {
   status: SourceStatus;
 }
 
+/** The artifact's description, its bytes (read from the chunks as they are asked for) and the indexer chosen for it. */
+function openArtifact(db: Database, row: ArtifactRow, indexers: readonly ArtifactIndexer[]) {
+  const caseId = String(row.case_id);
+  const artifact: ArtifactInfo = { id: String(row.id), caseId, path: String(row.path), size: Number(row.size), mediaType: String(row.media_type) };
+  const bytes = artifactBytes(db, artifact, Number(row.chunk_count));
+  const indexer = indexerFor(indexers, artifact, () => (Number(row.chunk_count) > 0 ? bytes.chunk(0).subarray(0, HEAD_BYTES) : new Uint8Array(0)));
+  const source: SourceRef = { caseId, kind: indexer?.kind ?? 'text', sourceId: artifact.id, artifactId: artifact.id };
+  return { artifact, bytes, indexer, source };
+}
+
 /**
  * Runs the artifact's indexer and hands each unit to `add` (which returns the characters it kept).
  * A file the indexer cannot read (a damaged PDF) is still imported and viewable: it is marked
@@ -127,11 +215,7 @@ export async function readArtifactUnits(
   slicer: Slicer,
   add: (source: SourceRef, unit: UnitDraft) => number,
 ): Promise<ArtifactUnits> {
-  const caseId = String(row.case_id);
-  const artifact: ArtifactInfo = { id: String(row.id), caseId, path: String(row.path), size: Number(row.size), mediaType: String(row.media_type) };
-  const bytes = artifactBytes(db, artifact, Number(row.chunk_count));
-  const indexer = indexerFor(indexers, artifact, () => (Number(row.chunk_count) > 0 ? bytes.chunk(0).subarray(0, HEAD_BYTES) : new Uint8Array(0)));
-  const source: SourceRef = { caseId, kind: indexer?.kind ?? 'text', sourceId: artifact.id, artifactId: artifact.id };
+  const { artifact, bytes, indexer, source } = openArtifact(db, row, indexers);
   const read: ArtifactUnits = { source, units: 0, chars: 0, status: 'no-text' };
   if (!indexer) return read;
   let storeFailed = false;

@@ -46,6 +46,8 @@ interface PendingUnit {
   source: SourceRef;
   unit: UnitDraft;
   text: string;
+  /** Already extracted (by the extraction thread), or extracted at the flush. */
+  idents: string | null;
 }
 
 /**
@@ -89,9 +91,18 @@ export class UnitWriter {
   add(source: SourceRef, unit: UnitDraft): number {
     const text = unitText(unit);
     if (text === null) return 0;
-    this.pending.push({ source, unit, text });
-    if (this.pending.length >= this.batchUnits) this.flush();
+    this.gather({ source, unit, text, idents: null });
     return text.length;
+  }
+
+  /** Adds a unit the extraction thread already cut (`unit.text`) and extracted the identifiers of. */
+  addExtracted(source: SourceRef, unit: UnitDraft, idents: string): void {
+    this.gather({ source, unit, text: unit.text, idents });
+  }
+
+  private gather(unit: PendingUnit): void {
+    this.pending.push(unit);
+    if (this.pending.length >= this.batchUnits) this.flush();
   }
 
   /** Writes the units gathered so far (remove and finish call it first). */
@@ -99,7 +110,7 @@ export class UnitWriter {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    const idents = batch.map((p) => identifiersIn(p.text));
+    const idents = batch.map((p) => p.idents ?? identifiersIn(p.text));
     const ids = batch.map(({ source, unit, text }, i) => this.insert.run([source.caseId, source.kind, source.sourceId, source.artifactId, unit.loc?.kind ?? null, unit.loc?.n ?? null, unit.label ?? null, text, idents[i]!]).lastInsertRowid);
     batch.forEach((p, i) => this.insertWords.run([ids[i]!, p.text, p.source.kind, p.source.caseId]));
     batch.forEach((_p, i) => this.insertIdents.run([ids[i]!, idents[i]!]));
