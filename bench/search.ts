@@ -34,7 +34,9 @@
  * machine is shared and wall time is noisy under load. What bounds the ratio: raw does one thing (one
  * FTS5 table) on one thread; ours on its writing thread still does what raw does plus the 3-character
  * prefix index, the kind/case tags, the trigram index and the units table the hits open from (together
- * 1.5-1.9x raw in CPU), so even with all reading on the other core the wall ratio stays near 0.5-0.6. Then p50/p95 of 100 queries (words, phrases,
+ * ~1.7x raw in CPU), so even with all reading on an idle second core the wall ratio stays near 0.5-0.6.
+ * On a shared machine the scheduler shares the cores between sessions (autogroup), so the bench's
+ * process gets no more CPU for a second thread: there the wall ratio follows the CPU ratio. Then p50/p95 of 100 queries (words, phrases,
  * prefixes, identifiers, substrings, exclusions, filters; goal p95 <= 50 ms) and the index size
  * against the text size. --mb N sets the corpus size (default 200). With --json the last line is one
  * JSON object {"bench":"search",...}. Figures only, no assertions.
