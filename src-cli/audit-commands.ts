@@ -12,11 +12,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ed25519PublicKey, ed25519RawFromPublicKey, parsePublicKeyPem, publicKeyToPem } from '../src-shared/node/crypto';
 import { RwError, isRwError } from '../src-shared/errors';
+import { zeroize } from '../src-shared/encoding';
 import { devicePublicKey } from '../src-main/attest/own-keys';
 import { createAuditBundle, verifyAuditBundle } from '../src-main/audit/audit-bundle';
 import { AuditQuery, type LeafFilter } from '../src-main/audit/audit-query';
 import { type ExternalCheckpoint, type VerifyReport } from '../src-main/audit/verify-log';
 import { verifyAccessLog } from '../src-main/audit/verify-access-log';
+import { openProgressStore, type ProgressStore } from '../src-main/audit/verify-progress';
 import type { AccessLog } from '../src-main/audit/access-log';
 import type { LeafDetail } from '../src-main/audit/log-leaf';
 import { resolveWatermarkCode } from '../src-main/controls/watermark-resolve';
@@ -94,6 +96,10 @@ function printReport(report: VerifyReport, io: CliIo, json: boolean): number {
     io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   } else if (report.ok) {
     io.stdout(`Audit log intact: ${report.size} leaves, ${report.checkpoints} signed checkpoints, root ${report.root}.\n`);
+    if (report.resumed) {
+      const { from, verifiedAt } = report.resumed;
+      io.stdout(`  leaves 0-${from - 1} were verified by an interrupted run begun ${new Date(verifiedAt).toISOString()}, resumed at leaf ${from} (--fresh reads them again).\n`);
+    }
     for (const e of report.external) io.stdout(`  extends checkpoint ${e.label} (size ${e.size}).\n`);
   } else {
     const first = report.problems[0]!;
@@ -137,6 +143,17 @@ function recordVerification(vault: UnlockedVault, io: CliIo, report: VerifyRepor
   }
 }
 
+/** Where this verification saves its progress and finds an interrupted one's (none for a vault without a reader). */
+function openCliProgressStore(vault: UnlockedVault): ProgressStore | null {
+  const reader = vault.auditReader?.();
+  if (!reader) return null;
+  try {
+    return openProgressStore(reader.path, reader.key);
+  } finally {
+    zeroize(reader.key);
+  }
+}
+
 function parseSince(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
@@ -160,6 +177,7 @@ export function createAuditCommands(): Command[] {
         server: { kind: 'string', description: "The central server's URL: the log must extend the checkpoint its witness last cosigned" },
         'token-file': { kind: 'string', description: 'File holding an auditor token (rwctl server token create --role auditor), with --server' },
         json: { kind: 'boolean', description: 'Print the report as JSON' },
+        fresh: { kind: 'boolean', description: 'Verify from leaf 0 even where an interrupted run saved its progress' },
       },
       async run(args, io) {
         const external = readExternal(args, io);
@@ -182,7 +200,14 @@ export function createAuditCommands(): Command[] {
             const witnessed = await fetchWitnessedCheckpoint({ serverUrl: server, token, origin: logOrigin(vault.workstationId), serverName: enrollment.serverName, serverPublicKey: enrollment.serverPublicKey });
             external.push(witnessed);
           }
-          const report = verifyAccessLog(vault.audit, { externalCheckpoints: external, ...(pinned ? { devicePublicKey: pinned } : {}) });
+          const progressStore = openCliProgressStore(vault);
+          let report: VerifyReport;
+          try {
+            const fresh = args.booleans['fresh'] === true;
+            report = verifyAccessLog(vault.audit, { externalCheckpoints: external, fresh, ...(progressStore ? { progressStore } : {}), ...(pinned ? { devicePublicKey: pinned } : {}) });
+          } finally {
+            progressStore?.close();
+          }
           recordVerification(vault, io, report);
           return printReport(report, io, args.booleans['json'] === true);
         } finally {

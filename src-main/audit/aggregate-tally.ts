@@ -96,6 +96,44 @@ export interface TallyState {
   lastSeq: number;
 }
 
+/** Whether `value` is a Map whose keys and values all pass the checks. */
+function mapOf(value: unknown, key: (k: unknown) => boolean, item: (v: unknown) => boolean): boolean {
+  if (!(value instanceof Map)) return false;
+  for (const [k, v] of value) if (!key(k) || !item(v)) return false;
+  return true;
+}
+
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isNumbers = (length: number) => (v: unknown): boolean => Array.isArray(v) && v.length === length && v.every((n) => typeof n === 'number');
+const isHourTotals = (v: unknown): boolean => {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  const userKey = (k: unknown) => k === null || typeof k === 'string';
+  return (
+    mapOf(t['users'], userKey, (m) => mapOf(m, isString, isNumbers(4))) &&
+    mapOf(t['artifacts'], isString, (m) => mapOf(m, userKey, isNumbers(3))) &&
+    mapOf(t['dwell'], isString, isNumbers(DWELL_BUCKETS.length)) &&
+    mapOf(t['sessions'], isString, isNumbers(3)) &&
+    mapOf(t['sessionless'], isString, isNumbers(3))
+  );
+};
+
+/**
+ * Whether a value read back from elsewhere (a saved verification's tally) has TallyState's shape down to
+ * every row, so that folding leaves into it can only count, never throw.
+ */
+export function isTallyState(value: unknown): value is TallyState {
+  if (typeof value !== 'object' || value === null) return false;
+  const s = value as Record<string, unknown>;
+  return (
+    mapOf(s['hours'], (k) => Number.isSafeInteger(k), isHourTotals) &&
+    mapOf(s['heads'], isString, (m) => mapOf(m, isString, isNumbers(3))) &&
+    s['turns'] instanceof Float64Array &&
+    s['turns'].length % 3 === 0 &&
+    Number.isSafeInteger(s['lastSeq'])
+  );
+}
+
 export class AggregateTally {
   readonly #hours = new Map<number, HourTotals>();
   #hour = Number.NaN;

@@ -9,6 +9,7 @@ import { AuditQuery, type AuditSummary, type FastPagingFlag, type LeafFilter, ty
 import type { Steps } from './in-turns';
 import type { Problem, VerifiedState } from './verify-log';
 import { verifyAccessLogSteps, witnessedCheckpoints } from './verify-access-log';
+import type { ProgressStore } from './verify-progress';
 
 export type ConsoleRequest =
   | { op: 'query'; filter: LeafFilter; offset: number; limit: number }
@@ -31,6 +32,8 @@ export interface IntegrityAnswer {
   lastCheckpoint: { size: number; ts: number } | null;
   lastWitnessed: { size: number; ts: number; ok: boolean } | null;
   checkedAt: number;
+  /** Leaves 0..from-1 were verified by an earlier run begun at verifiedAt, which this one resumed. */
+  resumed: { from: number; verifiedAt: number } | null;
 }
 
 export interface ConsoleAnswers {
@@ -49,13 +52,14 @@ export type VerifyProgress = (done: number, total: number) => void;
 /**
  * Answers console requests over one connection. It keeps the state of the last intact verification, so
  * a re-check verifies only what was appended since (the console re-checks after every query, and each
- * query adds a leaf); a new connection (a new sign-in) starts with a full verification.
+ * query adds a leaf); a new connection (a new sign-in) starts with a full verification, or goes on from
+ * the progress an interrupted one saved in `progressStore`.
  */
-export function consoleAnswerer(db: Database): { steps(request: ConsoleRequest, progress?: VerifyProgress): Steps<ConsoleAnswers[ConsoleOp]> } {
+export function consoleAnswerer(db: Database, progressStore?: ProgressStore | null): { steps(request: ConsoleRequest, progress?: VerifyProgress): Steps<ConsoleAnswers[ConsoleOp]> } {
   const q = new AuditQuery(db);
   let verified: VerifiedState | undefined;
   function* integrity(now: number, progress?: VerifyProgress): Steps<IntegrityAnswer> {
-    const { report, state } = yield* verifyAccessLogSteps(db, progress ? { progress } : {}, verified);
+    const { report, state } = yield* verifyAccessLogSteps(db, { ...(progress ? { progress } : {}), ...(progressStore ? { progressStore } : {}) }, verified);
     verified = state ?? undefined;
     const witnessed = witnessedCheckpoints(db).at(-1);
     const witnessedOk = witnessed ? report.external.some((e) => e.label === witnessed.label && e.ok) : false;
@@ -68,6 +72,7 @@ export function consoleAnswerer(db: Database): { steps(request: ConsoleRequest, 
       lastCheckpoint: report.lastCheckpoint,
       lastWitnessed: witnessed ? { size: witnessed.size, ts: witnessed.ts, ok: witnessedOk } : null,
       checkedAt: now,
+      resumed: report.resumed ?? null,
     };
   }
   function* flags(filter: LeafFilter, hours: WorkingHours, pace: PaceRule): Steps<ConsoleFlags> {

@@ -16,6 +16,7 @@ import { openEncryptedDb } from '../vault/encrypted-db';
 import { consoleAnswerer, type ConsoleRequest } from './audit-console';
 import { runInTurns } from './in-turns';
 import { lowerThisThread } from './thread-priority';
+import { openProgressStore, type ProgressStore } from './verify-progress';
 
 export interface AuditWorkerData {
   path: string;
@@ -43,8 +44,12 @@ function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): voi
   lowerThisThread();
   const send = (message: FromWorker) => port.postMessage(message);
   let db: Database;
+  let progress: ProgressStore | null = null;
   try {
     db = openEncryptedDb(data.path, data.key, { readOnly: true });
+    // Its own writable connection to a file of its own: saving a verification's progress never takes
+    // audit.db's write lock from the app appending leaves.
+    progress = openProgressStore(data.path, data.key);
   } catch (error) {
     send({ type: 'failed', ...errorOf(error) });
     port.close();
@@ -52,12 +57,13 @@ function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): voi
   } finally {
     zeroize(data.key);
   }
-  const answerer = consoleAnswerer(db);
+  const answerer = consoleAnswerer(db, progress);
   let closed = false;
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
       closed = true;
       db.close();
+      progress?.close();
       port.close();
       return;
     }

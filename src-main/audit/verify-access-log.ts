@@ -5,19 +5,20 @@
  */
 import type { Database, Statement } from '@signalapp/sqlcipher';
 import { compactRangeRoot, emptyCompactRange } from '../../src-shared/node/compact-range';
-import { toBase64, utf8 } from '../../src-shared/encoding';
+import { bytesEqual, toBase64, utf8 } from '../../src-shared/encoding';
 import { storedNodeSource } from './stored-node-source';
 import { hasAggregates } from './console-aggregates';
 import { AggregateTally, type AggregateDifference } from './aggregate-tally';
 import { runAll, runInTurns, type Steps } from './in-turns';
 import { readLeafTail, type LeafColumns } from './log-leaf';
 import { ParallelTally } from './parallel-tally';
-import { verifySteps, type ExternalCheckpoint, type LeafRow, type LogSource, type Problem, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
+import { stateAtPoint, verifySteps, type ExternalCheckpoint, type LeafRow, type LogSource, type Problem, type ProgressPoint, type Verified, type VerifiedState, type VerifyOptions, type VerifyReport } from './verify-log';
+import { frontierIsStored, type ProgressStore, type SavedProgress } from './verify-progress';
 
 const BATCH = 10_000;
 
 /** The LogSource over an open audit.db. */
-export function databaseLogSource(db: Database): LogSource {
+export function databaseLogSource(db: Database, batch = BATCH): LogSource {
   const meta = db.prepare("SELECT value FROM vault_meta WHERE key = 'workstation_id'").get();
   const key = db.prepare('SELECT public_key FROM device_keys ORDER BY id DESC LIMIT 1').get();
   const state = db.prepare('SELECT size FROM log_state WHERE id = 1').get();
@@ -58,7 +59,7 @@ export function databaseLogSource(db: Database): LogSource {
       let after = from === undefined ? Number.MIN_SAFE_INTEGER : from - 1;
       if (!columns) {
         for (;;) {
-          const rows = leavesOnly.all([after, BATCH]);
+          const rows = leavesOnly.all([after, batch]);
           if (rows.length === 0) return;
           // Mended in place only where a damaged row holds something other than bytes.
           for (const r of rows) if (!(r['leaf'] instanceof Uint8Array && r['leafHash'] instanceof Uint8Array && typeof r['seq'] === 'number')) mendRow(r);
@@ -67,7 +68,7 @@ export function databaseLogSource(db: Database): LogSource {
         }
       }
       for (;;) {
-        const rows = withColumns.all([after, BATCH]);
+        const rows = withColumns.all([after, batch]);
         if (rows.length === 0) return;
         yield rows.map((r) => {
           const leaf = r['leaf'];
@@ -111,6 +112,17 @@ export interface VerifyAccessLogOptions extends VerifyOptions {
    * more than it saves).
    */
   parallelTallyFrom?: number;
+  /**
+   * Save the run's progress there every few seconds, and resume from what an earlier run saved
+   * (verify-progress.ts). Without it, nothing is saved or resumed.
+   */
+  progressStore?: ProgressStore;
+  /** Start from leaf 0 whatever progress was saved (it is replaced as this run goes). */
+  fresh?: boolean;
+  /** Milliseconds between saves of progress (default 5 000). */
+  saveEveryMs?: number;
+  /** Leaves read per batch (default 10 000; progress is reported and offered after each batch). */
+  batch?: number;
 }
 
 const PARALLEL_TALLY_FROM = 50_000;
@@ -164,18 +176,31 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
   let source: LogSource;
   let external: ExternalCheckpoint[] = [...(options.externalCheckpoints ?? [])];
   let tally: AggregateTally | null = null;
+  // A run resumed in memory (the console's re-check) neither reads nor saves progress: it is short, and
+  // its state already covers what this process verified.
+  const store = resume ? undefined : options.progressStore;
+  const contents = options.leafContents !== false;
+  let saved: SavedProgress | null = null;
   try {
     if (options.witnessed !== false) external = [...external, ...witnessedCheckpoints(db).map(({ label, note }) => ({ label, note }))];
+    source = databaseLogSource(db, options.batch);
+    const aggregates = hasAggregates(db);
+    if (store && !options.fresh) {
+      saved = usableProgress(store.load(), source, options, aggregates);
+      if (saved) resume = stateAtPoint(saved.point);
+    }
     // SQLCipher checks each page's HMAC only when the page is read; this reads them all, so a flipped
-    // byte in an index page nobody queries is found too.
-    if (!resume && options.checkPages !== false) {
+    // byte in an index page nobody queries is found too. Resumed from saved progress, it still runs:
+    // pages may have been damaged since the earlier run read them.
+    if ((!resume || saved) && options.checkPages !== false) {
       const errors = db.pragma('cipher_integrity_check');
       if (errors.length > 0) throw new Error(`${errors.length} page(s) fail their HMAC`);
     }
-    source = databaseLogSource(db);
-    // A full run also recomputes the console's aggregates, in the same pass over the leaves; a resumed
-    // run trusts them as it trusts the leaves this session has already checked.
-    if (!resume && hasAggregates(db)) tally = new AggregateTally();
+    // A full run also recomputes the console's aggregates, in the same pass over the leaves; a run
+    // resumed in memory trusts them as it trusts the leaves this session has already checked, one
+    // resumed from saved progress goes on from the totals saved with it.
+    if (saved?.tally) tally = AggregateTally.fromState(saved.tally);
+    else if (!resume && aggregates) tally = new AggregateTally();
   } catch (error) {
     const detail = error instanceof Error ? error.message.split('\n')[0] : 'unreadable';
     return {
@@ -197,10 +222,10 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
     const r = (one ??= db.prepare(`SELECT ${COLUMNS} FROM log_leaves WHERE seq = ?`)).get([seq]);
     return r ? columnsOf(r) : null;
   };
-  // Without leaf contents the tally reads every leaf's bytes itself: that goes to a second thread.
-  const contents = options.leafContents !== false;
+  // Without leaf contents the tally reads every leaf's bytes itself: that goes to a second thread,
+  // unless progress is saved (the totals are saved with it, and the thread's cannot be read half way).
   const covers = (options.upToSeq ?? source.stateSize ?? 0) - (resume?.range.size ?? 0);
-  const parallel = tally && !contents && covers >= (options.parallelTallyFrom ?? PARALLEL_TALLY_FROM) ? ParallelTally.start() : null;
+  const parallel = tally && !contents && !store && covers >= (options.parallelTallyFrom ?? PARALLEL_TALLY_FROM) ? ParallelTally.start() : null;
   let counted = tally;
   let lastSeq = -1;
   const onLeaf = parallel
@@ -211,9 +236,20 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
     : counted
       ? (row: LeafRow, tail: { seq: number; ts: number } | null) => counted!.pushLeaf(row.seq, row.leaf, row.columns, stored, tail)
       : undefined;
+  const saving = store ? progressSaver(store, saved?.startedAt ?? Date.now(), options.saveEveryMs ?? SAVE_EVERY_MS, () => counted) : undefined;
+  const hooks: VerifyOptions = {
+    ...(onLeaf ? { onLeaf } : {}),
+    ...(saving ? { offerProgress: saving } : {}),
+    onRestart() {
+      // The saved state could not answer after all (a checkpoint below it whose root it lacks): the
+      // steps start over from leaf 0, and so do the totals.
+      saved = null;
+      if (counted) counted = new AggregateTally();
+    },
+  };
   let verified: Verified | null = null;
   try {
-    verified = yield* verifySteps(source, { ...options, externalCheckpoints: external, ...(onLeaf ? { onLeaf } : {}) }, resume);
+    verified = yield* verifySteps(source, { ...options, externalCheckpoints: external, ...hooks }, resume);
   } finally {
     // Steps dropped half way (never by runAll or runInTurns): the thread is ended, not left waiting.
     if (!verified) parallel?.close();
@@ -223,23 +259,83 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
     // A leaf the tally thread could not read: count again here, where the stored columns are at hand.
     counted = done && done.unreadable === 0 ? done.tally : yield* tallyHere(source, lastSeq, stored);
   }
-  if (!counted) return verified;
-  yield;
-  const final = counted;
-  let differing: AggregateDifference[];
-  try {
-    differing = final.differences(db, (after) => laterLeaves(source, after));
-  } catch (error) {
-    differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
+  let result = verified;
+  if (counted) {
+    yield;
+    const final = counted;
+    let differing: AggregateDifference[];
+    try {
+      differing = final.differences(db, (after) => laterLeaves(source, after));
+    } catch (error) {
+      differing = [{ table: error instanceof Error ? error.message.split('\n')[0]! : 'unreadable', rows: 0 }];
+    }
+    if (differing.length > 0) {
+      const problem: Problem = {
+        seq: 0,
+        kind: 'aggregate-mismatch',
+        message: `the console's totals disagree with the leaves (${differing.map((d) => `${d.table}: ${d.rows} row(s)`).join(', ')})`,
+      };
+      // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
+      result = { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
+    }
   }
-  if (differing.length === 0) return verified;
-  const problem: Problem = {
-    seq: 0,
-    kind: 'aggregate-mismatch',
-    message: `the console's totals disagree with the leaves (${differing.map((d) => `${d.table}: ${d.rows} row(s)`).join(', ')})`,
+  if (!store) return result;
+  // Finished either way: what was saved is spent (the next request verifies in full, unless this process
+  // keeps the intact state in memory).
+  forget(store);
+  // Any doubt about a resumed run (damage found, totals that disagree) is settled by a full verification.
+  if (saved && !result.report.ok) return yield* accessLogSteps(db, { ...options, fresh: true });
+  if (saved) result = { ...result, report: { ...result.report, resumed: { from: saved.point.range.size, verifiedAt: saved.startedAt } } };
+  return result;
+}
+
+/** Leaves between two saves of a verification's progress, at most (the work lost to an interruption). */
+const SAVE_EVERY_MS = 5000;
+
+/** Offered a progress point after each batch, saves one every `everyMs` (and stops saving once a save fails). */
+function progressSaver(store: ProgressStore, startedAt: number, everyMs: number, tally: () => AggregateTally | null): (point: () => ProgressPoint) => void {
+  let last = Date.now();
+  let failed = false;
+  return (point) => {
+    if (failed || Date.now() - last < everyMs) return;
+    try {
+      store.save({ point: point(), tally: tally()?.toState() ?? null, startedAt });
+    } catch {
+      failed = true; // a full disk, say: the verification goes on, only unsaved
+    }
+    last = Date.now();
   };
-  // No state to resume from: the next check is a full one again, so the banner cannot turn intact.
-  return { report: { ...verified.report, ok: false, problems: [...verified.report.problems, problem] }, state: null };
+}
+
+function forget(store: ProgressStore): void {
+  try {
+    store.clear();
+  } catch {
+    // A stale row is harmless: it is checked before use, and any doubt means a full run.
+  }
+}
+
+/**
+ * The saved progress when it fits this log and this request; null (a full verification) otherwise. What
+ * is checked here is what can be checked without reading the leaves below the saved point.
+ */
+function usableProgress(saved: SavedProgress | null, source: LogSource, options: VerifyAccessLogOptions, aggregates: boolean): SavedProgress | null {
+  if (!saved || !source.nodes) return null;
+  const { point, tally } = saved;
+  const key = options.devicePublicKey ?? source.devicePublicKey;
+  const size = point.range.size;
+  const end = options.upToSeq ?? source.stateSize;
+  const fits =
+    point.workstationId === source.workstationId &&
+    key !== null &&
+    bytesEqual(point.devicePublicKey, key) &&
+    point.leafContents === (options.leafContents !== false) &&
+    size > 0 &&
+    end !== null &&
+    size <= end &&
+    (tally ? aggregates && tally.lastSeq === size - 1 : !aggregates) &&
+    frontierIsStored(point.range, source.nodes);
+  return fits ? saved : null;
 }
 
 const COLUMNS = 'ts, event, user, role, session, object_kind, object_id, outcome, page, dwell_ms';

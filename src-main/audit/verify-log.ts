@@ -125,6 +125,13 @@ export interface VerifyOptions {
    * aggregates in the same pass); `columns` are there when leafContents is on.
    */
   onLeaf?(row: LeafRow, tail: { seq: number; ts: number } | null): void;
+  /**
+   * Offered after each batch of leaves while nothing is wrong so far: `point()` is where this run could
+   * later resume from (the caller decides how often it is worth materialising and saving).
+   */
+  offerProgress?(point: () => ProgressPoint): void;
+  /** The resume state could not answer and the run started over from leaf 0 (see verifyLogFrom). */
+  onRestart?(): void;
 }
 
 export interface VerifyReport {
@@ -140,6 +147,11 @@ export interface VerifyReport {
   external: { label: string; size: number | null; ok: boolean }[];
   /** Sorted by seq; the first is the first bad sequence number. */
   problems: Problem[];
+  /**
+   * Present when this run resumed a verification saved by an earlier one (verify-progress.ts): leaves
+   * 0..from-1 were verified as that run read them at `verifiedAt`, not read again now.
+   */
+  resumed?: { from: number; verifiedAt: number };
 }
 
 function columnsDiffer(a: LeafColumns, b: LeafColumns): boolean {
@@ -263,6 +275,28 @@ export interface VerifiedState {
   lastCheckpoint: { size: number; ts: number } | null;
 }
 
+/**
+ * Where a verification in progress stands after a batch: enough to go on from leaf `range.size` in
+ * another process (saved by verify-progress.ts). Only offered while no problem has been found.
+ */
+export interface ProgressPoint {
+  workstationId: string;
+  devicePublicKey: Uint8Array;
+  leafContents: boolean;
+  range: CompactRange;
+  prevTs: number;
+  /** The rebuilt root at every checkpoint size met so far. */
+  roots: Map<number, Uint8Array>;
+}
+
+/**
+ * The resume state a saved progress point stands for: no stored checkpoint checked yet (they are all
+ * checked again at the end, against the saved roots below the point and the rebuilt ones above it).
+ */
+export function stateAtPoint(point: ProgressPoint): VerifiedState {
+  return { ...point, lastCheckpointId: 0, previous: null, lastGood: 0, earliestGood: null, checkpoints: 0, lastCheckpoint: null };
+}
+
 /** Verify a log from any source. */
 export function verifyLog(source: LogSource, options: VerifyOptions = {}): VerifyReport {
   return verifyLogFrom(source, options).report;
@@ -354,7 +388,10 @@ export function* verifySteps(source: LogSource, options: VerifyOptions, resume?:
     const roots = new Map<number, Uint8Array>(resume?.roots);
     if (resume) {
       // A checkpoint inside the part already verified needs that part's root: without it, start over.
-      if ([...wanted].some((size) => size <= from && !roots.has(size))) return yield* verifySteps(source, options);
+      if ([...wanted].some((size) => size <= from && !roots.has(size))) {
+        options.onRestart?.();
+        return yield* verifySteps(source, options);
+      }
       tree = TreeBuilder.fromRange(resume.range);
     }
     if (wanted.has(0)) roots.set(0, tree.root());
@@ -394,6 +431,9 @@ export function* verifySteps(source: LogSource, options: VerifyOptions, resume?:
         expected = row.seq + 1;
       }
       options.progress?.(tree.size, Math.max(tree.size, options.upToSeq ?? source.stateSize ?? 0));
+      if (options.offerProgress && problems.length === 0) {
+        options.offerProgress(() => ({ workstationId, devicePublicKey: publicKey, leafContents: contents, range: tree.range(), prevTs, roots: new Map(roots) }));
+      }
       yield;
     }
     const size = tree.size;

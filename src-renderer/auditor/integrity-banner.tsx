@@ -35,7 +35,15 @@ export function IntegrityBanner() {
     return (
       <div className="integrity integrity-ok" role="status">
         <strong>✓ Log intact:</strong> {i.size} entries, all verified (through leaf {Math.max(0, i.verifiedSize - 1)}); {checkpoint}; {witnessed}. Root{' '}
-        <code className="digest">{i.root.slice(0, 16)}…</code>, checked {utc(i.checkedAt)}. {again}
+        <code className="digest">{i.root.slice(0, 16)}…</code>, checked {utc(i.checkedAt)}.
+        {i.resumed ? (
+          <>
+            {' '}
+            Entries 0–{i.resumed.from - 1} were verified by an interrupted check begun {utc(i.resumed.verifiedAt)}, which this one resumed at entry {i.resumed.from}
+            {' '}(not read again).
+          </>
+        ) : null}{' '}
+        {again}
       </div>
     );
   }

@@ -75,6 +75,8 @@ export const auditIntegritySchema = z.object({
   /** The latest checkpoint the central witness cosigned (size S at time T), when any. */
   lastWitnessed: z.object({ size: z.number(), ts: z.number(), ok: z.boolean() }).nullable(),
   checkedAt: z.number(),
+  /** Set when this check resumed one saved half way: entries 0..from-1 were verified by it, begun at verifiedAt. */
+  resumed: z.object({ from: z.number(), verifiedAt: z.number() }).nullable().optional(),
 });
 export type AuditIntegrityDto = z.infer<typeof auditIntegritySchema>;
 
