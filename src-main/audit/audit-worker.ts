@@ -44,12 +44,12 @@ function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): voi
   lowerThisThread();
   const send = (message: FromWorker) => port.postMessage(message);
   let db: Database;
-  let progress: ProgressStore | null = null;
+  let saved: ProgressStore | null = null;
   try {
     db = openEncryptedDb(data.path, data.key, { readOnly: true });
     // Its own writable connection to a file of its own: saving a verification's progress never takes
     // audit.db's write lock from the app appending leaves.
-    progress = openProgressStore(data.path, data.key);
+    saved = openProgressStore(data.path, data.key);
   } catch (error) {
     send({ type: 'failed', ...errorOf(error) });
     port.close();
@@ -57,13 +57,13 @@ function serve(port: NonNullable<typeof parentPort>, data: AuditWorkerData): voi
   } finally {
     zeroize(data.key);
   }
-  const answerer = consoleAnswerer(db, progress);
+  const answerer = consoleAnswerer(db, saved);
   let closed = false;
   port.on('message', (message: ToWorker) => {
     if (message.type === 'close') {
       closed = true;
       db.close();
-      progress?.close();
+      saved?.close();
       port.close();
       return;
     }

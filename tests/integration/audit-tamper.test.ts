@@ -29,6 +29,8 @@ import { runCli } from '../../src-cli/main';
 import { addUser, initVault, unlockVault, type VaultDeps } from '../../src-main/vault/vault';
 import type { KdfParams } from '../../src-main/vault/kdf';
 import { dropAppendOnlyTriggers, rebuildLogState } from '../helpers/audit-fixture';
+import { verifyAccessLogSteps } from '../../src-main/audit/verify-access-log';
+import { openProgressStore } from '../../src-main/audit/verify-progress';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const PASS = 'correct horse battery staple';
@@ -300,5 +302,42 @@ describe('tamper matrix', () => {
     const run = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
     expect(run.code).toBe(1);
     expect(run.out).toContain('the audit database is damaged');
+  });
+});
+
+describe('rwctl audit verify resumes an interrupted verification', () => {
+  /** A verification stopped after two batches of ten leaves, as a killed rwctl or a closed app leaves it. */
+  async function interrupted(dir: string, edit?: (db: Database) => void): Promise<void> {
+    const vault = await unlockVault(dir, 'alice', PASS, { clock: () => Date.now() });
+    const reader = vault.auditReader!();
+    const store = openProgressStore(reader.path, reader.key)!;
+    try {
+      const steps = verifyAccessLogSteps(vault.audit, { batch: 10, saveEveryMs: 0, progressStore: store });
+      steps.next();
+      steps.next();
+      steps.return(undefined as never);
+      if (edit) {
+        dropAppendOnlyTriggers(vault.audit);
+        edit(vault.audit);
+      }
+    } finally {
+      store.close();
+      vault.close();
+    }
+  }
+
+  it('goes on from the saved point and says which leaves it did not read again; --fresh reads them and finds an edit there', async () => {
+    const dir = copyVault('resume');
+    // Leaf 5 rewritten (hash and columns too) after the save: the resumed run does not read it and says so.
+    await interrupted(dir, (db) => rewriteLeaf(db, 5, (leaf) => ((leaf['outcome'] as string) = 'denied'), true));
+    const resumed = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.out).toContain('leaves 0-19 were verified by an interrupted run begun');
+    expect(resumed.out).toContain('resumed at leaf 20');
+    await interrupted(dir);
+    const fresh = await rwctl(['audit', 'verify', '--vault', dir, '--user', 'alice', '--fresh', '--json']);
+    expect(fresh.code).toBe(1);
+    expect(firstProblem(fresh).seq).toBeLessThanOrEqual(5);
+    expect((JSON.parse(fresh.out) as { resumed?: unknown }).resumed).toBeUndefined();
   });
 });
