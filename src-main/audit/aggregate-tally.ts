@@ -186,6 +186,19 @@ export class AggregateTally {
     };
   }
 
+  /**
+   * The tally as toState gives it, but with only the turns from turn `first` on, as a view (no copy):
+   * a verification's saved progress writes the turns added since its last save (verify-progress.ts).
+   */
+  stateFrom(first: number): TallyState {
+    return { hours: this.#hours, heads: this.#heads, turns: this.#turns.subarray(3 * first, 3 * this.#turnCount), lastSeq: this.#lastSeq };
+  }
+
+  /** Turns counted so far. */
+  get turnCount(): number {
+    return this.#turnCount;
+  }
+
   /** The tally another thread made (toState there). */
   static fromState(state: TallyState): AggregateTally {
     const tally = new AggregateTally();

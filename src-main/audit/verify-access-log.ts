@@ -236,7 +236,7 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
     : counted
       ? (row: LeafRow, tail: { seq: number; ts: number } | null) => counted!.pushLeaf(row.seq, row.leaf, row.columns, stored, tail)
       : undefined;
-  const saving = store ? progressSaver(store, saved?.startedAt ?? Date.now(), options.saveEveryMs ?? SAVE_EVERY_MS, () => counted) : undefined;
+  const saving = store ? progressSaver(store, saved?.startedAt ?? Date.now(), options.saveEveryMs ?? SAVE_EVERY_MS, () => counted, counted?.turnCount ?? 0) : undefined;
   const hooks: VerifyOptions = {
     ...(onLeaf ? { onLeaf } : {}),
     ...(saving ? { offerProgress: saving } : {}),
@@ -292,14 +292,23 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
 /** Leaves between two saves of a verification's progress, at most (the work lost to an interruption). */
 const SAVE_EVERY_MS = 5000;
 
-/** Offered a progress point after each batch, saves one every `everyMs` (and stops saving once a save fails). */
-function progressSaver(store: ProgressStore, startedAt: number, everyMs: number, tally: () => AggregateTally | null): (point: () => ProgressPoint) => void {
+/**
+ * Offered a progress point after each batch, saves one every `everyMs` (and stops saving once a save
+ * fails). The page turns (a million leaves can make a million, 24 MB) go out as only those counted since
+ * the last save; `written` are those the store already holds for this run (a resumed run's, or none).
+ */
+function progressSaver(store: ProgressStore, startedAt: number, everyMs: number, tally: () => AggregateTally | null, written: number): (point: () => ProgressPoint) => void {
   let last = Date.now();
   let failed = false;
+  let counted = tally();
   return (point) => {
     if (failed || Date.now() - last < everyMs) return;
     try {
-      store.save({ point: point(), tally: tally()?.toState() ?? null, startedAt });
+      const t = tally();
+      // Totals begun again (the run started over from leaf 0): the stored turns are not theirs.
+      if (t !== counted) [counted, written] = [t, 0];
+      store.save({ point: point(), tally: t ? t.stateFrom(written) : null, startedAt }, written);
+      written = t?.turnCount ?? 0;
     } catch {
       failed = true; // a full disk, say: the verification goes on, only unsaved
     }

@@ -61,11 +61,14 @@ describe('a verification interrupted half way resumes where it stood', () => {
     interrupt(f, store, 3);
     expect(store.load()!.point.range.size).toBe(30);
     expect(fs.existsSync(progressPath(f.path))).toBe(true);
+    // Interrupted again once resumed: the totals saved in two runs (page turns added save by save) still add up.
+    interrupt(f, store, 1);
+    expect(store.load()!.point.range.size).toBe(40);
     const resumed = finish(f, store);
-    expect(resumed.firstDone).toBe(40);
+    expect(resumed.firstDone).toBe(50);
     const full = verifyAccessLog(f.db);
     expect(resumed.report).toMatchObject({ ok: true, root: full.root, size: full.size, checkpoints: full.checkpoints, lastCheckpoint: full.lastCheckpoint });
-    expect(resumed.report.resumed).toEqual({ from: 30, verifiedAt: expect.any(Number) });
+    expect(resumed.report.resumed).toEqual({ from: 40, verifiedAt: expect.any(Number) });
     expect(store.load()).toBeNull();
     // Nothing saved: the next request is a full one.
     expect(finish(f, store).firstDone).toBe(10);
