@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWatermark } from '../../../../src-shared/watermark/decoder';
 import { renderWatermark, type RgbaImage } from '../../../../src-shared/watermark/pattern';
-import { sessionCodeToHex } from '../../../../src-shared/watermark/session-code';
+import { sessionCodeFromHex, sessionCodeToHex } from '../../../../src-shared/watermark/session-code';
 import { mulberry32 } from '../../../../src-shared/watermark/tile-layout';
 import { COLOUR_THEMES, DARK_THEME, blankImage, compositeOver, crop, jpegRoundTrip, photoLike, resizeBilinear, syntheticPage } from '../../../helpers/image-helpers';
 
@@ -30,6 +30,17 @@ describe('watermark decoder on any page', () => {
   const dark = marked(syntheticPage(1000, 1300, 300, DARK_THEME), darkCode);
   it.each(DISTORTIONS)('reads a dark page (#1e1e1e, light text) under %s', (_label, distort) => {
     expect(decodeWatermark(distort(dark))?.code).toBe(sessionCodeToHex(darkCode));
+  });
+
+  // Crops whose text rhythm hid the vertical tile period from the autocorrelation (lines of text
+  // about 9.1 to a tile cancel its peak): the first was read only through the horizontal period
+  // standing for both axes, the second only through the horizontal axis's own strongest peak.
+  it.each([
+    [400000221, '595073639268', 106, 334, 582, 558],
+    [400000220, '301f9a135b1c', 439, 35, 476, 683],
+  ])('reads dark page %i after crop + rescale 0.6 + JPEG q60 when its text hides the vertical period', (seed, hex, x, y, w, h) => {
+    const page = marked(syntheticPage(1000, 1300, seed, DARK_THEME), sessionCodeFromHex(hex) ?? new Uint8Array(6));
+    expect(decodeWatermark(jpegRoundTrip(resizeBilinear(crop(page, x, y, w, h), 0.6), 60), { photo: false })?.code).toBe(hex);
   });
 
   it.each<[string, () => RgbaImage]>([
