@@ -88,7 +88,7 @@ const FEW_SAMPLES = 150_000;
  */
 const LINE_GROUP = 4;
 
-export function axisAutocorrelation(data: Float32Array, lines: number, length: number, lineStride: number, step: number): Float64Array {
+function axisAutocorrelation(data: Float32Array, lines: number, length: number, lineStride: number, step: number): Float64Array {
   let n = 1;
   while (n < 2 * length) n <<= 1;
   const power = new Float64Array(n);
@@ -180,7 +180,7 @@ function strongestLag(a: Float64Array, minLag: number, maxLag: number): number |
  * on both axes, so each axis's period also stands for the other's, and each axis's own strongest peak
  * is one more hypothesis. The caller ranks them all by their fold's sync score.
  */
-export function periodCandidates(res: Residual, w: number, h: number, maxCandidates: number, factor: number): PeriodCandidate[] {
+function periodCandidates(res: Residual, w: number, h: number, maxCandidates: number, factor: number): PeriodCandidate[] {
   const ax = axisAutocorrelation(res.r, h, w, w, 1);
   const ay = axisAutocorrelation(res.r, w, h, 1, w);
   const minLag = Math.floor((TILE_PX * MIN_SCALE) / factor);
@@ -226,7 +226,7 @@ export function periodCandidates(res: Residual, w: number, h: number, maxCandida
 
 // ---------- 3. fold ----------
 
-export function fold(samples: Samples, w: number, h: number, px: number, py: number, stride: number): Fold {
+function fold(samples: Samples, w: number, h: number, px: number, py: number, stride: number): Fold {
   const { sums, counts } = emptyFold();
   const colBin = new Int32Array(w);
   for (let x = 0; x < w; x++) colBin[x] = Math.floor((((x + 0.5) / px) % 1) * BINS) % BINS;
