@@ -289,7 +289,7 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
   return result;
 }
 
-/** Leaves between two saves of a verification's progress, at most (the work lost to an interruption). */
+/** Milliseconds between two saves of a verification's progress: at most that much work is lost to an interruption. */
 const SAVE_EVERY_MS = 5000;
 
 /**
