@@ -1,9 +1,10 @@
 /**
  * Starts one of the main process's worker threads by its entry name (the audit layer's audit-worker and
- * tally-worker, search's extraction thread): the built file beside the bundle (electron-vite and the rwctl
- * build write `<entry>.js` next to the main entry; a shared chunk sits one folder down), else the
- * TypeScript source through tsx (tests, the preview and benches run from source; tsx is a development
- * dependency only).
+ * tally-worker, search's extraction thread): the built file beside the bundle (electron-vite writes
+ * `<entry>.js` next to the main entry; a shared chunk sits one folder down), else the TypeScript source
+ * through tsx (tests, the preview and benches run from source; tsx is a development dependency only).
+ * The rwctl bundle builds no worker entries, so there this throws and the two threads rwctl can reach
+ * (the tally, the extraction thread) fall back to doing their work on the caller's thread.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
