@@ -23,7 +23,7 @@
  * while the requests for the next gather.
  */
 import { appendLeaf, compactRangeNodes, compactRangeRoot, type CompactRange } from '../src-shared/node/compact-range';
-import { inclusionProofFrom, leafHash } from '../src-shared/node/merkle';
+import { inclusionProofsFrom, leafHash } from '../src-shared/node/merkle';
 import { toBase64 } from '../src-shared/encoding';
 import { RwError } from '../src-shared/errors';
 import type { Receipt } from '../src-shared/attestation-types';
@@ -162,22 +162,31 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
     const treeSize = range.size;
     const checkpoint = signer.sign(treeSize, compactRangeRoot(range));
     // Proofs for the whole batch from this batch's nodes and the old head's compact range, which holds
-    // every older node a new leaf's proof needs (compactRangeNodes); the store is asked only if one is
-    // missing, which a consistent head never lets happen.
+    // every older node a new leaf's proof needs (compactRangeNodes). They are computed once; only if a
+    // node was missing (which a consistent head never lets happen) are the missing ones read from the
+    // store and the proofs computed again.
     const fresh = new Map(nodes.map(([l, i, h]) => [nodeId(l, i), h]));
     for (const [l, i, h] of compactRangeNodes(from)) fresh.set(nodeId(l, i), h);
     const wanted: NodeKey[] = [];
-    for (const a of leaves) {
-      inclusionProofFrom({ getNode: (l, i) => (fresh.has(nodeId(l, i)) || wanted.push([l, i]), DRY_RUN_NODE) }, a.logIndex, treeSize);
+    const proofsFrom = (older: Map<string, Uint8Array>) =>
+      inclusionProofsFrom(
+        {
+          getNode(level: number, index: number) {
+            const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
+            if (hash) return hash;
+            wanted.push([level, index]);
+            return DRY_RUN_NODE;
+          },
+        },
+        leaves.map((a) => a.logIndex),
+        treeSize,
+      );
+    let proofs = proofsFrom(new Map());
+    if (wanted.length > 0) {
+      const older = await tx.getNodes(wanted.splice(0));
+      proofs = proofsFrom(older);
+      if (wanted.length > 0) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level: wanted[0]![0], index: wanted[0]![1] });
     }
-    const older = wanted.length === 0 ? new Map<string, Uint8Array>() : await tx.getNodes(wanted);
-    const source = {
-      getNode(level: number, index: number) {
-        const hash = fresh.get(nodeId(level, index)) ?? older.get(nodeId(level, index));
-        if (!hash) throw new RwError('LOG_DAMAGED', 'The server log is missing a node.', { level, index });
-        return hash;
-      },
-    };
     // The receipts of a batch share most of their proofs' nodes: each is encoded once.
     const encoded = new Map<Uint8Array, string>();
     const base64Of = (hash: Uint8Array): string => {
@@ -185,12 +194,12 @@ export function createAppendBatcher(store: ServerStore, signer: CheckpointSigner
       if (text === undefined) encoded.set(hash, (text = toBase64(hash)));
       return text;
     };
-    const rows = leaves.map((a) => {
+    const rows = leaves.map((a, i) => {
       const receipt: Receipt = {
         envelopeSha256: a.row.envelopeSha256,
         logIndex: a.logIndex,
         treeSize,
-        inclusionProof: inclusionProofFrom(source, a.logIndex, treeSize).map(base64Of),
+        inclusionProof: proofs[i]!.map(base64Of),
         checkpoint,
       };
       return { at: a.at, row: a.row, receipt, logIndex: a.logIndex };

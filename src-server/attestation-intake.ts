@@ -19,7 +19,7 @@
  */
 import { dsseEnvelopeSchema, pae, type DsseEnvelope } from '../src-shared/node/dsse';
 import { parseStrictJson, type JsonValue } from '../src-shared/strict-json';
-import { sha256 } from '../src-shared/node/crypto';
+import { sha256Hex } from '../src-shared/node/crypto';
 import { fromBase64, toBase64, toHex } from '../src-shared/encoding';
 import { isRwError } from '../src-shared/errors';
 import { openCheckpoint } from '../src-shared/node/checkpoint';
@@ -45,6 +45,7 @@ import type { EnrolledKey, ServerStore } from './server-store';
 import type { RateLimiter } from './rate-limiter';
 import { inlineVerifier, type SignatureVerifier } from './verify-pool';
 import { uncachedKeys, type KeyLookup } from './key-cache';
+import { reviewOutcomeStatement } from './review-statement';
 
 const PREDICATE_NAMES = {
   [REVIEW_OUTCOME_PREDICATE_TYPE]: 'review outcome',
@@ -133,15 +134,33 @@ function parseEnvelopeValue(value: JsonValue): ParsedEnvelope {
  */
 const CANONICAL_ENVELOPE_RE = /^\{"payload":"([A-Za-z0-9+/]*={0,2})","payloadType":"([\x20\x21\x23-\x5b\x5d-\x7e]*)","signatures":\[\{"keyid":"([0-9a-f]{64})","sig":"([A-Za-z0-9+/]*={0,2})"\}\]\}$/;
 
-function canonicalEnvelope(body: Uint8Array): (ParsedEnvelope & { leafData: Uint8Array }) | null {
-  // latin1 maps each byte to one character: a byte outside ASCII can match nothing in the pattern.
-  const match = CANONICAL_ENVELOPE_RE.exec(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'));
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * canonicalBase64 for text the pattern above already matched (alphabet characters, then at most two
+ * '='): such text is canonical exactly when its length is a multiple of 4 and the bits the padding leaves
+ * over are zero, so it is decoded once and not encoded again to compare.
+ */
+function matchedBase64(text: string): Uint8Array | null {
+  if (text.length % 4 !== 0) return null;
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  // One pad: the last character before it carries 2 unused bits; two pads: 4.
+  if (pad > 0 && BASE64_ALPHABET.indexOf(text[text.length - pad - 1]!) % (pad === 1 ? 4 : 16) !== 0) return null;
+  const bytes = Buffer.from(text, 'base64');
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function canonicalEnvelope(body: Uint8Array): (ParsedEnvelope & { leafData: Uint8Array; text: string }) | null {
+  // latin1 maps each byte to one character: a byte outside ASCII can match nothing in the pattern, so a
+  // matched body's latin1 text is also its UTF-8 text (the envelope column stores it).
+  const text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1');
+  const match = CANONICAL_ENVELOPE_RE.exec(text);
   if (!match) return null;
   const [, payloadText, payloadType, keyid, sigText] = match as unknown as [string, string, string, string, string];
-  const payload = canonicalBase64(payloadText);
-  const sig = canonicalBase64(sigText);
+  const payload = matchedBase64(payloadText);
+  const sig = matchedBase64(sigText);
   if (!payload || !sig) return null;
-  return { envelope: { payload: payloadText, payloadType, signatures: [{ keyid, sig: sigText }] }, payload, sig, leafData: body };
+  return { envelope: { payload: payloadText, payloadType, signatures: [{ keyid, sig: sigText }] }, payload, sig, leafData: body, text };
 }
 
 /** The schema path: exact refusal messages for whatever the fast path above does not take. */
@@ -210,18 +229,14 @@ function checkSigner(statement: Statement, parsedPredicate: ReviewOutcomePredica
   return { sequence: predicate.sequence };
 }
 
-export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
-  if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
-  const canonical = canonicalEnvelope(body);
-  const parsed = canonical ?? parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
-  const { envelope, payload } = parsed;
-  const key = await signingKey(ctx.keys ?? uncachedKeys(ctx.store), ctx.verifier ?? inlineVerifier, parsed);
-  const allowed = ctx.limiter.take(key.keyId);
-  if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
-  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
-
-  // Only now, with the signature verified, are the payload bytes parsed.
-  const statementResult = statementSchema.safeParse(strictJson(payload, 'payload', ctx.maxBytes));
+/**
+ * Statement v1, an allowed predicate type, that type's predicate schema: the hand check of the common
+ * review outcome first (review-statement.ts), the schemas for anything it does not take, which word the refusal.
+ */
+function parseStatement(value: JsonValue): { statement: Statement; predicate: ReviewOutcomePredicate | AuditCheckpointPredicate | FindingsPredicate } {
+  const fast = reviewOutcomeStatement(value);
+  if (fast) return fast;
+  const statementResult = statementSchema.safeParse(value);
   if (!statementResult.success) {
     const issue = statementResult.error.issues[0];
     refuse('malformed-statement', `Not an in-toto Statement v1: ${issue ? `${issue.path.join('.') || 'statement'} ${issue.message}` : 'malformed'}.`);
@@ -233,21 +248,35 @@ export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, so
     const issue = predicateResult.error.issues[0];
     refuse('invalid-predicate', `Invalid ${PREDICATE_NAMES[statement.predicateType]} predicate: ${issue ? `${issue.path.join('.')} ${issue.message}` : 'malformed'}.`);
   }
-  const { sequence } = checkSigner(statement, predicateResult.data, key);
+  return { statement, predicate: predicateResult.data };
+}
+
+export async function acceptAttestation(ctx: IntakeContext, body: Uint8Array, source: 'http' | 'bundle'): Promise<IntakeResult> {
+  if (body.byteLength > ctx.maxBytes) refuse('body-too-large', `The attestation is larger than ${ctx.maxBytes} bytes.`, { limit: ctx.maxBytes });
+  const canonical = canonicalEnvelope(body);
+  const parsed = canonical ?? parseEnvelopeValue(strictJson(body, 'envelope', ctx.maxBytes));
+  const { envelope, payload } = parsed;
+  const key = await signingKey(ctx.keys ?? uncachedKeys(ctx.store), ctx.verifier ?? inlineVerifier, parsed);
+  const allowed = ctx.limiter.take(key.keyId);
+  if (!allowed.ok) refuse('rate-limited', `Too many attestations from this key; retry in ${allowed.retryAfterSeconds} s.`, { retryAfterSeconds: allowed.retryAfterSeconds });
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) refuse('wrong-payload-type', `The payload type must be ${IN_TOTO_PAYLOAD_TYPE}.`, { payloadType: envelope.payloadType.slice(0, 200) });
+
+  // Only now, with the signature verified, are the payload bytes parsed.
+  const { statement, predicate } = parseStatement(strictJson(payload, 'payload', ctx.maxBytes));
+  const { sequence } = checkSigner(statement, predicate, key);
 
   const leafData = canonical?.leafData ?? attestationLeafData(envelope);
-  const envelopeSha256 = toHex(sha256(leafData));
   // A replay (this envelope, or the same signer and payload) is answered with the original receipt by
   // the batch, which reads what is stored under its lock anyway: no read of its own here.
   return ctx.appender.submit({
     leafData,
     row: {
-      envelopeSha256,
+      envelopeSha256: sha256Hex(leafData),
       keyId: key.keyId,
-      payloadSha256: toHex(sha256(payload)),
+      payloadSha256: sha256Hex(payload),
       sequence,
       predicateType: statement.predicateType,
-      envelope: utf8Decoder.decode(leafData),
+      envelope: canonical?.text ?? utf8Decoder.decode(leafData),
       subjects: statement.subject.map((s) => s.digest.sha256 as string),
       receivedAt: ctx.clock(),
       source,

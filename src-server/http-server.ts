@@ -25,6 +25,7 @@ import { FINDINGS_PREDICATE_TYPE, type FindingsPredicate } from '../src-shared/a
 import { z } from 'zod';
 import { parseStrictJson } from '../src-shared/strict-json';
 import { acceptAttestation } from './attestation-intake';
+import { checkpointJson, receiptBody } from './receipt-json';
 import { checkAdminAuthorization } from './admin-token';
 import { isReadTokenRole, mayRead, readAccessOf } from './read-tokens';
 import { enrollKeys, revokeEnrolledKey, verifyEnrollmentRequest } from './enrollment';
@@ -61,8 +62,10 @@ function send(res: http.ServerResponse, status: number, contentType: string, bod
   res.end(body);
 }
 
+const JSON_TYPE = 'application/json; charset=utf-8';
+
 function sendJson(res: http.ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
-  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(value)}\n`, extra);
+  send(res, status, JSON_TYPE, `${JSON.stringify(value)}\n`, extra);
 }
 
 /** POST /v1/admin/revoke body: exactly `{"keyId": "<64 hex>"}`; anything else is refused before the store is touched. */
@@ -180,12 +183,14 @@ export function createHandler(app: ServerApp): Handler {
   const verifier = createVerifyPool();
   const keys = createKeyCache(store);
   const intake = { store, appender: createAppendBatcher(store, signer), limiter, clock, maxBytes: limits.maxAttestationBytes, verifier, keys };
+  const receiptCheckpoint = checkpointJson();
   const witness = { store, name: loaded.config.name, seed: loaded.serverSeed, clock, maxBytes: limits.maxOtherBytes, maxGrowth: limits.maxCheckpointGrowth };
 
   const routes: Record<string, Route> = {
     'POST /v1/attestations': async (req, res) => {
       const result = await acceptAttestation(intake, await readBody(req, limits.maxAttestationBytes), 'http');
-      sendJson(res, result.status, result.receipt);
+      // The receipts answered together share their checkpoint, whose JSON is written once for them.
+      send(res, result.status, JSON_TYPE, receiptBody(result.receipt, receiptCheckpoint(result.receipt.checkpoint)));
     },
     'GET /v1/attestations': async (req, res, url) => {
       await requireRead(req, 'log');

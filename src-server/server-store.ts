@@ -13,6 +13,7 @@ import { parseCompactRange, serializeCompactRange, type CompactRange } from '../
 import { canonicalize } from '../src-shared/canonical-json';
 import { receiptSchema, type Receipt } from '../src-shared/attestation-types';
 import { parseStrictJson } from '../src-shared/strict-json';
+import { checkpointJson, receiptText } from './receipt-json';
 import { asBytes, asNumber, asString, type SqlConn, type SqlDriver, type SqlRow, type SqlValue, type TxConn } from './sql-driver';
 
 export type KeyRole = 'device' | 'reviewer';
@@ -113,16 +114,6 @@ function keyFromRow(row: SqlRow): EnrolledKey {
     revokedAt: row.revoked_at === null ? null : asNumber(row.revoked_at),
     lastSequence: asNumber(row.last_sequence),
   };
-}
-
-/**
- * A receipt as stored: its canonical JSON (RFC 8785). Its members are hex and base64 strings, a signed
- * note, integers and an array of strings, for which JSON.stringify of the members in sorted order writes
- * exactly the canonical form (RFC 8785 takes its string and number forms from it), natively: a batch
- * stores one receipt per attestation.
- */
-export function receiptText(r: Receipt): string {
-  return JSON.stringify({ checkpoint: r.checkpoint, envelopeSha256: r.envelopeSha256, inclusionProof: r.inclusionProof, logIndex: r.logIndex, treeSize: r.treeSize });
 }
 
 /** A compact range as the log head stores it. */
@@ -238,6 +229,20 @@ export interface ServerStore {
   close(): Promise<void>;
 }
 
+// A batch's multi-row statements come in few shapes: their VALUES lists are built once per shape.
+const valuesLists = new Map<number, string>();
+
+/** `(?, ?), (?, ?)…`: `rows` rows of `columns` placeholders. */
+function valuesList(rows: number, columns: number): string {
+  const shape = rows * 64 + columns;
+  let text = valuesLists.get(shape);
+  if (text === undefined) {
+    text = Array.from({ length: rows }, () => `(${Array.from({ length: columns }, () => '?').join(', ')})`).join(', ');
+    if (valuesLists.size < 4096) valuesLists.set(shape, text);
+  }
+  return text;
+}
+
 /**
  * One statement per chunk of `size` items, all issued before any answer: the connection runs them in
  * order (behind the transaction's earlier statements) and the caller waits for them together.
@@ -307,7 +312,7 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     },
     async putNodes(nodes) {
       // 3 parameters per row: well under SQLite's 32766 and PostgreSQL's 65535 bound parameters.
-      await runInChunks(conn, nodes, 500, (chunk) => [`INSERT INTO log_nodes(level, idx, hash) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`, chunk.flat()]);
+      await runInChunks(conn, nodes, 500, (chunk) => [`INSERT INTO log_nodes(level, idx, hash) VALUES ${valuesList(chunk.length, 3)}`, chunk.flat()]);
     },
     getNodes: (keys) => fetchNodes(conn, keys),
     async setHead(range, checkpoint) {
@@ -341,17 +346,23 @@ function txOf(conn: TxConn, forUpdate: string): StoreTx {
     async insertAttestations(items) {
       // The statements go out together (one connection runs them in this order: rows, then what
       // references them). 9 parameters per row: 100 rows stay far below both engines' limits.
-      const subjects = items.flatMap(({ row }) => [...new Set(row.subjects)].map((s) => [s, row.envelopeSha256] as const));
+      const subjects: (readonly [string, string])[] = [];
+      for (const { row } of items) for (const s of new Set(row.subjects)) subjects.push([s, row.envelopeSha256]);
+      const checkpoint = checkpointJson();
       await Promise.all([
-        runInChunks(conn, items, 100, (chunk) => [
-          `INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-          chunk.flatMap(({ row, receipt, logIndex }) => [row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, receiptText(receipt), row.receivedAt, row.source]),
-        ]),
-        runInChunks(conn, items, 300, (chunk) => [
-          `INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}`,
-          chunk.flatMap(({ row }) => [row.keyId, row.payloadSha256, row.envelopeSha256]),
-        ]),
-        runInChunks(conn, subjects, 500, (chunk) => [`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`, chunk.flat()]),
+        runInChunks(conn, items, 100, (chunk) => {
+          const params: SqlValue[] = [];
+          for (const { row, receipt, logIndex } of chunk) {
+            params.push(row.envelopeSha256, logIndex, row.keyId, row.sequence, row.predicateType, row.envelope, receiptText(receipt, checkpoint(receipt.checkpoint)), row.receivedAt, row.source);
+          }
+          return [`INSERT INTO attestations(envelope_sha256, log_index, key_id, sequence, predicate_type, envelope, receipt, received_at, source) VALUES ${valuesList(chunk.length, 9)}`, params];
+        }),
+        runInChunks(conn, items, 300, (chunk) => {
+          const params: SqlValue[] = [];
+          for (const { row } of chunk) params.push(row.keyId, row.payloadSha256, row.envelopeSha256);
+          return [`INSERT INTO attestation_replay(key_id, payload_sha256, envelope_sha256) VALUES ${valuesList(chunk.length, 3)}`, params];
+        }),
+        runInChunks(conn, subjects, 500, (chunk) => [`INSERT INTO attestation_subjects(sha256, envelope_sha256) VALUES ${valuesList(chunk.length, 2)}`, chunk.flat()]),
       ]);
     },
     async setLastSequences(sequences) {

@@ -24,6 +24,11 @@ export function sha256Binary(data: Bytes): string {
   return nodeCrypto.hash('sha256', data, 'binary');
 }
 
+/** SHA-256 of small data as lowercase hex, straight from node:crypto (no digest bytes to convert). */
+export function sha256Hex(data: Bytes): string {
+  return nodeCrypto.hash('sha256', data, 'hex');
+}
+
 export function sha256(...parts: Bytes[]): Bytes {
   let total = 0;
   for (const part of parts) total += part.byteLength;

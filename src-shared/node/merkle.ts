@@ -155,16 +155,44 @@ export function inclusionProofFrom(source: MerkleNodeSource, index: number, size
   requireSize(index, 'index');
   requireSize(size, 'size');
   if (index >= size) throw new RwError('INVALID_INPUT', 'Merkle leaf index is outside the tree.', { index, size });
+  return auditPath((begin, end) => rangeHash(source, begin, end), index, size);
+}
+
+/**
+ * Audit paths for several leaves of the same tree (a batch's receipts): the same as inclusionProofFrom
+ * for each, with the hash of each range that is not a perfect subtree (the tree's right edge, which every
+ * new leaf's path crosses) computed once for all of them.
+ */
+export function inclusionProofsFrom(source: MerkleNodeSource, indexes: readonly number[], size: number): Uint8Array[][] {
+  requireSize(size, 'size');
+  // A range that is not a perfect subtree always ends at `size` (a path only descends into perfect
+  // subtrees or into such a right part), so its start names it.
+  const rightEdge = new Map<number, Uint8Array>();
+  const range = (begin: number, end: number): Uint8Array => {
+    if (largestPow2AtMost(end - begin) === end - begin) return rangeHash(source, begin, end);
+    let hash = rightEdge.get(begin);
+    if (hash === undefined) rightEdge.set(begin, (hash = rangeHash(source, begin, end)));
+    return hash;
+  };
+  return indexes.map((index) => {
+    requireSize(index, 'index');
+    if (index >= size) throw new RwError('INVALID_INPUT', 'Merkle leaf index is outside the tree.', { index, size });
+    return auditPath(range, index, size);
+  });
+}
+
+/** RFC 9162 §2.1.3.1 PATH(m, D[0:n]) over a range-hash function. */
+function auditPath(range: (begin: number, end: number) => Uint8Array, index: number, size: number): Uint8Array[] {
   const path = (m: number, begin: number, n: number): Uint8Array[] => {
     if (n === 1) return [];
     const k = splitPoint(n);
     if (m < k) {
       const proof = path(m, begin, k);
-      proof.push(rangeHash(source, begin + k, begin + n));
+      proof.push(range(begin + k, begin + n));
       return proof;
     }
     const proof = path(m - k, begin + k, n - k);
-    proof.push(rangeHash(source, begin, begin + k));
+    proof.push(range(begin, begin + k));
     return proof;
   };
   return path(index, 0, size);

@@ -3,6 +3,7 @@ import {
   consistencyProof,
   emptyRoot,
   inclusionProof,
+  inclusionProofsFrom,
   leafHash,
   nodeHash,
   nodeSourceFromLeaves,
@@ -60,6 +61,15 @@ describe('merkle hashing', () => {
 });
 
 describe('inclusion proofs', () => {
+  it('generates a batch of audit paths at once, each the RFC path (the right edge hashed once for all)', () => {
+    const source = nodeSourceFromLeaves((i) => leaves[i]!);
+    for (const n of [1, 2, 5, 13, 32, 33]) {
+      const indexes = Array.from({ length: n }, (_, m) => m);
+      expect(inclusionProofsFrom(source, indexes, n).map(hex), `size ${n}`).toEqual(indexes.map((m) => hex(refPath(m, leaves.slice(0, n)))));
+    }
+    expect(() => inclusionProofsFrom(source, [3], 3)).toThrow(/outside the tree/);
+  });
+
   it('generates the RFC audit path for every leaf of every size up to 33, and each verifies', () => {
     for (let n = 1; n <= 33; n++) {
       const tree = leaves.slice(0, n);
