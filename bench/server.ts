@@ -17,10 +17,11 @@
  * attestations in sequence order (1, 2, 3, …: each a distinct, signed envelope), over --in-flight
  * keep-alive connections (default 128), each serving a fixed share of the keys one request at a time.
  * Every request is real HTTP/1.1 to the real server process; the bodies are signed and serialised before
- * the timing starts. Until this setting the bench used 32 connections for 50 keys, which left the server
- * waiting on the client between its stages: at 128 a batch commits more attestations per fsync and per
- * signed checkpoint, and the server's CPU per attestation fell by about a fifth. The server under test
- * allows that many connections from one address (its own server.json; the default is 64 per address).
+ * the timing starts. Until this setting the bench used 32 connections for 50 keys, which left the server's
+ * threads waking for a few requests at a time: at 128 each wake-up, message and system call serves more of
+ * them, and the same server code used about 0.9 ms of CPU per attestation instead of 1.3 (ARCHITECTURE:
+ * central server). The server under test allows that many connections from one address (its own
+ * server.json; the default is 64 per address).
  * --warm-up rounds (default 3 per key, untimed) go first, so module loading, statement preparation and
  * V8's optimising compiler are behind the timed part, which measures the steady state.
  */
