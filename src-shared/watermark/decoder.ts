@@ -18,7 +18,7 @@
  *
  * Pure over pixel buffers (no DOM, no Node): callers bring decoded RGBA or grey pixels.
  */
-import { downsample2, halveResidual, pageResidual, toLuma, type LumaImage, type Residual } from './page-residual';
+import { PHOTO_RESIDUAL, SCREENSHOT_RESIDUAL, downsample2, halveResidual, pageResidual, toLuma, type LumaImage, type Residual } from './page-residual';
 import { fft } from './fft';
 import { suppressMoire } from './moire-suppression';
 import { decodePhoto } from './photo-rectify';
@@ -321,12 +321,9 @@ function halfOf(full: Level): Level {
   return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
 }
 
-/** Content margin of a photo's residual (page-residual.ts): soft focus spreads glyphs into halos. */
-const PHOTO_CONTENT_MARGIN = 2;
-
 /** The rectifier's level: the half-resolution residual with the moiré cut out of its spectrum. */
 function photoLevelOf(img: LumaImage): Level {
-  const half = halveResidual(pageResidual(img, PHOTO_CONTENT_MARGIN), img.w, img.h);
+  const half = halveResidual(pageResidual(img, PHOTO_RESIDUAL), img.w, img.h);
   suppressMoire(half.res.r, half.res.m, half.w, half.h);
   return { w: half.w, h: half.h, factor: 2, res: half.res, samples: compact(half.res, half.w, half.h) };
 }
@@ -349,7 +346,7 @@ export function decodeWatermark(image: PixelImage, options: DecodeOptions = {}):
     factor *= 2;
   }
   const { w, h } = img;
-  const res = pageResidual(img);
+  const res = pageResidual(img, SCREENSHOT_RESIDUAL);
   const full: Level = { w, h, factor: 1, res, samples: compact(res, w, h) };
   const halfLevel: Level | null = w * h > HALF_RES_ABOVE ? halfOf(full) : null;
   const found = searchAxisAligned(full, halfLevel, factor);

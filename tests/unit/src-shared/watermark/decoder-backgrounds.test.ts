@@ -43,6 +43,17 @@ describe('watermark decoder on any page', () => {
     expect(decodeWatermark(jpegRoundTrip(resizeBilinear(crop(page, x, y, w, h), 0.6), 60), { photo: false })?.code).toBe(hex);
   });
 
+  // Coloured crops with a code block in them (a band of background 20-40 levels darker or lighter):
+  // both failed while the content threshold followed the median range and the background window
+  // straddled the block's edges (page-residual.ts).
+  it.each([
+    [800000376, '22af8ce5bdc5', 225, 651, 672, 484],
+    [800000365, '4612f3416f0d', 69, 528, 655, 496],
+  ])('reads coloured page %i after crop + rescale 0.6 + JPEG q60 across a code block', (seed, hex, x, y, w, h) => {
+    const page = marked(syntheticPage(1000, 1300, seed, COLOUR_THEMES[seed % COLOUR_THEMES.length]), sessionCodeFromHex(hex) ?? new Uint8Array(6));
+    expect(decodeWatermark(jpegRoundTrip(resizeBilinear(crop(page, x, y, w, h), 0.6), 60), { photo: false })?.code).toBe(hex);
+  });
+
   it.each<[string, () => RgbaImage]>([
     ['a saturated colour page', () => syntheticPage(800, 900, 401, COLOUR_THEMES[1])],
     ['a photograph', () => photoLike(800, 900, 77)],
