@@ -4,7 +4,7 @@
  * over it (each of which decrypted and parsed the whole log again). Each table is computed exactly as
  * its SQL in src-main/vault/audit-aggregates.ts computes it from the indexed columns: from those columns
  * when the verification reads them (with leaf contents, which it then checks against the leaves), else
- * from the leaf bytes themselves (readLeafFacts), so totals kept over columns that were rewritten to
+ * from the leaf bytes themselves (scanLeafFacts), so totals kept over columns that were rewritten to
  * match them still disagree with the leaves; tests compare the two counts on the same logs.
  *
  * At the end the tables are read in one read transaction and compared row by row; leaves committed
@@ -13,7 +13,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { DWELL_BUCKETS, HOUR_MS } from '../vault/audit-aggregates';
-import { leafColumns, parseLeaf, readLeafFacts, type LeafColumns } from './log-leaf';
+import { leafColumns, leafFactsScratch, parseLeaf, readLeafTail, scanLeafFacts, type LeafColumns } from './log-leaf';
 
 /** One differing table and how many of its rows differ (missing, extra or with other values). */
 export interface AggregateDifference {
@@ -147,6 +147,8 @@ export class AggregateTally {
   #turns: Float64Array = new Float64Array(3 * 4096);
   #turnCount = 0;
   #lastSeq = -1;
+  /** What scanLeafFacts read from the leaf being folded in (one object for every leaf). */
+  readonly #facts = leafFactsScratch();
 
   /** The last seq folded in (-1 before any). */
   get lastSeq(): number {
@@ -164,13 +166,26 @@ export class AggregateTally {
 
   /**
    * Fold one leaf in, in log order: from its columns when the pass read them, else from its canonical
-   * bytes (readLeafFacts, or for a leaf whose strings hold escapes the parsed leaf), else (a leaf that
+   * bytes (scanLeafFacts, or for a leaf whose strings hold escapes the parsed leaf), else (a leaf that
    * is not canonical) from the columns stored beside it.
    */
-  pushLeaf(seq: number, leaf: Uint8Array, columns: LeafColumns | null, stored: (seq: number) => LeafColumns | null, tail?: { seq: number; ts: number } | null): void {
+  pushLeaf(seq: number, leaf: Uint8Array, columns: LeafColumns | null, stored: (seq: number) => LeafColumns | null, tail: { seq: number; ts: number } | null = readLeafTail(leaf)): void {
     if (columns) return this.push(seq, columns, columns.event === 'artifact.view' && isOpen(leaf));
-    const facts = tail === undefined ? readLeafFacts(leaf) : readLeafFacts(leaf, tail);
-    if (facts) return this.push(seq, facts.columns, facts.open);
+    if (tail && scanLeafFacts(leaf, 0, leaf.length, tail.seq, tail.ts, this.#facts)) return this.push(seq, this.#facts, this.#facts.open);
+    this.#pushParsed(seq, leaf, stored);
+  }
+
+  /**
+   * pushLeaf for leaf bytes[from, end), read in place, with the seq and ts of its tail (NaN ts: it has
+   * none). What the tally thread runs on every leaf of the batches it is handed.
+   */
+  pushLeafAt(seq: number, bytes: Uint8Array, from: number, end: number, tailSeq: number, tailTs: number, stored: (seq: number) => LeafColumns | null): void {
+    if (!Number.isNaN(tailTs) && scanLeafFacts(bytes, from, end, tailSeq, tailTs, this.#facts)) return this.push(seq, this.#facts, this.#facts.open);
+    this.#pushParsed(seq, bytes.subarray(from, end), stored);
+  }
+
+  /** A leaf the scan cannot read (escapes in a string it reads, or not canonical): parsed, else its stored columns. */
+  #pushParsed(seq: number, leaf: Uint8Array, stored: (seq: number) => LeafColumns | null): void {
     const parsed = parseLeaf(leaf);
     const c = parsed.ok ? leafColumns(parsed.leaf) : stored(seq);
     if (c) this.push(seq, c, c.event === 'artifact.view' && isOpen(leaf));

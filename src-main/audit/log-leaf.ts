@@ -224,6 +224,16 @@ export interface LeafFacts {
   open: boolean;
 }
 
+/** What scanLeafFacts fills in: one object reused for every leaf, so a million leaves allocate nothing. */
+export interface LeafFactsScratch extends LeafColumns {
+  open: boolean;
+}
+
+/** A scratch object for scanLeafFacts. */
+export function leafFactsScratch(): LeafFactsScratch {
+  return { ts: 0, event: '', user: null, role: '', session: null, objectKind: null, objectId: null, outcome: '', page: null, dwellMs: null, open: false };
+}
+
 /**
  * The indexed columns of a leaf (what leafColumns gives) and its open flag, read from its canonical bytes
  * in one forward pass, without JSON.parse or the schema: what recomputing the console's aggregates from a
@@ -235,55 +245,91 @@ export interface LeafFacts {
  */
 export function readLeafFacts(bytes: Uint8Array, tail: { seq: number; ts: number } | null = readLeafTail(bytes)): LeafFacts | null {
   if (!tail) return null;
-  const s = new LeafScanner(bytes);
-  if (!s.literal(P_ROLE)) return null;
-  const role = s.string();
-  if (role === null || !s.literal(P_USER)) return null;
-  const user = s.nullOrString();
-  if (user === undefined || !s.literal(P_APP) || !s.skipString() || !s.literal(P_DETAIL)) return null;
+  const out = leafFactsScratch();
+  if (!scanLeafFacts(bytes, 0, bytes.length, tail.seq, tail.ts, out)) return null;
+  const { open, ...columns } = out;
+  return { columns, open };
+}
+
+/**
+ * readLeafFacts over bytes[from, end) into `out`, with the seq and ts readLeafTail read from the same
+ * bytes; false (and `out` half written) where readLeafFacts gives null. The aggregates' recount runs
+ * this on every leaf: it allocates nothing per leaf (the strings it reads come from a small cache: the
+ * same users, roles, events, sessions and artifact ids recur in every leaf), reads the leaf in place in
+ * the buffer it arrived in, and compares the detail member names it looks for as bytes.
+ */
+export function scanLeafFacts(b: Uint8Array, from: number, end: number, seq: number, ts: number, out: LeafFactsScratch): boolean {
+  let at = literalAt(b, from, end, P_ROLE);
+  if (at < 0) return false;
+  const role = stringAt(b, at, end);
+  if (role === null) return false;
+  at = literalAt(b, scanEnd, end, P_USER);
+  if (at < 0) return false;
+  const user = nullOrStringAt(b, at, end);
+  if (user === undefined) return false;
+  at = literalAt(b, scanEnd, end, P_APP);
+  if (at < 0 || (at = skipStringAt(b, at, end)) < 0 || (at = literalAt(b, at, end, P_DETAIL)) < 0) return false;
   let page: number | null = null;
   let dwellMs: number | null = null;
   let open = false;
-  if (s.peek() === CLOSE_BRACE) s.at++;
+  if (b[at] === CLOSE_BRACE) at++;
   else {
     for (;;) {
-      const key = s.string();
-      if (key === null || s.next() !== COLON) return null;
-      if (s.peek() === QUOTE) {
+      const key = detailKeyAt(b, at, end);
+      if (key < 0) return false;
+      at = scanEnd;
+      if (b[at++] !== COLON) return false;
+      if (b[at] === QUOTE) {
         // A string: no page or dwell time (leafColumns keeps integers only); an open if it is "open".
-        if (key === 'action' && s.literal(OPEN_VALUE)) open = true;
-        else if (!s.skipString()) return null;
-        if (key === 'page') page = null;
-        else if (key === 'dwellMs') dwellMs = null;
+        const openAt = key === KEY_ACTION ? literalAt(b, at, end, OPEN_VALUE) : -1;
+        if (openAt >= 0) {
+          open = true;
+          at = openAt;
+        } else if ((at = skipStringAt(b, at, end)) < 0) return false;
+        if (key === KEY_PAGE) page = null;
+        else if (key === KEY_DWELL) dwellMs = null;
       } else {
-        const value = s.scalar();
-        if (value === undefined) return null;
-        if (key === 'page') page = value;
-        else if (key === 'dwellMs') dwellMs = value;
+        if (!scalarAt(b, at, end)) return false;
+        at = scanEnd;
+        if (key === KEY_PAGE) page = scalarValue;
+        else if (key === KEY_DWELL) dwellMs = scalarValue;
       }
-      const c = s.next();
+      const c = b[at++];
       if (c === CLOSE_BRACE) break;
-      if (c !== COMMA) return null;
+      if (c !== COMMA) return false;
     }
   }
-  if (!s.literal(P_DEVICE) || !s.skipString() || !s.literal(P_EVENT)) return null;
-  const event = s.string();
-  if (event === null || !s.literal(P_MONO) || s.scalar() === undefined || !s.literal(P_OBJECT)) return null;
+  if ((at = literalAt(b, at, end, P_DEVICE)) < 0 || (at = skipStringAt(b, at, end)) < 0 || (at = literalAt(b, at, end, P_EVENT)) < 0) return false;
+  const event = stringAt(b, at, end);
+  if (event === null || (at = literalAt(b, scanEnd, end, P_MONO)) < 0 || !scalarAt(b, at, end) || (at = literalAt(b, scanEnd, end, P_OBJECT)) < 0) return false;
   let objectKind: string | null = null;
   let objectId: string | null = null;
-  if (!s.literal(NULL)) {
-    if (!s.literal(P_DIGEST) || !s.skipNullOrString() || !s.literal(P_ID)) return null;
-    objectId = s.string();
-    if (objectId === null || !s.literal(P_KIND)) return null;
-    objectKind = s.string();
-    if (objectKind === null || !s.literal(P_NAME) || !s.skipNullOrString() || s.next() !== CLOSE_BRACE) return null;
+  const noObject = literalAt(b, at, end, NULL);
+  if (noObject >= 0) at = noObject;
+  else {
+    if ((at = literalAt(b, at, end, P_DIGEST)) < 0 || (at = skipNullOrStringAt(b, at, end)) < 0 || (at = literalAt(b, at, end, P_ID)) < 0) return false;
+    objectId = stringAt(b, at, end);
+    if (objectId === null || (at = literalAt(b, scanEnd, end, P_KIND)) < 0) return false;
+    objectKind = stringAt(b, at, end);
+    if (objectKind === null || (at = literalAt(b, scanEnd, end, P_NAME)) < 0 || (at = skipNullOrStringAt(b, at, end)) < 0 || b[at++] !== CLOSE_BRACE) return false;
   }
-  if (!s.literal(P_OUTCOME)) return null;
-  const outcome = s.string();
-  if (outcome === null || !s.literal(SEQ_KEY) || s.scalar() !== tail.seq || !s.literal(SESSION_KEY)) return null;
-  const session = s.nullOrString();
-  if (session === undefined || !s.literal(TS_KEY)) return null;
-  return { columns: { ts: tail.ts, event, user, role, session, objectKind, objectId, outcome, page, dwellMs }, open };
+  if ((at = literalAt(b, at, end, P_OUTCOME)) < 0) return false;
+  const outcome = stringAt(b, at, end);
+  if (outcome === null || (at = literalAt(b, scanEnd, end, SEQ_KEY)) < 0 || !scalarAt(b, at, end) || scalarValue !== seq || (at = literalAt(b, scanEnd, end, SESSION_KEY)) < 0) return false;
+  const session = nullOrStringAt(b, at, end);
+  if (session === undefined || literalAt(b, scanEnd, end, TS_KEY) < 0) return false;
+  out.ts = ts;
+  out.event = event;
+  out.user = user;
+  out.role = role;
+  out.session = session;
+  out.objectKind = objectKind;
+  out.objectId = objectId;
+  out.outcome = outcome;
+  out.page = page;
+  out.dwellMs = dwellMs;
+  out.open = open;
+  return true;
 }
 
 const P_ROLE = utf8('{"actor":{"role":');
@@ -309,120 +355,154 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const INTERN_LIMIT = 4096;
 const internCache = new Map<number, { bytes: Uint8Array; text: string }>();
 
-/** A cursor over leaf bytes; every read returns null/undefined (never throws) on what it does not expect. */
-class LeafScanner {
-  at = 0;
-  readonly #b: Uint8Array;
+// The readers below take a position and return the next one (-1: not what a canonical leaf holds there),
+// or return a value and leave the position after it in scanEnd: one pass, no cursor object per leaf.
+let scanEnd = 0;
+/** The value scalarAt read: the safe integer a number spells, null for true, false, null or an unsafe integer. */
+let scalarValue: number | null = null;
 
-  constructor(bytes: Uint8Array) {
-    this.#b = bytes;
+/** Just past `expected` when the bytes at `at` are it, else -1. */
+function literalAt(b: Uint8Array, at: number, end: number, expected: Uint8Array): number {
+  const n = expected.length;
+  if (at < 0 || at + n > end) return -1;
+  for (let i = 0; i < n; i++) if (b[at + i] !== expected[i]) return -1;
+  return at + n;
+}
+
+/** Just past the JSON string at `at` (escapes allowed, control characters not), or -1. */
+function skipStringAt(b: Uint8Array, at: number, end: number): number {
+  if (at >= end || b[at] !== QUOTE) return -1;
+  for (let i = at + 1; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) return i + 1;
+    if (c === BACKSLASH) i++;
+    else if (c < 0x20) return -1;
   }
+  return -1;
+}
 
-  peek(): number | undefined {
-    return this.#b[this.at];
-  }
+function skipNullOrStringAt(b: Uint8Array, at: number, end: number): number {
+  const afterNull = literalAt(b, at, end, NULL);
+  return afterNull >= 0 ? afterNull : skipStringAt(b, at, end);
+}
 
-  next(): number | undefined {
-    return this.#b[this.at++];
-  }
-
-  literal(expected: Uint8Array): boolean {
-    if (!bytesAt(this.#b, this.at, expected)) return false;
-    this.at += expected.length;
-    return true;
-  }
-
-  /** The end of the string starting at `at` (just past its closing quote), or -1; `escaped` when it has any. */
-  #stringEnd(): { end: number; escaped: boolean } {
-    const b = this.#b;
-    if (b[this.at] !== QUOTE) return { end: -1, escaped: false };
-    let escaped = false;
-    for (let i = this.at + 1; i < b.length; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) return { end: i + 1, escaped };
-      if (c === BACKSLASH) {
-        escaped = true;
-        i++;
-      } else if (c < 0x20) return { end: -1, escaped };
+/**
+ * The JSON string at `at` when it holds no escape and is UTF-8 (null otherwise: the caller parses the
+ * leaf in full). Its text comes from a cache keyed by a hash of its bytes and checked byte for byte.
+ */
+function stringAt(b: Uint8Array, at: number, end: number): string | null {
+  if (at >= end || b[at] !== QUOTE) return null;
+  const start = at + 1;
+  let hash = 0x811c9dc5;
+  let close = -1;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) {
+      close = i;
+      break;
     }
-    return { end: -1, escaped };
+    if (c === BACKSLASH || c < 0x20) return null;
+    hash = Math.imul(hash ^ c, 0x01000193);
   }
-
-  skipString(): boolean {
-    const { end } = this.#stringEnd();
-    if (end < 0) return false;
-    this.at = end;
-    return true;
+  if (close < 0) return null;
+  const n = close - start;
+  const cached = internCache.get(hash);
+  let text: string | null = null;
+  if (cached && cached.bytes.length === n) {
+    const bytes = cached.bytes;
+    let i = 0;
+    while (i < n && b[start + i] === bytes[i]) i++;
+    if (i === n) text = cached.text;
   }
-
-  /**
-   * A string without escapes (null otherwise: the caller parses the leaf in full). The same few users,
-   * roles, events, sessions and artifact ids recur in every leaf, so their text comes from a small cache
-   * keyed by a hash of the bytes (checked byte for byte) instead of a new string per leaf.
-   */
-  string(): string | null {
-    const b = this.#b;
-    if (b[this.at] !== QUOTE) return null;
-    const start = this.at + 1;
-    let hash = 0x811c9dc5;
-    let end = -1;
-    for (let i = start; i < b.length; i++) {
-      const c = b[i]!;
-      if (c === QUOTE) {
-        end = i;
-        break;
-      }
-      if (c === BACKSLASH || c < 0x20) return null;
-      hash = Math.imul(hash ^ c, 0x01000193);
+  if (text === null) {
+    try {
+      text = decoder.decode(b.subarray(start, close));
+    } catch {
+      return null;
     }
-    if (end < 0) return null;
-    const cached = internCache.get(hash);
-    let text: string;
-    if (cached && cached.bytes.length === end - start && bytesAt(b, start, cached.bytes)) text = cached.text;
-    else {
-      try {
-        text = decoder.decode(b.subarray(start, end));
-      } catch {
-        return null;
-      }
-      if (internCache.size >= INTERN_LIMIT) internCache.clear();
-      internCache.set(hash, { bytes: b.slice(start, end), text });
+    if (internCache.size >= INTERN_LIMIT) internCache.clear();
+    internCache.set(hash, { bytes: b.slice(start, close), text });
+  }
+  scanEnd = close + 1;
+  return text;
+}
+
+/** null, or a string as stringAt reads it; undefined otherwise. */
+function nullOrStringAt(b: Uint8Array, at: number, end: number): string | null | undefined {
+  const afterNull = literalAt(b, at, end, NULL);
+  if (afterNull >= 0) {
+    scanEnd = afterNull;
+    return null;
+  }
+  return stringAt(b, at, end) ?? undefined;
+}
+
+const KEY_OTHER = 0;
+const KEY_ACTION = 1;
+const KEY_PAGE = 2;
+const KEY_DWELL = 3;
+const ACTION = utf8('action');
+const PAGE = utf8('page');
+const DWELL_MS = utf8('dwellMs');
+
+/**
+ * The detail member name at `at`, as stringAt would read it (no escape, UTF-8), told apart by its bytes:
+ * KEY_ACTION, KEY_PAGE, KEY_DWELL or KEY_OTHER; -1 when stringAt would give null. Position in scanEnd.
+ */
+function detailKeyAt(b: Uint8Array, at: number, end: number): number {
+  if (at >= end || b[at] !== QUOTE) return -1;
+  const start = at + 1;
+  let ascii = true;
+  let close = -1;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (c === QUOTE) {
+      close = i;
+      break;
     }
-    this.at = end + 1;
-    return text;
+    if (c === BACKSLASH || c < 0x20) return -1;
+    if (c >= 0x80) ascii = false;
   }
-
-  skipNullOrString(): boolean {
-    return this.literal(NULL) || this.skipString();
-  }
-
-  /** null, or a string without escapes; undefined otherwise. */
-  nullOrString(): string | null | undefined {
-    if (this.literal(NULL)) return null;
-    return this.string() ?? undefined;
-  }
-
-  /**
-   * A number, true, false or null: the safe integer it spells (as leafColumns keeps), null for anything
-   * else, undefined when it is not a canonical scalar.
-   */
-  scalar(): number | null | undefined {
-    const b = this.#b;
-    const start = this.at;
-    let i = start;
-    while (i < b.length && b[i] !== COMMA && b[i] !== CLOSE_BRACE) i++;
-    if (i === start) return undefined;
-    this.at = i;
-    if (b[start] === 0x74 || b[start] === 0x66 || b[start] === 0x6e) {
-      const length = i - start;
-      return (length === 4 && (bytesAt(b, start, TRUE) || bytesAt(b, start, NULL))) || (length === 5 && bytesAt(b, start, FALSE)) ? null : undefined;
+  if (close < 0) return -1;
+  if (!ascii) {
+    try {
+      decoder.decode(b.subarray(start, close));
+    } catch {
+      return -1;
     }
-    const negative = b[start] === 0x2d;
-    const digitsFrom = negative ? start + 1 : start;
-    const end = uintStart(b, i) === digitsFrom ? i : -1;
-    if (end < 0) return undefined; // a fraction or exponent: not what canonical leaves hold
-    const value = uintValue(b, digitsFrom, i);
-    if (value > Number.MAX_SAFE_INTEGER) return null;
-    return negative ? (value === 0 ? undefined : -value) : value;
   }
+  scanEnd = close + 1;
+  return literalAt(b, start, close, ACTION) === close ? KEY_ACTION : literalAt(b, start, close, PAGE) === close ? KEY_PAGE : literalAt(b, start, close, DWELL_MS) === close ? KEY_DWELL : KEY_OTHER;
+}
+
+/**
+ * A number, true, false or null running from `at` to the next comma or closing brace: the safe integer
+ * it spells into scalarValue (as leafColumns keeps), null for anything else; false when it is not a
+ * canonical scalar (a fraction, an exponent, a leading zero, minus zero, more than 16 digits). Position
+ * in scanEnd.
+ */
+function scalarAt(b: Uint8Array, at: number, end: number): boolean {
+  let i = at;
+  while (i < end && b[i] !== COMMA && b[i] !== CLOSE_BRACE) i++;
+  if (i === at) return false;
+  scanEnd = i;
+  const first = b[at];
+  if (first === 0x74 || first === 0x66 || first === 0x6e) {
+    const length = i - at;
+    scalarValue = null;
+    return (length === 4 && (literalAt(b, at, i, TRUE) === i || literalAt(b, at, i, NULL) === i)) || (length === 5 && literalAt(b, at, i, FALSE) === i);
+  }
+  const negative = first === 0x2d;
+  const digitsFrom = negative ? at + 1 : at;
+  const digits = i - digitsFrom;
+  if (digits < 1 || digits > 16 || (digits > 1 && b[digitsFrom] === 0x30)) return false;
+  let value = 0;
+  for (let k = digitsFrom; k < i; k++) {
+    const c = b[k]!;
+    if (c < 0x30 || c > 0x39) return false;
+    value = value * 10 + (c - 0x30);
+  }
+  if (negative && value === 0) return false;
+  scalarValue = value > Number.MAX_SAFE_INTEGER ? null : negative ? -value : value;
+  return true;
 }

@@ -46,8 +46,7 @@ function serve(port: NonNullable<typeof parentPort>, data: TallyWorkerData): voi
         let start = 0;
         for (let i = 0; i < count; i++) {
           const end = ends[i]!;
-          const ts = tailTs[i]!;
-          tally.pushLeaf(seqs[i]!, bytes.subarray(start, end), null, none, Number.isNaN(ts) ? null : { seq: tailSeqs[i]!, ts });
+          tally.pushLeafAt(seqs[i]!, bytes, start, end, tailSeqs[i]!, tailTs[i]!, none);
           start = end;
         }
         Atomics.sub(control, IN_FLIGHT, 1);
