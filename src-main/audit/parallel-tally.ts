@@ -13,10 +13,16 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { AggregateTally } from './aggregate-tally';
 import { startThread } from './start-thread';
 import type { FromTally, TallyWorkerData, ToTally } from './tally-worker';
+import type { CheckpointsAside } from './verify-log';
 
-/** Slots of the shared control array: batches in flight, and 1 once the tally thread has answered. */
+/**
+ * Slots of the shared control array: batches in flight, 1 once the tally thread has answered, 1 once it
+ * has opened the checkpoints handed to it, and a count it raises as it opens them (a sign of life).
+ */
 export const IN_FLIGHT = 0;
 export const ANSWERED = 1;
+export const OPENED = 2;
+export const OPENING = 3;
 
 /** Leaves per batch handed over. */
 const BATCH = 8192;
@@ -45,7 +51,7 @@ export class ParallelTally {
 
   /** A tally thread, or null when none can start here (the caller counts on its own thread). */
   static start(): ParallelTally | null {
-    const control = new SharedArrayBuffer(8);
+    const control = new SharedArrayBuffer(16);
     const { port1, port2 } = new MessageChannel();
     try {
       const worker = startThread('tally-worker', { workerData: { control, results: port2 } satisfies TallyWorkerData, transferList: [port2] });
@@ -75,6 +81,24 @@ export class ParallelTally {
     this.#tailSeqs[i] = tail ? tail.seq : Number.NaN;
     this.#tailTs[i] = tail ? tail.ts : Number.NaN;
     if (this.#count === BATCH) this.#flush();
+  }
+
+  /**
+   * Has the thread open these stored checkpoints (as verifySteps opens them) in the time the tally
+   * leaves it, between batches; null when the thread is gone (the caller opens them itself).
+   */
+  openCheckpoints(notes: string[], origin: string, publicKey: Uint8Array): CheckpointsAside | null {
+    if (this.#failed) return null;
+    this.#worker.postMessage({ type: 'checkpoints', notes, origin, publicKey } satisfies ToTally);
+    return {
+      results: () => {
+        if (this.#failed || !this.#await(OPENED, () => Atomics.load(this.#control, OPENED) === 0 && Atomics.load(this.#control, ANSWERED) === 0)) return null;
+        const message = Atomics.load(this.#control, OPENED) === 1 ? (receiveMessageOnPort(this.#results)?.message as FromTally | undefined) : undefined;
+        if (message?.type === 'checkpoints') return message.opened;
+        this.close();
+        return null;
+      },
+    };
   }
 
   /** The tally of every leaf pushed, or null when the thread could not give it. Ends the thread. */
@@ -120,7 +144,7 @@ export class ParallelTally {
 
   /** Waits on `slot` while `waiting()`; false when the tally thread made no progress for STALL_MS. */
   #await(slot: number, waiting: () => boolean): boolean {
-    const progress = () => Atomics.load(this.#control, IN_FLIGHT) * 2 + Atomics.load(this.#control, ANSWERED);
+    const progress = () => `${Atomics.load(this.#control, IN_FLIGHT)},${Atomics.load(this.#control, ANSWERED)},${Atomics.load(this.#control, OPENING)}`;
     let seen = progress();
     let since = Date.now();
     while (waiting()) {

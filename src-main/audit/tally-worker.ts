@@ -6,7 +6,9 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { AggregateTally, type TallyState } from './aggregate-tally';
-import { ANSWERED, IN_FLIGHT } from './parallel-tally';
+import { openCheckpoint, type Checkpoint } from '../../src-shared/node/checkpoint';
+import { ed25519NoteVerifier, type NoteVerifier } from '../../src-shared/node/signed-note';
+import { ANSWERED, IN_FLIGHT, OPENED, OPENING } from './parallel-tally';
 
 export interface TallyWorkerData {
   /** Int32 slots shared with the verifying thread: batches in flight, and 1 once the answer is posted. */
@@ -15,14 +17,23 @@ export interface TallyWorkerData {
   results: MessagePort;
 }
 
-/** One batch of leaves, packed: leaf i is bytes[ends[i-1] .. ends[i]); a tail ts of NaN means none. */
-export type ToTally = { type: 'leaves'; count: number; bytes: Uint8Array; ends: Uint32Array; seqs: Float64Array; tailSeqs: Float64Array; tailTs: Float64Array } | { type: 'finish' };
+/**
+ * One batch of leaves, packed: leaf i is bytes[ends[i-1] .. ends[i]); a tail ts of NaN means none. Or the
+ * stored checkpoints' notes to open with the log's origin and device key, in the time between batches.
+ */
+export type ToTally =
+  | { type: 'leaves'; count: number; bytes: Uint8Array; ends: Uint32Array; seqs: Float64Array; tailSeqs: Float64Array; tailTs: Float64Array }
+  | { type: 'checkpoints'; notes: string[]; origin: string; publicKey: Uint8Array }
+  | { type: 'finish' };
 
 /**
  * The tally, and how many leaves it could read neither from their canonical bytes nor parsed (the
  * verifying thread then counts again itself, with the columns stored beside such leaves).
  */
-export type FromTally = { type: 'tally'; state: TallyState; unreadable: number } | { type: 'failed' };
+export type FromTally = { type: 'tally'; state: TallyState; unreadable: number } | { type: 'checkpoints'; opened: (Checkpoint | null)[] } | { type: 'failed' };
+
+/** Checkpoints opened per turn: a few milliseconds of Ed25519, so a batch of leaves never waits long behind them. */
+const OPEN_PER_TURN = 32;
 
 function serve(port: NonNullable<typeof parentPort>, data: TallyWorkerData): void {
   const control = new Int32Array(data.control);
@@ -38,9 +49,45 @@ function serve(port: NonNullable<typeof parentPort>, data: TallyWorkerData): voi
     Atomics.store(control, ANSWERED, 1);
     Atomics.notify(control, ANSWERED);
   };
+  const fail = () => {
+    failed = true;
+    answer({ type: 'failed' });
+  };
+  // The checkpoints are opened a few at a time in the turns between batches of leaves (setImmediate
+  // runs after the messages already waiting), so the tally keeps pace with the reader.
+  let opening: { notes: string[]; verifier: NoteVerifier; origin: string; opened: (Checkpoint | null)[] } | null = null;
+  const openSome = () => {
+    if (failed || !opening) return;
+    try {
+      const { notes, verifier, origin, opened } = opening;
+      for (let end = Math.min(notes.length, opened.length + OPEN_PER_TURN); opened.length < end; ) {
+        try {
+          opened.push(openCheckpoint(notes[opened.length]!, [verifier], { origin }).checkpoint);
+        } catch {
+          opened.push(null); // not validly signed, or not a checkpoint of this log: the verifier says which
+        }
+      }
+      Atomics.add(control, OPENING, 1);
+      if (opened.length < notes.length) {
+        setImmediate(openSome);
+        return;
+      }
+      opening = null;
+      data.results.postMessage({ type: 'checkpoints', opened } satisfies FromTally);
+      Atomics.store(control, OPENED, 1);
+      Atomics.notify(control, OPENED);
+    } catch {
+      fail();
+    }
+  };
   port.on('message', (message: ToTally) => {
     if (failed) return;
     try {
+      if (message.type === 'checkpoints') {
+        opening = { notes: message.notes, verifier: ed25519NoteVerifier(message.origin, message.publicKey), origin: message.origin, opened: [] };
+        setImmediate(openSome);
+        return;
+      }
       if (message.type === 'leaves') {
         const { count, bytes, ends, seqs, tailSeqs, tailTs } = message;
         let start = 0;
@@ -56,8 +103,7 @@ function serve(port: NonNullable<typeof parentPort>, data: TallyWorkerData): voi
       const state = tally.toState();
       answer({ type: 'tally', state, unreadable }, [state.turns.buffer as ArrayBuffer]);
     } catch {
-      failed = true;
-      answer({ type: 'failed' });
+      fail();
     }
   });
 }

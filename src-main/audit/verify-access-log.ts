@@ -30,7 +30,9 @@ export function databaseLogSource(db: Database, batch = BATCH): LogSource {
   // Named as LeafRow names them, so each row the statement builds is the LeafRow itself: a million
   // leaves make a million objects fewer for the collector.
   const leavesOnly = db.prepare('SELECT seq, leaf, leaf_hash AS leafHash, NULL AS columns FROM log_leaves WHERE seq > ? ORDER BY seq LIMIT ?', { persistent: true });
-  const span = db.prepare('SELECT count(*) AS n, unhex(group_concat(hex(hash), \'\')) AS hashes, min(length(hash)) AS lo, max(length(hash)) AS hi FROM (SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx)');
+  // group_concat appends each blob's bytes as they are (NULs included) and the cast hands them back as
+  // bytes: half the cost of the hex round trip over a million nodes.
+  const span = db.prepare("SELECT count(*) AS n, CAST(group_concat(hash, '') AS BLOB) AS hashes, min(length(hash)) AS lo, max(length(hash)) AS hi FROM (SELECT hash FROM log_nodes WHERE level = ? AND idx >= ? AND idx < ? ORDER BY idx)");
   return {
     workstationId: typeof meta?.['value'] === 'string' ? meta['value'] : null,
     devicePublicKey: key?.['public_key'] instanceof Uint8Array ? new Uint8Array(key['public_key']) : null,
@@ -225,25 +227,30 @@ function* accessLogSteps(db: Database, options: VerifyAccessLogOptions, resume?:
   // Without leaf contents the tally reads every leaf's bytes itself: that goes to a second thread,
   // unless progress is saved (the totals are saved with it, and the thread's cannot be read half way).
   const covers = (options.upToSeq ?? source.stateSize ?? 0) - (resume?.range.size ?? 0);
-  const parallel = tally && !contents && !store && covers >= (options.parallelTallyFrom ?? PARALLEL_TALLY_FROM) ? ParallelTally.start() : null;
+  // The same thread opens the stored checkpoints in the time the tally leaves it.
+  let parallel = tally && !contents && !store && covers >= (options.parallelTallyFrom ?? PARALLEL_TALLY_FROM) ? ParallelTally.start() : null;
   let counted = tally;
   let lastSeq = -1;
-  const onLeaf = parallel
+  const onLeaf = counted
     ? (row: LeafRow, tail: { seq: number; ts: number } | null) => {
-        lastSeq = row.seq;
-        parallel.push(row.seq, row.leaf, tail);
+        if (parallel) {
+          lastSeq = row.seq;
+          parallel.push(row.seq, row.leaf, tail);
+        } else counted!.pushLeaf(row.seq, row.leaf, row.columns, stored, tail);
       }
-    : counted
-      ? (row: LeafRow, tail: { seq: number; ts: number } | null) => counted!.pushLeaf(row.seq, row.leaf, row.columns, stored, tail)
-      : undefined;
+    : undefined;
   const saving = store ? progressSaver(store, saved?.startedAt ?? Date.now(), options.saveEveryMs ?? SAVE_EVERY_MS, () => counted, counted?.turnCount ?? 0) : undefined;
   const hooks: VerifyOptions = {
     ...(onLeaf ? { onLeaf } : {}),
     ...(saving ? { offerProgress: saving } : {}),
+    ...(parallel ? { openCheckpointsAside: (notes: string[], origin: string, key: Uint8Array) => parallel?.openCheckpoints(notes, origin, key) ?? null } : {}),
     onRestart() {
-      // The saved state could not answer after all (a checkpoint below it whose root it lacks): the
-      // steps start over from leaf 0, and so do the totals.
+      // The saved state could not answer after all (a checkpoint below it whose root it lacks), or the
+      // checkpoints opened aside were not all intact: the steps start over from leaf 0, and so do the
+      // totals, counted on this thread.
       saved = null;
+      parallel?.close();
+      parallel = null;
       if (counted) counted = new AggregateTally();
     },
   };

@@ -352,6 +352,28 @@ describe('console aggregates under verification', () => {
     expect(damagedThere).toEqual(damagedHere);
   });
 
+  it('stored checkpoints opened on the second thread give the same report as opened here, intact, forged or resized', () => {
+    f = openAuditFixture({ everyLeaves: 4, everyMs: Number.MAX_SAFE_INTEGER });
+    fill(16);
+    const both = () => [1e9, 0].map((parallelTallyFrom) => verifyAccessLog(f.db, { leafContents: false, parallelTallyFrom }));
+    const [here, there] = both();
+    expect(there).toEqual(here);
+    expect(there).toMatchObject({ ok: true, checkpoints: 4 });
+    // A note signed by another key: the thread says it did not open, and the run is made again here.
+    const forged = signCheckpoint({ origin: logOrigin(f.workstationId), size: 8, rootHash: f.log.rootAt(8), extensions: [] }, [ed25519NoteSigner(logOrigin(f.workstationId), randomBytes(32))]);
+    f.db.prepare("INSERT INTO log_checkpoints(size, ts, reason, note) VALUES (8, 0, 'x', ?)").run([forged]);
+    const [forgedHere, forgedThere] = both();
+    expect(forgedThere!.problems).toEqual([expect.objectContaining({ seq: 8, kind: 'checkpoint-signature' })]);
+    expect(forgedThere).toEqual(forgedHere);
+    // A genuine note whose stored size was changed: its root was not kept at the note's size on the pass.
+    unlockTriggers();
+    f.db.exec("DELETE FROM log_checkpoints WHERE reason = 'x'; DROP TRIGGER log_checkpoints_no_update");
+    f.db.exec('UPDATE log_checkpoints SET size = size - 1 WHERE id = (SELECT min(id) FROM log_checkpoints WHERE size = 8)');
+    const [resizedHere, resizedThere] = both();
+    expect(resizedThere!.problems.map((p) => p.kind)).toContain('checkpoint-mismatch');
+    expect(resizedThere).toEqual(resizedHere);
+  });
+
   it.each([
     ['agg_turns', 'UPDATE agg_turns SET gap = gap + 60000 WHERE gap IS NOT NULL'],
     ['agg_turns', 'DELETE FROM agg_turns WHERE seq = (SELECT max(seq) FROM agg_turns)'],
