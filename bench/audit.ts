@@ -13,7 +13,10 @@
  *    answers, against the same questions answered on the main thread.
  * 4. Verification from audit.db (verify_s: the integrity check, with the aggregates recomputed) against
  *    the raw work over the same rows in the same run (raw_s): one SQLCipher scan of the leaves and their
- *    stored hashes, one SHA-256 per leaf, one Ed25519 verification per stored checkpoint.
+ *    stored hashes, one SHA-256 per leaf, one Ed25519 verification per stored checkpoint. The raw work
+ *    runs on one thread; the verification, as the app runs it, hands the aggregates' recount and the
+ *    checkpoints' signatures to a second thread, so where a core is free verify_ratio counts the
+ *    verifying thread's path only (on a machine whose cores are taken, both threads' work).
  * Figures only; nothing here asserts a time.
  */
 import fs from 'node:fs';

@@ -4,10 +4,13 @@
  * verification's steps stay synchronous (the CLI and the audit worker run them as they are). Leaves are
  * copied into one buffer per batch and moved to the tally thread; at most MAX_IN_FLIGHT batches wait
  * there, so a slow tally holds the reader back instead of filling memory. The answer is read with
- * Atomics.wait and receiveMessageOnPort, without the event loop.
+ * Atomics.wait and receiveMessageOnPort, without the event loop. The same thread also opens the stored
+ * checkpoints (openCheckpoints: their Ed25519 signatures, a quarter of the raw work over a million leaves)
+ * in the time the tally leaves it, a few between batches.
  *
- * Anything unexpected (the thread cannot start, fails or stalls) makes finish() return null: the caller
- * then counts on its own thread, so the result never depends on the second thread working.
+ * Anything unexpected (the thread cannot start, fails or stalls) makes finish() or the checkpoints'
+ * results() return null: the caller then does that work on its own thread, so the result never depends
+ * on the second thread working.
  */
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { AggregateTally } from './aggregate-tally';

@@ -1,8 +1,9 @@
 /**
  * The tally thread (see parallel-tally.ts): recomputes the console's aggregates from the leaf bytes a
  * verification hands it, batch by batch, while the verifying thread goes on reading and hashing the
- * next leaves. It holds no key and no connection, only leaf bytes the verifier already read; they never
- * leave the process.
+ * next leaves, and opens the stored checkpoints' notes between batches. It holds no key and no
+ * connection, only leaf bytes and notes the verifier already read and the device's public key; they
+ * never leave the process.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { AggregateTally, type TallyState } from './aggregate-tally';
