@@ -255,8 +255,8 @@ export function readLeafFacts(bytes: Uint8Array, tail: { seq: number; ts: number
  * readLeafFacts over bytes[from, end) into `out`, with the seq and ts readLeafTail read from the same
  * bytes; false (and `out` half written) where readLeafFacts gives null. The aggregates' recount runs
  * this on every leaf: it allocates nothing per leaf (the strings it reads come from a small cache: the
- * same users, roles, events, sessions and artifact ids recur in every leaf), reads the leaf in place in
- * the buffer it arrived in, and compares the detail member names it looks for as bytes.
+ * same users, roles, events, sessions and artifact ids recur in every leaf) and reads the leaf in place
+ * in the buffer it arrived in.
  */
 export function scanLeafFacts(b: Uint8Array, from: number, end: number, seq: number, ts: number, out: LeafFactsScratch): boolean {
   let at = literalAt(b, from, end, P_ROLE);
@@ -441,38 +441,14 @@ const KEY_OTHER = 0;
 const KEY_ACTION = 1;
 const KEY_PAGE = 2;
 const KEY_DWELL = 3;
-const ACTION = utf8('action');
-const PAGE = utf8('page');
-const DWELL_MS = utf8('dwellMs');
 
 /**
- * The detail member name at `at`, as stringAt would read it (no escape, UTF-8), told apart by its bytes:
- * KEY_ACTION, KEY_PAGE, KEY_DWELL or KEY_OTHER; -1 when stringAt would give null. Position in scanEnd.
+ * The detail member name at `at`, read as stringAt reads it: KEY_ACTION, KEY_PAGE, KEY_DWELL or
+ * KEY_OTHER; -1 where stringAt gives null. Position in scanEnd.
  */
 function detailKeyAt(b: Uint8Array, at: number, end: number): number {
-  if (at >= end || b[at] !== QUOTE) return -1;
-  const start = at + 1;
-  let ascii = true;
-  let close = -1;
-  for (let i = start; i < end; i++) {
-    const c = b[i]!;
-    if (c === QUOTE) {
-      close = i;
-      break;
-    }
-    if (c === BACKSLASH || c < 0x20) return -1;
-    if (c >= 0x80) ascii = false;
-  }
-  if (close < 0) return -1;
-  if (!ascii) {
-    try {
-      decoder.decode(b.subarray(start, close));
-    } catch {
-      return -1;
-    }
-  }
-  scanEnd = close + 1;
-  return literalAt(b, start, close, ACTION) === close ? KEY_ACTION : literalAt(b, start, close, PAGE) === close ? KEY_PAGE : literalAt(b, start, close, DWELL_MS) === close ? KEY_DWELL : KEY_OTHER;
+  const key = stringAt(b, at, end);
+  return key === null ? -1 : key === 'action' ? KEY_ACTION : key === 'page' ? KEY_PAGE : key === 'dwellMs' ? KEY_DWELL : KEY_OTHER;
 }
 
 /**
