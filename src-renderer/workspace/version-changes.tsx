@@ -102,7 +102,7 @@ function SideBySide({ caseId, path, previousVersion }: { caseId: string; path: s
   const mark = (kind: string, side: 'left' | 'right') => (kind === 'same' ? '' : kind === 'changed' ? '~' : (kind === 'removed') === (side === 'left') ? (side === 'left' ? '−' : '+') : '');
   return (
     <div className="diff-scroll" tabIndex={0} role="region" aria-label={`Differences in ${path}`}>
-      <table className="side-by-side">
+      <table className="diff-table">
         <caption>
           {path}: {changedRows} line{changedRows === 1 ? '' : 's'} differ
         </caption>
