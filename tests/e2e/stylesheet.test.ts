@@ -1,10 +1,11 @@
 /**
  * The stylesheet as Chromium parses it. Every rule stands at the top level (or in an at-rule): the app
  * writes no nested CSS, so a nested rule means an unclosed brace that swallowed every rule after it (it
- * once hid the table viewer's, the import's and the whole admin stylesheet's rules). And the palette: "Follow system" takes the system's scheme for every colour, the
- * ones set per component (claim statuses, the version diff) included, and a theme picked in the menu
- * wins over the system either way. Computed colours are read from elements carrying the app's own
- * classes, so a colour left with one theme's value shows here.
+ * once hid the table viewer's, the import's and the whole admin stylesheet's rules). And the palette:
+ * "Follow system" takes the system's scheme for every colour, the ones set per component (claim
+ * statuses, the version diff) included, and a theme picked in the menu wins over the system either way.
+ * Computed colours are read from elements carrying the app's own classes, so a colour left with one
+ * theme's value shows here.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHarness, type Harness } from './harness';
@@ -72,6 +73,7 @@ describe('stylesheet', () => {
   });
 
   test('following a dark system, every colour is the dark one', async () => {
+    await h.page.emulateMedia({ colorScheme: 'dark' });
     await pick(null);
     expect(await colours()).toEqual(DARK);
   });
