@@ -87,8 +87,8 @@ export function ImportPackageSection({ preview }: { preview: boolean }) {
       )}
       <ImportProgress subject="package" />
       {result ? (
-        <div className="success-note">
-          <p>
+        <div className="import-result">
+          <p className="success-note">
             <strong>{importSentence(result)}</strong>
           </p>
           {result.previous ? (
