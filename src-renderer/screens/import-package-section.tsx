@@ -18,7 +18,8 @@ export function shortKey(key: string): string {
 }
 
 export function importSentence(o: ImportOutcome): string {
-  return `Imported ${o.model} ${o.version} as case ${o.caseId}: ${o.artifactCount} files, ${formatBytes(o.totalBytes)}, signature by ${shortKey(o.signer)}.`;
+  // The shortened key ends in an ellipsis, so it does not end the sentence ("…." reads as a typo).
+  return `Imported ${o.model} ${o.version} as case ${o.caseId}, signature by ${shortKey(o.signer)}: ${o.artifactCount} files, ${formatBytes(o.totalBytes)}.`;
 }
 
 export function ImportPackageSection({ preview }: { preview: boolean }) {

@@ -195,7 +195,7 @@ describe('administration and import from disk', () => {
     await importButton.click();
     const done = page.locator('.import-package .import-result');
     await expect.poll(() => page.locator('.import-package').innerText(), { timeout: 60_000 }).toMatch(/Imported Kestrel-7 7\.0\.1/);
-    await done.filter({ hasText: /Imported Kestrel-7 7\.0\.1 as case case-[0-9a-f]{32}: 3 files, .*, signature by sha256:[0-9a-f]{16}…/ }).waitFor({ timeout: 60_000 });
+    await done.filter({ hasText: /Imported Kestrel-7 7\.0\.1 as case case-[0-9a-f]{32}, signature by sha256:[0-9a-f]{16}…: 3 files, \d[\d.]* [KM]?i?B\./ }).waitFor({ timeout: 60_000 });
     const firstCase = /case-[0-9a-f]{32}/.exec(await done.innerText())![0];
     await h.checkScreen('64-import-from-file');
 

@@ -69,7 +69,7 @@ export interface Harness {
   cspViolations(): Promise<CspViolation[]>;
   screenshot(name: string): Promise<string>;
   axe(): Promise<AxeViolation[]>;
-  /** Screenshot plus axe; throws listing every WCAG 2.1 A/AA violation. */
+  /** Screenshot plus axe; throws listing every WCAG 2.1 A/AA violation, or when the window itself scrolls. */
   checkScreen(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -175,6 +175,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         const lines = violations.map((v) => `- ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.join('\n    ')}`);
         throw new Error(`axe found ${violations.length} WCAG 2.1 A/AA violation(s) on "${name}":\n${lines.join('\n')}`);
       }
+      // The window is the frame (app.css): screens scroll inside their panes, never the window itself.
+      const spill = await page.evaluate(() => ({ down: document.documentElement.scrollHeight - innerHeight, across: document.documentElement.scrollWidth - innerWidth }));
+      if (spill.down > 0 || spill.across > 0) throw new Error(`The window itself scrolls on "${name}" (${spill.down} px down, ${spill.across} px across): something escaped its pane.`);
     },
     async close() {
       await context.close().catch(() => undefined);
