@@ -245,7 +245,8 @@ export class AggregateTally {
     if (c.objectKind === 'artifact' && c.objectId !== null) {
       const byUser = inner(t.artifacts, c.objectId);
       const r = byUser.get(c.user);
-      const dwell = c.dwellMs ?? 0;
+      // A view's dwell is its close's; a page view's is for that page alone (AGG_VIEW_DWELL).
+      const dwell = c.page === null ? (c.dwellMs ?? 0) : 0;
       const opens = view && open ? 1 : 0;
       if (r) {
         r[0]!++;
@@ -253,7 +254,7 @@ export class AggregateTally {
         r[2]! += opens;
       } else byUser.set(c.user, [1, dwell, opens]);
     }
-    if (view && c.dwellMs !== null && c.objectId !== null) {
+    if (view && c.dwellMs !== null && c.page === null && c.objectId !== null) {
       let buckets = t.dwell.get(c.objectId);
       if (!buckets) t.dwell.set(c.objectId, (buckets = DWELL_BUCKETS.map(() => 0)));
       buckets[bucketOf(c.dwellMs)]!++;

@@ -10,7 +10,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
-import { AGG_DWELL_BUCKET } from '../vault/audit-aggregates';
+import { AGG_DWELL_BUCKET, AGG_VIEW_DWELL } from '../vault/audit-aggregates';
 import { dwellSummary, hasAggregates, summaryFromAggregates } from './console-aggregates';
 import { runAll, type Steps } from './in-turns';
 import { parseLeaf, type AccessLogLeaf } from './log-leaf';
@@ -263,6 +263,8 @@ export function isOffHours(ts: number, hours: WorkingHours = DEFAULT_WORKING_HOU
 
 /** The bucket index of dwell_ms, from DWELL_BUCKETS (numbers only: nothing user-supplied). */
 const DWELL_BUCKET_SQL = AGG_DWELL_BUCKET('dwell_ms');
+/** The dwell a leaf adds to its view's time: a close's, not a page view's (see AGG_VIEW_DWELL). */
+const VIEW_DWELL_SQL = AGG_VIEW_DWELL('log_leaves');
 
 /** Exactly the condition of the partial index log_leaves_opens (audit-schema.ts), so SQLite can use it. */
 const OPENS = `event = 'artifact.view' AND CASE WHEN json_valid(CAST(leaf AS TEXT)) THEN json_extract(CAST(leaf AS TEXT), '$.detail.action') END = 'open' AND object_kind = 'artifact'`;
@@ -368,7 +370,7 @@ export class AuditQuery {
         .map((r) => [String(r['object_id']), Number(r['n'])]),
     );
     const perArtifact = this.#db
-      .prepare(`SELECT object_id, count(*) AS n, count(DISTINCT user) AS users, coalesce(sum(dwell_ms), 0) AS dwell FROM log_leaves ${and} object_kind = 'artifact' GROUP BY object_id ORDER BY n DESC`)
+      .prepare(`SELECT object_id, count(*) AS n, count(DISTINCT user) AS users, coalesce(sum(${VIEW_DWELL_SQL}), 0) AS dwell FROM log_leaves ${and} object_kind = 'artifact' GROUP BY object_id ORDER BY n DESC`)
       .all(w.params)
       .map((r) => ({ artifactId: String(r['object_id']), events: Number(r['n']), users: Number(r['users']), opens: opens.get(String(r['object_id'])) ?? 0, dwellMs: Number(r['dwell']) }));
     const perHour = this.#db
@@ -377,7 +379,7 @@ export class AuditQuery {
       .map((r) => ({ hour: Number(r['hour']) * 3_600_000, events: Number(r['n']) }));
     // Bucketed in SQL: a million views would otherwise cross into JavaScript one row at a time.
     const dwellRows = this.#db
-      .prepare(`SELECT object_id, ${DWELL_BUCKET_SQL} AS bucket, count(*) AS n FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL GROUP BY object_id, bucket`)
+      .prepare(`SELECT object_id, ${DWELL_BUCKET_SQL} AS bucket, count(*) AS n FROM log_leaves ${and} event = 'artifact.view' AND dwell_ms IS NOT NULL AND page IS NULL GROUP BY object_id, bucket`)
       .all(w.params);
     return { perUser, perArtifact: this.#named(perArtifact), perHour, ...dwellSummary(dwellRows) };
   }
@@ -391,8 +393,10 @@ export class AuditQuery {
   /** Who had page `page` (any page when omitted) of an artifact in view between from and to. */
   whoSaw(artifactId: string, page: number | undefined, from: number, to: number): WhoSaw[] {
     const w = where({ objectId: artifactId, event: 'artifact.view', from, to, ...(page === undefined ? {} : { page }) });
+    // For one page, the time that page was in view; for the artifact, the time of its views (closes).
+    const dwell = page === undefined ? VIEW_DWELL_SQL : 'dwell_ms';
     return this.#db
-      .prepare(`SELECT user, session, count(*) AS n, min(ts) AS first, max(ts) AS last, coalesce(sum(dwell_ms), 0) AS dwell FROM log_leaves ${w.sql} GROUP BY user, session ORDER BY first`)
+      .prepare(`SELECT user, session, count(*) AS n, min(ts) AS first, max(ts) AS last, coalesce(sum(${dwell}), 0) AS dwell FROM log_leaves ${w.sql} GROUP BY user, session ORDER BY first`)
       .all(w.params)
       .map((r) => ({
         user: r['user'] === null ? null : String(r['user']),

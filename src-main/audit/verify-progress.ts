@@ -26,8 +26,11 @@ import { isTallyState, type TallyState } from './aggregate-tally';
 import type { ProgressPoint } from './verify-log';
 import type { MerkleNodeSource } from '../../src-shared/node/merkle';
 
-/** Format of the saved value; another one is not read (a full verification instead). */
-const VERSION = 1;
+/**
+ * Format of the saved value; another one is not read (a full verification instead). 2: the tally's
+ * dwell counts a view's close only (audit migration 7), so a tally saved before would not match.
+ */
+const VERSION = 2;
 
 export interface SavedProgress {
   point: ProgressPoint;

@@ -2,7 +2,7 @@
  * The SQL of the access log's per-hour aggregates (audit.db migration 5): the trigger that keeps them
  * and the queries that compute them from the leaves (the backfill, and the check a full verification
  * runs in src-main/audit/console-aggregates.ts). This text is part of a migration: changing it means a
- * new migration that rebuilds the tables.
+ * new migration that rebuilds the tables (as migration 7 did for the dwell of page views).
  */
 export const HOUR_MS = 3_600_000;
 
@@ -21,6 +21,14 @@ export const AGG_DWELL_BUCKET = (column: string) =>
     .map((b, i) => `WHEN ${column} < ${b.max} THEN ${i}`)
     .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
 
+/**
+ * The dwell a leaf adds to a view's time (a dwell_ms column of NEW or a table alias): a close's, which is
+ * the whole view from open to close. A page view's dwell (a PDF's page left, how long it was in view)
+ * answers per-page questions only: the pages of one view add up to its close, so counting both doubled
+ * every PDF's time (audit migration 7 recomputed the totals).
+ */
+export const AGG_VIEW_DWELL = (row: string) => `CASE WHEN ${row}.page IS NULL THEN ${row}.dwell_ms END`;
+
 /** The user as a key: '' for none, 'u:' + name otherwise (key columns cannot hold NULL). */
 export const AGG_UKEY = (column: string) => `CASE WHEN ${column} IS NULL THEN '' ELSE 'u:' || ${column} END`;
 
@@ -36,11 +44,11 @@ export const AGG_EXPECTED: readonly (readonly [table: string, select: string])[]
   ],
   [
     'agg_artifacts',
-    `SELECT ts / ${HOUR_MS}, object_id, ${AGG_UKEY('user')}, user, count(*), coalesce(sum(dwell_ms), 0), sum(${AGG_OPEN('l')}) FROM log_leaves l WHERE object_kind = 'artifact' AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_UKEY('user')}`,
+    `SELECT ts / ${HOUR_MS}, object_id, ${AGG_UKEY('user')}, user, count(*), coalesce(sum(${AGG_VIEW_DWELL('l')}), 0), sum(${AGG_OPEN('l')}) FROM log_leaves l WHERE object_kind = 'artifact' AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_UKEY('user')}`,
   ],
   [
     'agg_dwell',
-    `SELECT ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}, count(*) FROM log_leaves WHERE event = 'artifact.view' AND dwell_ms IS NOT NULL AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}`,
+    `SELECT ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}, count(*) FROM log_leaves WHERE event = 'artifact.view' AND dwell_ms IS NOT NULL AND page IS NULL AND object_id IS NOT NULL GROUP BY ts / ${HOUR_MS}, object_id, ${AGG_DWELL_BUCKET('dwell_ms')}`,
   ],
 ];
 

@@ -2,7 +2,7 @@
  * audit.db schema (DESIGN §4): the device signing key and vault facts first; the access log appends
  * its own migrations (leaves, checkpoints) to this list. Append only, never edit a shipped migration.
  */
-import { AGG_DWELL_BUCKET, AGG_EXPECTED, AGG_OPEN, AGG_PAGE_VIEW, AGG_SKEY, AGG_UKEY, FLAG_AGG_EXPECTED, HOUR_MS } from './audit-aggregates';
+import { AGG_DWELL_BUCKET, AGG_EXPECTED, AGG_OPEN, AGG_PAGE_VIEW, AGG_SKEY, AGG_UKEY, AGG_VIEW_DWELL, FLAG_AGG_EXPECTED, HOUR_MS } from './audit-aggregates';
 import type { Migration } from './migrations';
 
 export const AUDIT_MIGRATIONS: Migration[] = [
@@ -145,6 +145,35 @@ export const AUDIT_MIGRATIONS: Migration[] = [
           ON CONFLICT(skey, okey) DO UPDATE SET seq = excluded.seq, ts = excluded.ts, page = excluded.page WHERE page != excluded.page;
       END;
       ${FLAG_AGG_EXPECTED.map(([table, select]) => `INSERT INTO ${table} ${select};`).join('\n      ')}
+    `,
+  },
+  {
+    version: 7,
+    name: 'view-dwell',
+    // A view's dwell is its close's (AGG_VIEW_DWELL): migration 5 also added each PDF page view's dwell,
+    // and a view's pages add up to its close, so every PDF's total and its dwell buckets counted its time
+    // twice. The trigger is made again with the per-artifact and dwell statements changed (the per-user
+    // one as it was), and both tables are computed again from the leaves, which hold every dwell.
+    up: `
+      DROP TRIGGER log_leaves_aggregate;
+      CREATE TRIGGER log_leaves_aggregate AFTER INSERT ON log_leaves BEGIN
+        INSERT INTO agg_users(hour, ukey, user, role, events, denied, first, last)
+          VALUES (NEW.ts / 3600000, ${AGG_UKEY('NEW.user')}, NEW.user, NEW.role, 1, NEW.outcome = 'denied', NEW.ts, NEW.ts)
+          ON CONFLICT(hour, ukey, role) DO UPDATE SET events = events + 1, denied = denied + excluded.denied, first = min(first, excluded.first), last = max(last, excluded.last);
+        INSERT INTO agg_artifacts(hour, object_id, ukey, user, events, dwell, opens)
+          SELECT NEW.ts / 3600000, NEW.object_id, ${AGG_UKEY('NEW.user')}, NEW.user, 1, coalesce(${AGG_VIEW_DWELL('NEW')}, 0), ${AGG_OPEN('NEW')}
+          WHERE NEW.object_kind = 'artifact' AND NEW.object_id IS NOT NULL
+          ON CONFLICT(hour, object_id, ukey) DO UPDATE SET events = events + 1, dwell = dwell + excluded.dwell, opens = opens + excluded.opens;
+        INSERT INTO agg_dwell(hour, object_id, bucket, n)
+          SELECT NEW.ts / 3600000, NEW.object_id, ${AGG_DWELL_BUCKET('NEW.dwell_ms')}, 1
+          WHERE NEW.event = 'artifact.view' AND NEW.dwell_ms IS NOT NULL AND NEW.page IS NULL AND NEW.object_id IS NOT NULL
+          ON CONFLICT(hour, object_id, bucket) DO UPDATE SET n = n + 1;
+      END;
+      DELETE FROM agg_artifacts;
+      DELETE FROM agg_dwell;
+      ${AGG_EXPECTED.filter(([table]) => table !== 'agg_users')
+        .map(([table, select]) => `INSERT INTO ${table} ${select};`)
+        .join('\n      ')}
     `,
   },
 ];

@@ -89,16 +89,38 @@ describe('AuditQuery over a real audit.db', () => {
     expect(chunked.fastPaging({}, { minMsPerPage: 1000, minPages: 3 })).toEqual(findFastPaging(allViews(), { minMsPerPage: 1000, minPages: 3 }));
   });
 
-  it('counts opens and dwell buckets as the leaves say', () => {
+  it('counts opens, and the dwell of views (their closes) but not of page views twice, as the leaves say', () => {
     viewLog(300, 9);
-    const leaves = f!.db.prepare('SELECT leaf FROM log_leaves').all().map((r) => JSON.parse(fromUtf8(r['leaf'] as Uint8Array)) as { event: string; object: { id: string } | null; detail: { action?: string; dwellMs?: number } });
-    const summary = new AuditQuery(f!.db).summary({});
-    for (const artifact of summary.perArtifact) {
-      const views = leaves.filter((l) => l.event === 'artifact.view' && l.object?.id === artifact.artifactId);
-      expect(artifact.opens).toBe(views.filter((l) => l.detail.action === 'open').length);
-      const buckets = DWELL_BUCKETS.map((b, i) => views.filter((l) => l.detail.dwellMs! < b.max && (i === 0 || l.detail.dwellMs! >= DWELL_BUCKETS[i - 1]!.max)).length);
-      expect(summary.dwell.find((d) => d.artifactId === artifact.artifactId)!.buckets).toEqual(buckets);
+    // Closes among the page views: each carries its whole view's dwell and no page.
+    for (let i = 0; i < 40; i++) {
+      const session = `s${i % 2}`;
+      f!.log.append({ actor: { user: `u-${session}`, role: 'reviewer' }, session, event: 'artifact.view', object: { kind: 'artifact', id: `a${(i >> 1) % 2}` }, outcome: 'success', detail: { action: 'close', dwellMs: 700 * i * i } });
+      tick(f!, 1000);
     }
+    type Leaf = { event: string; session: string; object: { id: string } | null; detail: { action?: string; page?: number; dwellMs?: number } };
+    const leaves = f!.db.prepare('SELECT leaf FROM log_leaves').all().map((r) => JSON.parse(fromUtf8(r['leaf'] as Uint8Array)) as Leaf);
+    const query = new AuditQuery(f!.db);
+    // From the aggregates (the whole log) and from the leaves (a filter the aggregates cannot answer).
+    for (const summary of [query.summary({}), query.summary({ outcome: 'success' })]) {
+      expect(summary.perArtifact.length).toBe(2);
+      for (const artifact of summary.perArtifact) {
+        const views = leaves.filter((l) => l.event === 'artifact.view' && l.object?.id === artifact.artifactId);
+        const closes = views.filter((l) => l.detail.page === undefined);
+        expect(closes.length).toBeGreaterThan(5);
+        expect(artifact.opens).toBe(views.filter((l) => l.detail.action === 'open').length);
+        expect(artifact.dwellMs).toBe(closes.reduce((sum, l) => sum + l.detail.dwellMs!, 0));
+        const buckets = DWELL_BUCKETS.map((b, i) => closes.filter((l) => l.detail.dwellMs! < b.max && (i === 0 || l.detail.dwellMs! >= DWELL_BUCKETS[i - 1]!.max)).length);
+        expect(summary.dwell.find((d) => d.artifactId === artifact.artifactId)!.buckets).toEqual(buckets);
+      }
+    }
+    // Who saw: the artifact's dwell is its views'; one page's is the time that page was in view.
+    const session = (rows: { session: string | null; dwellMs: number }[]) => rows.find((r) => r.session === 's0')!.dwellMs;
+    const ofA0 = leaves.filter((l) => l.event === 'artifact.view' && l.object?.id === 'a0' && l.session === 's0');
+    expect(session(query.whoSaw('a0', undefined, 0, Number.MAX_SAFE_INTEGER))).toBe(ofA0.filter((l) => l.detail.page === undefined).reduce((sum, l) => sum + l.detail.dwellMs!, 0));
+    const page = ofA0.find((l) => l.detail.page !== undefined)!.detail.page!;
+    const pageViews = ofA0.filter((l) => l.detail.page === page);
+    expect(pageViews.length).toBeGreaterThan(1);
+    expect(session(query.whoSaw('a0', page, 0, Number.MAX_SAFE_INTEGER))).toBe(pageViews.reduce((sum, l) => sum + l.detail.dwellMs!, 0));
   });
 
   it('finds off-hours activity through the aggregates exactly as a scan of every leaf does', () => {

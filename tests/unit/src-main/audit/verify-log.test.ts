@@ -305,6 +305,45 @@ describe('console aggregates under verification', () => {
     }
   });
 
+  it('a log whose totals counted page views as well as closes is counted again by migration 7 and agrees', () => {
+    f = openAuditFixture();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-agg-'));
+    const db = openEncryptedDb(path.join(dir, 'audit.db'), randomBytes(32), { create: true });
+    try {
+      runMigrations(db, AUDIT_MIGRATIONS.filter((m) => m.version < 7), () => 1);
+      const seed = randomBytes(32);
+      db.prepare('INSERT INTO device_keys(private_key, public_key, created_at) VALUES (?, ?, ?)').run([Buffer.from(seed), Buffer.from(ed25519PublicFromSeed(seed)), 1]);
+      db.prepare("INSERT INTO vault_meta(key, value) VALUES ('workstation_id', 'ws0123456789abcdef')").run();
+      let t = Date.UTC(2026, 10, 24, 9);
+      const log = openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 400_000), monotonic: () => t });
+      // One PDF view: three pages in view 10, 20 and 30 s, then its close with the whole 60 s.
+      const view = (detail: Record<string, string | number>) => log.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'pdf' }, outcome: 'success', detail });
+      view({ action: 'open' });
+      for (const [page, dwellMs] of [[1, 10_000], [2, 20_000], [3, 30_000]] as const) view({ action: 'view', page, dwellMs });
+      view({ action: 'close', dwellMs: 60_000 });
+      log.close();
+      const dwell = () => Number(db.prepare("SELECT sum(dwell) AS n FROM agg_artifacts WHERE object_id = 'pdf'").get()?.['n']);
+      const buckets = () => db.prepare("SELECT bucket, sum(n) AS n FROM agg_dwell WHERE object_id = 'pdf' GROUP BY bucket ORDER BY bucket").all().map((r) => [Number(r['bucket']), Number(r['n'])]);
+      expect(dwell()).toBe(120_000);
+      runMigrations(db, AUDIT_MIGRATIONS, () => 2);
+      expect(dwell()).toBe(60_000);
+      // One view of 1-5 min (bucket 3), not four views.
+      expect(buckets()).toEqual([[3, 1]]);
+      expect(checkAggregates(db)).toEqual([]);
+      // And the trigger made again keeps counting so.
+      const more = openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 1000), monotonic: () => t });
+      more.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'pdf' }, outcome: 'success', detail: { action: 'view', page: 4, dwellMs: 5000 } });
+      more.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'pdf' }, outcome: 'success', detail: { action: 'close', dwellMs: 5000 } });
+      more.close();
+      expect(dwell()).toBe(65_000);
+      expect(buckets()).toEqual([[1, 1], [3, 1]]);
+      expect(checkAggregates(db)).toEqual([]);
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the flag tables, kept on append, agree with the leaves by either count (the SQL backfill and the verifier) on a varied log', () => {
     f = openAuditFixture();
     const users = ['alice', 'bob', null] as const;
