@@ -12,9 +12,10 @@ import type { AuditHook } from '../ipc/router';
 import type { SessionManager } from '../session/session-manager';
 import { journalPath, preSignInJournal, readJournalKey, vaultExists, type UnlockedVault } from '../vault/vault';
 import { openAccessLog, type AccessLog, type AccessLogEntry, type AppendResult } from './access-log';
-import { logAppStart, logAppStop, logClockJump, logLock, type LeafSink } from './audit-events';
+import { logAppStart, logAppStop, logArtifactView, logClockJump, logLock, type LeafSink } from './audit-events';
 import { accessLogHook, type LogTarget } from './audit-hook';
 import { clockJumpDetector } from './clock-jump';
+import { openViews } from './open-views';
 import { appendJournal, drainJournal, type JournalMeta } from './pre-sign-in-journal';
 import type { Database } from '@signalapp/sqlcipher';
 
@@ -116,13 +117,20 @@ export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
 
   // Locks no router call caused (idle timer, OS suspend, shutdown) are logged here with their reason; every
   // lock signs a checkpoint. Both happen before the handles close: afterwards no key to the log is left.
+  // Views still open are closed first, with the dwell main measured (open-views.ts says why).
+  const views = openViews(deps.monotonic);
   deps.sessions.onBeforeLock((vault, reason) => {
     const target = current();
     if (!target || active?.vault !== vault) return;
-    if (reason !== 'manual') logLock(target.log, { user: vault.user, role: vault.role, session: target.session }, reason);
+    const actor = { user: vault.user, role: vault.role, session: target.session };
+    for (const { view, dwellMs } of views.drain()) {
+      logArtifactView(target.log, actor, { artifactId: view.artifactId, ...(view.name === null ? {} : { name: view.name }), ...(view.digest === null ? {} : { digest: view.digest }), action: 'close', dwellMs, endedBy: reason });
+    }
+    if (reason !== 'manual') logLock(target.log, actor, reason);
     active.log.checkpoint('lock');
   });
   deps.sessions.onLock(() => {
+    views.drain();
     active?.log.close();
     active = null;
   });
@@ -158,17 +166,25 @@ export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
     write(withClockCheck(target).log);
   };
 
+  const hook = accessLogHook({
+    current: () => {
+      const target = current();
+      return target ? withClockCheck(target) : null;
+    },
+    device: () => {
+      const target = journal();
+      return target ? withClockCheck(target) : null;
+    },
+  });
+
   return {
-    hook: accessLogHook({
-      current: () => {
-        const target = current();
-        return target ? withClockCheck(target) : null;
+    hook: {
+      // Followed once written: a record the log refused (fail closed) opens or closes nothing.
+      record(entry) {
+        hook.record(entry);
+        views.observe(entry);
       },
-      device: () => {
-        const target = journal();
-        return target ? withClockCheck(target) : null;
-      },
-    }),
+    },
     start() {
       writeToJournal((log) => logAppStart(log, APP_LOG_NAME));
     },

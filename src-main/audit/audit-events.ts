@@ -50,6 +50,8 @@ export interface ArtifactViewEvent {
   page?: number;
   region?: string;
   dwellMs?: number;
+  /** A close main wrote because the session locked (its reason), not one the window reported. */
+  endedBy?: 'manual' | 'idle' | 'os' | 'shutdown';
 }
 
 /** artifact.view: open, what is in view (page/region), close with the dwell time. */
@@ -58,6 +60,7 @@ export function logArtifactView(log: LeafSink, actor: LogActor, view: ArtifactVi
   if (view.page !== undefined) detail['page'] = view.page;
   if (view.region !== undefined) detail['region'] = view.region;
   if (view.dwellMs !== undefined) detail['dwellMs'] = view.dwellMs;
+  if (view.endedBy !== undefined) detail['endedBy'] = view.endedBy;
   return log.append(entry(actor, 'artifact.view', 'success', { kind: 'artifact', id: view.artifactId, name: view.name ?? null, digest: view.digest ?? null }, detail));
 }
 

@@ -165,7 +165,8 @@ export function useArtifactLoader(): (artifactId: string) => Promise<Uint8Array>
 /**
  * The viewers' report of what is in view (see ARCHITECTURE: access log): `open` when content is shown, `view` for a PDF
  * page with the time the previous page was in view, `close` with the dwell time. Best effort: a
- * report that fails (the session just locked) must not disturb reading; the lock itself is logged.
+ * report that fails must not disturb reading; a close refused because the session just locked is
+ * written by main instead, before the lock (audit/open-views.ts).
  */
 export function useArtifactViewReport(artifactId: string, active: boolean): (page: number, dwellMs: number) => void {
   const opened = useRef<number | null>(null);
