@@ -10,10 +10,12 @@ const WIDTH = 420;
 const HEIGHT = 190;
 const PAD = { left: 44, right: 8, top: 10, bottom: 28 };
 
+/** The axis top: a round number whose half (the middle grid line) is a whole number too. */
 function niceMax(n: number): number {
-  if (n <= 5) return 5;
+  if (n <= 4) return 4;
   const magnitude = 10 ** Math.floor(Math.log10(n));
-  return Math.ceil(n / magnitude) * magnitude;
+  const top = Math.ceil(n / magnitude) * magnitude;
+  return top % 2 === 0 ? top : top + magnitude;
 }
 
 interface Bar {
@@ -21,8 +23,17 @@ interface Bar {
   value: number;
 }
 
-function BarChart({ title, bars, xLabelEvery, unit }: { title: string; bars: Bar[]; xLabelEvery: number; unit: string }) {
+/** `empty`: said instead of a chart of nothing but zeros (an empty axis reads as a broken chart). */
+function BarChart({ title, bars, xLabelEvery, unit, empty }: { title: string; bars: Bar[]; xLabelEvery: number; unit: string; empty: string }) {
   const id = useId();
+  if (bars.every((b) => b.value === 0)) {
+    return (
+      <figure className="chart">
+        <figcaption>{title}</figcaption>
+        <p className="chart-empty">{empty}</p>
+      </figure>
+    );
+  }
   const max = niceMax(Math.max(0, ...bars.map((b) => b.value)));
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
@@ -97,12 +108,12 @@ export function HourChart({ perHour }: { perHour: AuditSummaryDto['perHour'] }) 
     // At most two weeks of hourly bars; beyond that the table and filters are the tool.
     for (let t = Math.max(start, end - 14 * 24 * HOUR); t <= end; t += HOUR) bars.push({ label: utc(t).slice(5, 13) + 'h', value: counts.get(t) ?? 0 });
   }
-  return <BarChart title="Events per hour (UTC)" bars={bars} xLabelEvery={Math.max(1, Math.ceil(bars.length / 8))} unit="events" />;
+  return <BarChart title="Events per hour (UTC)" bars={bars} xLabelEvery={Math.max(1, Math.ceil(bars.length / 8))} unit="events" empty="No events in this range." />;
 }
 
 /** How long artifacts stayed open: closes per dwell bucket, summed over the artifacts in the filter. */
 export function DwellChart({ dwell, labels }: { dwell: AuditSummaryDto['dwell']; labels: string[] }) {
   const totals = labels.map((_, i) => dwell.reduce((sum, d) => sum + (d.buckets[i] ?? 0), 0));
   const bars = labels.map((label, i) => ({ label, value: totals[i] ?? 0 }));
-  return <BarChart title="Dwell time per artifact view" bars={bars} xLabelEvery={1} unit="views" />;
+  return <BarChart title="Dwell time per artifact view" bars={bars} xLabelEvery={1} unit="views" empty="No artifact view ended in this range (a view's time is counted when it closes)." />;
 }

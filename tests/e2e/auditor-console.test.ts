@@ -79,6 +79,10 @@ describe('auditor console', () => {
     const cells = await table.getByRole('cell', { name: /✗ failure/ }).count();
     expect(cells).toBeGreaterThanOrEqual(1);
     expect(await table.getByRole('cell', { name: 'success', exact: true }).count()).toBe(0);
+    // No view among the failures: the dwell chart says so instead of drawing an empty axis.
+    const dwell = page.getByRole('figure', { name: 'Dwell time per artifact view' });
+    await dwell.getByText('No artifact view ended in this range').waitFor();
+    expect(await dwell.getByRole('img').count()).toBe(0);
     await h.checkScreen('41-auditor-filtered');
     await page.getByRole('button', { name: 'Clear' }).click();
   });
