@@ -5,6 +5,9 @@ set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -n "$bin" ] || { echo "PostgreSQL is not installed: apt-get install -y postgresql" >&2; exit 1; }
 port=${RW_TEST_PG_PORT:-55432}
+# A port already taken (another run's cluster, or anything else) moves this cluster to the next free one;
+# the URL printed says which.
+while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 data=$(mktemp -d /tmp/rw-pg-XXXXXX)
 chown postgres:postgres "$data"
 runuser -u postgres -- "$bin/initdb" -D "$data" -A trust -U postgres --no-instructions >/dev/null

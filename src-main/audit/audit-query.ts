@@ -393,15 +393,27 @@ export class AuditQuery {
   /** Who had page `page` (any page when omitted) of an artifact in view between from and to. */
   whoSaw(artifactId: string, page: number | undefined, from: number, to: number): WhoSaw[] {
     const w = where({ objectId: artifactId, event: 'artifact.view', from, to, ...(page === undefined ? {} : { page }) });
-    // For one page, the time that page was in view; for the artifact, the time of its views (closes).
+    // For one page: how often and how long it was in view. For the artifact: how often it was opened
+    // (its page views and closes are not more views) and the time of its views (closes).
     const dwell = page === undefined ? VIEW_DWELL_SQL : 'dwell_ms';
+    const key = (r: Record<string, unknown>) => JSON.stringify([r['user'], r['session']]);
+    let opens: Map<string, number> | null = null;
+    if (page === undefined) {
+      const o = where({ objectId: artifactId, from, to });
+      opens = new Map(
+        this.#db
+          .prepare(`SELECT user, session, count(*) AS n FROM log_leaves INDEXED BY log_leaves_opens ${o.sql} AND ${OPENS} GROUP BY user, session`)
+          .all(o.params)
+          .map((r) => [key(r), Number(r['n'])]),
+      );
+    }
     return this.#db
       .prepare(`SELECT user, session, count(*) AS n, min(ts) AS first, max(ts) AS last, coalesce(sum(${dwell}), 0) AS dwell FROM log_leaves ${w.sql} GROUP BY user, session ORDER BY first`)
       .all(w.params)
       .map((r) => ({
         user: r['user'] === null ? null : String(r['user']),
         session: r['session'] === null ? null : String(r['session']),
-        views: Number(r['n']),
+        views: opens ? (opens.get(key(r)) ?? 0) : Number(r['n']),
         first: Number(r['first']),
         last: Number(r['last']),
         dwellMs: Number(r['dwell']),

@@ -80,6 +80,7 @@ export const auditIntegritySchema = z.object({
 });
 export type AuditIntegrityDto = z.infer<typeof auditIntegritySchema>;
 
+/** Per user and session: `views` is how often the artifact was opened (with a page: how often that page came into view), `dwellMs` for how long. */
 export const whoSawSchema = z.object({
   rows: z.array(z.object({ user: z.string().nullable(), session: z.string().nullable(), views: z.number(), first: z.number(), last: z.number(), dwellMs: z.number() })),
 });

@@ -116,6 +116,9 @@ describe('auditor console', () => {
     await page.getByRole('table', { name: 'Per artifact' }).getByRole('button', { name: 'Who saw model-card.md' }).click();
     const panel = page.getByRole('region', { name: 'Who saw model-card.md' });
     await panel.getByRole('rowheader', { name: REVIEWER }).waitFor({ timeout: 60_000 });
+    // Opened once: the close the lock wrote is not a second view.
+    const cells = await panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: REVIEWER }) }).getByRole('cell').allInnerTexts();
+    expect(cells[1]).toBe('1');
     await h.checkScreen('44-auditor-who-saw');
     await panel.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Export an audit bundle' }).click();

@@ -74,7 +74,8 @@ function startCluster(): { url: string } | { reason: string } {
   const result = spawnSync('bash', ['scripts/start-test-postgres.sh'], { encoding: 'utf8', env: { ...process.env, RW_TEST_PG_PORT: port }, timeout: 120_000 });
   const url = result.stdout.trim().split('\n').pop() ?? '';
   if (result.status !== 0 || !url.startsWith('postgres://')) return { reason: `scripts/start-test-postgres.sh failed: ${result.stderr.trim().slice(0, 300)}` };
-  const dataDir = clusterDataDir(port);
+  // The script moves to the next free port when this one is taken: the URL says which it took.
+  const dataDir = clusterDataDir(new URL(url).port);
   const bin = readdirSync('/usr/lib/postgresql').sort().map((v) => `/usr/lib/postgresql/${v}/bin`).filter((b) => existsSync(`${b}/pg_ctl`)).pop();
   if (dataDir && bin) {
     startedCluster = { dataDir, bin };
