@@ -10,7 +10,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Child-process tests run rwctl from a bundle built once here (tests/helpers/rwctl-child.ts).
-    globalSetup: ['tests/helpers/global-setup.ts'],
+    // Then every temp folder of the run in one, removed at the end (tests/helpers/run-temp.ts).
+    globalSetup: ['tests/helpers/global-setup.ts', 'tests/helpers/run-temp.ts'],
     reporters: ['default'],
   },
 });

@@ -215,6 +215,13 @@ describe('case review on the demo submission', () => {
     await page.getByLabel('Severity').selectOption('high');
     await page.getByRole('button', { name: 'Record finding' }).click();
     await page.getByRole('list', { name: 'Findings' }).getByText('Autonomy evaluation lacks elicitation detail').waitFor();
+    // Scrolled to the end of the findings, the panel's tabs are still at its top, in reach.
+    const panel = page.getByRole('complementary', { name: 'Review work' });
+    await panel.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const [panelBox, tabBox] = await Promise.all([panel.boundingBox(), panel.getByRole('tab', { name: 'Notes' }).boundingBox()]);
+    expect(await panel.evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
+    expect(tabBox!.y - panelBox!.y).toBeGreaterThanOrEqual(0);
+    expect(tabBox!.y - panelBox!.y).toBeLessThan(12);
     await h.checkScreen('20-findings');
     // Through its statuses: confirmed (with evidence), mitigated, withdrawn; each save a new revision.
     const findings = page.getByRole('list', { name: 'Findings' });

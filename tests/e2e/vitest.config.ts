@@ -15,6 +15,8 @@ export default defineConfig({
     fileParallelism: false,
     maxWorkers: 1,
     sequence: { concurrent: false },
+    // Every temp folder of the run in one, removed at the end.
+    globalSetup: ['tests/helpers/run-temp.ts'],
     reporters: ['default'],
   },
 });
