@@ -2,12 +2,12 @@
  * The search screen: a modal dialog reachable from anywhere (Ctrl/Cmd+K, or the header's Search
  * button). A search runs on Enter (each one is an access-log leaf, so not on every keystroke); hits
  * come grouped by case and artifact with their snippets and counts; kinds and "this case only" are
- * chips; Enter (or a click) on a hit opens its artifact at the page, line, row or section with the
+ * chips (a kind chip writes its `kind:` filter into the query, and one typed presses it); Enter (or a click) on a hit opens its artifact at the page, line, row or section with the
  * matched words highlighted. Arrow keys move between hits.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
-import { describeTerm, parseQuery } from '../../src-shared/search/query-parser';
+import { describeTerm, kindsInText, parseQuery, toggleKindInText } from '../../src-shared/search/query-parser';
 import { searchKindLabel, type SearchKind } from '../../src-shared/search/search-kinds';
 import { useCases } from '../api/hooks';
 import { useSearch } from '../api/search-hooks';
@@ -46,15 +46,14 @@ export function SearchScreen() {
   const openSample = useEvidenceStore((s) => s.openSample);
   const cases = useCases();
   const [draft, setDraft] = useState('');
-  const [kinds, setKinds] = useState<SearchKind[]>([]);
   const [thisCase, setThisCase] = useState(false);
   const [submitted, setSubmitted] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
 
   const request = useMemo<SearchRequestInput | null>(() => {
     if (submitted === null) return null;
-    return { query: submitted, limit: PAGE, ...(kinds.length > 0 ? { kinds } : {}), ...(thisCase && openCaseId ? { caseId: openCaseId } : {}) };
-  }, [submitted, kinds, thisCase, openCaseId]);
+    return { query: submitted, limit: PAGE, ...(thisCase && openCaseId ? { caseId: openCaseId } : {}) };
+  }, [submitted, thisCase, openCaseId]);
   const search = useSearch(request);
 
   useEffect(() => {
@@ -86,7 +85,17 @@ export function SearchScreen() {
     setSubmitted(draft);
   };
 
-  const toggleKind = (kind: SearchKind) => setKinds((ks) => (ks.includes(kind) ? ks.filter((k) => k !== kind) : [...ks, kind]));
+  // A kind chip writes its kind: filter into the query (or takes it out), so the box and the chips say the
+  // same thing; a search already made runs again with it.
+  const kindsTyped = kindsInText(draft);
+  const toggleKind = (kind: SearchKind) => {
+    const next = toggleKindInText(draft, kind);
+    setDraft(next);
+    if (submitted !== null && parseQuery(next).ok) {
+      setRefusal(null);
+      setSubmitted(next);
+    }
+  };
 
   const openHit = (hit: SearchHitView) => {
     hide();
@@ -175,7 +184,7 @@ export function SearchScreen() {
           </button>
         ) : null}
         {KIND_CHIPS.map((kind) => (
-          <button key={kind} type="button" className="chip" aria-pressed={kinds.includes(kind)} onClick={() => toggleKind(kind)}>
+          <button key={kind} type="button" className="chip" aria-pressed={kindsTyped.includes(kind)} onClick={() => toggleKind(kind)}>
             {searchKindLabel(kind)}
           </button>
         ))}

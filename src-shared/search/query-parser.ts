@@ -49,6 +49,9 @@ interface RawToken {
   text: string;
   quoted: boolean;
   exclude: boolean;
+  /** Where the token stands in the input, its sign and quotes included. */
+  start: number;
+  end: number;
 }
 
 /** Splits on whitespace, keeping quoted runs together; a quote left open runs to the end. */
@@ -59,6 +62,7 @@ function tokenize(input: string): RawToken[] {
   while (i < n) {
     while (i < n && /\s/u.test(input[i]!)) i++;
     if (i >= n) break;
+    const start = i;
     let exclude = false;
     if (input[i] === '-' && i + 1 < n && !/\s/u.test(input[i + 1]!)) {
       exclude = true;
@@ -67,13 +71,13 @@ function tokenize(input: string): RawToken[] {
     if (input[i] === '"') {
       const close = input.indexOf('"', i + 1);
       const end = close === -1 ? n : close;
-      tokens.push({ text: input.slice(i + 1, end), quoted: true, exclude });
       i = close === -1 ? n : close + 1;
+      tokens.push({ text: input.slice(start + (exclude ? 2 : 1), end), quoted: true, exclude, start, end: i });
       continue;
     }
-    const start = i;
+    const from = i;
     while (i < n && !/\s/u.test(input[i]!) && input[i] !== '"') i++;
-    tokens.push({ text: input.slice(start, i), quoted: false, exclude });
+    tokens.push({ text: input.slice(from, i), quoted: false, exclude, start, end: i });
   }
   return tokens;
 }
@@ -144,4 +148,38 @@ export function describeTerm(term: QueryTerm): string {
     case 'identifier':
       return `${sign}${term.text}`;
   }
+}
+
+/** The `kind:` filters of a query's text and the kinds each names (quoted text and invalid values are not filters). */
+function kindFilters(input: string): { token: RawToken; kinds: readonly SearchKind[] }[] {
+  const found: { token: RawToken; kinds: readonly SearchKind[] }[] = [];
+  for (const token of tokenize(input)) {
+    const filter = token.quoted || token.exclude ? null : filterOf(token.text);
+    const kinds = filter?.name === 'kind' ? kindsNamed(filter.value) : null;
+    if (kinds) found.push({ token, kinds });
+  }
+  return found;
+}
+
+/** The kinds the text's `kind:` filters name, whether or not the rest of it parses yet (the chips show them). */
+export function kindsInText(input: string): SearchKind[] {
+  return [...new Set(kindFilters(input).flatMap((f) => f.kinds))];
+}
+
+/**
+ * The text with `kind` added as a filter, or taken out of every filter naming it (a filter naming other
+ * kinds too, as `kind:table` does, keeps those). The chips edit the text, so what is typed and what is
+ * pressed never disagree.
+ */
+export function toggleKindInText(input: string, kind: SearchKind): string {
+  const filters = kindFilters(input);
+  if (!filters.some((f) => f.kinds.includes(kind))) return `${input.trimEnd()}${input.trim() ? ' ' : ''}kind:${kind}`;
+  let out = '';
+  let at = 0;
+  for (const { token, kinds } of filters) {
+    if (!kinds.includes(kind)) continue;
+    out += input.slice(at, token.start) + kinds.filter((k) => k !== kind).map((k) => `kind:${k}`).join(' ');
+    at = token.end;
+  }
+  return (out + input.slice(at)).replace(/\s+/gu, ' ').trim();
 }

@@ -47,10 +47,20 @@ describe('search screen', () => {
     const before = h.audit.filter((r) => r.event === 'search').length;
     // A pressed chip also shows a check mark (not colour alone), which is part of its name.
     const markdown = dialog.getByRole('button', { name: /^(✓ )?Markdown$/ });
+    // A chip writes its filter into the query and searches again; pressed again, it takes it out.
     await markdown.click();
     expect(await markdown.getAttribute('aria-pressed')).toBe('true');
+    expect(await box.inputValue()).toBe('capture kind:md');
     await dialog.getByRole('status').filter({ hasText: 'No hits.' }).waitFor();
     await markdown.click();
+    expect(await box.inputValue()).toBe('capture');
+    await dialog.getByRole('status').filter({ hasText: /2 hits/ }).waitFor();
+    // A filter typed in the box presses its chip: the two never disagree.
+    await box.fill('capture kind:pdf');
+    const pdf = dialog.getByRole('button', { name: /^(✓ )?PDF$/ });
+    expect(await pdf.getAttribute('aria-pressed')).toBe('true');
+    expect(await markdown.getAttribute('aria-pressed')).toBe('false');
+    await box.press('Enter');
     await dialog.getByRole('status').filter({ hasText: /2 hits/ }).waitFor();
 
     await box.fill('-capture');
@@ -62,7 +72,7 @@ describe('search screen', () => {
       await box.press('Enter');
       await dialog.getByRole('status').filter({ hasText: /hit|No hits/ }).waitFor();
     }
-    expect(h.audit.filter((r) => r.event === 'search').length).toBe(before + 2 + 3);
+    expect(h.audit.filter((r) => r.event === 'search').length).toBe(before + 3 + 3);
     expect(h.pageErrors).toEqual([]);
   });
 

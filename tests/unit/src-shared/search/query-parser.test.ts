@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTerm, parseQuery, type ParsedQuery } from '../../../../src-shared/search/query-parser';
+import { describeTerm, kindsInText, parseQuery, toggleKindInText, type ParsedQuery } from '../../../../src-shared/search/query-parser';
 import { identifiersIn, isIdentifier } from '../../../../src-shared/search/identifiers';
 import { combined, matchPlan } from '../../../../src-main/search/match-expression';
 
@@ -93,5 +93,39 @@ describe('identifiers', () => {
 
   it('collects distinct identifiers from text, not plain words', () => {
     expect(identifiersIn('Run cyber_ctf_v2 (see v7.0.2), then cyber_ctf_v2 again at 2026-11-01.')).toBe('cyber_ctf_v2 v7.0.2');
+  });
+});
+
+describe('kind filters in the text (the chips edit the query)', () => {
+  it.each([
+    ['capture', []],
+    ['capture kind:pdf', ['pdf']],
+    ['KIND:Markdown capture kind:pdf', ['md', 'pdf']],
+    ['capture kind:table', ['csv', 'jsonl']],
+    // Quoted, excluded or unknown: not a filter.
+    ['"kind:pdf" capture', []],
+    ['-kind:pdf capture', []],
+    ['capture kind:spreadsheet', []],
+    // The rest need not parse yet: the chips follow what is typed.
+    ['kind:log', ['log']],
+  ] as const)('%s names %j', (text, kinds) => {
+    expect(kindsInText(text)).toEqual(kinds);
+  });
+
+  it.each([
+    ['capture', 'pdf', 'capture kind:pdf'],
+    ['capture  ', 'pdf', 'capture kind:pdf'],
+    ['', 'note', 'kind:note'],
+    ['capture kind:pdf', 'pdf', 'capture'],
+    ['kind:pdf capture KIND:PDF "the kind:pdf phrase"', 'pdf', 'capture "the kind:pdf phrase"'],
+    ['capture kind:pdf', 'md', 'capture kind:pdf kind:md'],
+    // A filter naming two kinds keeps the other.
+    ['capture kind:table', 'csv', 'capture kind:jsonl'],
+    ['capture -kind:log', 'log', 'capture -kind:log kind:log'],
+  ] as const)('%s, toggling %s, gives %s', (text, kind, expected) => {
+    const next = toggleKindInText(text, kind);
+    expect(next).toBe(expected);
+    // Toggled again, the kind is gone or back: the chip and the text agree either way.
+    expect(kindsInText(next).includes(kind)).toBe(!kindsInText(text).includes(kind));
   });
 });
