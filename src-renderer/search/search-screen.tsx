@@ -143,6 +143,8 @@ export function SearchScreen() {
   };
 
   const hits = search.data?.hits ?? [];
+  // The results name the search they answer: the box may hold an edit not yet searched, or a refused one.
+  const searched = `"${submitted ?? ''}"`;
   const grouped = groupHits(hits);
   const artifactCount = grouped.reduce((n, c) => n + c.groups.length, 0);
 
@@ -208,8 +210,8 @@ export function SearchScreen() {
           ? 'Searching…'
           : search.data
             ? hits.length === 0
-              ? 'No hits.'
-              : `${hits.length}${search.data.more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'}${search.data.more ? ' (not all counted: the best of the newest matches first; narrow the search to see the rest)' : ''}.`
+              ? `No hits for ${searched}.`
+              : `${hits.length}${search.data.more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'} for ${searched}${search.data.more ? ' (not all counted: the best of the newest matches first; narrow the search to see the rest)' : ''}.`
             : ''}
       </p>
       <div ref={results} className="search-results" onKeyDown={onResultsKey}>

@@ -30,7 +30,7 @@ describe('search screen', () => {
 
     await box.fill('capture');
     await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: /2 hits in 1 place across 1 case/ }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
     await dialog.getByRole('heading', { name: 'Kestrel-7 7.0.2 (2)', level: 3 }).waitFor();
     await dialog.getByRole('heading', { name: 'system-card.pdf (2)', level: 4 }).waitFor();
     const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2 .*easy capture-the-flag tasks/ });
@@ -51,17 +51,17 @@ describe('search screen', () => {
     await markdown.click();
     expect(await markdown.getAttribute('aria-pressed')).toBe('true');
     expect(await box.inputValue()).toBe('capture kind:md');
-    await dialog.getByRole('status').filter({ hasText: 'No hits.' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: 'No hits for "capture kind:md".' }).waitFor();
     await markdown.click();
     expect(await box.inputValue()).toBe('capture');
-    await dialog.getByRole('status').filter({ hasText: /2 hits/ }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
     // A filter typed in the box presses its chip: the two never disagree.
     await box.fill('capture kind:pdf');
     const pdf = dialog.getByRole('button', { name: /^(✓ )?PDF$/ });
     expect(await pdf.getAttribute('aria-pressed')).toBe('true');
     expect(await markdown.getAttribute('aria-pressed')).toBe('false');
     await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: /2 hits/ }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture kind:pdf".' }).waitFor();
 
     await box.fill('-capture');
     await box.press('Enter');
