@@ -283,39 +283,47 @@ describe('console aggregates under verification', () => {
     }
   });
 
-  it('a log written before the aggregates existed is backfilled by the migration and agrees', () => {
-    f = openAuditFixture();
+  /** An audit.db migrated to just below `version` (a device key, a workstation id), to test that migration. */
+  function auditDbBefore(version: number) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-agg-'));
     const db = openEncryptedDb(path.join(dir, 'audit.db'), randomBytes(32), { create: true });
+    runMigrations(db, AUDIT_MIGRATIONS.filter((m) => m.version < version), () => 1);
+    const seed = randomBytes(32);
+    db.prepare('INSERT INTO device_keys(private_key, public_key, created_at) VALUES (?, ?, ?)').run([Buffer.from(seed), Buffer.from(ed25519PublicFromSeed(seed)), 1]);
+    db.prepare("INSERT INTO vault_meta(key, value) VALUES ('workstation_id', 'ws0123456789abcdef')").run();
+    let t = Date.UTC(2026, 10, 24, 9);
+    return {
+      db,
+      openLog: () => openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 400_000), monotonic: () => t }),
+      close() {
+        db.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+
+  it('a log written before the aggregates existed is backfilled by the migration and agrees', () => {
+    f = openAuditFixture();
+    const older = auditDbBefore(5);
+    const db = older.db;
     try {
-      runMigrations(db, AUDIT_MIGRATIONS.filter((m) => m.version < 5), () => 1);
-      const seed = randomBytes(32);
-      db.prepare('INSERT INTO device_keys(private_key, public_key, created_at) VALUES (?, ?, ?)').run([Buffer.from(seed), Buffer.from(ed25519PublicFromSeed(seed)), 1]);
-      db.prepare("INSERT INTO vault_meta(key, value) VALUES ('workstation_id', 'ws0123456789abcdef')").run();
-      let t = Date.UTC(2026, 10, 24, 9);
-      const log = openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 400_000), monotonic: () => t });
+      const log = older.openLog();
       for (let i = 0; i < 30; i++) log.append({ actor: i % 3 ? reviewer : { user: null, role: 'system' }, session: null, event: 'artifact.view', object: { kind: 'artifact', id: `a${i % 4}` }, outcome: i % 7 ? 'success' : 'denied', detail: { action: i % 5 ? 'view' : 'open', dwellMs: i * 1000 } });
       log.close();
       runMigrations(db, AUDIT_MIGRATIONS, () => 2);
       expect(Number(db.prepare('SELECT sum(events) AS n FROM agg_users').get()?.['n'])).toBe(30);
       expect(checkAggregates(db)).toEqual([]);
     } finally {
-      db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      older.close();
     }
   });
 
   it('a log whose totals counted page views as well as closes is counted again by migration 7 and agrees', () => {
     f = openAuditFixture();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rw-agg-'));
-    const db = openEncryptedDb(path.join(dir, 'audit.db'), randomBytes(32), { create: true });
+    const older = auditDbBefore(7);
+    const db = older.db;
     try {
-      runMigrations(db, AUDIT_MIGRATIONS.filter((m) => m.version < 7), () => 1);
-      const seed = randomBytes(32);
-      db.prepare('INSERT INTO device_keys(private_key, public_key, created_at) VALUES (?, ?, ?)').run([Buffer.from(seed), Buffer.from(ed25519PublicFromSeed(seed)), 1]);
-      db.prepare("INSERT INTO vault_meta(key, value) VALUES ('workstation_id', 'ws0123456789abcdef')").run();
-      let t = Date.UTC(2026, 10, 24, 9);
-      const log = openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 400_000), monotonic: () => t });
+      const log = older.openLog();
       // One PDF view: three pages in view 10, 20 and 30 s, then its close with the whole 60 s.
       const view = (detail: Record<string, string | number>) => log.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'pdf' }, outcome: 'success', detail });
       view({ action: 'open' });
@@ -331,7 +339,7 @@ describe('console aggregates under verification', () => {
       expect(buckets()).toEqual([[3, 1]]);
       expect(checkAggregates(db)).toEqual([]);
       // And the trigger made again keeps counting so.
-      const more = openAccessLog(db, { app: 'rw-test/0', clock: () => (t += 1000), monotonic: () => t });
+      const more = older.openLog();
       more.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'pdf' }, outcome: 'success', detail: { action: 'view', page: 4, dwellMs: 5000 } });
       more.append({ actor: reviewer, session: 's', event: 'artifact.view', object: { kind: 'artifact', id: 'pdf' }, outcome: 'success', detail: { action: 'close', dwellMs: 5000 } });
       more.close();
@@ -339,8 +347,7 @@ describe('console aggregates under verification', () => {
       expect(buckets()).toEqual([[1, 1], [3, 1]]);
       expect(checkAggregates(db)).toEqual([]);
     } finally {
-      db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      older.close();
     }
   });
 
