@@ -2,8 +2,9 @@
  * The search screen: a modal dialog reachable from anywhere (Ctrl/Cmd+K, or the header's Search
  * button). A search runs on Enter (each one is an access-log leaf, so not on every keystroke); hits
  * come grouped by case and artifact with their snippets and counts; kinds and "this case only" are
- * chips (a kind chip writes its `kind:` filter into the query, and one typed presses it); Enter (or a click) on a hit opens its artifact at the page, line, row or section with the
- * matched words highlighted. Arrow keys move between hits.
+ * chips (a kind chip writes its `kind:` filter into the query, and one typed presses it); Enter (or a
+ * click) on a hit opens its artifact at the page, line, row or section with the matched words
+ * highlighted. Arrow keys move between hits.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
