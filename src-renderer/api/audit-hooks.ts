@@ -51,10 +51,11 @@ export function useAuditFlags(filter: AuditFilter) {
 }
 
 /** Who opened an artifact (and for how long) in a time range: the `audit.whoSaw` question. */
-export function useWhoSaw(artifactId: string | null, from: number, to: number) {
+/** Who saw the artifact, or with `page` who had that page in view. */
+export function useWhoSaw(artifactId: string | null, from: number, to: number, page?: number) {
   return useQuery<WhoSawDto, RwError>({
-    queryKey: ['audit.whoSaw', { artifactId, from, to }],
-    queryFn: () => rwCall('audit.whoSaw', { artifactId: artifactId as string, from, to }),
+    queryKey: ['audit.whoSaw', { artifactId, from, to, page }],
+    queryFn: () => rwCall('audit.whoSaw', { artifactId: artifactId as string, from, to, ...(page === undefined ? {} : { page }) }),
     enabled: artifactId !== null,
   });
 }

@@ -2,7 +2,7 @@
  * The auditor's screen (see ARCHITECTURE: access log): integrity first, then filters, the summaries and charts, the flags,
  * and every matching access-log entry. Auditors hold no content key: nothing here can open an artifact.
  */
-import { useId, useState } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useAuditFlags, useAuditSummary, useExportAuditBundle, useWhoSaw } from '../api/audit-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { useAuditFilterStore } from '../state/audit-filter-store';
@@ -86,26 +86,42 @@ export function AuditorConsole() {
   );
 }
 
-/** Who opened one artifact in the filtered range (the `audit.whoSaw` question), with their dwell time. */
+/**
+ * Who opened one artifact in the filtered range (the `audit.whoSaw` question), with their dwell time; or,
+ * asked about one page, who had that page in view, how often and for how long. Each question is a leaf.
+ */
 function WhoSawPanel({ artifact, from, to, onClose }: { artifact: { id: string; name: string }; from: number; to: number; onClose(): void }) {
   const id = useId();
-  const rows = useWhoSaw(artifact.id, from, to);
+  const [page, setPage] = useState<number | undefined>(undefined);
+  const [pageDraft, setPageDraft] = useState('');
+  const rows = useWhoSaw(artifact.id, from, to, page);
+  const subject = page === undefined ? artifact.name : `page ${page} of ${artifact.name}`;
+  const ask = (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(pageDraft);
+    setPage(pageDraft.trim() && Number.isSafeInteger(n) && n >= 1 ? n : undefined);
+  };
   return (
     <section aria-labelledby={`${id}-title`} className="who-saw">
-      <h2 id={`${id}-title`}>Who saw {artifact.name}</h2>
+      <h2 id={`${id}-title`}>Who saw {subject}</h2>
+      <form className="who-saw-page" onSubmit={ask}>
+        <label htmlFor={`${id}-page`}>Page (empty: the whole artifact)</label>
+        <input id={`${id}-page`} type="number" min={1} step={1} inputMode="numeric" value={pageDraft} onChange={(e) => setPageDraft(e.target.value)} />
+        <button type="submit">Ask</button>
+      </form>
       {rows.isPending ? <p className="loading">Looking…</p> : null}
       <ErrorAlert error={rows.error} />
       {rows.data ? (
         rows.data.rows.length === 0 ? (
-          <p>Nobody opened it in this range.</p>
+          <p>{page === undefined ? 'Nobody opened it in this range.' : 'Nobody had this page in view in this range.'}</p>
         ) : (
           <table className="data-table">
-            <caption className="visually-hidden">Who saw {artifact.name}</caption>
+            <caption className="visually-hidden">Who saw {subject}</caption>
             <thead>
               <tr>
                 <th scope="col">User</th>
                 <th scope="col">Session</th>
-                <th scope="col">Views</th>
+                <th scope="col">{page === undefined ? 'Opens' : 'Times in view'}</th>
                 <th scope="col">First (UTC)</th>
                 <th scope="col">Last (UTC)</th>
                 <th scope="col">Dwell</th>

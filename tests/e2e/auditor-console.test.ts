@@ -120,7 +120,17 @@ describe('auditor console', () => {
     const cells = await panel.getByRole('row').filter({ has: page.getByRole('rowheader', { name: REVIEWER }) }).getByRole('cell').allInnerTexts();
     expect(cells[1]).toBe('1');
     await h.checkScreen('44-auditor-who-saw');
-    await panel.getByRole('button', { name: 'Close' }).click();
+    // Asked about one page: a Markdown file has no pages in view, so nobody had page 2 (the question is logged too).
+    const asked = h.audit.filter((r) => r.channel === 'audit.whoSaw').length;
+    await panel.getByLabel('Page (empty: the whole artifact)').fill('2');
+    await panel.getByRole('button', { name: 'Ask' }).click();
+    const pagePanel = page.getByRole('region', { name: 'Who saw page 2 of model-card.md' });
+    await pagePanel.getByText('Nobody had this page in view in this range.').waitFor();
+    expect(h.audit.filter((r) => r.channel === 'audit.whoSaw').length).toBe(asked + 1);
+    await pagePanel.getByLabel('Page (empty: the whole artifact)').fill('');
+    await pagePanel.getByRole('button', { name: 'Ask' }).click();
+    await panel.getByRole('rowheader', { name: REVIEWER }).waitFor();
+    await page.getByRole('region', { name: 'Who saw model-card.md' }).getByRole('button', { name: 'Close' }).click();
     await page.getByRole('button', { name: 'Export an audit bundle' }).click();
     await page.getByRole('status').filter({ hasText: /Audit bundle of \d+ entries written to/ }).waitFor({ timeout: 60_000 });
   });
