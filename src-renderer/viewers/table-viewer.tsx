@@ -91,7 +91,8 @@ export function TableViewer({ artifactId, name, onReady }: { artifactId: string;
     if (!root || count === 0) return;
     const selected = numberAround(selectionInside(root)?.anchorNode ?? null, 'row');
     const chosen = active !== null ? byPosition.get(active)?.row : undefined;
-    const top = byPosition.get(Math.min(count - 1, Math.floor(root.scrollTop / ROW_HEIGHT)));
+    // The first row mostly in view: the one the header half hides is not what the reader sees first.
+    const top = byPosition.get(Math.min(count - 1, Math.round(root.scrollTop / ROW_HEIGHT)));
     const row = selected ?? chosen ?? top?.row;
     if (row !== undefined) report({ kind: 'row', row });
   }, [count, active, byPosition, report]);

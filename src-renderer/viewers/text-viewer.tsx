@@ -31,7 +31,8 @@ export function TextViewer({ bytes, name }: { bytes: Uint8Array; name: string })
     if (a !== null && b !== null) {
       report(a === b ? { kind: 'line', line: a } : { kind: 'line', line: Math.min(a, b), endLine: Math.max(a, b) });
     } else {
-      report({ kind: 'line', line: Math.min(lines.length, Math.floor(root.scrollTop / ROW_HEIGHT) + 1) });
+      // The first line mostly in view (one scrolled nearly out is not where the reader is).
+      report({ kind: 'line', line: Math.min(lines.length, Math.round(root.scrollTop / ROW_HEIGHT) + 1) });
     }
   }, [lines, report]);
   useEffect(reportPosition, [reportPosition]);

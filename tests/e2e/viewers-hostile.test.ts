@@ -57,6 +57,13 @@ describe('viewers on hostile and large content', () => {
     });
     await table.getByRole('cell', { name: `row ${BIG_CSV_ROWS}, quoted`, exact: true }).waitFor();
     expect(await table.locator('.table-row').count()).toBeLessThan(200);
+    // A note's anchor proposes the first row the reader sees: the first mostly below the header.
+    const firstSeen = await table.evaluate((el) => {
+      const headBottom = el.querySelector('.table-head')!.getBoundingClientRect().bottom;
+      const rows = Array.from(el.querySelectorAll<HTMLElement>('.table-row')).map((r) => ({ row: Number(r.dataset['row']), box: r.getBoundingClientRect() }));
+      return rows.filter((r) => r.box.top + r.box.height / 2 >= headBottom).sort((a, b) => a.box.top - b.box.top)[0]!.row;
+    });
+    await expect.poll(() => page.getByLabel('Row number').inputValue()).toBe(String(firstSeen));
     await h.checkScreen('31-viewer-csv-100k');
   });
 
