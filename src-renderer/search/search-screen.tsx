@@ -40,7 +40,7 @@ export function SearchScreen() {
   const openCaseId = useWorkspaceStore((s) => s.caseId);
   const openCase = useWorkspaceStore((s) => s.openCase);
   const openArtifact = useWorkspaceStore((s) => s.openArtifact);
-  const setSideTab = useWorkspaceStore((s) => s.setSideTab);
+  const showRecord = useWorkspaceStore((s) => s.showRecord);
   const requestGoTo = useViewerPositionStore((s) => s.requestGoTo);
   const setMode = useWorkspaceStore((s) => s.setMode);
   const selectLog = useEvidenceStore((s) => s.selectLog);
@@ -101,11 +101,12 @@ export function SearchScreen() {
   const openHit = (hit: SearchHitView) => {
     hide();
     openCase(hit.caseId);
+    // A note or finding opens in its tab, scrolled to and focused (a note about an artifact opens that too).
     if (hit.kind === 'finding') {
-      setSideTab('findings');
+      showRecord({ kind: 'finding', id: hit.sourceId });
       return;
     }
-    if (hit.kind === 'note') setSideTab('notes');
+    if (hit.kind === 'note') showRecord({ kind: 'note', id: hit.sourceId });
     if (!hit.artifactId) return;
     // A log sample opens in the evidence review, at that sample's transcript.
     const sample = sampleOfHit(hit);

@@ -11,6 +11,7 @@ import { ErrorAlert } from '../components/error-alert';
 import { HistoryDisclosure, type HistoryRow } from './history-list';
 import { EnumSelect } from './enum-select';
 import { evidenceLines, SEVERITY_LABEL, STATUS_LABEL } from './finding-words';
+import { useFoundItem } from './found-item';
 
 function FindingHistory({ finding }: { finding: Finding }) {
   const [open, setOpen] = useState(false);
@@ -23,8 +24,9 @@ export function FindingItem({ finding: f, caseId }: { finding: Finding; caseId: 
   const edit = useEditFinding(caseId);
   const remove = useDeleteFinding(caseId);
   const [editing, setEditing] = useState(false);
+  const found = useFoundItem('finding', f.id);
   return (
-    <li>
+    <li ref={found.ref} {...found.props}>
       {editing ? (
         <FindingEditForm finding={f} pending={edit.isPending} onCancel={() => setEditing(false)} onSave={(change) => edit.mutate({ id: f.id, revision: f.revision, ...change }, { onSuccess: () => setEditing(false) })} />
       ) : (

@@ -15,6 +15,7 @@ import { useWorkspaceStore } from '../state/workspace-store';
 import { viewerKind } from '../viewers/viewer-kind';
 import { AnchorFields, ExcerptField } from './note-anchor-fields';
 import { anchorFromDraft, anchorInWords, anchorKindFor, draftFromAnchor, excerptValue, type AnchorDraft, type AnchorKind } from './note-anchor';
+import { useFoundItem } from './found-item';
 
 /** The anchor kind a note on this artifact takes (its viewer's), or the kind it already has. */
 function kindFor(artifact: ArtifactSummary | undefined, existing: Anchor | null): AnchorKind | null {
@@ -137,6 +138,7 @@ function NoteItem({ note, caseId, artifact }: { note: Note; caseId: string; arti
   const openArtifact = useWorkspaceStore((s) => s.openArtifact);
   const requestGoTo = useViewerPositionStore((s) => s.requestGoTo);
   const live = useLivePosition(note.artifactId);
+  const found = useFoundItem('note', note.id);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(note.body);
   const [anchorDraft, setAnchorDraft] = useState(() => draftFromAnchor(note.anchor));
@@ -176,7 +178,7 @@ function NoteItem({ note, caseId, artifact }: { note: Note; caseId: string; arti
   };
 
   return (
-    <li>
+    <li ref={found.ref} {...found.props}>
       {editing ? (
         <form className="panel-form" onSubmit={onSubmit}>
           <label htmlFor={`${ids}-edit`}>Edit note</label>

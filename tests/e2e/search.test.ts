@@ -108,6 +108,29 @@ describe('search screen', () => {
     await h.checkScreen('search-opened-pdf-hit');
   });
 
+  test('Enter on a hit in a note opens the Notes tab at that note, focused and marked', async () => {
+    const page = h.page;
+    await page.getByRole('tab', { name: 'Notes' }).click();
+    await page.getByLabel('New note').fill('Ask the lab about the zorbulax elicitation protocol.');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    const notes = page.getByRole('list', { name: 'Notes' });
+    await notes.getByText(/zorbulax/).waitFor();
+    // From another tab: the hit brings the reviewer to the note itself.
+    await page.getByRole('tab', { name: 'Checklist' }).click();
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    const box = dialog.getByRole('searchbox');
+    await box.fill('zorbulax');
+    await box.press('Enter');
+    await dialog.getByRole('status').filter({ hasText: 'for "zorbulax"' }).waitFor();
+    await dialog.getByRole('button', { name: /zorbulax/ }).press('Enter');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await page.getByRole('tab', { name: 'Notes' }).getAttribute('aria-selected')).toBe('true');
+    const item = notes.getByRole('listitem').filter({ hasText: 'zorbulax' });
+    await expect.poll(() => item.evaluate((el) => el === document.activeElement && el.classList.contains('is-found'))).toBe(true);
+    await h.checkScreen('search-opened-note');
+  });
+
   test('the header button opens search too, and Escape closes it', async () => {
     const page = h.page;
     await page.getByRole('button', { name: /^Search/ }).first().click();
