@@ -124,7 +124,7 @@ export function createAppAccessLog(deps: AppAccessLogDeps): AppAccessLog {
     if (!target || active?.vault !== vault) return;
     const actor = { user: vault.user, role: vault.role, session: target.session };
     for (const { view, dwellMs } of views.drain()) {
-      logArtifactView(target.log, actor, { artifactId: view.artifactId, ...(view.name === null ? {} : { name: view.name }), ...(view.digest === null ? {} : { digest: view.digest }), action: 'close', dwellMs, endedBy: reason });
+      logArtifactView(target.log, actor, { artifactId: view.artifactId, name: view.name, digest: view.digest, action: 'close', dwellMs, endedBy: reason });
     }
     if (reason !== 'manual') logLock(target.log, actor, reason);
     active.log.checkpoint('lock');

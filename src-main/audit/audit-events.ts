@@ -44,8 +44,8 @@ export function logLock(log: LeafSink, actor: LogActor, reason: 'manual' | 'idle
 
 export interface ArtifactViewEvent {
   artifactId: string;
-  name?: string;
-  digest?: string;
+  name?: string | null;
+  digest?: string | null;
   action: 'open' | 'view' | 'close';
   page?: number;
   region?: string;

@@ -22,8 +22,8 @@ export const AGG_DWELL_BUCKET = (column: string) =>
     .join(' ')} ELSE ${DWELL_BUCKETS.length - 1} END`;
 
 /**
- * The dwell a leaf adds to a view's time (a dwell_ms column of NEW or a table alias): a close's, which is
- * the whole view from open to close. A page view's dwell (a PDF's page left, how long it was in view)
+ * The dwell a leaf adds to a view's time (a dwell_ms column of NEW or a table alias): that of a leaf with
+ * no page, which the viewers send only with a close (the whole view from open to close). A page view's dwell (a PDF's page left, how long it was in view)
  * answers per-page questions only: the pages of one view add up to its close, so counting both doubled
  * every PDF's time (audit migration 7 recomputed the totals).
  */
