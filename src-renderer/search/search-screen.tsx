@@ -1,14 +1,15 @@
 /**
  * The search screen: a modal dialog reachable from anywhere (Ctrl/Cmd+K, or the header's Search
  * button). A search runs on Enter (each one is an access-log leaf, so not on every keystroke); hits
- * come grouped by case and artifact with their snippets and counts; kinds and "this case only" are
- * chips (a kind chip writes its `kind:` filter into the query, and one typed presses it); Enter (or a
+ * come grouped by case and artifact with their snippets and counts; kinds and "only this case" are
+ * chips that write their `kind:` or `case:` filter into the query (and a filter typed presses its chip,
+ * so the box and the chips never disagree); Enter (or a
  * click) on a hit opens its artifact at the page, line, row or section with the matched words
  * highlighted. Arrow keys move between hits.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
-import { describeTerm, kindsInText, parseQuery, toggleKindInText } from '../../src-shared/search/query-parser';
+import { describeTerm, kindsInText, onlyCaseInText, parseQuery, toggleKindInText, toggleOnlyCaseInText } from '../../src-shared/search/query-parser';
 import { searchKindLabel, type SearchKind } from '../../src-shared/search/search-kinds';
 import { useCases } from '../api/hooks';
 import { useSearch } from '../api/search-hooks';
@@ -47,14 +48,13 @@ export function SearchScreen() {
   const openSample = useEvidenceStore((s) => s.openSample);
   const cases = useCases();
   const [draft, setDraft] = useState('');
-  const [thisCase, setThisCase] = useState(false);
   const [submitted, setSubmitted] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
 
   const request = useMemo<SearchRequestInput | null>(() => {
     if (submitted === null) return null;
-    return { query: submitted, limit: PAGE, ...(thisCase && openCaseId ? { caseId: openCaseId } : {}) };
-  }, [submitted, thisCase, openCaseId]);
+    return { query: submitted, limit: PAGE };
+  }, [submitted]);
   const search = useSearch(request);
 
   useEffect(() => {
@@ -74,6 +74,12 @@ export function SearchScreen() {
     const c = cases.data?.find((x) => x.id === id);
     return c ? `${c.model} ${c.version}` : id;
   };
+  // A case: filter holds an id or its first characters: named by its case when it selects exactly one.
+  const caseFilterName = (prefix: string) => {
+    const matching = cases.data?.filter((c) => c.id.toLowerCase().startsWith(prefix)) ?? [];
+    if (matching.length === 1) return caseName(matching[0]!.id);
+    return matching.length === 0 ? `${prefix} (no such case)` : `${prefix} (${matching.length} cases)`;
+  };
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
@@ -86,11 +92,11 @@ export function SearchScreen() {
     setSubmitted(draft);
   };
 
-  // A kind chip writes its kind: filter into the query (or takes it out), so the box and the chips say the
-  // same thing; a search already made runs again with it.
+  // A chip writes its filter into the query (or takes it out), so the box and the chips say the same
+  // thing; a search already made runs again with it.
   const kindsTyped = kindsInText(draft);
-  const toggleKind = (kind: SearchKind) => {
-    const next = toggleKindInText(draft, kind);
+  const onlyOpenCase = openCaseId !== null && onlyCaseInText(draft, openCaseId);
+  const editByChip = (next: string) => {
     setDraft(next);
     if (submitted !== null && parseQuery(next).ok) {
       setRefusal(null);
@@ -183,12 +189,12 @@ export function SearchScreen() {
       </form>
       <div className="search-chips" role="group" aria-label="Filters">
         {openCaseId ? (
-          <button type="button" className="chip" aria-pressed={thisCase} onClick={() => setThisCase((v) => !v)}>
+          <button type="button" className="chip" aria-pressed={onlyOpenCase} onClick={() => editByChip(toggleOnlyCaseInText(draft, openCaseId))}>
             Only {caseName(openCaseId)}
           </button>
         ) : null}
         {KIND_CHIPS.map((kind) => (
-          <button key={kind} type="button" className="chip" aria-pressed={kindsTyped.includes(kind)} onClick={() => toggleKind(kind)}>
+          <button key={kind} type="button" className="chip" aria-pressed={kindsTyped.includes(kind)} onClick={() => editByChip(toggleKindInText(draft, kind))}>
             {searchKindLabel(kind)}
           </button>
         ))}
@@ -197,7 +203,7 @@ export function SearchScreen() {
         <p className="search-parsed hint">
           Looking for {parsed.query.terms.map(describeTerm).join(' · ')}
           {parsed.query.kinds.length > 0 ? ` · kind: ${parsed.query.kinds.map(searchKindLabel).join(', ')}` : ''}
-          {parsed.query.cases.length > 0 ? ` · case: ${parsed.query.cases.join(', ')}` : ''}
+          {parsed.query.cases.length > 0 ? ` · case: ${parsed.query.cases.map(caseFilterName).join(', ')}` : ''}
         </p>
       ) : null}
       {refusal ? (

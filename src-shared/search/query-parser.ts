@@ -37,6 +37,8 @@ export const MAX_TERMS = 24;
 /** Shorter prefixes match a large part of any vocabulary (and the prefix index starts at 3). */
 export const MIN_PREFIX = 3;
 
+/** What a `case:` filter takes: a case id or its first characters. */
+const CASE_FILTER_VALUE = /^[A-Za-z0-9-]{1,64}$/u;
 const HAS_TEXT = /[\p{L}\p{N}]/u;
 /** Punctuation a reviewer types around a word (a comma, a full stop, brackets) that is not part of it. */
 const EDGE_PUNCTUATION = /^[^\p{L}\p{N}_]+|[^\p{L}\p{N}_]+$/gu;
@@ -104,7 +106,7 @@ export function parseQuery(input: string): ParseResult {
       if (token.exclude) return refuse(`A ${filter.name}: filter cannot be excluded; name the ${filter.name === 'case' ? 'case' : 'kinds'} to keep instead.`);
       if (filter.value.length === 0) return refuse(`${filter.name}: needs a value, for example ${filter.name === 'case' ? 'case:case-3f2a' : 'kind:pdf'}.`);
       if (filter.name === 'case') {
-        if (!/^[A-Za-z0-9-]{1,64}$/u.test(filter.value)) return refuse('case: takes a case id (letters, digits and -).');
+        if (!CASE_FILTER_VALUE.test(filter.value)) return refuse('case: takes a case id (letters, digits and -).');
         cases.push(filter.value.toLowerCase());
       } else {
         const named = kindsNamed(filter.value);
@@ -150,15 +152,37 @@ export function describeTerm(term: QueryTerm): string {
   }
 }
 
-/** The `kind:` filters of a query's text and the kinds each names (quoted text and invalid values are not filters). */
-function kindFilters(input: string): { token: RawToken; kinds: readonly SearchKind[] }[] {
-  const found: { token: RawToken; kinds: readonly SearchKind[] }[] = [];
+/** The filters of a query's text that parse as filters (quoted or excluded text is not a filter). */
+function filterTokens(input: string): { token: RawToken; name: 'case' | 'kind'; value: string }[] {
+  const found: { token: RawToken; name: 'case' | 'kind'; value: string }[] = [];
   for (const token of tokenize(input)) {
     const filter = token.quoted || token.exclude ? null : filterOf(token.text);
-    const kinds = filter?.name === 'kind' ? kindsNamed(filter.value) : null;
-    if (kinds) found.push({ token, kinds });
+    if (filter) found.push({ token, ...filter });
   }
   return found;
+}
+
+/** The text with each token in `edits` replaced by its text (spaces tidied), the rest as typed. */
+function editTokens(input: string, edits: readonly { token: RawToken; text: string }[]): string {
+  let out = '';
+  let at = 0;
+  for (const { token, text } of edits) {
+    out += input.slice(at, token.start) + text;
+    at = token.end;
+  }
+  return (out + input.slice(at)).replace(/\s+/gu, ' ').trim();
+}
+
+function withFilter(input: string, filter: string): string {
+  return `${input.trimEnd()}${input.trim() ? ' ' : ''}${filter}`;
+}
+
+/** The `kind:` filters of a query's text and the kinds each names (invalid values are not filters). */
+function kindFilters(input: string): { token: RawToken; kinds: readonly SearchKind[] }[] {
+  return filterTokens(input).flatMap(({ token, name, value }) => {
+    const kinds = name === 'kind' ? kindsNamed(value) : null;
+    return kinds ? [{ token, kinds }] : [];
+  });
 }
 
 /** The kinds the text's `kind:` filters name, whether or not the rest of it parses yet (the chips show them). */
@@ -172,14 +196,36 @@ export function kindsInText(input: string): SearchKind[] {
  * pressed never disagree.
  */
 export function toggleKindInText(input: string, kind: SearchKind): string {
-  const filters = kindFilters(input);
-  if (!filters.some((f) => f.kinds.includes(kind))) return `${input.trimEnd()}${input.trim() ? ' ' : ''}kind:${kind}`;
-  let out = '';
-  let at = 0;
-  for (const { token, kinds } of filters) {
-    if (!kinds.includes(kind)) continue;
-    out += input.slice(at, token.start) + kinds.filter((k) => k !== kind).map((k) => `kind:${k}`).join(' ');
-    at = token.end;
-  }
-  return (out + input.slice(at)).replace(/\s+/gu, ' ').trim();
+  const filters = kindFilters(input).filter((f) => f.kinds.includes(kind));
+  if (filters.length === 0) return withFilter(input, `kind:${kind}`);
+  return editTokens(
+    input,
+    filters.map(({ token, kinds }) => ({ token, text: kinds.filter((k) => k !== kind).map((k) => `kind:${k}`).join(' ') })),
+  );
+}
+
+
+function caseFilters(input: string): { token: RawToken; value: string }[] {
+  return filterTokens(input).flatMap(({ token, name, value }) => (name === 'case' && CASE_FILTER_VALUE.test(value) ? [{ token, value: value.toLowerCase() }] : []));
+}
+
+/** The case ids or id prefixes the text's `case:` filters name (the search screen names their cases). */
+export function casesInText(input: string): string[] {
+  return [...new Set(caseFilters(input).map((f) => f.value))];
+}
+
+/** Whether the text keeps its search to this one case: it has case filters and each selects this case. */
+export function onlyCaseInText(input: string, caseId: string): boolean {
+  const filters = caseFilters(input);
+  return filters.length > 0 && filters.every((f) => caseId.toLowerCase().startsWith(f.value));
+}
+
+/**
+ * The "only this case" chip as an edit of the text: pressed (onlyCaseInText) it takes the case filters
+ * out; otherwise it puts `case:<id>` in place of any other case filter, since a second filter would
+ * widen the search (case filters are any-of), not narrow it to this case.
+ */
+export function toggleOnlyCaseInText(input: string, caseId: string): string {
+  const without = editTokens(input, caseFilters(input).map(({ token }) => ({ token, text: '' })));
+  return onlyCaseInText(input, caseId) ? without : withFilter(without, `case:${caseId}`);
 }

@@ -1,6 +1,6 @@
 /**
  * Search in Chromium on the real built renderer: Ctrl+K from the case list opens the search screen,
- * a search lists grouped hits with snippets and counts, chips filter, a refused query is explained,
+ * a search lists grouped hits with snippets and counts, kind and case chips edit the query's filters, a refused query is explained,
  * and Enter on a PDF hit opens the PDF at its page with the word highlighted. axe-core on each state.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -129,6 +129,37 @@ describe('search screen', () => {
     const item = notes.getByRole('listitem').filter({ hasText: 'zorbulax' });
     await expect.poll(() => item.evaluate((el) => el === document.activeElement && el.classList.contains('is-found'))).toBe(true);
     await h.checkScreen('search-opened-note');
+  });
+
+  test('"Only this case" writes its case: filter into the query, replacing another case\'s', async () => {
+    const page = h.page;
+    await page.keyboard.press('Control+k');
+    const dialog = page.getByRole('dialog', { name: 'Search' });
+    const box = dialog.getByRole('searchbox');
+    await box.fill('capture');
+    await box.press('Enter');
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
+    const only = dialog.getByRole('button', { name: /^(✓ )?Only Kestrel-7 7\.0\.2$/ });
+    expect(await only.getAttribute('aria-pressed')).toBe('false');
+    await only.click();
+    const withCase = await box.inputValue();
+    expect(withCase).toMatch(/^capture case:case-[0-9a-f]{32}$/);
+    expect(await only.getAttribute('aria-pressed')).toBe('true');
+    await dialog.getByText('Looking for capture · case: Kestrel-7 7.0.2').waitFor();
+    await dialog.getByRole('status').filter({ hasText: `2 hits in 1 place across 1 case for "${withCase}".` }).waitFor();
+    await h.checkScreen('search-only-this-case');
+    // A typed filter for another case releases the chip; pressed, the chip replaces it (two would mean either case).
+    await box.fill('capture case:feed');
+    expect(await only.getAttribute('aria-pressed')).toBe('false');
+    await dialog.getByText('Looking for capture · case: feed (no such case)').waitFor();
+    await only.click();
+    expect(await box.inputValue()).toBe(withCase);
+    await only.click();
+    expect(await box.inputValue()).toBe('capture');
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(h.pageErrors).toEqual([]);
   });
 
   test('the header button opens search too, and Escape closes it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeTerm, kindsInText, parseQuery, toggleKindInText, type ParsedQuery } from '../../../../src-shared/search/query-parser';
+import { casesInText, describeTerm, kindsInText, onlyCaseInText, parseQuery, toggleKindInText, toggleOnlyCaseInText, type ParsedQuery } from '../../../../src-shared/search/query-parser';
 import { identifiersIn, isIdentifier } from '../../../../src-shared/search/identifiers';
 import { combined, matchPlan } from '../../../../src-main/search/match-expression';
 
@@ -127,5 +127,52 @@ describe('kind filters in the text (the chips edit the query)', () => {
     expect(next).toBe(expected);
     // Toggled again, the kind is gone or back: the chip and the text agree either way.
     expect(kindsInText(next).includes(kind)).toBe(!kindsInText(text).includes(kind));
+  });
+});
+
+describe('case filters in the text (the "only this case" chip edits the query)', () => {
+  const open = 'case-0f3c2b9e5d7a41e8b6c2d9f0a1b2c3d4';
+  const other = 'case-77aa00bb11cc22dd33ee44ff55006611';
+
+  it.each([
+    ['capture', []],
+    [`capture case:${open}`, [open]],
+    ['CASE:Case-0F3C capture case:case-77', ['case-0f3c', 'case-77']],
+    // Quoted, excluded or not an id: not a filter.
+    [`"case:${open}" capture`, []],
+    [`-case:${open} capture`, []],
+    ['capture case:a;b', []],
+  ] as const)('%s names %j', (text, cases) => {
+    expect(casesInText(text)).toEqual(cases);
+  });
+
+  it.each([
+    ['capture', false],
+    [`capture case:${open}`, true],
+    // A prefix of the open case selects it; a filter that also lets another case in does not keep the search to it.
+    ['capture case:CASE-0f3', true],
+    [`capture case:${open} case:${other}`, false],
+    [`capture case:${other}`, false],
+    [`capture -case:${open}`, false],
+  ] as const)('%s keeps to the open case: %s', (text, only) => {
+    expect(onlyCaseInText(text, open)).toBe(only);
+  });
+
+  it.each([
+    ['capture', `capture case:${open}`],
+    ['', `case:${open}`],
+    [`capture case:${open} kind:pdf`, 'capture kind:pdf'],
+    ['case:case-0f3 capture', 'capture'],
+    // Pressed over another case's filter, it replaces it: adding would search both cases.
+    [`capture case:${other}`, `capture case:${open}`],
+    [`case:${other} capture case:${open}`, `capture case:${open}`],
+    // Quoted text stays text.
+    [`"case:${open}" capture`, `"case:${open}" capture case:${open}`],
+  ] as const)('%s, toggled, gives %s', (text, expected) => {
+    const next = toggleOnlyCaseInText(text, open);
+    expect(next).toBe(expected);
+    expect(onlyCaseInText(next, open)).toBe(!onlyCaseInText(text, open));
+    // Whatever the chip wrote parses (when the rest does) and keeps the rest of the query.
+    if (parseQuery(text).ok && next.trim()) expect(parseQuery(next).ok).toBe(true);
   });
 });
