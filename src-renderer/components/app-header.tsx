@@ -1,6 +1,5 @@
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useAppNavStore, type AppScreen } from '../state/app-nav-store';
-import { ThemeSelect } from './theme-select';
 
 const SCREENS: Array<[AppScreen, string]> = [
   ['home', 'Home'],
@@ -31,19 +30,21 @@ export function AppHeader({ status, onLock, onSearch }: { status: SessionStatus;
         {status.classification}
       </span>
       <AppNav role={status.role} />
-      <span className="spacer" />
-      {onSearch ? (
-        <button type="button" className="search-button" onClick={onSearch} aria-keyshortcuts="Control+K Meta+K" title="Search (Ctrl+K)">
-          Search <kbd>Ctrl+K</kbd>
+      {/* One group: when the window is too narrow for one row it moves to the next row whole, at the right. */}
+      <div className="header-tools">
+        {onSearch ? (
+          <button type="button" className="search-button" onClick={onSearch} aria-keyshortcuts="Control+K Meta+K" title="Search (Ctrl+K)">
+            Search <kbd>Ctrl+K</kbd>
+          </button>
+        ) : null}
+        <span className="signed-in">
+          <span className="visually-hidden">Signed in as </span>
+          <strong>{status.user}</strong> ({status.role})
+        </span>
+        <button type="button" className="lock-button" onClick={onLock} aria-keyshortcuts="Control+L" title="Lock (Ctrl+L)">
+          Lock <kbd>Ctrl+L</kbd>
         </button>
-      ) : null}
-      <span className="signed-in">
-        Signed in as <strong>{status.user}</strong> ({status.role})
-      </span>
-      <ThemeSelect />
-      <button type="button" className="lock-button" onClick={onLock} aria-keyshortcuts="Control+L" title="Lock (Ctrl+L)">
-        Lock <kbd>Ctrl+L</kbd>
-      </button>
+      </div>
     </header>
   );
 }

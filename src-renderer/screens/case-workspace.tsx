@@ -34,19 +34,36 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
 
   return (
     <main id="main" className="workspace" tabIndex={-1}>
+      {/* Two rows: the title with the view switch at its right, then the submission's facts (the reading
+          area keeps the height a third row took). */}
       <div className="workspace-header">
-        <button type="button" className="back-button" onClick={closeCase}>
-          ← All submissions
-        </button>
-        {detail.isPending ? (
-          <p className="loading">Opening the case…</p>
-        ) : detail.isError ? (
-          <ErrorAlert error={detail.error} />
-        ) : (
-          <>
+        <div className="workspace-title">
+          <button type="button" className="back-button" onClick={closeCase}>
+            ← All submissions
+          </button>
+          {detail.isPending ? (
+            <p className="loading">Opening the case…</p>
+          ) : detail.isError ? (
+            <ErrorAlert error={detail.error} />
+          ) : (
             <h1 ref={heading} tabIndex={-1}>
               {detail.data.model} {detail.data.version}
             </h1>
+          )}
+          <div className="mode-switch" role="group" aria-label="Workspace view">
+            <button type="button" aria-pressed={mode === 'documents'} onClick={() => setMode('documents')}>
+              Documents
+            </button>
+            <button type="button" aria-pressed={mode === 'evidence'} onClick={() => setMode('evidence')}>
+              Evidence review
+            </button>
+            <button type="button" aria-pressed={mode === 'claims'} onClick={() => setMode('claims')}>
+              Claims ledger
+            </button>
+          </div>
+        </div>
+        {detail.isSuccess ? (
+          <div className="workspace-facts">
             <dl aria-label="Submission">
               <div>
                 <dt>Developer</dt>
@@ -69,19 +86,8 @@ export function CaseWorkspace({ caseId }: { caseId: string }) {
             </dl>
             <VersionLine caseId={caseId} model={detail.data.model} version={detail.data.version} onShowChanges={() => setShowChanges(true)} />
             <ProgressSummary caseId={caseId} />
-          </>
-        )}
-        <div className="mode-switch" role="group" aria-label="Workspace view">
-          <button type="button" aria-pressed={mode === 'documents'} onClick={() => setMode('documents')}>
-            Documents
-          </button>
-          <button type="button" aria-pressed={mode === 'evidence'} onClick={() => setMode('evidence')}>
-            Evidence review
-          </button>
-          <button type="button" aria-pressed={mode === 'claims'} onClick={() => setMode('claims')}>
-            Claims ledger
-          </button>
-        </div>
+          </div>
+        ) : null}
       </div>
       {mode === 'evidence' ? (
         <EvidenceScreen caseId={caseId} />

@@ -1,12 +1,14 @@
 /**
- * Settings, read-only: the policy in force with every control's value, who signed it, the trust root
- * it was checked against, the central server, and (for reviewers) the sync status and outbox. Nothing
- * here can be changed from the app: the central office signs the policy.
+ * Settings: the theme of this workstation (the one thing here a user changes, as on the lock screen);
+ * then, read-only, the policy in force with every control's value, who signed it, the trust root it was
+ * checked against, the central server, and (for reviewers) the sync status and outbox. None of those
+ * can be changed from the app: the central office signs the policy.
  */
 import type { SessionStatus } from '../../src-shared/ipc/channels-session';
 import { useSettings } from '../api/admin-hooks';
 import { useOutbox } from '../api/attest-hooks';
 import { ErrorAlert } from '../components/error-alert';
+import { ThemeSelect } from '../components/theme-select';
 
 function when(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -18,7 +20,11 @@ export function SettingsScreen({ status }: { status: SessionStatus }) {
     // Focusable: a page of text without controls must still scroll from the keyboard.
     <main id="main" className="settings-screen" tabIndex={0}>
       <h1>Settings</h1>
-      <p className="hint">Read-only: the policy is signed by the central office and changes only when they send a new one.</p>
+      <section aria-labelledby="display-heading">
+        <h2 id="display-heading">Display</h2>
+        <ThemeSelect />
+      </section>
+      <p className="hint">The rest is read-only: the policy is signed by the central office and changes only when they send a new one.</p>
       {settings.isPending ? <p className="loading">Loading settings…</p> : null}
       <ErrorAlert error={settings.error} />
       {settings.data ? (

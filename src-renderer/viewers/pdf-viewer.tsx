@@ -200,8 +200,8 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
   return (
     <div className="pdf-viewer">
       <div className="viewer-toolbar" role="toolbar" aria-label="PDF pages">
-        <button type="button" onClick={() => go(page - 1)} disabled={page <= 1}>
-          Previous page
+        <button type="button" onClick={() => go(page - 1)} disabled={page <= 1} aria-label="Previous page">
+          ‹ Previous
         </button>
         <label>
           Page{' '}
@@ -218,8 +218,8 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
           />
         </label>
         <span>of {pages || '…'}</span>
-        <button type="button" onClick={() => go(page + 1)} disabled={page >= pages}>
-          Next page
+        <button type="button" onClick={() => go(page + 1)} disabled={page >= pages} aria-label="Next page">
+          Next ›
         </button>
         <button type="button" onClick={() => setScaleIndex((i) => Math.max(0, i - 1))} disabled={scaleIndex === 0}>
           Zoom out
@@ -229,6 +229,14 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
           Zoom in
         </button>
       </div>
+      {/* Above the page, where it is read before the page is scrolled. */}
+      {highlighted !== null ? (
+        <p className="pdf-highlight-note hint" role="status">
+          {highlighted > 0
+            ? `Highlighted on this page: ${marks.join(', ')} (${highlighted} ${highlighted === 1 ? 'place' : 'places'}, boxed in yellow).`
+            : `The searched words (${marks.join(', ')}) are not drawn as text on this page.`}
+        </p>
+      ) : null}
       <div
         ref={region}
         className="pdf-page"
@@ -242,13 +250,6 @@ export function PdfViewer({ bytes, name, onPageView }: { bytes: Uint8Array; name
       >
         <canvas ref={canvas} aria-hidden="true" data-page={page} data-highlights={highlighted ?? undefined} />
       </div>
-      {highlighted !== null ? (
-        <p className="pdf-highlight-note hint" role="status">
-          {highlighted > 0
-            ? `Highlighted on this page: ${marks.join(', ')} (${highlighted} ${highlighted === 1 ? 'place' : 'places'}, boxed in yellow).`
-            : `The searched words (${marks.join(', ')}) are not drawn as text on this page.`}
-        </p>
-      ) : null}
       <div id={`${ids}-text`} className="visually-hidden">
         {marks.length > 0 ? <Marked text={pageText} marks={marks} /> : pageText}
       </div>

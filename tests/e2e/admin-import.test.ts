@@ -114,7 +114,10 @@ describe('administration and import from disk', () => {
     expect(text).toContain('after 15 minutes');
     expect(text).toContain('central.example');
     expect(text).toMatch(/The administrator's trust root .+: only a policy signed by sha256:/);
-    expect(await page.locator('main input, main select, main textarea').count()).toBe(0);
+    // The theme (this workstation's display) is the one control; the policy has none.
+    expect(await page.locator('main input, main textarea').count()).toBe(0);
+    expect(await page.locator('main select').count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Display' }).getByLabel('Theme').count()).toBe(1);
     await h.checkScreen('61-settings');
   });
 

@@ -26,3 +26,12 @@ export async function openArtifact(page: Page, path: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Artifacts' }).getByRole('button', { name: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) }).click();
   await page.getByRole('heading', { name: path, level: 2 }).waitFor();
 }
+
+/** Chooses a theme on the Settings screen (where it lives once signed in), then returns to the first screen. */
+export async function chooseTheme(page: Page, choice: 'system' | 'light' | 'dark'): Promise<void> {
+  const screens = page.getByRole('navigation', { name: 'Screens' });
+  await screens.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  await page.getByLabel('Theme').selectOption(choice);
+  await screens.getByRole('button').first().click();
+}

@@ -5,6 +5,7 @@
  * and the CSP reported nothing.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chooseTheme } from './flows';
 import { startHarness, type Harness } from './harness';
 
 const USER = 'avery.reviewer';
@@ -73,10 +74,12 @@ describe('reviewer flow', () => {
 
   test('the dark theme passes the same checks', async () => {
     const page = h.page;
-    await page.getByLabel('Theme').selectOption('dark');
+    await chooseTheme(page, 'dark');
+    await page.getByRole('heading', { name: 'Submissions' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBe('dark');
     await h.checkScreen('06-cases-dark');
-    await page.getByLabel('Theme').selectOption('system');
+    await chooseTheme(page, 'system');
+    expect(await page.evaluate(() => document.documentElement.dataset['theme'])).toBeUndefined();
   });
 
   test('the skip link is the first stop and moves focus to the main region', async () => {
