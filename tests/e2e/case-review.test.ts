@@ -105,6 +105,14 @@ describe('case review on the demo submission', () => {
       await page.getByRole('region', { name: new RegExp(`page 2 of ${pages}`) }).waitFor();
     }
     await h.checkScreen('14-viewer-pdf');
+    // Scrolled to the end of a page, the viewer keeps its page controls at its top.
+    const area = page.getByRole('region', { name: 'Viewer: system-card.pdf' });
+    await area.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    const areaBox = await area.boundingBox();
+    const next = await page.getByRole('button', { name: 'Next page' }).boundingBox();
+    expect(await area.evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
+    expect(next!.y).toBeGreaterThanOrEqual(areaBox!.y);
+    expect(next!.y).toBeLessThan(areaBox!.y + 20);
   });
 
   test('CSV: a table with every row and a header', async () => {

@@ -40,6 +40,10 @@ describe('reviewer flow', () => {
     await page.getByText('No submissions yet').waitFor();
     expect(await page.getByRole('button', { name: 'Import the demo submission' }).count()).toBe(1);
     expect(await page.getByText(`Signed in as ${USER}`).count()).toBe(1);
+    // At 1280 px the header is one row: its last control sits level with the first screen's button.
+    const nav = await page.getByRole('navigation', { name: 'Screens' }).boundingBox();
+    const lock = await page.getByRole('button', { name: /^Lock/ }).boundingBox();
+    expect(Math.abs(lock!.y - nav!.y)).toBeLessThan(4);
     await h.checkScreen('03-cases-empty');
   });
 
