@@ -5,7 +5,7 @@
  * is not an exception but a report with status `malformed` saying why.
  */
 import type { EvidenceCheck, EvidenceReport, SampleRef, SampleRow, ScoreCheck } from '../../src-shared/evidence/evidence-report';
-import { isScalarScore, metricNamed, reducerNamed, sameMetric, valueToFloat } from '../../src-shared/evidence/recompute';
+import { figuresApart, isScalarScore, metricNamed, reducerNamed, sameMetric, valueToFloat } from '../../src-shared/evidence/recompute';
 import { openInspectLog, type InspectLog, type JsonObject, type OpenLogOptions } from './inspect-log';
 import type { LogSource } from './log-source';
 
@@ -167,6 +167,11 @@ function sampleKey(id: unknown): string {
   return `${typeof id}:${String(id)}`;
 }
 
+/** "1 sample record" / "3 sample records". */
+function records(n: number): string {
+  return `${n} sample record${n === 1 ? '' : 's'}`;
+}
+
 function listed(samples: string[]): string {
   const shown = samples.slice(0, FLAG_SAMPLE_LIMIT).join(', ');
   return samples.length > FLAG_SAMPLE_LIMIT ? `${shown} and ${samples.length - FLAG_SAMPLE_LIMIT} more` : shown;
@@ -267,14 +272,14 @@ async function readInto(log: InspectLog, report: EvidenceReport, rows: SampleRow
     flags.push({ code: 'samples-missing', message: `The log counts ${expected} sample records (samples × epochs) but holds ${rows.length}.` });
   }
   if (errored.length > 0) {
-    flags.push({ code: 'sample-errors', message: `${errored.length} sample record(s) ended in an error and are left out of every metric: ${listed(errored)}.`, sample: errored[0] });
+    flags.push({ code: 'sample-errors', message: `${records(errored.length)} ended in an error and ${errored.length === 1 ? 'is' : 'are'} left out of every metric: ${listed(errored)}.`, sample: errored[0] });
   }
   if (limited.length > 0) {
-    flags.push({ code: 'limits-hit', message: `${limited.length} sample record(s) stopped at a token, time or message limit: ${listed(limited)}.`, sample: limited[0]?.split(' ')[0] });
+    flags.push({ code: 'limits-hit', message: `${records(limited.length)} stopped at a token, time or message limit: ${listed(limited)}.`, sample: limited[0]?.split(' ')[0] });
   }
   entries.forEach((entry, i) => {
     const missing = unscored[i]!;
-    if (missing.length > 0) flags.push({ code: 'unscored', message: `${missing.length} sample record(s) have no "${entry.name}" score: ${listed(missing)}.`, scorer: entry.name, sample: missing[0] });
+    if (missing.length > 0) flags.push({ code: 'unscored', message: `${records(missing.length)} ${missing.length === 1 ? 'has' : 'have'} no "${entry.name}" score: ${listed(missing)}.`, scorer: entry.name, sample: missing[0] });
   });
 
   const reducerFallback = Array.isArray(config.epochs_reducer) && config.epochs_reducer.length === 1 ? str(config.epochs_reducer[0]) : Array.isArray(config.epochs_reducer) ? '(several)' : null;
@@ -302,9 +307,10 @@ async function readInto(log: InspectLog, report: EvidenceReport, rows: SampleRow
         else if (sameMetric(m.reported, check.recomputed)) check.verdict = 'match';
         else {
           check.verdict = 'mismatch';
+          const [reported, recomputed] = figuresApart(m.reported, check.recomputed);
           flags.push({
             code: 'metric-mismatch',
-            message: `${entry.name} ${m.metric}: the log reports ${m.reported} but its samples give ${check.recomputed}.`,
+            message: `${entry.name} ${m.metric}: the log reports ${reported} but its samples give ${recomputed}.`,
             scorer: entry.name,
             metric: m.metric,
           });

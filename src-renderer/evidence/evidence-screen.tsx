@@ -254,7 +254,8 @@ function Flags({ report }: { report: EvidenceReportView }) {
         <ul className="flag-list" aria-label="Flags">
           {report.flags.map((f, i) => (
             <li key={i} className={`flag flag-${f.code}`}>
-              <strong>{FLAG_TITLES[f.code as FlagCode]}.</strong> {FLAG_EXPLANATIONS[f.code as FlagCode]} <span>{f.message}</span>
+              <strong>{FLAG_TITLES[f.code as FlagCode]}.</strong> {f.message}
+              <span className="flag-why">{FLAG_EXPLANATIONS[f.code as FlagCode]}</span>
             </li>
           ))}
         </ul>

@@ -129,6 +129,20 @@ export function sameMetric(reported: number, recomputed: number): boolean {
   return Math.abs(reported - recomputed) <= METRIC_TOLERANCE;
 }
 
+/**
+ * Two values written with the fewest significant digits (at least 4) that tell them apart, so a
+ * mismatch reads "0.9 but its samples give 0.6667", not 0.6666666666666666, and two values that differ
+ * only far down still show where.
+ */
+export function figuresApart(a: number, b: number): [string, string] {
+  const written = (x: number, digits: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : String(x));
+  for (let digits = 4; digits <= 17; digits++) {
+    const pair: [string, string] = [written(a, digits), written(b, digits)];
+    if (pair[0] !== pair[1]) return pair;
+  }
+  return [String(a), String(b)];
+}
+
 /** Sample mean and its paired standard error for a list of per-pair differences. */
 export function pairedDifference(diffs: readonly number[]): { mean: number; stderr: number } {
   return { mean: mean(diffs), stderr: KNOWN_METRICS.stderr!(diffs) };

@@ -109,18 +109,22 @@ describe.skipIf(!present)('altered copies of log_streaming.eval', () => {
       const report = await check(zip(altered));
       // Both headline metrics now differ from what the log reports (its writer counted the errored record).
       expect(codes(report)).toEqual(['sample-errors', 'limits-hit', 'metric-mismatch', 'metric-mismatch']);
+      // Written for a reader: the fewest digits that tell the two values apart, not 0.6666666666666666.
+      for (const flag of report.flags.filter((f) => f.code === 'metric-mismatch')) {
+        expect(flag.message).toMatch(/^match \w+: the log reports \d+(\.\d{1,6})? but its samples give \d+(\.\d{1,6})?\.$/);
+      }
       expect(report.samples).toMatchObject({ errored: 1, limitsHit: 1, present: 4, unscored: 0 });
       // Sample 1 keeps only epoch 2 (C = 1), sample 2 stays 1: accuracy 1 over two samples.
       expect(report.scores[0]).toMatchObject({ recomputed: 1, scoredSamples: 2 });
-      expect(report.flags[0]).toMatchObject({ sample: '1/1' });
-      expect(report.flags[1]!.message).toMatch(/2\/2 \(token limit \(100\)\)/);
+      expect(report.flags[0]).toMatchObject({ sample: '1/1', message: '1 sample record ended in an error and is left out of every metric: 1/1.' });
+      expect(report.flags[1]!.message).toMatch(/^1 sample record stopped at a token, time or message limit: 2\/2 \(token limit \(100\)\)/);
     });
 
     it('a sample without the score is unscored', async () => {
       const altered = editEntry(entries, 'samples/2_epoch_1.json', (doc) => ({ ...doc, scores: {} }));
       const report = await check(zip(altered));
       expect(codes(report)).toContain('unscored');
-      expect(report.flags.find((f) => f.code === 'unscored')).toMatchObject({ scorer: 'match', sample: '2/1' });
+      expect(report.flags.find((f) => f.code === 'unscored')).toMatchObject({ scorer: 'match', sample: '2/1', message: '1 sample record has no "match" score: 2/1.' });
     });
 
     it('a status other than success is incomplete', async () => {

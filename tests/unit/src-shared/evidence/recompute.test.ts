@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricNamed, reducerNamed, sameMetric, valueToFloat } from '../../../../src-shared/evidence/recompute';
+import { figuresApart, metricNamed, reducerNamed, sameMetric, valueToFloat } from '../../../../src-shared/evidence/recompute';
 import { compareRuns } from '../../../../src-shared/evidence/compare-runs';
 import type { SampleRow } from '../../../../src-shared/evidence/evidence-report';
 
@@ -61,6 +61,25 @@ describe('metrics', () => {
     expect(sameMetric(NaN, NaN)).toBe(true);
     expect(sameMetric(NaN, 0)).toBe(false);
     expect(sameMetric(Infinity, Infinity)).toBe(true);
+  });
+});
+
+describe('figuresApart (a mismatch written for a reader)', () => {
+  it.each([
+    [0.9, 2 / 3, '0.9', '0.6667'],
+    [0.34, 0.3, '0.34', '0.3'],
+    // Equal at 4 digits: as many more as it takes to tell them apart.
+    [1234.5678, 1234.5679, '1234.5678', '1234.5679'],
+    [0.123456, 0.123458, '0.123456', '0.123458'],
+    // Tiny values keep their size, not a rounded 0.
+    [1e-9, 5e-6, '1e-9', '0.000005'],
+    [NaN, 0.5, 'NaN', '0.5'],
+    [Infinity, 1, 'Infinity', '1'],
+  ])('%d against %d reads %s against %s', (a, b, fa, fb) => {
+    const written = figuresApart(a, b);
+    expect(written).toEqual([fa, fb]);
+    // Whatever is written is the value rounded, never another number.
+    if (Number.isFinite(a)) expect(Math.abs(Number(written[0]) - a)).toBeLessThanOrEqual(Math.abs(a) * 1e-3);
   });
 });
 
