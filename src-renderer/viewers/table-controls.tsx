@@ -3,7 +3,7 @@
  * (aria-sort says the order in words to assistive technology), and the detail pane that shows one row
  * with every cell in full. State lives in the viewer; these only draw and report.
  */
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId, useRef, type CSSProperties } from 'react';
 import { cellInFull, nextSort, type TableFilter, type TableSort } from './table-view';
 
 export function TableFilterFields({ columns, filter, onChange, shown, total }: { columns: readonly string[]; filter: TableFilter | undefined; onChange: (f: TableFilter | undefined) => void; shown: number; total: number }) {
@@ -31,12 +31,25 @@ export function TableFilterFields({ columns, filter, onChange, shown, total }: {
   );
 }
 
-export function SortableHeader({ column, index, sort, onSort }: { column: string; index: number; sort: TableSort | undefined; onSort: (s: TableSort | undefined) => void }) {
+export function SortableHeader({
+  column,
+  index,
+  sort,
+  onSort,
+  style,
+}: {
+  column: string;
+  index: number;
+  sort: TableSort | undefined;
+  onSort: (s: TableSort | undefined) => void;
+  /** The column's width (the table viewer sizes columns to their content). */
+  style?: CSSProperties | undefined;
+}) {
   const direction = sort?.column === index ? sort.direction : undefined;
   const ariaSort = direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : 'none';
   const mark = direction === 'asc' ? ' ▲' : direction === 'desc' ? ' ▼' : '';
   return (
-    <span role="columnheader" aria-sort={ariaSort} title={column}>
+    <span role="columnheader" aria-sort={ariaSort} title={column} style={style}>
       <button type="button" className="sort-button" onClick={() => onSort(nextSort(sort, index))} aria-label={`${column}: sort ${direction === 'asc' ? 'descending' : direction === 'desc' ? 'in file order' : 'ascending'}`}>
         {column}
         <span aria-hidden="true">{mark}</span>

@@ -15,10 +15,18 @@ import { ErrorAlert } from '../components/error-alert';
 import { Marked } from '../search/marked';
 import { toCsv, useRegisterExcerpt, type ExcerptProvider } from './excerpt-context';
 import { RowDetailPane, SortableHeader, TableFilterFields } from './table-controls';
-import type { TableView } from './table-view';
+import { columnWidthsCh, type TableView } from './table-view';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 26;
+
+/**
+ * A width for `n` characters of the table's text. In em, not ch: the bold header's ch is wider than
+ * the cells', and the two rows' columns must line up.
+ */
+function charactersWide(n: number): string {
+  return `calc(${(n * 0.62).toFixed(2)}em + 1rem)`;
+}
 const PAGE_ROWS = 20;
 
 type Row = ArtifactRows['rows'][number];
@@ -29,6 +37,17 @@ export function TableViewer({ artifactId, name, onReady }: { artifactId: string;
   const { first, pages } = useArtifactRowPages(artifactId, view, pagesInView);
   const head = first.data;
   const count = head?.matchedRows ?? 0;
+  // Column widths from the first rows that arrive, kept while the table is sorted, filtered and scrolled
+  // (columns that changed width with every page would move under the reader's eye).
+  const [widths, setWidths] = useState<{ artifactId: string; ch: number[] } | null>(null);
+  if (head && widths?.artifactId !== artifactId) setWidths({ artifactId, ch: columnWidthsCh(head.columns, head.rows.map((r) => r.cells)) });
+  const columnStyle = (c: number) => {
+    const ch = widths?.artifactId === artifactId ? widths.ch[c] : undefined;
+    return ch === undefined ? undefined : { flexBasis: charactersWide(ch) };
+  };
+  // The row numbers' column holds the file's largest row number, not a fixed 5rem (a character more:
+  // digits are wider than the average character).
+  const numberStyle = head ? { flexBasis: charactersWide(Math.max(2, String(head.totalRows).length) + 1) } : undefined;
   const byPosition = useMemo(() => {
     const rows = new Map<number, Row>();
     for (const page of pages) page.rows.forEach((row, i) => rows.set(page.offset + i, row));
@@ -187,11 +206,11 @@ export function TableViewer({ artifactId, name, onReady }: { artifactId: string;
       >
         <div role="rowgroup" className="table-head-group">
           <div role="row" className="table-head" aria-rowindex={1}>
-            <span role="columnheader" className="row-number">
+            <span role="columnheader" className="row-number" style={numberStyle}>
               #
             </span>
             {head.columns.map((column, index) => (
-              <SortableHeader key={`${index}:${column}`} column={column} index={index} sort={view.sort} onSort={(sort) => changeView({ ...view, sort })} />
+              <SortableHeader key={`${index}:${column}`} column={column} index={index} sort={view.sort} onSort={(sort) => changeView({ ...view, sort })} style={columnStyle(index)} />
             ))}
           </div>
         </div>
@@ -215,11 +234,11 @@ export function TableViewer({ artifactId, name, onReady }: { artifactId: string;
                   setDetailOpen(true);
                 }}
               >
-                <span role="rowheader" className="row-number">
+                <span role="rowheader" className="row-number" style={numberStyle}>
                   {number}
                 </span>
                 {head.columns.map((_, c) => (
-                  <span role="cell" key={c} title={row?.cells[c] ?? ''}>
+                  <span role="cell" key={c} title={row?.cells[c] ?? ''} style={columnStyle(c)}>
                     {row ? marks.length > 0 ? <Marked text={row.cells[c] ?? ''} marks={marks} /> : (row.cells[c] ?? '') : c === 0 ? '…' : ''}
                   </span>
                 ))}
