@@ -179,7 +179,8 @@ export function TableViewer({ artifactId, name, onReady }: { artifactId: string;
   return (
     <div className="table-wrap" data-viewer="table">
       <p id={captionId} className="hint">
-        {head.matchedRows === head.totalRows ? `${head.totalRows.toLocaleString()} rows` : `${head.matchedRows.toLocaleString()} of ${head.totalRows.toLocaleString()} rows`} × {width} columns.
+        {/* The whole file's size: how many of its rows a filter keeps is the filter's own status line. */}
+        {head.totalRows.toLocaleString()} rows × {width} columns.
         Arrow keys choose a row, Enter shows it in full.
       </p>
       {head.warnings.length > 0 ? (
