@@ -13,7 +13,7 @@ import { signPackage } from '../../src-main/artifacts/sign-package';
 import { generateKeyPair, publicKeyOf } from '../../src-shared/node/crypto';
 import { evidencePackageFiles } from '../helpers/evidence-case';
 import { submissionBytes, writeFiles } from '../helpers/package-fixtures';
-import { createVaultThroughUi } from './flows';
+import { createVaultThroughUi, openSearch, searchFor } from './flows';
 import { startHarness, type Harness } from './harness';
 
 describe('evidence review', () => {
@@ -99,13 +99,9 @@ describe('evidence review', () => {
 
   test('Enter on a log hit in search opens the evidence review at that sample, its transcript showing', async () => {
     const page = h.page;
-    await page.keyboard.press('Control+k');
-    const dialog = page.getByRole('dialog', { name: 'Search' });
-    const box = dialog.getByRole('searchbox');
+    const { dialog } = await openSearch(page);
     // Sample 7's question (7 × 7 + 3 = 52) is in both runs: the first run's hit is opened.
-    await box.fill('"is the number 52 prime" kind:log');
-    await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: /hits/ }).waitFor();
+    await searchFor(dialog, '"is the number 52 prime" kind:log', /hits/);
     const hit = dialog.getByRole('button', { name: /prime_check-model-a\.eval, sample 7, epoch 1 user: / });
     await hit.waitFor();
     await h.checkScreen('search-log-hits');

@@ -1,5 +1,5 @@
 /** Steps several e2e suites share, driven through the UI exactly as a reviewer would. */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export const REVIEWER = 'avery.reviewer';
 export const PASSPHRASE = 'correct horse battery staple 42';
@@ -34,4 +34,20 @@ export async function chooseTheme(page: Page, choice: 'system' | 'light' | 'dark
   await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
   await page.getByLabel('Theme').selectOption(choice);
   await screens.getByRole('button').first().click();
+}
+
+/** Opens the search screen with Ctrl+K, from wherever focus is. */
+export async function openSearch(page: Page): Promise<{ dialog: Locator; box: Locator }> {
+  await page.keyboard.press('Control+k');
+  const dialog = page.getByRole('dialog', { name: 'Search' });
+  await dialog.waitFor();
+  return { dialog, box: dialog.getByRole('searchbox') };
+}
+
+/** Types a query into the open search screen, presses Enter and waits until its status line says `status`. */
+export async function searchFor(dialog: Locator, query: string, status: string | RegExp): Promise<void> {
+  const box = dialog.getByRole('searchbox');
+  await box.fill(query);
+  await box.press('Enter');
+  await dialog.getByRole('status').filter({ hasText: status }).waitFor();
 }

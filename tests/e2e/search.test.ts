@@ -4,7 +4,7 @@
  * and Enter on a PDF hit opens the PDF at its page with the word highlighted. axe-core on each state.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createVaultThroughUi } from './flows';
+import { createVaultThroughUi, openSearch, searchFor } from './flows';
 import { startHarness, type Harness } from './harness';
 
 describe('search screen', () => {
@@ -28,9 +28,7 @@ describe('search screen', () => {
     expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
     await h.checkScreen('search-open');
 
-    await box.fill('capture');
-    await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
+    await searchFor(dialog, 'capture', '2 hits in 1 place across 1 case for "capture".');
     await dialog.getByRole('heading', { name: 'Kestrel-7 7.0.2 (2)', level: 3 }).waitFor();
     await dialog.getByRole('heading', { name: 'system-card.pdf (2)', level: 4 }).waitFor();
     const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2 .*easy capture-the-flag tasks/ });
@@ -68,9 +66,7 @@ describe('search screen', () => {
     await dialog.getByRole('alert').filter({ hasText: 'Cannot search: Add a word to search for' }).waitFor();
     await h.checkScreen('search-refused');
     for (const hostile of ['"NEAR(capture', 'body:capture', "capture' OR 1=1 --"]) {
-      await box.fill(hostile);
-      await box.press('Enter');
-      await dialog.getByRole('status').filter({ hasText: /hit|No hits/ }).waitFor();
+      await searchFor(dialog, hostile, /hit|No hits/);
     }
     expect(h.audit.filter((r) => r.event === 'search').length).toBe(before + 3 + 3);
     expect(h.pageErrors).toEqual([]);
@@ -80,9 +76,7 @@ describe('search screen', () => {
     const page = h.page;
     const dialog = page.getByRole('dialog', { name: 'Search' });
     const box = dialog.getByRole('searchbox');
-    await box.fill('capture');
-    await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: /^2 hits/ }).waitFor();
+    await searchFor(dialog, 'capture', /^2 hits/);
     await box.press('ArrowDown');
     expect(await page.evaluate(() => document.activeElement?.className)).toBe('search-hit');
     await page.keyboard.press('ArrowDown');
@@ -117,12 +111,8 @@ describe('search screen', () => {
     await notes.getByText(/zorbulax/).waitFor();
     // From another tab: the hit brings the reviewer to the note itself.
     await page.getByRole('tab', { name: 'Checklist' }).click();
-    await page.keyboard.press('Control+k');
-    const dialog = page.getByRole('dialog', { name: 'Search' });
-    const box = dialog.getByRole('searchbox');
-    await box.fill('zorbulax');
-    await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: 'for "zorbulax"' }).waitFor();
+    const { dialog } = await openSearch(page);
+    await searchFor(dialog, 'zorbulax', 'for "zorbulax"');
     await dialog.getByRole('button', { name: /zorbulax/ }).press('Enter');
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.getByRole('tab', { name: 'Notes' }).getAttribute('aria-selected')).toBe('true');
@@ -133,12 +123,8 @@ describe('search screen', () => {
 
   test('"Only this case" writes its case: filter into the query, replacing another case\'s', async () => {
     const page = h.page;
-    await page.keyboard.press('Control+k');
-    const dialog = page.getByRole('dialog', { name: 'Search' });
-    const box = dialog.getByRole('searchbox');
-    await box.fill('capture');
-    await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
+    const { dialog, box } = await openSearch(page);
+    await searchFor(dialog, 'capture', '2 hits in 1 place across 1 case for "capture".');
     const only = dialog.getByRole('button', { name: /^(✓ )?Only Kestrel-7 7\.0\.2$/ });
     expect(await only.getAttribute('aria-pressed')).toBe('false');
     await only.click();
