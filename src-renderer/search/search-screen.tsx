@@ -152,7 +152,8 @@ export function SearchScreen() {
 
   const hits = search.data?.hits ?? [];
   // The results name the search they answer: the box may hold an edit not yet searched, or a refused one.
-  const searched = `"${submitted ?? ''}"`;
+  // In curly quotes: a query often holds straight ones ("an exact phrase").
+  const searched = `“${submitted ?? ''}”`;
   const grouped = groupHits(hits);
   const artifactCount = grouped.reduce((n, c) => n + c.groups.length, 0);
 

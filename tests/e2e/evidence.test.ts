@@ -101,7 +101,7 @@ describe('evidence review', () => {
     const page = h.page;
     const { dialog } = await openSearch(page);
     // Sample 7's question (7 × 7 + 3 = 52) is in both runs: the first run's hit is opened.
-    await searchFor(dialog, '"is the number 52 prime" kind:log', /hits/);
+    await searchFor(dialog, '"is the number 52 prime" kind:log', '2 hits in 2 places across 1 case for “"is the number 52 prime" kind:log”.');
     const hit = dialog.getByRole('button', { name: /prime_check-model-a\.eval, sample 7, epoch 1 user: / });
     await hit.waitFor();
     await h.checkScreen('search-log-hits');

@@ -28,7 +28,7 @@ describe('search screen', () => {
     expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
     await h.checkScreen('search-open');
 
-    await searchFor(dialog, 'capture', '2 hits in 1 place across 1 case for "capture".');
+    await searchFor(dialog, 'capture', '2 hits in 1 place across 1 case for “capture”.');
     await dialog.getByRole('heading', { name: 'Kestrel-7 7.0.2 (2)', level: 3 }).waitFor();
     await dialog.getByRole('heading', { name: 'system-card.pdf (2)', level: 4 }).waitFor();
     const hit = dialog.getByRole('button', { name: /^system-card\.pdf, page 2 .*easy capture-the-flag tasks/ });
@@ -49,17 +49,17 @@ describe('search screen', () => {
     await markdown.click();
     expect(await markdown.getAttribute('aria-pressed')).toBe('true');
     expect(await box.inputValue()).toBe('capture kind:md');
-    await dialog.getByRole('status').filter({ hasText: 'No hits for "capture kind:md".' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: 'No hits for “capture kind:md”.' }).waitFor();
     await markdown.click();
     expect(await box.inputValue()).toBe('capture');
-    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for “capture”.' }).waitFor();
     // A filter typed in the box presses its chip: the two never disagree.
     await box.fill('capture kind:pdf');
     const pdf = dialog.getByRole('button', { name: /^(✓ )?PDF$/ });
     expect(await pdf.getAttribute('aria-pressed')).toBe('true');
     expect(await markdown.getAttribute('aria-pressed')).toBe('false');
     await box.press('Enter');
-    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture kind:pdf".' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for “capture kind:pdf”.' }).waitFor();
 
     await box.fill('-capture');
     await box.press('Enter');
@@ -112,7 +112,7 @@ describe('search screen', () => {
     // From another tab: the hit brings the reviewer to the note itself.
     await page.getByRole('tab', { name: 'Checklist' }).click();
     const { dialog } = await openSearch(page);
-    await searchFor(dialog, 'zorbulax', 'for "zorbulax"');
+    await searchFor(dialog, 'zorbulax', 'for “zorbulax”');
     await dialog.getByRole('button', { name: /zorbulax/ }).press('Enter');
     await dialog.waitFor({ state: 'hidden' });
     expect(await page.getByRole('tab', { name: 'Notes' }).getAttribute('aria-selected')).toBe('true');
@@ -124,7 +124,7 @@ describe('search screen', () => {
   test('"Only this case" writes its case: filter into the query, replacing another case\'s', async () => {
     const page = h.page;
     const { dialog, box } = await openSearch(page);
-    await searchFor(dialog, 'capture', '2 hits in 1 place across 1 case for "capture".');
+    await searchFor(dialog, 'capture', '2 hits in 1 place across 1 case for “capture”.');
     const only = dialog.getByRole('button', { name: /^(✓ )?Only Kestrel-7 7\.0\.2$/ });
     expect(await only.getAttribute('aria-pressed')).toBe('false');
     await only.click();
@@ -132,7 +132,7 @@ describe('search screen', () => {
     expect(withCase).toMatch(/^capture case:case-[0-9a-f]{32}$/);
     expect(await only.getAttribute('aria-pressed')).toBe('true');
     await dialog.getByText('Looking for capture · case: Kestrel-7 7.0.2').waitFor();
-    await dialog.getByRole('status').filter({ hasText: `2 hits in 1 place across 1 case for "${withCase}".` }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: `2 hits in 1 place across 1 case for “${withCase}”.` }).waitFor();
     await h.checkScreen('search-only-this-case');
     // A typed filter for another case releases the chip; pressed, the chip replaces it (two would mean either case).
     await box.fill('capture case:feed');
@@ -142,7 +142,7 @@ describe('search screen', () => {
     expect(await box.inputValue()).toBe(withCase);
     await only.click();
     expect(await box.inputValue()).toBe('capture');
-    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for "capture".' }).waitFor();
+    await dialog.getByRole('status').filter({ hasText: '2 hits in 1 place across 1 case for “capture”.' }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(h.pageErrors).toEqual([]);
