@@ -87,6 +87,11 @@ describe('viewers on hostile and large content', () => {
       el.scrollTop = el.scrollHeight;
     });
     await region.getByText(`line ${TEXT_LINES}: the quick brown fox`, { exact: true }).waitFor();
+    // The widest line numbers fit their gutter: the number ends before the line's text begins.
+    const last = region.locator(`.text-line[data-line="${TEXT_LINES}"]`);
+    const number = await last.locator('.ln').evaluate((el) => ({ right: el.getBoundingClientRect().right, overflow: el.scrollWidth - el.clientWidth }));
+    expect(number.overflow).toBe(0);
+    expect(number.right).toBeLessThanOrEqual((await last.locator('.code').boundingBox())!.x);
     await h.checkScreen('33-viewer-text');
   });
 
