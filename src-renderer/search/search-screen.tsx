@@ -9,7 +9,7 @@
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
-import { describeTerm, kindsInText, onlyCaseInText, parseQuery, toggleKindInText, toggleOnlyCaseInText } from '../../src-shared/search/query-parser';
+import { casesInText, describeTerm, kindsInText, onlyCaseInText, parseQuery, toggleKindInText, toggleOnlyCaseInText } from '../../src-shared/search/query-parser';
 import { searchKindLabel, type SearchKind } from '../../src-shared/search/search-kinds';
 import { useCases } from '../api/hooks';
 import { useSearch } from '../api/search-hooks';
@@ -53,8 +53,12 @@ export function SearchScreen() {
 
   const request = useMemo<SearchRequestInput | null>(() => {
     if (submitted === null) return null;
-    return { query: submitted, limit: PAGE };
-  }, [submitted]);
+    // A search kept to exactly the open case (what its chip writes) also names the case, so its access-log
+    // leaf is about that case, as an auditor filters leaves by object; the results are the same.
+    const cases = casesInText(submitted);
+    const aboutOpenCase = openCaseId !== null && cases.length === 1 && cases[0] === openCaseId.toLowerCase();
+    return { query: submitted, limit: PAGE, ...(aboutOpenCase ? { caseId: openCaseId } : {}) };
+  }, [submitted, openCaseId]);
   const search = useSearch(request);
 
   useEffect(() => {

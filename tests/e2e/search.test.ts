@@ -133,6 +133,8 @@ describe('search screen', () => {
     expect(await only.getAttribute('aria-pressed')).toBe('true');
     await dialog.getByText('Looking for capture · case: Kestrel-7 7.0.2').waitFor();
     await dialog.getByRole('status').filter({ hasText: `2 hits in 1 place across 1 case for “${withCase}”.` }).waitFor();
+    // Kept to the open case, the search's leaf is about that case (an auditor filters leaves by object).
+    expect(h.audit.filter((r) => r.event === 'search').at(-1)).toMatchObject({ object: { kind: 'case', id: withCase.slice('capture case:'.length) }, detail: { query: withCase, results: 2 } });
     await h.checkScreen('search-only-this-case');
     // A typed filter for another case releases the chip; pressed, the chip replaces it (two would mean either case).
     await box.fill('capture case:feed');
