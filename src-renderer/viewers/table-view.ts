@@ -49,7 +49,7 @@ export const COLUMN_MAX_CH = 40;
  */
 export function columnWidthsCh(columns: readonly string[], rows: readonly (readonly string[])[]): number[] {
   return columns.map((header, c) => {
-    let widest = header.length + 2;
+    let widest = [...header].length + 2;
     for (const cells of rows) widest = Math.max(widest, [...(cells[c] ?? '')].length);
     return Math.min(COLUMN_MAX_CH, Math.max(COLUMN_MIN_CH, widest));
   });

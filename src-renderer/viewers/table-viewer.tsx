@@ -19,6 +19,7 @@ import { columnWidthsCh, type TableView } from './table-view';
 import { numberAround, selectionInside, useSelectionInside, useViewerPosition } from './viewer-position';
 
 const ROW_HEIGHT = 26;
+const PAGE_ROWS = 20;
 
 /**
  * A width for `n` characters of the table's text. In em, not ch: the bold header's ch is wider than
@@ -27,7 +28,6 @@ const ROW_HEIGHT = 26;
 function charactersWide(n: number): string {
   return `calc(${(n * 0.62).toFixed(2)}em + 1rem)`;
 }
-const PAGE_ROWS = 20;
 
 type Row = ArtifactRows['rows'][number];
 
