@@ -24,3 +24,9 @@ export function caseProgress(db: Database, rubric: Rubric, caseId: string): Case
     notes: countNotes(db, caseId),
   };
 }
+
+/** Every case's progress in one read (the cases list shows each), in no particular order. */
+export function allCaseProgress(db: Database, rubric: Rubric): CaseProgress[] {
+  const ids = db.prepare('SELECT id FROM cases', { pluck: true }).all() as string[];
+  return ids.map((id) => caseProgress(db, rubric, id));
+}

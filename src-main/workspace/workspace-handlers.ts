@@ -9,7 +9,7 @@ import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
 import type { workspaceChannels } from '../../src-shared/ipc/channels-workspace';
 import type { CallContext, Handler } from '../ipc/router';
-import { caseProgress } from './case-progress';
+import { allCaseProgress, caseProgress } from './case-progress';
 import { getChecklist, setChecklistItem } from './checklist-service';
 import { createFinding, deleteFinding, editFinding, findingHistory, listFindings } from './findings-service';
 import { createNote, deleteNote, editNote, listNotes, noteHistory } from './notes-service';
@@ -118,6 +118,12 @@ export function workspaceHandlers(getContentDb: () => Database, deps: WorkspaceH
       actor(ctx);
       ctx.describe({ kind: 'case', id: req.caseId });
       return caseProgress(getContentDb(), rubric, req.caseId);
+    },
+    'cases.progress': async (_req, ctx) => {
+      actor(ctx);
+      const all = allCaseProgress(getContentDb(), rubric);
+      ctx.describe(undefined, { cases: all.length });
+      return all;
     },
   };
 }

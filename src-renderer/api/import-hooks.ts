@@ -2,12 +2,17 @@
  * The demo import and its progress: the call (one access-log entry) plus the `import.progress` events
  * main pushes to this window while it runs, so the bar moves without polling (every call is logged).
  */
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { CaseComparisonView, ImportOutcome, TextDiffView } from '../../src-shared/ipc/channels-import';
 import { useEffect } from 'react';
 import { useImportProgressStore } from '../state/import-progress-store';
 import { rwCall, rwSubscribe } from './rw-call';
 import { RwError } from '../../src-shared/errors';
+
+/** A new case changes the list and every case's progress with it. */
+function invalidateCases(client: QueryClient) {
+  return Promise.all([client.invalidateQueries({ queryKey: ['cases.list'] }), client.invalidateQueries({ queryKey: ['cases.progress'] })]);
+}
 
 /**
  * Forwards `import.progress` events into the store while the calling component is mounted. Unmounting
@@ -31,7 +36,7 @@ export function useImportDemo() {
     onMutate: () => useImportProgressStore.getState().begin('demo'),
     onSuccess: (result) => {
       useImportProgressStore.getState().succeed(result.totalBytes);
-      return client.invalidateQueries({ queryKey: ['cases.list'] });
+      return invalidateCases(client);
     },
     onError: () => useImportProgressStore.getState().fail(),
   });
@@ -65,7 +70,7 @@ export function useImportPackage() {
         return;
       }
       useImportProgressStore.getState().succeed(result.totalBytes);
-      return client.invalidateQueries({ queryKey: ['cases.list'] });
+      return invalidateCases(client);
     },
     onError: () => useImportProgressStore.getState().fail(),
   });

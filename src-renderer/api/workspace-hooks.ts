@@ -28,11 +28,17 @@ function useInvalidateCase(caseId: string) {
     Promise.all([
       client.invalidateQueries({ predicate: (q) => q.queryKey[0] === channel && (q.queryKey[1] as { caseId?: string } | undefined)?.caseId === caseId }),
       client.invalidateQueries({ queryKey: ['case.progress', { caseId }] }),
+      client.invalidateQueries({ queryKey: ['cases.progress'] }),
     ]);
 }
 
 export function useCaseProgress(caseId: string) {
   return useQuery<CaseProgress, RwError>({ queryKey: ['case.progress', { caseId }], queryFn: () => rwCall('case.progress', { caseId }) });
+}
+
+/** Every case's progress, for the cases list (one call, one access-log leaf). */
+export function useAllCaseProgress() {
+  return useQuery<CaseProgress[], RwError>({ queryKey: ['cases.progress', {}], queryFn: () => rwCall('cases.progress', {}) });
 }
 
 export function useNotes(caseId: string) {

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { ArtifactSummary } from '../../src-shared/ipc/channels-cases';
 import { useArtifacts, useCase } from '../api/hooks';
 import { useCaseProgress } from '../api/workspace-hooks';
+import { ProgressLine } from '../components/progress-line';
 import { DeadlineBadge } from '../components/deadline-badge';
 import { ErrorAlert } from '../components/error-alert';
 import { useWorkspaceStore } from '../state/workspace-store';
@@ -150,10 +151,9 @@ function ArtifactList({ artifacts, selectedId, onSelect }: { artifacts: Artifact
 function ProgressSummary({ caseId }: { caseId: string }) {
   const progress = useCaseProgress(caseId);
   if (!progress.data) return null;
-  const p = progress.data;
   return (
     <p className="progress-summary" aria-label="Review progress">
-      Checklist {p.checklist.reviewed}/{p.checklist.total} · Findings {p.findings.total} · Notes {p.notes}
+      <ProgressLine progress={progress.data} />
     </p>
   );
 }

@@ -1,15 +1,20 @@
 /** The reviewer's submissions, with a clear empty state and the demo import (with its progress). */
 import { useCases, useSessionStatus } from '../api/hooks';
 import { useImportDemo } from '../api/import-hooks';
+import { useAllCaseProgress } from '../api/workspace-hooks';
 import { ErrorAlert } from '../components/error-alert';
 import { ImportAnnouncement, ImportProgress } from '../components/import-progress';
 import { DeadlineBadge } from '../components/deadline-badge';
+import { ProgressLine } from '../components/progress-line';
 import { useWorkspaceStore } from '../state/workspace-store';
 import { formatBytes } from '../viewers/viewer-kind';
 import { ImportPackageSection } from './import-package-section';
 
 export function CasesScreen() {
   const cases = useCases();
+  // Where each review stands, at a glance: one call for every case (each call is an access-log leaf).
+  const progress = useAllCaseProgress();
+  const progressOf = new Map(progress.data?.map((p) => [p.caseId, p]));
   const importDemo = useImportDemo();
   const openCase = useWorkspaceStore((s) => s.openCase);
   const setMode = useWorkspaceStore((s) => s.setMode);
@@ -69,19 +74,23 @@ export function CasesScreen() {
       ) : (
         <>
           <ul className="case-list" aria-label="Submissions">
-            {cases.data.map((c) => (
-              <li key={c.id}>
-                <button type="button" className="case-card" onClick={() => openCase(c.id)}>
-                  <span className="case-card-title">
-                    {c.model} {c.version}
-                  </span>
-                  <span className="case-card-meta">
-                    {c.developer} · public release {c.releaseDate} · {c.artifactCount} files ({formatBytes(c.totalBytes)})
-                  </span>
-                  <DeadlineBadge deadline={c.reviewDeadline} daysLeft={c.daysLeft} overdue={c.overdue} />
-                </button>
-              </li>
-            ))}
+            {cases.data.map((c) => {
+              const caseProgress = progressOf.get(c.id);
+              return (
+                <li key={c.id}>
+                  <button type="button" className="case-card" onClick={() => openCase(c.id)}>
+                    <span className="case-card-title">
+                      {c.model} {c.version}
+                    </span>
+                    <span className="case-card-meta">
+                      {c.developer} · public release {c.releaseDate} · {c.artifactCount} files ({formatBytes(c.totalBytes)})
+                    </span>
+                    <DeadlineBadge deadline={c.reviewDeadline} daysLeft={c.daysLeft} overdue={c.overdue} />
+                    {caseProgress ? <ProgressLine progress={caseProgress} /> : null}
+                  </button>
+                </li>
+              );
+            })}
           </ul>
           <details className="more-actions">
             <summary>More actions</summary>

@@ -298,4 +298,6 @@ export const workspaceChannels = {
   'checklist.get': defineChannel({ request: z.object({ caseId: caseIdSchema }).strict(), response: checklistSchema, ...reviewerContent, event: 'checklist.view' }),
   'checklist.set': defineChannel({ request: checklistSetSchema, response: checklistItemStateSchema, ...reviewerContent, event: 'checklist.set' }),
   'case.progress': defineChannel({ request: z.object({ caseId: caseIdSchema }).strict(), response: caseProgressSchema, ...reviewerContent, event: 'case.progress' }),
+  /** Every case's progress at once, for the cases list: one call and one leaf, not one per case. */
+  'cases.progress': defineChannel({ request: z.object({}).strict(), response: z.array(caseProgressSchema), ...reviewerContent, event: 'case.progress' }),
 };

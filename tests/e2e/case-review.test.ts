@@ -25,6 +25,9 @@ describe('case review on the demo submission', () => {
     await page.getByRole('button', { name: 'Import the demo submission' }).click();
     await page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).waitFor({ timeout: 60_000 });
     expect(await page.getByText(/days? left to the review deadline|Review overdue/).count()).toBe(1);
+    // Where the review stands, on the card: every case's progress in one call, one leaf.
+    await page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).getByText('Checklist 0/16 · Findings 0 · Notes 0').waitFor();
+    expect(h.audit.filter((r) => r.event === 'case.progress').at(-1)).toMatchObject({ outcome: 'success', detail: { cases: 1 } });
     await h.checkScreen('11-cases-list');
   });
 
@@ -278,6 +281,8 @@ describe('case review on the demo submission', () => {
     await page.getByRole('heading', { name: 'Unlock' }).waitFor();
     expect(await page.locator('.markdown-body, .side-panel').count()).toBe(0);
     await unlockThroughUi(page);
+    // The card counts what the review left: one checklist answer, one note.
+    await page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).getByText(/^Checklist 1\/16 · Findings \d+ · Notes 1$/).waitFor();
     await page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).click();
     await page.getByRole('heading', { name: 'Kestrel-7 7.0.2', level: 1 }).waitFor();
     await page.getByRole('tab', { name: 'Notes' }).click();

@@ -45,6 +45,7 @@ const ALLOWED: Record<ChannelName, readonly Role[]> = {
   'checklist.get': ['reviewer'],
   'checklist.set': ['reviewer'],
   'case.progress': ['reviewer'],
+  'cases.progress': ['reviewer'],
   'controls.status': ['reviewer', 'auditor'],
   'controls.copyAttempt': ['reviewer'],
   'controls.copy': ['reviewer'],

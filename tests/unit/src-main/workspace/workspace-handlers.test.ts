@@ -64,6 +64,27 @@ describe('workspace channels through the router', () => {
     expect(JSON.stringify(log)).not.toContain('Leaky');
   });
 
+  it('reports every case\'s progress in one call and one leaf', async () => {
+    const { router, log } = setup('reviewer');
+    await router.handle('findings.create', { caseId: 'case-b', title: 'Leaky', severity: 'high', category: 'cyber' }, TOP);
+    await router.handle('checklist.set', { caseId: 'case-a', itemId: 'elicitation.budget', status: 'pass' }, TOP);
+    await router.handle('notes.create', { caseId: 'case-a', body: MARKER }, TOP);
+    const all = await router.handle('cases.progress', {}, TOP);
+    expect(all.ok).toBe(true);
+    const byCase = new Map((all as { ok: true; value: Array<{ caseId: string }> }).value.map((p) => [p.caseId, p]));
+    expect([...byCase.keys()].sort()).toEqual(['case-a', 'case-b']);
+    expect(byCase.get('case-a')).toMatchObject({ checklist: { reviewed: 1 }, findings: { total: 0 }, notes: 1 });
+    expect(byCase.get('case-b')).toMatchObject({ checklist: { reviewed: 0 }, findings: { total: 1, bySeverity: { high: 1 } }, notes: 0 });
+    // Each case's figures are those its own channel answers.
+    expect(byCase.get('case-a')).toEqual(((await router.handle('case.progress', { caseId: 'case-a' }, TOP)) as { ok: true; value: unknown }).value);
+    expect(log.filter((e) => e.event === 'case.progress').map((e) => [e.object, e.detail])).toEqual([
+      [undefined, { cases: 2 }],
+      [{ kind: 'case', id: 'case-a' }, undefined],
+    ]);
+    // Anything but an empty request is refused before the handler runs.
+    expect(await router.handle('cases.progress', { caseId: 'case-a' }, TOP)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
   it('moves a finding through its statuses, each change a leaf naming the fields sent but not their text', async () => {
     const { router, log } = setup('reviewer');
     const f = await router.handle('findings.create', { caseId: 'case-a', title: MARKER, severity: 'high', category: 'c' }, TOP);
@@ -128,6 +149,7 @@ describe('workspace channels through the router', () => {
       'checklist.get': { caseId: 'case-a' },
       'checklist.set': { caseId: 'case-a', itemId: 'elicitation.budget', status: 'pass' },
       'case.progress': { caseId: 'case-a' },
+      'cases.progress': {},
     };
     for (const [channel, payload] of Object.entries(valid)) {
       expect(await router.handle(channel, payload, TOP)).toMatchObject({ ok: false, error: { code: 'DENIED' } });
