@@ -36,9 +36,9 @@ export function useCaseProgress(caseId: string) {
   return useQuery<CaseProgress, RwError>({ queryKey: ['case.progress', { caseId }], queryFn: () => rwCall('case.progress', { caseId }) });
 }
 
-/** Every case's progress, for the cases list (one call, one access-log leaf). */
-export function useAllCaseProgress() {
-  return useQuery<CaseProgress[], RwError>({ queryKey: ['cases.progress', {}], queryFn: () => rwCall('cases.progress', {}) });
+/** Every case's progress, for the cases list (one call, one access-log leaf; none while `enabled` is false). */
+export function useAllCaseProgress(enabled: boolean) {
+  return useQuery<CaseProgress[], RwError>({ queryKey: ['cases.progress', {}], queryFn: () => rwCall('cases.progress', {}), enabled });
 }
 
 export function useNotes(caseId: string) {

@@ -12,8 +12,9 @@ import { ImportPackageSection } from './import-package-section';
 
 export function CasesScreen() {
   const cases = useCases();
-  // Where each review stands, at a glance: one call for every case (each call is an access-log leaf).
-  const progress = useAllCaseProgress();
+  // Where each review stands, at a glance: one call for every case (each call is an access-log leaf, so
+  // none for an empty list).
+  const progress = useAllCaseProgress((cases.data?.length ?? 0) > 0);
   const progressOf = new Map(progress.data?.map((p) => [p.caseId, p]));
   const importDemo = useImportDemo();
   const openCase = useWorkspaceStore((s) => s.openCase);

@@ -21,6 +21,8 @@ describe('case review on the demo submission', () => {
   test('the empty cases list offers the demo import, which lists the case', async () => {
     const page = h.page;
     await page.getByText('No submissions yet').waitFor();
+    // An empty list asks for no progress (each ask is a leaf).
+    expect(h.audit.filter((r) => r.event === 'case.progress')).toEqual([]);
     await h.checkScreen('10-cases-empty');
     await page.getByRole('button', { name: 'Import the demo submission' }).click();
     await page.getByRole('button', { name: /Kestrel-7 7\.0\.2/ }).waitFor({ timeout: 60_000 });
