@@ -6,6 +6,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
+import { SEARCH_RANK_WINDOW } from '../../src-shared/ipc/channels-search';
 import { parseQuery, type ParsedQuery, type QueryTerm } from '../../src-shared/search/query-parser';
 import type { SearchKind } from '../../src-shared/search/search-kinds';
 import { CHECK_TABLE, clearCheckTable, fillCheckTable, identifierPrefilter } from './identifier-prefilter';
@@ -66,7 +67,7 @@ export const MAX_LIMIT = 200;
  * case imported last, its artifacts in path order), ranks those by bm25 and pages through them. A
  * query with fewer matches is ranked exactly; one with more says so (`more`, shown as "N+").
  */
-export const RANK_WINDOW = 1000;
+export const RANK_WINDOW = SEARCH_RANK_WINDOW;
 const SNIPPET_TOKENS = 16;
 const OPEN = '\u0001';
 const CLOSE = '\u0002';
@@ -255,7 +256,9 @@ export function searchParsed(db: Database, query: ParsedQuery, request: SearchRe
   const wordsDrive = plan.words.include !== null;
   const driverSide = combined(wordsDrive ? plan.words : plan.identifiers);
   if (driverSide === null) throw new RwError('INVALID_INPUT', 'Add a word to search for.');
-  const size = Math.max(request.rankWindow ?? RANK_WINDOW, offset + limit + 1);
+  // Every page inside the window is a slice of the same ranking (so paging shows no hit twice and skips
+  // none); a page reaching past it ranks a larger window. A full window says there may be more.
+  const size = Math.max(request.rankWindow ?? RANK_WINDOW, offset + limit);
   // Matches are walked newest first (FTS5 reads its doclists in descending rowid order and stops at
   // the LIMIT), so bm25 scores only the window's rows.
   let driverMatch: string;

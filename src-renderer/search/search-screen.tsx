@@ -8,7 +8,7 @@
  * highlighted. Arrow keys move between hits.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
+import { SEARCH_RANK_WINDOW, type SearchHitView, type SearchRequestInput } from '../../src-shared/ipc/channels-search';
 import { casesInText, describeTerm, kindsInText, onlyCaseInText, parseQuery, toggleKindInText, toggleOnlyCaseInText } from '../../src-shared/search/query-parser';
 import { searchKindLabel, type SearchKind } from '../../src-shared/search/search-kinds';
 import { useCases } from '../api/hooks';
@@ -154,7 +154,10 @@ export function SearchScreen() {
     }
   };
 
-  const hits = search.data?.hits ?? [];
+  const pages = search.data?.pages ?? [];
+  const hits = pages.flatMap((p) => p.hits);
+  const last = pages.at(-1);
+  const more = last?.more ?? false;
   // The results name the search they answer: the box may hold an edit not yet searched, or a refused one.
   // In curly quotes: a query often holds straight ones ("an exact phrase").
   const searched = `“${submitted ?? ''}”`;
@@ -217,15 +220,17 @@ export function SearchScreen() {
         </div>
       ) : null}
       <ErrorAlert error={search.error} />
-      {search.data?.indexing ? <IndexingNotice done={search.data.indexing.bytesDone} total={search.data.indexing.bytesTotal} /> : null}
+      {last?.indexing ? <IndexingNotice done={last.indexing.bytesDone} total={last.indexing.bytesTotal} /> : null}
       <p className="search-status" role="status" aria-live="polite">
-        {search.isFetching
-          ? 'Searching…'
-          : search.data
-            ? hits.length === 0
-              ? `No hits for ${searched}.`
-              : `${hits.length}${search.data.more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'} for ${searched}${search.data.more ? ' (not all counted: the best of the newest matches first; narrow the search to see the rest)' : ''}.`
-            : ''}
+        {search.isFetchingNextPage
+          ? 'Loading more hits…'
+          : search.isFetching
+            ? 'Searching…'
+            : last
+              ? hits.length === 0
+                ? `No hits for ${searched}.`
+                : `${hits.length}${more ? '+' : ''} hit${hits.length === 1 ? '' : 's'} in ${artifactCount} place${artifactCount === 1 ? '' : 's'} across ${grouped.length} case${grouped.length === 1 ? '' : 's'} for ${searched}${more ? (search.hasNextPage ? ' (more below: “Show more hits”)' : ` (the best of the newest ${SEARCH_RANK_WINDOW} matches; narrow the search to see the rest)`) : ''}.`
+              : ''}
       </p>
       <div ref={results} className="search-results" onKeyDown={onResultsKey}>
         {grouped.map((c) => (
@@ -255,6 +260,12 @@ export function SearchScreen() {
             ))}
           </section>
         ))}
+        {/* The next page only when asked: each page is a search, and so an access-log leaf. */}
+        {search.hasNextPage ? (
+          <button type="button" className="search-more" onClick={() => void search.fetchNextPage()} disabled={search.isFetchingNextPage}>
+            Show more hits
+          </button>
+        ) : null}
       </div>
     </dialog>
   );

@@ -150,6 +150,30 @@ describe('search screen', () => {
     expect(h.pageErrors).toEqual([]);
   });
 
+  test('"Show more hits" fetches the next page on request, each page a search leaf', async () => {
+    const page = h.page;
+    const { dialog } = await openSearch(page);
+    const before = h.audit.filter((r) => r.event === 'search').length;
+    await searchFor(dialog, 'the', 'the”');
+    const status = dialog.getByRole('status');
+    expect(await status.innerText()).toMatch(/^50\+ hits in \d+ places? across \d+ cases? for “the” \(more below: “Show more hits”\)\.$/);
+    const shown = () => dialog.locator('button.search-hit').count();
+    expect(await shown()).toBe(50);
+    await dialog.getByRole('button', { name: 'Show more hits' }).click();
+    await expect.poll(shown).toBeGreaterThan(50);
+    const total = await shown();
+    await status.filter({ hasText: new RegExp(`^${total}\\+? hits`) }).waitFor();
+    // Two searches asked for, two leaves: the second names the same query and its page's hits.
+    const leaves = h.audit.filter((r) => r.event === 'search').slice(before);
+    expect(leaves.map((l) => l.detail)).toEqual([
+      { query: 'the', results: 50 },
+      { query: 'the', results: total - 50 },
+    ]);
+    await h.checkScreen('search-more-hits');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
   test('the header button opens search too, and Escape closes it', async () => {
     const page = h.page;
     await page.getByRole('button', { name: /^Search/ }).first().click();

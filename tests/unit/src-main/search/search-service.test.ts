@@ -182,6 +182,22 @@ describe('query language', () => {
     expect(first.more).toBe(true);
   });
 
+  it('pages through its rank window as slices of one ranking: none twice, none skipped, the last page too', () => {
+    const all = find('the').hits;
+    expect(all.length).toBeGreaterThanOrEqual(6);
+    const window = all.length - 1;
+    const key = (h: SearchHit) => `${h.sourceId}:${h.where}`;
+    const ranked = search(f.db, { query: 'the', limit: window, rankWindow: window }).hits.map(key);
+    const paged: string[] = [];
+    for (let offset = 0; offset < window; offset += 2) {
+      const page = search(f.db, { query: 'the', limit: Math.min(2, window - offset), offset, rankWindow: window });
+      paged.push(...page.hits.map(key));
+      // The window holds fewer than all matches, so every page says there are more.
+      expect(page.more).toBe(true);
+    }
+    expect(paged).toEqual(ranked);
+  });
+
   const hostile: Array<[string, 'results' | RegExp]> = [
     ['"unbalanced quote marmolite', 'results'],
     ['marmolite"', 'results'],
