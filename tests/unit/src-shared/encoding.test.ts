@@ -10,6 +10,19 @@ describe('encoding', () => {
     expect(fromBase64Any(toBase64Url(bytes))).toEqual(bytes);
   });
 
+  it('takes URL-safe base64 with no padding and none of - or _ (letters and digits only) for what it is', () => {
+    // 4 zero bytes: "AAAAAA" unpadded URL-safe, "AAAAAA==" standard; both are the same bytes.
+    expect(fromBase64Any('AAAAAA')).toEqual(new Uint8Array(4));
+    expect(fromBase64Any('AAAAAA==')).toEqual(new Uint8Array(4));
+    // Every length, through both encoders, with and without the characters that tell them apart.
+    for (let n = 0; n < 70; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0x7f);
+      expect(fromBase64Any(toBase64Url(bytes))).toEqual(bytes);
+      expect(fromBase64Any(toBase64(bytes))).toEqual(bytes);
+    }
+    expect(() => fromBase64Any('AAAAA')).toThrowError(expect.objectContaining({ code: 'INVALID_INPUT' }));
+  });
+
   it.each([
     ['odd-length hex', () => fromHex('abc')],
     ['non-hex characters', () => fromHex('zz')],
