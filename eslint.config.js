@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { layerBoundaries } from './lint/layer-boundaries.js';
@@ -7,6 +8,14 @@ const ROOTS = ['src-main', 'src-cli', 'src-preview', 'src-server'];
 
 /** The layer rules of docs/ARCHITECTURE.md ("Layers"), one zone each, with the reason a reader is shown. */
 export const LAYER_ZONES = [
+  {
+    name: 'ui-types-only-from-schemas',
+    target: ['src-renderer', 'src-overlay'],
+    // The IPC schemas and everything that loads them (the contract, the event schemas), and zod itself.
+    from: ['zod', 'src-shared/ipc/channel', 'src-shared/ipc/contract', 'src-shared/ipc/events', ...readdirSync('src-shared/ipc').filter((f) => f.startsWith('channels-')).map((f) => `src-shared/ipc/${f}`)],
+    allowTypeImports: true,
+    message: "A page takes only types from the IPC schemas: a value import bundles zod, which probes for eval when it loads, and the page's CSP refuses that and reports it on every screen. Put a value the page needs in a zod-free module (as src-shared/search/rank-window.ts).",
+  },
   {
     name: 'ui-imports-shared-only',
     target: UI,

@@ -6,7 +6,7 @@
  */
 import type { Database } from '@signalapp/sqlcipher';
 import { RwError } from '../../src-shared/errors';
-import { SEARCH_RANK_WINDOW } from '../../src-shared/ipc/channels-search';
+import { SEARCH_RANK_WINDOW } from '../../src-shared/search/rank-window';
 import { parseQuery, type ParsedQuery, type QueryTerm } from '../../src-shared/search/query-parser';
 import type { SearchKind } from '../../src-shared/search/search-kinds';
 import { CHECK_TABLE, clearCheckTable, fillCheckTable, identifierPrefilter } from './identifier-prefilter';

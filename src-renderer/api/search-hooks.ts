@@ -5,7 +5,8 @@
  * the screen is closed.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { SEARCH_RANK_WINDOW, type SearchRequestInput, type SearchResponse } from '../../src-shared/ipc/channels-search';
+import type { SearchRequestInput, SearchResponse } from '../../src-shared/ipc/channels-search';
+import { SEARCH_RANK_WINDOW } from '../../src-shared/search/rank-window';
 import { rwCall } from './rw-call';
 import type { RwError } from '../../src-shared/errors';
 

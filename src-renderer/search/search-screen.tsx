@@ -8,7 +8,8 @@
  * highlighted. Arrow keys move between hits.
  */
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { SEARCH_RANK_WINDOW, type SearchHitView, type SearchRequestInput } from '../../src-shared/ipc/channels-search';
+import type { SearchHitView, SearchRequestInput } from '../../src-shared/ipc/channels-search';
+import { SEARCH_RANK_WINDOW } from '../../src-shared/search/rank-window';
 import { casesInText, describeTerm, kindsInText, onlyCaseInText, parseQuery, toggleKindInText, toggleOnlyCaseInText } from '../../src-shared/search/query-parser';
 import { searchKindLabel, type SearchKind } from '../../src-shared/search/search-kinds';
 import { useCases } from '../api/hooks';

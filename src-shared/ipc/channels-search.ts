@@ -11,12 +11,6 @@ import { SEARCH_KINDS } from '../search/search-kinds';
 
 export const SEARCH_PAGE_MAX = 100;
 
-/**
- * How many of the newest matches a search ranks (bm25 over the window, src-main/search/search-service.ts).
- * Pages within it are slices of one ranking; the search screen pages no further than this.
- */
-export const SEARCH_RANK_WINDOW = 1000;
-
 export const searchRequestSchema = z
   .object({
     query: z.string().min(1).max(MAX_QUERY_LENGTH),

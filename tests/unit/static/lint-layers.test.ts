@@ -27,6 +27,8 @@ describe('layer rules in the linter', () => {
     ['main importing rwctl', 'src-main/planted.ts', "export { runCli } from '../src-cli/main';\n", 'main-is-one-root'],
     ['main loading the preview lazily', 'src-main/planted.ts', "export const load = () => import('../src-preview/preview-app');\n", 'main-is-one-root'],
     ['the server importing a main-process service', 'src-server/planted.ts', "import { openVault } from '../src-main/vault/vault';\nexport const x = openVault;\n", 'server-stands-alone'],
+    ['a page taking a value from an IPC schema (it bundles zod)', 'src-renderer/api/planted.ts', "import { SEARCH_PAGE_MAX } from '../../src-shared/ipc/channels-search';\nexport const x = SEARCH_PAGE_MAX;\n", 'ui-types-only-from-schemas'],
+    ['a page importing zod', 'src-renderer/planted.ts', "import { z } from 'zod';\nexport const x = z;\n", 'ui-types-only-from-schemas'],
     ['rwctl importing electron', 'src-cli/planted.ts', "import { app } from 'electron';\nexport const x = app;\n", 'node-roots-no-electron'],
   ])('refuses %s', async (_name, filePath, code, zone) => {
     const errors = await layerErrors(filePath, code);
@@ -36,6 +38,8 @@ describe('layer rules in the linter', () => {
 
   it.each([
     ['the renderer importing pure shared code', 'src-renderer/planted.ts', "import { RwError } from '../src-shared/errors';\nexport const x = RwError;\n"],
+    ['a page taking a type from an IPC schema', 'src-renderer/planted.ts', "import type { SearchHitView } from '../src-shared/ipc/channels-search';\nexport type X = SearchHitView;\n"],
+    ['a page taking the pre-sign-in channel list (no zod)', 'src-renderer/planted.ts', "import { PRE_SIGN_IN_CHANNELS } from '../src-shared/ipc/pre-sign-in-channels';\nexport const x = PRE_SIGN_IN_CHANNELS;\n"],
     ['the preload entry importing electron', 'src-preload/index.ts', "import { contextBridge } from 'electron';\nexport const x = contextBridge;\n"],
     ['a service importing shared Node code', 'src-main/vault/planted.ts', "import { sha256 } from '../../src-shared/node/crypto';\nexport const x = sha256;\n"],
     ['the window factory importing electron', 'src-main/window/planted.ts', "import { BrowserWindow } from 'electron';\nexport const x = BrowserWindow;\n"],

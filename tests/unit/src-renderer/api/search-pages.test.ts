@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nextSearchOffset } from '../../../../src-renderer/api/search-hooks';
-import { SEARCH_RANK_WINDOW } from '../../../../src-shared/ipc/channels-search';
+import { SEARCH_RANK_WINDOW } from '../../../../src-shared/search/rank-window';
 
 describe('nextSearchOffset (the search screen\'s "Show more hits")', () => {
   it('asks for the page after those loaded while the last one says there are more', () => {
