@@ -34,8 +34,17 @@ function Snippet({ hit }: { hit: SearchHitView }) {
 
 export function SearchScreen() {
   const open = useSearchStore((s) => s.open);
+  const shown = useSearchStore((s) => s.shown);
   const hide = useSearchStore((s) => s.hide);
   const dialog = useRef<HTMLDialogElement>(null);
+  // Which show request the open dialog answers. The close event comes a task after the dialog closed: by
+  // then Ctrl+K may have asked for it again, and that late event must neither close the new dialog nor
+  // cancel the request before it is shown.
+  const openedFor = useRef(0);
+  const hideIfClosed = () => {
+    if (dialog.current?.open || useSearchStore.getState().shown !== openedFor.current) return;
+    hide();
+  };
   const input = useRef<HTMLInputElement>(null);
   const results = useRef<HTMLDivElement>(null);
   const ids = useId();
@@ -67,12 +76,13 @@ export function SearchScreen() {
     if (!d) return;
     if (open && !d.open) {
       d.showModal();
+      openedFor.current = shown;
       input.current?.focus();
       input.current?.select();
     } else if (!open && d.open) {
       d.close();
     }
-  }, [open]);
+  }, [open, shown]);
 
   const parsed = useMemo(() => (draft.trim() ? parseQuery(draft) : null), [draft]);
   const caseName = (id: string) => {
@@ -166,7 +176,7 @@ export function SearchScreen() {
   const artifactCount = grouped.reduce((n, c) => n + c.groups.length, 0);
 
   return (
-    <dialog ref={dialog} className="search-dialog" aria-labelledby={`${ids}-title`} onClose={hide} onCancel={hide}>
+    <dialog ref={dialog} className="search-dialog" aria-labelledby={`${ids}-title`} onClose={hideIfClosed} onCancel={hide}>
       <div className="search-head">
         <h2 id={`${ids}-title`}>Search</h2>
         <button type="button" onClick={hide}>

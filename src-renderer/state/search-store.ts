@@ -4,13 +4,19 @@ import { registerStoreReset } from './store-reset';
 
 interface SearchUiState {
   open: boolean;
+  /**
+   * How many times the screen was asked to show: a request made while `open` is still true (the dialog
+   * already closed by Escape, its close event not yet handled) must still open it.
+   */
+  shown: number;
   show(): void;
   hide(): void;
 }
 
 export const useSearchStore = create<SearchUiState>()((set) => ({
   open: false,
-  show: () => set({ open: true }),
+  shown: 0,
+  show: () => set((s) => ({ open: true, shown: s.shown + 1 })),
   hide: () => set({ open: false }),
 }));
 

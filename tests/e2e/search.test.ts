@@ -174,6 +174,23 @@ describe('search screen', () => {
     await dialog.waitFor({ state: 'hidden' });
   });
 
+  test('Ctrl+K right after the dialog closed opens it again (the late close event does not win)', async () => {
+    const page = h.page;
+    const { dialog } = await openSearch(page);
+    // Closed and asked for again in one task: the close event, queued behind both, comes last.
+    await page.evaluate(() => {
+      document.querySelector<HTMLDialogElement>('dialog.search-dialog')!.close();
+      window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true, bubbles: true }));
+    });
+    await dialog.waitFor();
+    await page.waitForTimeout(300);
+    expect(await dialog.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(300);
+    expect(await dialog.isVisible()).toBe(false);
+  });
+
   test('the header button opens search too, and Escape closes it', async () => {
     const page = h.page;
     await page.getByRole('button', { name: /^Search/ }).first().click();
