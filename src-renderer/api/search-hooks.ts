@@ -23,13 +23,13 @@ export function nextSearchOffset(more: boolean, pagesLoaded: number, limit: numb
 /**
  * A search and the pages after its first, fetched one by one as the reviewer asks (`fetchNextPage`).
  */
-export function useSearch(request: SearchRequestInput | null) {
-  const limit = request?.limit ?? 50;
+export function useSearch(request: (SearchRequestInput & { limit: number }) | null) {
   return useInfiniteQuery<SearchResponse, RwError, { pages: SearchResponse[] }, readonly unknown[], number>({
     queryKey: ['search.query', request],
     queryFn: ({ pageParam }) => rwCall('search.query', { ...request!, offset: pageParam }),
     initialPageParam: 0,
-    getNextPageParam: (last, pages) => nextSearchOffset(last.more, pages.length, limit),
+    // The page size is the request's own, never main's default: the next offset counts whole pages.
+    getNextPageParam: (last, pages) => nextSearchOffset(last.more, pages.length, request!.limit),
     enabled: request !== null,
     staleTime: Infinity,
     gcTime: 0,

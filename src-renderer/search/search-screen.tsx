@@ -61,7 +61,7 @@ export function SearchScreen() {
   const [submitted, setSubmitted] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
 
-  const request = useMemo<SearchRequestInput | null>(() => {
+  const request = useMemo<(SearchRequestInput & { limit: number }) | null>(() => {
     if (submitted === null) return null;
     // A search kept to exactly the open case (what its chip writes) also names the case, so its access-log
     // leaf is about that case, as an auditor filters leaves by object; the results are the same.
